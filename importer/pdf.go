@@ -1,0 +1,276 @@
+package importer
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ledongthuc/pdf"
+	"golang.org/x/text/unicode/norm"
+)
+
+// ExtractorVersion is stored with every document's text. Raise it whenever a
+// change to extraction changes the text of some page, so that libraries can
+// re-extract and re-anchor their annotations.
+const ExtractorVersion = 1
+
+// Errors a PDF can give; match them with errors.Is.
+var (
+	ErrNotPDF      = errors.New("not a PDF file")
+	ErrEmptyFile   = errors.New("empty file")
+	ErrEncrypted   = errors.New("PDF is encrypted")
+	ErrNoTextLayer = errors.New("no text layer (scanned or image-only PDF)")
+	ErrTimeout     = errors.New("extraction took too long")
+	ErrMalformed   = errors.New("malformed PDF")
+)
+
+// PageText is the text of one page.
+type PageText struct {
+	Number int    `json:"page"`            // 1-based PDF page index
+	Text   string `json:"text"`            // body text in reading order, NFC
+	Header string `json:"header,omitempty"` // running header/footer lines kept out of Text
+	Label  string `json:"label,omitempty"`  // printed page label (/PageLabels), if any
+}
+
+// Extraction is what a PDF (or text source) yields.
+type Extraction struct {
+	Pages     []PageText `json:"pages"`
+	Title     string     `json:"title"`      // best title guess: info title if plausible, else from page 1
+	InfoTitle string     `json:"info_title"` // the info dictionary's /Title as found
+	DOI       string     `json:"doi"`
+	Version   int        `json:"extractor_version"`
+}
+
+// DefaultTimeout bounds one PDF's extraction when the context has no deadline.
+const DefaultTimeout = 2 * time.Minute
+
+// ExtractPDFFile extracts the text of the PDF at path.
+func ExtractPDFFile(ctx context.Context, path string) (*Extraction, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("extract %s: %w", path, err)
+	}
+	ex, err := ExtractPDF(ctx, data)
+	if err != nil {
+		return nil, fmt.Errorf("extract %s: %w", path, err)
+	}
+	return ex, nil
+}
+
+// ExtractPDF extracts the text of a PDF held in memory. It never panics: a
+// parser panic becomes ErrMalformed. It gives up with ErrTimeout when ctx
+// ends or DefaultTimeout passes, whichever is first.
+func ExtractPDF(ctx context.Context, data []byte) (*Extraction, error) {
+	if len(data) == 0 {
+		return nil, ErrEmptyFile
+	}
+	if !bytes.HasPrefix(bytes.TrimLeft(data[:min(len(data), 1024)], "\x00\t\r\n "), []byte("%PDF-")) &&
+		!bytes.Contains(data[:min(len(data), 1024)], []byte("%PDF-")) {
+		return nil, ErrNotPDF
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
+		defer cancel()
+	}
+	type result struct {
+		ex  *Extraction
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		var r result
+		defer func() {
+			if p := recover(); p != nil {
+				r = result{nil, fmt.Errorf("%w: parser failed: %v", ErrMalformed, p)}
+				_ = debug.Stack
+			}
+			done <- r
+		}()
+		r.ex, r.err = extractPDF(ctx, data)
+	}()
+	select {
+	case r := <-done:
+		return r.ex, r.err
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, ErrTimeout
+		}
+		return nil, ctx.Err()
+	}
+}
+
+func extractPDF(ctx context.Context, data []byte) (*Extraction, error) {
+	rd, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		if strings.Contains(err.Error(), "encrypt") || strings.Contains(err.Error(), "password") {
+			return nil, ErrEncrypted
+		}
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	if !rd.Trailer().Key("Encrypt").IsNull() {
+		return nil, ErrEncrypted
+	}
+	n := rd.NumPage()
+	if n <= 0 {
+		return nil, fmt.Errorf("%w: no pages", ErrMalformed)
+	}
+	ex := &Extraction{Version: ExtractorVersion}
+	ex.InfoTitle = strings.TrimSpace(rd.Trailer().Key("Info").Key("Title").Text())
+	var firstPageGlyphs []pdf.Text
+	total := 0
+	for i := 1; i <= n; i++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		p := rd.Page(i)
+		var glyphs []pdf.Text
+		if !p.V.IsNull() {
+			glyphs = p.Content().Text
+		}
+		if i == 1 {
+			firstPageGlyphs = glyphs
+		}
+		text := norm.NFC.String(glyphsToText(glyphs))
+		total += len(strings.TrimSpace(text))
+		ex.Pages = append(ex.Pages, PageText{Number: i, Text: text})
+	}
+	if total == 0 {
+		return nil, ErrNoTextLayer
+	}
+	ex.Title = chooseTitle(ex.InfoTitle, largestFontLines(firstPageGlyphs))
+	for _, pg := range ex.Pages {
+		if d := DetectDOI(pg.Text); d != "" {
+			ex.DOI = d
+			break
+		}
+	}
+	return ex, nil
+}
+
+// glyphsToText is a simple baseline reconstruction: glyphs grouped into lines
+// by baseline, lines top to bottom, a space where the gap between glyphs is
+// wide relative to the font size.
+func glyphsToText(glyphs []pdf.Text) string {
+	type line struct {
+		y      float64
+		glyphs []pdf.Text
+	}
+	var lines []*line
+	for _, g := range glyphs {
+		if g.S == "" || g.S == "\n" {
+			continue
+		}
+		var ln *line
+		for _, l := range lines {
+			if math.Abs(l.y-g.Y) < math.Max(1, g.FontSize*0.3) {
+				ln = l
+				break
+			}
+		}
+		if ln == nil {
+			ln = &line{y: g.Y}
+			lines = append(lines, ln)
+		}
+		ln.glyphs = append(ln.glyphs, g)
+	}
+	sort.SliceStable(lines, func(i, j int) bool { return lines[i].y > lines[j].y })
+	var out strings.Builder
+	for _, l := range lines {
+		sort.SliceStable(l.glyphs, func(i, j int) bool { return l.glyphs[i].X < l.glyphs[j].X })
+		var b strings.Builder
+		end := math.Inf(-1)
+		for _, g := range l.glyphs {
+			if g.S == " " {
+				if b.Len() > 0 && !strings.HasSuffix(b.String(), " ") {
+					b.WriteByte(' ')
+				}
+				end = g.X + g.W
+				continue
+			}
+			if b.Len() > 0 && g.X-end > g.FontSize*0.15 && !strings.HasSuffix(b.String(), " ") {
+				b.WriteByte(' ')
+			}
+			b.WriteString(g.S)
+			end = g.X + g.W
+		}
+		if s := strings.TrimSpace(b.String()); s != "" {
+			out.WriteString(s)
+			out.WriteByte('\n')
+		}
+	}
+	return strings.TrimRight(out.String(), "\n")
+}
+
+// largestFontLines returns the text of the lines set in the largest font on
+// the upper half of a page, top to bottom: where a title usually is.
+func largestFontLines(glyphs []pdf.Text) string {
+	maxSize := 0.0
+	for _, g := range glyphs {
+		if strings.TrimSpace(g.S) != "" && g.FontSize > maxSize {
+			maxSize = g.FontSize
+		}
+	}
+	if maxSize == 0 {
+		return ""
+	}
+	var big []pdf.Text
+	for _, g := range glyphs {
+		if g.FontSize >= maxSize*0.95 {
+			big = append(big, g)
+		}
+	}
+	return strings.Join(strings.Fields(glyphsToText(big)), " ")
+}
+
+// chooseTitle prefers the info dictionary's title unless it looks like junk
+// (a file name, a job number, too short), then the large-font lines.
+func chooseTitle(info, fromPage string) string {
+	if plausibleTitle(info) {
+		return info
+	}
+	if plausibleTitle(fromPage) {
+		return fromPage
+	}
+	return ""
+}
+
+func plausibleTitle(s string) bool {
+	s = strings.TrimSpace(s)
+	if len([]rune(s)) < 8 || len([]rune(s)) > 400 {
+		return false
+	}
+	words := strings.Fields(s)
+	if len(words) < 2 {
+		return false
+	}
+	letters, digits := 0, 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r > ' ' && !strings.ContainsRune(".,;:-_()[]/\\", r):
+			letters++
+		}
+	}
+	if digits*2 > letters {
+		return false
+	}
+	low := strings.ToLower(s)
+	for _, junk := range []string{".dvi", ".doc", ".pdf", ".tex", "untitled", "microsoft word", ".indd", ".qxd"} {
+		if strings.Contains(low, junk) {
+			return false
+		}
+	}
+	return true
+}
+
+var _ = io.EOF
