@@ -5,22 +5,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"math"
 	"os"
 	"runtime/debug"
-	"sort"
 	"strings"
 	"time"
-
-	"github.com/ledongthuc/pdf"
-	"golang.org/x/text/unicode/norm"
 )
 
 // ExtractorVersion is stored with every document's text. Raise it whenever a
 // change to extraction changes the text of some page, so that libraries can
 // re-extract and re-anchor their annotations.
-const ExtractorVersion = 1
+const ExtractorVersion = 2
 
 // Errors a PDF can give; match them with errors.Is.
 var (
@@ -34,8 +28,8 @@ var (
 
 // PageText is the text of one page.
 type PageText struct {
-	Number int    `json:"page"`            // 1-based PDF page index
-	Text   string `json:"text"`            // body text in reading order, NFC
+	Number int    `json:"page"`             // 1-based PDF page index
+	Text   string `json:"text"`             // body text in reading order, NFC
 	Header string `json:"header,omitempty"` // running header/footer lines kept out of Text
 	Label  string `json:"label,omitempty"`  // printed page label (/PageLabels), if any
 }
@@ -108,129 +102,6 @@ func ExtractPDF(ctx context.Context, data []byte) (*Extraction, error) {
 	}
 }
 
-func extractPDF(ctx context.Context, data []byte) (*Extraction, error) {
-	rd, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		if strings.Contains(err.Error(), "encrypt") || strings.Contains(err.Error(), "password") {
-			return nil, ErrEncrypted
-		}
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	if !rd.Trailer().Key("Encrypt").IsNull() {
-		return nil, ErrEncrypted
-	}
-	n := rd.NumPage()
-	if n <= 0 {
-		return nil, fmt.Errorf("%w: no pages", ErrMalformed)
-	}
-	ex := &Extraction{Version: ExtractorVersion}
-	ex.InfoTitle = strings.TrimSpace(rd.Trailer().Key("Info").Key("Title").Text())
-	var firstPageGlyphs []pdf.Text
-	total := 0
-	for i := 1; i <= n; i++ {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		p := rd.Page(i)
-		var glyphs []pdf.Text
-		if !p.V.IsNull() {
-			glyphs = p.Content().Text
-		}
-		if i == 1 {
-			firstPageGlyphs = glyphs
-		}
-		text := norm.NFC.String(glyphsToText(glyphs))
-		total += len(strings.TrimSpace(text))
-		ex.Pages = append(ex.Pages, PageText{Number: i, Text: text})
-	}
-	if total == 0 {
-		return nil, ErrNoTextLayer
-	}
-	ex.Title = chooseTitle(ex.InfoTitle, largestFontLines(firstPageGlyphs))
-	for _, pg := range ex.Pages {
-		if d := DetectDOI(pg.Text); d != "" {
-			ex.DOI = d
-			break
-		}
-	}
-	return ex, nil
-}
-
-// glyphsToText is a simple baseline reconstruction: glyphs grouped into lines
-// by baseline, lines top to bottom, a space where the gap between glyphs is
-// wide relative to the font size.
-func glyphsToText(glyphs []pdf.Text) string {
-	type line struct {
-		y      float64
-		glyphs []pdf.Text
-	}
-	var lines []*line
-	for _, g := range glyphs {
-		if g.S == "" || g.S == "\n" {
-			continue
-		}
-		var ln *line
-		for _, l := range lines {
-			if math.Abs(l.y-g.Y) < math.Max(1, g.FontSize*0.3) {
-				ln = l
-				break
-			}
-		}
-		if ln == nil {
-			ln = &line{y: g.Y}
-			lines = append(lines, ln)
-		}
-		ln.glyphs = append(ln.glyphs, g)
-	}
-	sort.SliceStable(lines, func(i, j int) bool { return lines[i].y > lines[j].y })
-	var out strings.Builder
-	for _, l := range lines {
-		sort.SliceStable(l.glyphs, func(i, j int) bool { return l.glyphs[i].X < l.glyphs[j].X })
-		var b strings.Builder
-		end := math.Inf(-1)
-		for _, g := range l.glyphs {
-			if g.S == " " {
-				if b.Len() > 0 && !strings.HasSuffix(b.String(), " ") {
-					b.WriteByte(' ')
-				}
-				end = g.X + g.W
-				continue
-			}
-			if b.Len() > 0 && g.X-end > g.FontSize*0.15 && !strings.HasSuffix(b.String(), " ") {
-				b.WriteByte(' ')
-			}
-			b.WriteString(g.S)
-			end = g.X + g.W
-		}
-		if s := strings.TrimSpace(b.String()); s != "" {
-			out.WriteString(s)
-			out.WriteByte('\n')
-		}
-	}
-	return strings.TrimRight(out.String(), "\n")
-}
-
-// largestFontLines returns the text of the lines set in the largest font on
-// the upper half of a page, top to bottom: where a title usually is.
-func largestFontLines(glyphs []pdf.Text) string {
-	maxSize := 0.0
-	for _, g := range glyphs {
-		if strings.TrimSpace(g.S) != "" && g.FontSize > maxSize {
-			maxSize = g.FontSize
-		}
-	}
-	if maxSize == 0 {
-		return ""
-	}
-	var big []pdf.Text
-	for _, g := range glyphs {
-		if g.FontSize >= maxSize*0.95 {
-			big = append(big, g)
-		}
-	}
-	return strings.Join(strings.Fields(glyphsToText(big)), " ")
-}
-
 // chooseTitle prefers the info dictionary's title unless it looks like junk
 // (a file name, a job number, too short), then the large-font lines.
 func chooseTitle(info, fromPage string) string {
@@ -272,5 +143,3 @@ func plausibleTitle(s string) bool {
 	}
 	return true
 }
-
-var _ = io.EOF

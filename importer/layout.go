@@ -1,0 +1,554 @@
+package importer
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Layout analysis: glyphs → words → lines → line fragments (split at column
+// gutters) → blocks → reading order → paragraphs.
+//
+// Text conventions (stable for one ExtractorVersion):
+//   - words on a line are separated by one space;
+//   - the lines of a paragraph are joined by one space (a line-end hyphen
+//     that splits a word is removed and the halves joined);
+//   - paragraphs and blocks are separated by a blank line ("\n\n").
+
+// Tunable thresholds, as fractions of the font size (em).
+const (
+	wordGapEm     = 0.13 // a gap wider than this between glyphs separates words
+	columnGapEm   = 0.8  // a gap at least this wide may be a column gutter
+	hardGapEm     = 2.5  // a gap this wide always splits a line
+	riverSupport  = 3    // lines sharing a gutter position needed to split at it
+	blockLeadEm   = 1.9  // max baseline distance between lines of one block
+	sameBaseEm    = 0.22 // baselines closer than this are the same line
+	maxWordsPerPg = 200_000
+)
+
+type word struct {
+	text        string
+	x0, x1, y   float64
+	size        float64
+	rot         uint8
+	spaceBefore bool // a space glyph preceded it in the content stream
+}
+
+type fragment struct {
+	words  []word
+	x0, x1 float64
+	y      float64
+	size   float64
+	rot    uint8
+	text   string
+	header bool
+}
+
+func (f *fragment) top() float64    { return f.y + 0.75*f.size }
+func (f *fragment) bottom() float64 { return f.y - 0.25*f.size }
+
+// buildWords joins glyphs, in content-stream order, into words by their gaps.
+func buildWords(glyphs []glyph) []word {
+	var words []word
+	var cur *word
+	var sb strings.Builder
+	sawSpace := false
+	flush := func() {
+		if cur != nil {
+			cur.text = sb.String()
+			if strings.TrimSpace(cur.text) != "" && len(words) < maxWordsPerPg {
+				words = append(words, *cur)
+			}
+			cur = nil
+			sb.Reset()
+		}
+	}
+	for i := range glyphs {
+		g := &glyphs[i]
+		if g.space || strings.TrimSpace(g.text) == "" && g.text != "" {
+			flush()
+			sawSpace = true
+			continue
+		}
+		if g.size <= 0 {
+			g.size = 1
+		}
+		if cur != nil {
+			em := math.Max(g.size, cur.size)
+			gap := g.x0 - cur.x1
+			if g.rot != cur.rot || math.Abs(g.y-cur.y) > sameBaseEm*em || gap > wordGapEm*em || gap < -0.5*em {
+				flush()
+			}
+		}
+		if g.text == "" {
+			// An unmapped code still takes room: extend the word's box.
+			if cur != nil {
+				cur.x1 = math.Max(cur.x1, g.x1)
+			}
+			continue
+		}
+		if cur == nil {
+			cur = &word{x0: g.x0, x1: g.x1, y: g.y, size: g.size, rot: g.rot, spaceBefore: sawSpace}
+			sawSpace = false
+		}
+		sb.WriteString(g.text)
+		if g.x1 > cur.x1 {
+			cur.x1 = g.x1
+		}
+		if g.x0 < cur.x0 {
+			cur.x0 = g.x0
+		}
+		if g.size > cur.size {
+			cur.size = g.size
+		}
+	}
+	flush()
+	return words
+}
+
+type rawLine struct {
+	words []word
+	y     float64
+	size  float64
+}
+
+// buildLines groups words of one writing direction into lines by baseline;
+// smaller raised or lowered words (superscripts, subscripts) join the line
+// they sit on.
+func buildLines(words []word) []*rawLine {
+	sort.SliceStable(words, func(i, j int) bool {
+		if words[i].y != words[j].y {
+			return words[i].y > words[j].y
+		}
+		return words[i].x0 < words[j].x0
+	})
+	var lines []*rawLine
+	var open []*rawLine // lines whose baseline is near the current word
+	for _, w := range words {
+		// Drop lines far above.
+		k := 0
+		for _, l := range open {
+			if l.y-w.y <= 1.5*math.Max(l.size, w.size) {
+				open[k] = l
+				k++
+			}
+		}
+		open = open[:k]
+		var best *rawLine
+		bestD := math.Inf(1)
+		for _, l := range open {
+			em := math.Max(l.size, w.size)
+			d := math.Abs(l.y - w.y)
+			if d <= sameBaseEm*em && d < bestD {
+				best, bestD = l, d
+			}
+		}
+		if best == nil {
+			// A smaller word within the body of a line: super/subscript.
+			for _, l := range open {
+				if w.size < 0.9*l.size && w.y > l.y-0.4*l.size && w.y < l.y+0.65*l.size && nearLine(l, w) {
+					best = l
+					break
+				}
+			}
+		}
+		if best == nil {
+			best = &rawLine{y: w.y, size: w.size}
+			lines = append(lines, best)
+			open = append(open, best)
+		}
+		best.words = append(best.words, w)
+		if w.size > best.size && math.Abs(w.y-best.y) <= sameBaseEm*w.size {
+			best.size = w.size
+		}
+	}
+	for _, l := range lines {
+		sort.SliceStable(l.words, func(i, j int) bool { return l.words[i].x0 < l.words[j].x0 })
+	}
+	return lines
+}
+
+// nearLine reports whether w is horizontally next to some word of l.
+func nearLine(l *rawLine, w word) bool {
+	for _, o := range l.words {
+		if w.x0 <= o.x1+0.5*l.size && w.x1 >= o.x0-0.5*l.size {
+			return true
+		}
+	}
+	return false
+}
+
+type gapSpan struct{ a, b float64 }
+
+// splitLines cuts lines into fragments at column gutters: gaps that are very
+// wide, or wide and shared by several lines at the same position.
+func splitLines(lines []*rawLine, rot uint8) []*fragment {
+	var cands []gapSpan
+	for _, l := range lines {
+		for i := 1; i < len(l.words); i++ {
+			a, b := l.words[i-1].x1, l.words[i].x0
+			if b-a >= columnGapEm*l.size {
+				cands = append(cands, gapSpan{a, b})
+			}
+		}
+	}
+	support := func(m float64) int {
+		n := 0
+		for _, c := range cands {
+			if c.a < m && m < c.b {
+				n++
+			}
+		}
+		return n
+	}
+	var frags []*fragment
+	for _, l := range lines {
+		start := 0
+		for i := 1; i <= len(l.words); i++ {
+			cut := i == len(l.words)
+			if !cut {
+				a, b := l.words[i-1].x1, l.words[i].x0
+				gap := b - a
+				switch {
+				case gap >= hardGapEm*l.size:
+					cut = true
+				case gap >= columnGapEm*l.size:
+					cut = support((a+b)/2) >= riverSupport
+				}
+			}
+			if cut {
+				frags = append(frags, newFragment(l.words[start:i], l.y, l.size, rot))
+				start = i
+			}
+		}
+	}
+	return frags
+}
+
+func newFragment(ws []word, y, size float64, rot uint8) *fragment {
+	f := &fragment{words: ws, y: y, size: size, rot: rot, x0: math.Inf(1), x1: math.Inf(-1)}
+	var b strings.Builder
+	for i, w := range ws {
+		f.x0 = math.Min(f.x0, w.x0)
+		f.x1 = math.Max(f.x1, w.x1)
+		if i > 0 {
+			prev := ws[i-1]
+			gap := w.x0 - prev.x1
+			em := math.Max(math.Min(w.size, prev.size), 1)
+			if gap > wordGapEm*em || (w.spaceBefore && gap > -0.2*em) {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(w.text)
+	}
+	f.text = b.String()
+	return f
+}
+
+// ---- blocks and reading order ----
+
+type block struct {
+	lines          []*fragment
+	x0, x1, y0, y1 float64 // y1 top, y0 bottom
+	size           float64
+	rot            uint8
+}
+
+func (b *block) add(f *fragment) {
+	if len(b.lines) == 0 {
+		b.x0, b.x1, b.y1, b.y0, b.size, b.rot = f.x0, f.x1, f.top(), f.bottom(), f.size, f.rot
+	}
+	b.lines = append(b.lines, f)
+	b.x0 = math.Min(b.x0, f.x0)
+	b.x1 = math.Max(b.x1, f.x1)
+	b.y1 = math.Max(b.y1, f.top())
+	b.y0 = math.Min(b.y0, f.bottom())
+}
+
+// buildBlocks stacks fragments of one writing direction into blocks: a
+// fragment joins the block whose last line is just above it, overlaps it
+// horizontally and has a similar font size.
+func buildBlocks(frags []*fragment) []*block {
+	sort.SliceStable(frags, func(i, j int) bool {
+		if frags[i].y != frags[j].y {
+			return frags[i].y > frags[j].y
+		}
+		return frags[i].x0 < frags[j].x0
+	})
+	var blocks []*block
+	for _, f := range frags {
+		var best *block
+		bestD := math.Inf(1)
+		for _, b := range blocks {
+			last := b.lines[len(b.lines)-1]
+			d := last.y - f.y
+			em := math.Max(last.size, f.size)
+			if d < 0.5*em || d > blockLeadEm*em {
+				continue
+			}
+			r := f.size / last.size
+			if r < 0.8 || r > 1.25 {
+				continue
+			}
+			ov := math.Min(f.x1, last.x1) - math.Max(f.x0, last.x0)
+			if ov <= 0 {
+				continue
+			}
+			if d < bestD {
+				best, bestD = b, d
+			}
+		}
+		if best == nil {
+			best = &block{}
+			blocks = append(blocks, best)
+		}
+		best.add(f)
+	}
+	return blocks
+}
+
+// orderBlocks sorts blocks into reading order with Breuel's rules: a comes
+// before b if they overlap horizontally and a is above b, or if a is wholly
+// left of b and no block between them vertically spans both.
+func orderBlocks(blocks []*block) []*block {
+	n := len(blocks)
+	if n < 2 {
+		return blocks
+	}
+	overlapX := func(a, b *block) bool {
+		return math.Min(a.x1, b.x1)-math.Max(a.x0, b.x0) > 0
+	}
+	mid := func(b *block) float64 { return (b.y0 + b.y1) / 2 }
+	before := make([][]bool, n)
+	for i := range before {
+		before[i] = make([]bool, n)
+	}
+	indeg := make([]int, n)
+	for i, a := range blocks {
+		for j, b := range blocks {
+			if i == j {
+				continue
+			}
+			ok := false
+			if overlapX(a, b) {
+				ok = mid(a) > mid(b)
+			} else if a.x1 <= b.x0+0.5 {
+				ok = true
+				lo, hi := math.Min(mid(a), mid(b)), math.Max(mid(a), mid(b))
+				for k, c := range blocks {
+					if k == i || k == j {
+						continue
+					}
+					if m := mid(c); m > lo && m < hi && overlapX(c, a) && overlapX(c, b) {
+						ok = false
+						break
+					}
+				}
+			}
+			if ok {
+				before[i][j] = true
+				indeg[j]++
+			}
+		}
+	}
+	done := make([]bool, n)
+	out := make([]*block, 0, n)
+	for len(out) < n {
+		pick := -1
+		for i := range blocks {
+			if done[i] {
+				continue
+			}
+			if pick < 0 || indeg[i] < indeg[pick] ||
+				indeg[i] == indeg[pick] && (blocks[i].y1 > blocks[pick].y1+0.5 ||
+					math.Abs(blocks[i].y1-blocks[pick].y1) <= 0.5 && blocks[i].x0 < blocks[pick].x0) {
+				pick = i
+			}
+		}
+		done[pick] = true
+		out = append(out, blocks[pick])
+		for j := range blocks {
+			if before[pick][j] && !done[j] {
+				indeg[j]--
+			}
+		}
+	}
+	return out
+}
+
+// ---- paragraphs and text ----
+
+// paragraphs splits a block's lines into paragraphs: at a wider vertical gap,
+// at a first-line indent (or, in hanging-indent lists such as references, at
+// a line that is not indented), and after a short line in justified text.
+func paragraphs(b *block) [][]*fragment {
+	ls := b.lines
+	if len(ls) < 2 {
+		return [][]*fragment{ls}
+	}
+	var gaps []float64
+	for i := 1; i < len(ls); i++ {
+		gaps = append(gaps, ls[i-1].y-ls[i].y)
+	}
+	sorted := append([]float64(nil), gaps...)
+	sort.Float64s(sorted)
+	typical := sorted[len(sorted)/2]
+	em := b.size
+	indented := func(f *fragment) bool { return f.x0 > b.x0+0.8*em && f.x0 < b.x0+6*em }
+	nIndent := 0
+	nFull := 0
+	for _, f := range ls {
+		if indented(f) {
+			nIndent++
+		}
+		if f.x1 > b.x1-1.0*em {
+			nFull++
+		}
+	}
+	hanging := nIndent*2 > len(ls) && len(ls) >= 3
+	justified := len(ls) >= 3 && nFull*3 >= len(ls)*2
+	var out [][]*fragment
+	cur := []*fragment{ls[0]}
+	for i := 1; i < len(ls); i++ {
+		prev, f := ls[i-1], ls[i]
+		brk := false
+		if gaps[i-1] > typical*1.35+0.5 {
+			brk = true
+		}
+		if hanging {
+			if !indented(f) && indented(prev) {
+				brk = true
+			}
+		} else if indented(f) && !indented(prev) && len(ls) >= 3 {
+			brk = true
+		}
+		if justified && prev.x1 < b.x1-2.5*em && i < len(ls) {
+			brk = true
+		}
+		if brk {
+			out = append(out, cur)
+			cur = nil
+		}
+		cur = append(cur, f)
+	}
+	return append(out, cur)
+}
+
+// vocabulary holds the words seen in a document, for hyphenation decisions.
+type vocabulary struct {
+	words      map[string]bool
+	hyphenated map[string]bool
+}
+
+func newVocabulary() *vocabulary {
+	return &vocabulary{words: map[string]bool{}, hyphenated: map[string]bool{}}
+}
+
+func (v *vocabulary) addLine(f *fragment) {
+	fields := strings.Fields(f.text)
+	for i, t := range fields {
+		t = strings.ToLower(trimNonLetters(t))
+		if t == "" {
+			continue
+		}
+		if i == len(fields)-1 && strings.HasSuffix(t, "-") {
+			continue
+		}
+		if strings.Contains(t, "-") {
+			v.hyphenated[t] = true
+			for _, part := range strings.Split(t, "-") {
+				if part != "" {
+					v.words[part] = true
+				}
+			}
+			continue
+		}
+		v.words[t] = true
+	}
+}
+
+func trimNonLetters(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && r != '-' })
+}
+
+// Prefixes that usually keep their hyphen in compounds.
+var compoundPrefixes = map[string]bool{
+	"non": true, "self": true, "well": true, "ex": true, "cross": true, "half": true, "quasi": true,
+	"semi": true, "all": true, "long": true, "short": true, "high": true, "low": true, "full": true,
+	"part": true, "co": false, "multi": false, "pre": false, "post": false, "anti": false,
+}
+
+// joinHyphen decides how the line ending in left continues with right, the
+// next line's text: it returns the text to put between them and whether
+// left's final hyphen is dropped.
+func (v *vocabulary) joinHyphen(left, right string) (sep string, dropHyphen bool) {
+	last, size := utf8.DecodeLastRuneInString(left)
+	if size == 0 {
+		return " ", false
+	}
+	if last == 0xAD { // soft hyphen: always a break inside a word
+		return "", true
+	}
+	if last != '-' && last != '\u2010' {
+		return " ", false
+	}
+	body := left[:len(left)-size]
+	prevRune, _ := utf8.DecodeLastRuneInString(body)
+	if !unicode.IsLetter(prevRune) {
+		return " ", false
+	}
+	first, _ := utf8.DecodeRuneInString(right)
+	if !unicode.IsLetter(first) {
+		return "", false
+	}
+	if !unicode.IsLower(first) {
+		return "", false // "Smith-" + "Jones", "anti-" + "TNF"
+	}
+	// The halves: letters before the hyphen, letters after it.
+	i := strings.LastIndexFunc(body, func(r rune) bool { return !unicode.IsLetter(r) })
+	head := body[i+1:]
+	if j := strings.LastIndexFunc(head, func(r rune) bool { return r == '-' }); j >= 0 {
+		head = head[j+1:]
+	}
+	end := strings.IndexFunc(right, func(r rune) bool { return !unicode.IsLetter(r) })
+	if end < 0 {
+		end = len(right)
+	}
+	tail := right[:end]
+	lh, lt := strings.ToLower(head), strings.ToLower(tail)
+	switch {
+	case v.words[lh+lt]:
+		return "", true
+	case v.hyphenated[lh+"-"+lt]:
+		return "", false
+	case compoundPrefixes[lh]:
+		return "", false
+	case len(lh) >= 3 && len(lt) >= 3 && v.words[lh] && v.words[lt]:
+		return "", false
+	}
+	return "", true
+}
+
+// paragraphText joins the lines of a paragraph.
+func (v *vocabulary) paragraphText(lines []*fragment) string {
+	var b strings.Builder
+	for i, l := range lines {
+		t := strings.TrimSpace(l.text)
+		if i == 0 {
+			b.WriteString(t)
+			continue
+		}
+		cur := b.String()
+		sep, drop := v.joinHyphen(cur, t)
+		if drop {
+			_, size := utf8.DecodeLastRuneInString(cur)
+			b.Reset()
+			b.WriteString(cur[:len(cur)-size])
+		}
+		b.WriteString(sep)
+		b.WriteString(t)
+	}
+	return b.String()
+}

@@ -1,0 +1,342 @@
+package importer
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/ledongthuc/pdf"
+	"golang.org/x/text/unicode/norm"
+)
+
+// pageLayout is one page after line analysis, before reading order.
+type pageLayout struct {
+	frags      []*fragment
+	top, bot   float64 // media box, y
+	height     float64
+	glyphCount int
+}
+
+func openPDF(data []byte) (*pdf.Reader, error) {
+	// The library insists on a "%PDF-1.x" header followed by a newline;
+	// present such a header for files that say "%PDF-2.0" or "%PDF-1.4 ".
+	if len(data) > 9 && bytes.HasPrefix(data, []byte("%PDF-")) &&
+		(data[5] != '1' || data[6] != '.' || data[7] < '0' || data[7] > '7' || (data[8] != '\n' && data[8] != '\r')) {
+		patched := make([]byte, len(data))
+		copy(patched, data)
+		copy(patched, "%PDF-1.7\n")
+		data = patched
+	}
+	rd, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		msg := strings.ToLower(err.Error())
+		if strings.Contains(msg, "encrypt") || strings.Contains(msg, "password") {
+			return nil, fmt.Errorf("%w: %v", ErrEncrypted, err)
+		}
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	return rd, nil
+}
+
+func extractPDF(ctx context.Context, data []byte) (*Extraction, error) {
+	rd, err := openPDF(data)
+	if err != nil {
+		return nil, err
+	}
+	n := rd.NumPage()
+	if n <= 0 {
+		return nil, fmt.Errorf("%w: no pages", ErrMalformed)
+	}
+	if n > 100_000 {
+		return nil, fmt.Errorf("%w: page count %d", ErrMalformed, n)
+	}
+	ex := &Extraction{Version: ExtractorVersion}
+	ex.InfoTitle = strings.TrimSpace(norm.NFC.String(rd.Trailer().Key("Info").Key("Title").Text()))
+	fonts := fontCache{}
+	layouts := make([]*pageLayout, n)
+	glyphsTotal := 0
+	pages := allPages(rd, n)
+	for i := 0; i < n; i++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		lay, err := layoutPage(ctx, pages[i], fonts)
+		if err != nil {
+			return nil, err
+		}
+		layouts[i] = lay
+		glyphsTotal += lay.glyphCount
+	}
+	markRunningHeaders(layouts)
+	vocab := newVocabulary()
+	for _, lay := range layouts {
+		for _, f := range lay.frags {
+			vocab.addLine(f)
+		}
+	}
+	labels := pageLabels(rd, n)
+	total := 0
+	for i, lay := range layouts {
+		text, header := pageText(lay, vocab)
+		total += len(text) + len(header)
+		pt := PageText{Number: i + 1, Text: text, Header: header}
+		if i < len(labels) {
+			pt.Label = labels[i]
+		}
+		ex.Pages = append(ex.Pages, pt)
+	}
+	if total == 0 {
+		return nil, ErrNoTextLayer
+	}
+	ex.Title = chooseTitle(ex.InfoTitle, titleFromPage(layouts[0], vocab))
+	for _, pg := range ex.Pages {
+		if d := DetectDOI(pg.Text); d != "" {
+			ex.DOI = d
+			break
+		}
+		if d := DetectDOI(pg.Header); d != "" {
+			ex.DOI = d
+			break
+		}
+	}
+	return ex, nil
+}
+
+// allPages lists the page dictionaries in order with one walk of the page
+// tree (the library's Page(i) walks it from the root for every page).
+func allPages(rd *pdf.Reader, n int) []pdf.Page {
+	out := make([]pdf.Page, 0, n)
+	var walk func(node pdf.Value, depth int)
+	walk = func(node pdf.Value, depth int) {
+		if len(out) >= n || depth > 64 {
+			return
+		}
+		kids := node.Key("Kids")
+		if node.Key("Type").Name() == "Page" || kids.Kind() != pdf.Array {
+			out = append(out, pdf.Page{V: node})
+			return
+		}
+		for i := 0; i < kids.Len() && len(out) < n; i++ {
+			walk(kids.Index(i), depth+1)
+		}
+	}
+	walk(rd.Trailer().Key("Root").Key("Pages"), 0)
+	for len(out) < n {
+		out = append(out, rd.Page(len(out)+1))
+	}
+	return out
+}
+
+// layoutPage interprets one page and builds its line fragments.
+func layoutPage(ctx context.Context, p pdf.Page, fonts fontCache) (lay *pageLayout, err error) {
+	lay = &pageLayout{top: 792, bot: 0, height: 792}
+	if p.V.IsNull() {
+		return lay, nil
+	}
+	if mb := inherited(p, "MediaBox"); mb.Len() == 4 {
+		y0, y1 := mb.Index(1).Float64(), mb.Index(3).Float64()
+		if y1 < y0 {
+			y0, y1 = y1, y0
+		}
+		if y1-y0 > 10 {
+			lay.bot, lay.top, lay.height = y0, y1, y1-y0
+		}
+	}
+	in := &interpreter{ctx: ctx, fonts: fonts}
+	func() {
+		// A library panic inside one page (a broken font or stream) loses
+		// that page's remaining text, not the document.
+		defer func() {
+			if r := recover(); r != nil && in.err == nil {
+				_ = r
+			}
+		}()
+		in.runPage(p)
+	}()
+	if in.err != nil {
+		return nil, in.err
+	}
+	lay.glyphCount = len(in.glyphs)
+	words := buildWords(in.glyphs)
+	byRot := map[uint8][]word{}
+	for _, w := range words {
+		byRot[w.rot] = append(byRot[w.rot], w)
+	}
+	for rot := uint8(0); rot < 4; rot++ {
+		ws := byRot[rot]
+		if len(ws) == 0 {
+			continue
+		}
+		lines := buildLines(ws)
+		lay.frags = append(lay.frags, splitLines(lines, rot)...)
+	}
+	return lay, nil
+}
+
+var digitRun = regexp.MustCompile(`[0-9]+`)
+var pageNumberLine = regexp.MustCompile(`(?i)^(page\s*)?([0-9]{1,4}|[ivxlc]{1,7})(\s*(of|/)\s*[0-9]{1,4})?$`)
+
+func headerKey(s string) string {
+	s = strings.ToLower(strings.Join(strings.Fields(s), ""))
+	return digitRun.ReplaceAllString(s, "#")
+}
+
+// markRunningHeaders flags fragments in the top and bottom bands of pages
+// that repeat, modulo digits, at the same height on other pages, and page
+// numbers standing alone there.
+func markRunningHeaders(layouts []*pageLayout) {
+	type cand struct {
+		page int
+		f    *fragment
+		key  string
+	}
+	var cands []cand
+	for i, lay := range layouts {
+		for _, f := range lay.frags {
+			if f.rot != 0 {
+				continue
+			}
+			if f.y >= lay.top-0.12*lay.height || f.y <= lay.bot+0.10*lay.height {
+				cands = append(cands, cand{i, f, headerKey(f.text)})
+			}
+		}
+	}
+	byKey := map[string][]cand{}
+	for _, c := range cands {
+		byKey[c.key] = append(byKey[c.key], c)
+	}
+	for _, c := range cands {
+		if pageNumberLine.MatchString(strings.TrimSpace(c.f.text)) {
+			c.f.header = true
+			continue
+		}
+		if len(layouts) < 2 {
+			continue
+		}
+		pagesSeen := map[int]bool{c.page: true}
+		for _, o := range byKey[c.key] {
+			if o.page != c.page && math.Abs(o.f.y-c.f.y) < 4 {
+				pagesSeen[o.page] = true
+			}
+		}
+		if len(pagesSeen) >= 2 {
+			c.f.header = true
+		}
+	}
+}
+
+// pageText lays out a page's body fragments in reading order and returns
+// its text and its running header/footer lines.
+func pageText(lay *pageLayout, vocab *vocabulary) (text, header string) {
+	var body []*fragment
+	var heads []*fragment
+	for _, f := range lay.frags {
+		if f.header {
+			heads = append(heads, f)
+		} else {
+			body = append(body, f)
+		}
+	}
+	var parts []string
+	for rot := uint8(0); rot < 4; rot++ {
+		var fs []*fragment
+		for _, f := range body {
+			if f.rot == rot {
+				fs = append(fs, f)
+			}
+		}
+		if len(fs) == 0 {
+			continue
+		}
+		for _, b := range orderBlocks(buildBlocks(fs)) {
+			for _, para := range paragraphs(b) {
+				if t := strings.TrimSpace(vocab.paragraphText(para)); t != "" {
+					parts = append(parts, t)
+				}
+			}
+		}
+	}
+	sort.SliceStable(heads, func(i, j int) bool {
+		if heads[i].y != heads[j].y {
+			return heads[i].y > heads[j].y
+		}
+		return heads[i].x0 < heads[j].x0
+	})
+	var hs []string
+	for _, h := range heads {
+		hs = append(hs, strings.TrimSpace(h.text))
+	}
+	return norm.NFC.String(strings.Join(parts, "\n\n")), norm.NFC.String(strings.Join(hs, "\n"))
+}
+
+// titleFromPage guesses the title from page 1: the lines set in the largest
+// font in the upper part of the page (trying smaller sizes when the largest
+// is a logo or a single word).
+func titleFromPage(lay *pageLayout, vocab *vocabulary) string {
+	if lay == nil {
+		return ""
+	}
+	var fs []*fragment
+	for _, f := range lay.frags {
+		if f.rot == 0 && !f.header && f.y > lay.bot+0.35*lay.height {
+			fs = append(fs, f)
+		}
+	}
+	var sizes []float64
+	for _, f := range fs {
+		s := math.Round(f.size*2) / 2
+		dup := false
+		for _, t := range sizes {
+			if math.Abs(t-s) < 0.6 {
+				dup = true
+			}
+		}
+		if !dup {
+			sizes = append(sizes, s)
+		}
+	}
+	sort.Sort(sort.Reverse(sort.Float64Slice(sizes)))
+	sort.SliceStable(fs, func(i, j int) bool { return fs[i].y > fs[j].y })
+	for k, s := range sizes {
+		if k >= 4 {
+			break
+		}
+		var group []*fragment
+		for _, f := range fs {
+			if math.Abs(f.size-s) > 0.6 {
+				continue
+			}
+			if len(group) > 0 {
+				last := group[len(group)-1]
+				if last.y-f.y > 2.2*s {
+					break
+				}
+			}
+			group = append(group, f)
+		}
+		if len(group) == 0 {
+			continue
+		}
+		t := strings.Join(strings.Fields(vocab.paragraphText(group)), " ")
+		if plausibleTitle(t) && len(strings.Fields(t)) >= 3 {
+			return norm.NFC.String(t)
+		}
+	}
+	return ""
+}
+
+// inherited looks a page attribute up the page tree.
+func inherited(p pdf.Page, key string) pdf.Value {
+	v := p.V
+	for depth := 0; depth < 64 && !v.IsNull(); depth++ {
+		if r := v.Key(key); !r.IsNull() {
+			return r
+		}
+		v = v.Key("Parent")
+	}
+	return pdf.Value{}
+}

@@ -1,0 +1,791 @@
+package importer
+
+import (
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/ledongthuc/pdf"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/unicode/norm"
+)
+
+// pdfFont is what the text interpreter needs from a font dictionary: how to
+// split a string into character codes, each code's Unicode text and its
+// advance width. It is built once per font object and document.
+type pdfFont struct {
+	composite bool // Type0: multi-byte codes through a CMap
+	// simple fonts
+	enc       [256]string  // code -> text from the (base + Differences) encoding
+	widths    [256]float64 // code -> width in text space units per unit font size
+	hasWidth  [256]bool
+	missing   float64 // width of codes not in /Widths
+	stdWidths func(r rune) float64
+	// composite fonts
+	space    cmapSpace       // code lengths
+	cid      *cmapTable      // code -> CID (nil: identity)
+	cidWidth map[int]float64 // CID -> width
+	dw       float64         // default CID width
+	// both
+	toUni     *cmapTable // ToUnicode, if any
+	sizeScale float64    // Type3 fonts: FontMatrix y scale relative to 1/1000
+	scale     float64    // glyph space -> text space (0.001 except Type3)
+	cache     map[uint32]string
+}
+
+// glyphCode is one character code of a shown string.
+type glyphCode struct {
+	code  uint32
+	width float64 // in text space units for font size 1
+	text  string
+	space bool // single-byte code 32 (word spacing applies)
+}
+
+// decode splits raw into codes and calls fn for each one.
+func (f *pdfFont) decode(raw string, fn func(g glyphCode)) {
+	if !f.composite {
+		for i := 0; i < len(raw); i++ {
+			c := raw[i]
+			w := f.missing
+			if f.hasWidth[c] {
+				w = f.widths[c]
+			}
+			t := f.textFor(uint32(c), 1)
+			if w == 0 && f.stdWidths != nil {
+				if r := []rune(t); len(r) == 1 {
+					w = f.stdWidths(r[0])
+				}
+			}
+			fn(glyphCode{code: uint32(c), width: w * f.scale, text: t, space: c == 32})
+		}
+		return
+	}
+	for len(raw) > 0 {
+		n := f.space.length(raw)
+		if n > len(raw) {
+			n = len(raw)
+		}
+		var code uint32
+		for i := 0; i < n; i++ {
+			code = code<<8 | uint32(raw[i])
+		}
+		raw = raw[n:]
+		cid := int(code)
+		if f.cid != nil {
+			if c, ok := f.cid.lookupCID(code, n); ok {
+				cid = c
+			}
+		}
+		w, ok := f.cidWidth[cid]
+		if !ok {
+			w = f.dw
+		}
+		fn(glyphCode{code: code, width: w * f.scale, text: f.textFor(code, n), space: n == 1 && code == 32})
+	}
+}
+
+// textFor maps a code to Unicode: ToUnicode first, then the encoding.
+// Compatibility ligatures are expanded here (U+FB00–FB06 → letters), and
+// codes with no usable mapping give "" rather than U+FFFD.
+func (f *pdfFont) textFor(code uint32, n int) string {
+	key := code | uint32(n)<<30
+	if t, ok := f.cache[key]; ok {
+		return t
+	}
+	t := ""
+	if f.toUni != nil {
+		t = cleanGlyphText(f.toUni.lookupText(code, n))
+	}
+	if t == "" && !f.composite && code < 256 {
+		t = cleanGlyphText(f.enc[code])
+	}
+	if t == "" && f.composite && f.toUni == nil && n == 1 && code >= 32 && code < 127 {
+		t = string(rune(code))
+	}
+	if len(f.cache) < 1<<16 {
+		f.cache[key] = t
+	}
+	return t
+}
+
+// cleanGlyphText drops control characters and U+FFFD, expands
+// compatibility ligatures and normalises to NFC.
+func cleanGlyphText(s string) string {
+	if s == "" {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == 0xFFFD || r < 32 && r != '\t' || r >= 0x7F && r < 0xA0 || r == 0xFEFF:
+			continue
+		case r == '\t' || r == 0xA0:
+			b.WriteByte(' ')
+		case r >= 0xFB00 && r <= 0xFB06:
+			b.WriteString(ligatures[r-0xFB00])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	out := b.String()
+	if !norm.NFC.IsNormalString(out) {
+		out = norm.NFC.String(out)
+	}
+	return out
+}
+
+var ligatures = [...]string{"ff", "fi", "fl", "ffi", "ffl", "st", "st"}
+
+// fontCache holds the fonts of one document, keyed by a description of the
+// font dictionary (the library does not expose object identity).
+type fontCache map[string]*pdfFont
+
+func fontKey(v pdf.Value) string {
+	var b strings.Builder
+	b.WriteString(v.Key("BaseFont").Name())
+	b.WriteByte('|')
+	b.WriteString(v.Key("Subtype").Name())
+	b.WriteByte('|')
+	b.WriteString(strconv.FormatInt(v.Key("FirstChar").Int64(), 10))
+	b.WriteByte('|')
+	enc := v.Key("Encoding")
+	if enc.Kind() == pdf.Name {
+		b.WriteString(enc.Name())
+	} else if enc.Kind() == pdf.Dict {
+		b.WriteString(enc.Key("BaseEncoding").Name())
+		b.WriteString(strconv.Itoa(enc.Key("Differences").Len()))
+		d := enc.Key("Differences")
+		for i := 0; i < d.Len() && i < 64; i++ {
+			x := d.Index(i)
+			if x.Kind() == pdf.Name {
+				b.WriteString(x.Name())
+			} else {
+				b.WriteString(strconv.FormatInt(x.Int64(), 10))
+			}
+		}
+	} else if enc.Kind() == pdf.Stream {
+		b.WriteString("stream" + strconv.FormatInt(enc.Key("Length").Int64(), 10))
+	}
+	b.WriteByte('|')
+	b.WriteString(strconv.FormatInt(v.Key("ToUnicode").Key("Length").Int64(), 10))
+	b.WriteByte('|')
+	w := v.Key("Widths")
+	b.WriteString(strconv.Itoa(w.Len()))
+	for i := 0; i < w.Len() && i < 32; i++ {
+		b.WriteByte(',')
+		b.WriteString(strconv.FormatFloat(w.Index(i).Float64(), 'g', -1, 64))
+	}
+	return b.String()
+}
+
+func (fc fontCache) get(v pdf.Value) *pdfFont {
+	if v.Kind() != pdf.Dict {
+		return nil
+	}
+	k := fontKey(v)
+	if f, ok := fc[k]; ok {
+		return f
+	}
+	f := loadFont(v)
+	fc[k] = f
+	return f
+}
+
+const maxCMapBytes = 4 << 20
+
+func readStream(v pdf.Value, limit int64) []byte {
+	if v.Kind() != pdf.Stream {
+		return nil
+	}
+	rc := v.Reader()
+	defer rc.Close()
+	data, _ := io.ReadAll(io.LimitReader(rc, limit))
+	return data
+}
+
+func loadFont(v pdf.Value) *pdfFont {
+	f := &pdfFont{scale: 0.001, sizeScale: 1, cache: map[uint32]string{}}
+	subtype := v.Key("Subtype").Name()
+	if tu := v.Key("ToUnicode"); tu.Kind() == pdf.Stream {
+		if t := parseCMap(readStream(tu, maxCMapBytes)); len(t.chars) > 0 || len(t.ranges) > 0 {
+			f.toUni = t
+		}
+	}
+	if subtype == "Type0" {
+		f.composite = true
+		desc := v.Key("DescendantFonts").Index(0)
+		f.dw = 1000
+		if dw := desc.Key("DW"); dw.Kind() == pdf.Integer || dw.Kind() == pdf.Real {
+			f.dw = dw.Float64()
+		}
+		f.cidWidth = parseCIDWidths(desc.Key("W"))
+		enc := v.Key("Encoding")
+		switch enc.Kind() {
+		case pdf.Stream:
+			t := parseCMap(readStream(enc, maxCMapBytes))
+			f.cid = t
+			f.space = t.space
+		default:
+			// Identity-H/V and the predefined UCS-2 CMaps use two bytes.
+			f.space = cmapSpace{}
+		}
+		if len(f.space) == 0 && f.toUni != nil && len(f.toUni.space) > 0 && enc.Kind() != pdf.Name {
+			f.space = f.toUni.space
+		}
+		return f
+	}
+	if subtype == "Type3" {
+		fm := v.Key("FontMatrix")
+		if fm.Len() == 6 {
+			if a := fm.Index(0).Float64(); a != 0 {
+				f.scale = a
+			}
+			if d := fm.Index(3).Float64(); d != 0 {
+				f.sizeScale = d * 1000
+				if f.sizeScale < 0 {
+					f.sizeScale = -f.sizeScale
+				}
+			}
+		}
+	}
+	// Widths.
+	first := int(v.Key("FirstChar").Int64())
+	ws := v.Key("Widths")
+	for i := 0; i < ws.Len(); i++ {
+		c := first + i
+		if c >= 0 && c < 256 {
+			f.widths[c] = ws.Index(i).Float64()
+			f.hasWidth[c] = true
+		}
+	}
+	fd := v.Key("FontDescriptor")
+	f.missing = fd.Key("MissingWidth").Float64()
+	base := v.Key("BaseFont").Name()
+	if ws.Len() == 0 {
+		f.stdWidths = standardWidths(base)
+	}
+	// Encoding: a base table, then /Differences.
+	var table *[256]string
+	enc := v.Key("Encoding")
+	baseName := ""
+	if enc.Kind() == pdf.Name {
+		baseName = enc.Name()
+	} else if enc.Kind() == pdf.Dict {
+		baseName = enc.Key("BaseEncoding").Name()
+	}
+	switch baseName {
+	case "WinAnsiEncoding":
+		table = &winAnsiTable
+	case "MacRomanEncoding":
+		table = &macRomanTable
+	case "StandardEncoding":
+		table = &standardTable
+	default:
+		table = nil
+	}
+	if table == nil {
+		// The font's own encoding: read it from an embedded Type 1 program
+		// when there is one, else assume StandardEncoding (or WinAnsi for
+		// TrueType, as most viewers do).
+		if builtin := type1BuiltinEncoding(fd.Key("FontFile")); builtin != nil {
+			table = builtin
+		} else if subtype == "TrueType" {
+			table = &winAnsiTable
+		} else if isSymbolFont(base) {
+			table = &symbolTable
+		} else {
+			table = &standardTable
+		}
+	}
+	f.enc = *table
+	if enc.Kind() == pdf.Dict {
+		d := enc.Key("Differences")
+		code := 0
+		for i := 0; i < d.Len(); i++ {
+			x := d.Index(i)
+			switch x.Kind() {
+			case pdf.Integer, pdf.Real:
+				code = int(x.Float64())
+			case pdf.Name:
+				if code >= 0 && code < 256 {
+					f.enc[code] = glyphNameText(x.Name())
+				}
+				code++
+			}
+		}
+	}
+	return f
+}
+
+func isSymbolFont(base string) bool {
+	if i := strings.IndexByte(base, '+'); i >= 0 {
+		base = base[i+1:]
+	}
+	return base == "Symbol"
+}
+
+// parseCIDWidths reads a CIDFont /W array: c [w1 w2 ...] or c1 c2 w.
+func parseCIDWidths(w pdf.Value) map[int]float64 {
+	out := map[int]float64{}
+	n := w.Len()
+	for i := 0; i < n; {
+		first := w.Index(i)
+		if i+1 >= n {
+			break
+		}
+		next := w.Index(i + 1)
+		if next.Kind() == pdf.Array {
+			c := int(first.Float64())
+			for j := 0; j < next.Len() && j < 1<<16; j++ {
+				out[c+j] = next.Index(j).Float64()
+			}
+			i += 2
+			continue
+		}
+		if i+2 >= n {
+			break
+		}
+		lo, hi, width := int(first.Float64()), int(next.Float64()), w.Index(i+2).Float64()
+		if hi-lo > 1<<16 {
+			hi = lo + 1<<16
+		}
+		for c := lo; c <= hi; c++ {
+			out[c] = width
+		}
+		i += 3
+	}
+	return out
+}
+
+// type1BuiltinEncoding reads "dup <code> /<name> put" entries from the clear
+// text part of an embedded Type 1 font program.
+func type1BuiltinEncoding(ff pdf.Value) *[256]string {
+	if ff.Kind() != pdf.Stream {
+		return nil
+	}
+	n := ff.Key("Length1").Int64()
+	if n <= 0 || n > 1<<20 {
+		n = 1 << 16
+	}
+	data := readStream(ff, n)
+	s := string(data)
+	if i := strings.Index(s, "eexec"); i >= 0 {
+		s = s[:i]
+	}
+	i := strings.Index(s, "/Encoding")
+	if i < 0 {
+		return nil
+	}
+	s = s[i:]
+	if strings.HasPrefix(s, "/Encoding StandardEncoding") {
+		return nil
+	}
+	t := standardTable
+	found := false
+	fields := strings.Fields(s)
+	for k := 0; k+3 < len(fields); k++ {
+		if fields[k] != "dup" || fields[k+3] != "put" || !strings.HasPrefix(fields[k+2], "/") {
+			continue
+		}
+		code, err := strconv.Atoi(fields[k+1])
+		if err != nil || code < 0 || code > 255 {
+			continue
+		}
+		t[code] = glyphNameText(fields[k+2][1:])
+		found = true
+	}
+	if !found {
+		return nil
+	}
+	return &t
+}
+
+// ---- CMaps ----
+
+// cmapSpace gives code lengths from codespace ranges; empty means 2 bytes.
+type cmapSpace []spaceRange
+
+type spaceRange struct {
+	n      int
+	lo, hi []byte
+}
+
+func (s cmapSpace) length(raw string) int {
+	if len(s) == 0 {
+		return 2
+	}
+	for n := 1; n <= 4 && n <= len(raw); n++ {
+	Ranges:
+		for _, r := range s {
+			if r.n != n {
+				continue
+			}
+			for i := 0; i < n; i++ {
+				if raw[i] < r.lo[i] || raw[i] > r.hi[i] {
+					continue Ranges
+				}
+			}
+			return n
+		}
+	}
+	// No range matched: use the shortest declared length.
+	short := 4
+	for _, r := range s {
+		short = min(short, r.n)
+	}
+	return short
+}
+
+type cmapRange struct {
+	lo, hi uint32
+	n      int
+	dst    []uint16 // UTF-16 of lo's text (bfrange), or nil
+	arr    []string // per-code texts (bfrange with array)
+	cid    int      // cidrange start
+}
+
+type cmapTable struct {
+	space  cmapSpace
+	chars  map[uint64]string // (n<<32|code) -> text
+	cids   map[uint64]int
+	ranges []cmapRange
+	cidr   []cmapRange
+}
+
+func (t *cmapTable) lookupText(code uint32, n int) string {
+	if s, ok := t.chars[uint64(n)<<32|uint64(code)]; ok {
+		return s
+	}
+	for _, r := range t.ranges {
+		if code < r.lo || code > r.hi || (r.n != n && n != 0) {
+			continue
+		}
+		off := code - r.lo
+		if r.arr != nil {
+			if int(off) < len(r.arr) {
+				return r.arr[off]
+			}
+			return ""
+		}
+		if len(r.dst) == 0 {
+			return ""
+		}
+		u := append([]uint16(nil), r.dst...)
+		u[len(u)-1] += uint16(off)
+		return string(utf16.Decode(u))
+	}
+	// Some producers write one-byte codes as two-byte entries or the reverse.
+	return ""
+}
+
+func (t *cmapTable) lookupCID(code uint32, n int) (int, bool) {
+	if c, ok := t.cids[uint64(n)<<32|uint64(code)]; ok {
+		return c, true
+	}
+	for _, r := range t.cidr {
+		if code >= r.lo && code <= r.hi {
+			return r.cid + int(code-r.lo), true
+		}
+	}
+	return 0, false
+}
+
+// parseCMap reads the parts of a CMap program Rapport needs: codespace
+// ranges, bfchar/bfrange (ToUnicode) and cidchar/cidrange entries.
+func parseCMap(data []byte) *cmapTable {
+	t := &cmapTable{chars: map[uint64]string{}, cids: map[uint64]int{}}
+	lx := &lexer{data: data}
+	var stack []operand
+	mode := ""
+	for {
+		op, ok := lx.next()
+		if !ok {
+			break
+		}
+		if op.kind != opKeyword {
+			if len(stack) < 1<<16 {
+				stack = append(stack, op)
+			}
+			continue
+		}
+		switch op.str {
+		case "begincodespacerange", "beginbfchar", "beginbfrange", "begincidchar", "begincidrange":
+			mode = op.str
+			stack = stack[:0]
+		case "endcodespacerange":
+			for i := 0; i+1 < len(stack); i += 2 {
+				lo, hi := []byte(stack[i].str), []byte(stack[i+1].str)
+				if len(lo) == 0 || len(lo) != len(hi) || len(lo) > 4 {
+					continue
+				}
+				t.space = append(t.space, spaceRange{len(lo), lo, hi})
+			}
+		case "endbfchar":
+			for i := 0; i+1 < len(stack); i += 2 {
+				src := stack[i].str
+				if len(src) == 0 || len(src) > 4 {
+					continue
+				}
+				dst := stack[i+1]
+				text := ""
+				if dst.kind == opName {
+					text = glyphNameText(dst.str)
+				} else {
+					text = utf16BE(dst.str)
+				}
+				t.chars[uint64(len(src))<<32|uint64(codeValue(src))] = text
+			}
+		case "endbfrange":
+			for i := 0; i+2 < len(stack); i += 3 {
+				lo, hi, dst := stack[i].str, stack[i+1].str, stack[i+2]
+				if len(lo) == 0 || len(lo) > 4 || len(hi) != len(lo) {
+					continue
+				}
+				r := cmapRange{lo: codeValue(lo), hi: codeValue(hi), n: len(lo)}
+				if r.hi < r.lo {
+					continue
+				}
+				if dst.kind == opArray {
+					for _, a := range dst.arr {
+						r.arr = append(r.arr, utf16BE(a.str))
+					}
+				} else {
+					s := dst.str
+					for j := 0; j+1 < len(s); j += 2 {
+						r.dst = append(r.dst, uint16(s[j])<<8|uint16(s[j+1]))
+					}
+					if len(s) == 1 {
+						r.dst = []uint16{uint16(s[0])}
+					}
+				}
+				if len(t.ranges) < 1<<16 {
+					t.ranges = append(t.ranges, r)
+				}
+			}
+		case "endcidchar":
+			for i := 0; i+1 < len(stack); i += 2 {
+				src := stack[i].str
+				if len(src) == 0 || len(src) > 4 {
+					continue
+				}
+				t.cids[uint64(len(src))<<32|uint64(codeValue(src))] = int(stack[i+1].num)
+			}
+		case "endcidrange":
+			for i := 0; i+2 < len(stack); i += 3 {
+				lo, hi := stack[i].str, stack[i+1].str
+				if len(lo) == 0 || len(lo) > 4 {
+					continue
+				}
+				t.cidr = append(t.cidr, cmapRange{lo: codeValue(lo), hi: codeValue(hi), n: len(lo), cid: int(stack[i+2].num)})
+			}
+		default:
+			if mode == "" {
+				stack = stack[:0]
+			}
+			continue
+		}
+		if strings.HasPrefix(op.str, "end") {
+			mode = ""
+			stack = stack[:0]
+		}
+	}
+	// Expand small bfranges into the map for speed.
+	return t
+}
+
+func codeValue(s string) uint32 {
+	var v uint32
+	for i := 0; i < len(s); i++ {
+		v = v<<8 | uint32(s[i])
+	}
+	return v
+}
+
+func utf16BE(s string) string {
+	if len(s) == 1 {
+		return string(rune(s[0]))
+	}
+	u := make([]uint16, 0, len(s)/2)
+	for j := 0; j+1 < len(s); j += 2 {
+		u = append(u, uint16(s[j])<<8|uint16(s[j+1]))
+	}
+	return string(utf16.Decode(u))
+}
+
+// ---- encodings ----
+
+var winAnsiTable, macRomanTable, standardTable, symbolTable [256]string
+
+func init() {
+	for c := 0; c < 256; c++ {
+		if r := charmap.Windows1252.DecodeByte(byte(c)); r != 0xFFFD && c >= 32 {
+			winAnsiTable[c] = string(r)
+		}
+		if r := charmap.Macintosh.DecodeByte(byte(c)); r != 0xFFFD && c >= 32 {
+			macRomanTable[c] = string(r)
+		}
+		if c >= 32 && c < 127 {
+			standardTable[c] = string(rune(c))
+			symbolTable[c] = string(rune(c))
+		}
+	}
+	winAnsiTable[0xAD] = "-" // soft hyphen as drawn
+	winAnsiTable[0xA0] = " "
+	standardTable['\''] = "’"
+	standardTable['`'] = "‘"
+	for c, s := range map[int]string{0xA1: "¡", 0xA2: "¢", 0xA3: "£", 0xA4: "⁄", 0xA5: "¥", 0xA6: "ƒ", 0xA7: "§", 0xA8: "¤",
+		0xA9: "'", 0xAA: "“", 0xAB: "«", 0xAC: "‹", 0xAD: "›", 0xAE: "ﬁ", 0xAF: "ﬂ", 0xB1: "–", 0xB2: "†", 0xB3: "‡",
+		0xB4: "·", 0xB6: "¶", 0xB7: "•", 0xB8: "‚", 0xB9: "„", 0xBA: "”", 0xBB: "»", 0xBC: "…", 0xBD: "‰", 0xBF: "¿",
+		0xC1: "`", 0xC2: "´", 0xC3: "ˆ", 0xC4: "˜", 0xC5: "¯", 0xC6: "˘", 0xC7: "˙", 0xC8: "¨", 0xCA: "˚", 0xCB: "¸",
+		0xCD: "˝", 0xCE: "˛", 0xCF: "ˇ", 0xD0: "—", 0xE1: "Æ", 0xE3: "ª", 0xE8: "Ł", 0xE9: "Ø", 0xEA: "Œ", 0xEB: "º",
+		0xF1: "æ", 0xF5: "ı", 0xF8: "ł", 0xF9: "ø", 0xFA: "œ", 0xFB: "ß"} {
+		standardTable[c] = s
+	}
+	greek := "ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ"
+	lower := "αβχδεφγηιϕκλμνοπθρστυϖωξψζ"
+	gu, gl := []rune(greek), []rune(lower)
+	for i := 0; i < 26; i++ {
+		symbolTable['A'+i] = string(gu[i])
+		symbolTable['a'+i] = string(gl[i])
+	}
+	for c, s := range map[int]string{0x22: "∀", 0x24: "∃", 0x27: "∋", 0x2D: "−", 0x40: "≅", 0x5E: "⊥", 0x60: "‾",
+		0xA3: "≤", 0xA5: "∞", 0xB0: "°", 0xB1: "±", 0xB3: "≥", 0xB4: "×", 0xB5: "∝", 0xB6: "∂", 0xB7: "•", 0xB8: "÷",
+		0xB9: "≠", 0xBA: "≡", 0xBB: "≈", 0xBC: "…", 0xAE: "→", 0xAC: "←", 0xAD: "↑", 0xAF: "↓", 0xD6: "√", 0xE5: "∑",
+		0xF2: "∫", 0xCE: "∈", 0xC7: "∩", 0xC8: "∪", 0xD7: "⋅", 0xA2: "′", 0xB2: "″"} {
+		symbolTable[c] = s
+	}
+	for name, r := range map[string]string{"grave": "\u0300", "acute": "\u0301", "circumflex": "\u0302", "tilde": "\u0303",
+		"macron": "\u0304", "breve": "\u0306", "dotaccent": "\u0307", "dieresis": "\u0308", "ring": "\u030A",
+		"hungarumlaut": "\u030B", "caron": "\u030C", "cedilla": "\u0327", "ogonek": "\u0328", "commaaccent": "\u0326"} {
+		accents[name] = r
+	}
+}
+
+var accents = map[string]string{}
+
+// glyphNames maps the Adobe glyph names found in article PDFs that are not
+// single letters, accented letters (Aacute…) or uniXXXX forms.
+var glyphNames = map[string]string{
+	"space": " ", "exclam": "!", "quotedbl": "\"", "numbersign": "#", "dollar": "$", "percent": "%", "ampersand": "&",
+	"quotesingle": "'", "quoteright": "’", "quoteleft": "‘", "parenleft": "(", "parenright": ")", "asterisk": "*",
+	"plus": "+", "comma": ",", "hyphen": "-", "period": ".", "slash": "/", "zero": "0", "one": "1", "two": "2",
+	"three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9", "colon": ":",
+	"semicolon": ";", "less": "<", "equal": "=", "greater": ">", "question": "?", "at": "@", "bracketleft": "[",
+	"backslash": "\\", "bracketright": "]", "asciicircum": "^", "underscore": "_", "grave": "`", "braceleft": "{",
+	"bar": "|", "braceright": "}", "asciitilde": "~", "exclamdown": "¡", "cent": "¢", "sterling": "£", "currency": "¤",
+	"yen": "¥", "brokenbar": "¦", "section": "§", "dieresis": "¨", "copyright": "©", "ordfeminine": "ª",
+	"guillemotleft": "«", "guillemetleft": "«", "logicalnot": "¬", "registered": "®", "macron": "¯", "degree": "°",
+	"plusminus": "±", "twosuperior": "²", "threesuperior": "³", "acute": "´", "mu": "μ", "mu1": "µ", "paragraph": "¶",
+	"periodcentered": "·", "cedilla": "¸", "onesuperior": "¹", "ordmasculine": "º", "guillemotright": "»",
+	"guillemetright": "»", "onequarter": "¼", "onehalf": "½", "threequarters": "¾", "questiondown": "¿", "AE": "Æ",
+	"Eth": "Ð", "multiply": "×", "Oslash": "Ø", "Thorn": "Þ", "germandbls": "ß", "ae": "æ", "eth": "ð", "divide": "÷",
+	"oslash": "ø", "thorn": "þ", "OE": "Œ", "oe": "œ", "dotlessi": "ı", "dotlessj": "ȷ", "Lslash": "Ł", "lslash": "ł",
+	"florin": "ƒ", "circumflex": "ˆ", "tilde": "˜", "caron": "ˇ", "breve": "˘", "dotaccent": "˙", "ring": "˚",
+	"ogonek": "˛", "hungarumlaut": "˝", "endash": "–", "emdash": "—", "quotesinglbase": "‚", "quotedblleft": "“",
+	"quotedblright": "”", "quotedblbase": "„", "dagger": "†", "daggerdbl": "‡", "bullet": "•", "ellipsis": "…",
+	"perthousand": "‰", "guilsinglleft": "‹", "guilsinglright": "›", "fraction": "⁄", "Euro": "€", "trademark": "™",
+	"minus": "−", "fi": "fi", "fl": "fl", "ff": "ff", "ffi": "ffi", "ffl": "ffl", "dotlessi.sc": "ı", "nbspace": " ",
+	"sfthyphen": "-", "softhyphen": "-", "minute": "′", "second": "″", "prime": "′", "lessequal": "≤",
+	"greaterequal": "≥", "notequal": "≠", "approxequal": "≈", "infinity": "∞", "partialdiff": "∂", "summation": "∑",
+	"product": "∏", "radical": "√", "integral": "∫", "arrowright": "→", "arrowleft": "←", "arrowup": "↑",
+	"arrowdown": "↓", "arrowboth": "↔", "element": "∈", "proportional": "∝", "similar": "∼", "equivalence": "≡",
+	"dotmath": "⋅", "periodcentered.0": "·", "asteriskmath": "∗", "openbullet": "◦", "circlecopyrt": "©",
+	"lozenge": "◊", "club": "♣", "diamond": "♦", "heart": "♥", "spade": "♠", "angleleft": "⟨", "angleright": "⟩",
+	"emptyset": "∅", "nabla": "∇", "intersection": "∩", "union": "∪", "logicaland": "∧", "logicalor": "∨",
+	"universal": "∀", "existential": "∃", "Omega": "Ω", "Delta": "Δ", "alpha": "α", "beta": "β", "gamma": "γ",
+	"delta": "δ", "epsilon": "ε", "zeta": "ζ", "eta": "η", "theta": "θ", "iota": "ι", "kappa": "κ", "lambda": "λ",
+	"nu": "ν", "xi": "ξ", "omicron": "ο", "pi": "π", "rho": "ρ", "sigma": "σ", "sigma1": "ς", "tau": "τ",
+	"upsilon": "υ", "phi": "φ", "phi1": "ϕ", "chi": "χ", "psi": "ψ", "omega": "ω", "theta1": "ϑ", "Gamma": "Γ",
+	"Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ", "Upsilon": "Υ", "Phi": "Φ", "Psi": "Ψ",
+	"Alpha": "Α", "Beta": "Β", "Epsilon": "Ε", "Zeta": "Ζ", "Eta": "Η", "Iota": "Ι", "Kappa": "Κ", "Mu": "Μ",
+	"Nu": "Ν", "Omicron": "Ο", "Rho": "Ρ", "Tau": "Τ", "Chi": "Χ", "quotereversed": "‛", "afii00208": "―",
+	"afii61352": "№", "estimated": "℮", "onethird": "⅓", "twothirds": "⅔", "degreesign": "°", "checkmark": "✓",
+	"mu.greek": "μ", "micro": "µ", "Ohm": "Ω", "ampersand.sc": "&", "visiblespace": "␣", "compwordmark": "",
+	"perpendicular": "⊥", "therefore": "∴", "angle": "∠", "congruent": "≅", "propersubset": "⊂",
+	"propersuperset": "⊃", "reflexsubset": "⊆", "reflexsuperset": "⊇", "circleplus": "⊕", "circlemultiply": "⊗",
+	"arrowdblright": "⇒", "arrowdblleft": "⇐", "arrowdblboth": "⇔", "aleph": "ℵ", "weierstrass": "℘",
+	"Ifraktur": "ℑ", "Rfraktur": "ℜ", "suchthat": "∋", "notelement": "∉", "ceilingleft": "⌈", "ceilingright": "⌉",
+	"floorleft": "⌊", "floorright": "⌋", "bardbl": "‖", "dotlessj.sc": "ȷ",
+}
+
+// glyphNameText maps an Adobe glyph name to text: the named-glyph table,
+// single characters, accented letters, uniXXXX and uXXXX[XX] forms,
+// ligature names (f_f_i) and suffixed variants (a.sc, one.oldstyle).
+func glyphNameText(name string) string {
+	if s, ok := glyphNames[name]; ok {
+		return s
+	}
+	if len(name) == 1 {
+		return name
+	}
+	if i := strings.IndexByte(name, '.'); i > 0 {
+		return glyphNameText(name[:i])
+	}
+	if strings.Contains(name, "_") {
+		var b strings.Builder
+		for _, part := range strings.Split(name, "_") {
+			b.WriteString(glyphNameText(part))
+		}
+		return b.String()
+	}
+	if strings.HasPrefix(name, "uni") && len(name) >= 7 && (len(name)-3)%4 == 0 {
+		var u []uint16
+		for i := 3; i+4 <= len(name); i += 4 {
+			v, err := strconv.ParseUint(name[i:i+4], 16, 16)
+			if err != nil {
+				return ""
+			}
+			u = append(u, uint16(v))
+		}
+		return string(utf16.Decode(u))
+	}
+	if strings.HasPrefix(name, "u") && len(name) >= 5 && len(name) <= 7 {
+		if v, err := strconv.ParseUint(name[1:], 16, 32); err == nil && v < 0x110000 {
+			return string(rune(v))
+		}
+	}
+	// Accented letters: base letter + accent name (Aacute, scaron, Ccedilla).
+	for acc, comb := range accents {
+		if strings.HasSuffix(name, acc) && len(name) > len(acc) {
+			b := name[:len(name)-len(acc)]
+			if len(b) == 1 || b == "dotlessi" {
+				if b == "dotlessi" {
+					b = "i"
+				}
+				return norm.NFC.String(b + comb)
+			}
+		}
+	}
+	// Small-cap and old-style suffixes without a dot (Asmall, oneoldstyle).
+	for _, suf := range []string{"small", "oldstyle", "superior", "inferior"} {
+		if strings.HasSuffix(name, suf) && len(name) > len(suf) {
+			s := glyphNameText(name[:len(name)-len(suf)])
+			if suf == "small" {
+				s = strings.ToLower(s)
+			}
+			return s
+		}
+	}
+	return ""
+}
+
+// standardWidths approximates the widths of the standard 14 fonts used
+// without /Widths (per unit font size ×1000).
+func standardWidths(base string) func(r rune) float64 {
+	table := &stdHelveticaWidths
+	switch {
+	case strings.Contains(base, "Courier"):
+		return func(rune) float64 { return 600 }
+	case strings.Contains(base, "Times"):
+		table = &stdTimesWidths
+	case strings.Contains(base, "Bold"):
+		table = &stdHelveticaBoldWidths
+	}
+	return func(r rune) float64 {
+		if r >= 32 && r < 127 {
+			return float64(table[r-32])
+		}
+		return 500
+	}
+}

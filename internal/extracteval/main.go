@@ -1,0 +1,224 @@
+// Command extracteval compares Rapport's PDF text extraction with poppler's
+// pdftotext on a folder of PDFs (by default ../shared/corpus) and prints,
+// per file: word recall and precision against pdftotext's words, the share
+// of pdftotext's 8-word sequences found in Rapport's text in the same order,
+// and pages per second for both, on one core.
+//
+// Both texts are normalised the same way before comparing: Unicode NFKC,
+// lower case, line-end hyphens joined, hyphens removed, other punctuation
+// turned into spaces. Rapport's running headers (PageText.Header) count as
+// extracted text: they are kept, only out of the body.
+//
+//	go run ./internal/extracteval [-dir ../shared/corpus] [-dump /tmp/eval] [-runs 3]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/rapport-qda/rapport/importer"
+	"golang.org/x/text/unicode/norm"
+)
+
+type result struct {
+	file                       string
+	pages                      int
+	recall, precision, order   float64
+	rapportPPS, popplerPPS     float64
+	rapportWords, popplerWords int
+	err                        string
+	emptyWherePopplerHasText   bool
+}
+
+func main() {
+	dir := flag.String("dir", "../shared/corpus", "folder of PDFs")
+	dump := flag.String("dump", "", "write both texts of each file into this folder")
+	runs := flag.Int("runs", 3, "timed runs per file and tool (best is kept)")
+	flag.Parse()
+	runtime.GOMAXPROCS(1)
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		fmt.Fprintln(os.Stderr, "extracteval: pdftotext not found (install poppler-utils)")
+		os.Exit(2)
+	}
+	files, _ := filepath.Glob(filepath.Join(*dir, "*.pdf"))
+	sort.Strings(files)
+	if len(files) == 0 {
+		fmt.Fprintf(os.Stderr, "extracteval: no PDFs in %s\n", *dir)
+		os.Exit(2)
+	}
+	if *dump != "" {
+		_ = os.MkdirAll(*dump, 0o755)
+	}
+	var results []result
+	var totPages int
+	var totRapport, totPoppler time.Duration
+	failed := false
+	for _, f := range files {
+		r, rt, pt := evalFile(f, *dump, *runs)
+		results = append(results, r)
+		if r.err != "" || r.emptyWherePopplerHasText {
+			failed = true
+		}
+		totPages += r.pages
+		totRapport += rt
+		totPoppler += pt
+	}
+	fmt.Printf("%-32s %5s %7s %9s %8s %10s %10s\n", "file", "pages", "recall", "precision", "8-gram", "rapport/s", "poppler/s")
+	var rec, prec, ord []float64
+	for _, r := range results {
+		if r.err != "" {
+			fmt.Printf("%-32s ERROR %s\n", r.file, r.err)
+			continue
+		}
+		fmt.Printf("%-32s %5d %7.4f %9.4f %8.4f %10.1f %10.1f\n", r.file, r.pages, r.recall, r.precision, r.order, r.rapportPPS, r.popplerPPS)
+		rec = append(rec, r.recall)
+		prec = append(prec, r.precision)
+		ord = append(ord, r.order)
+	}
+	fmt.Printf("%-32s %5d %7.4f %9.4f %8.4f %10.1f %10.1f\n", "MEDIAN / TOTAL", totPages, median(rec), median(prec), median(ord),
+		float64(totPages)/totRapport.Seconds(), float64(totPages)/totPoppler.Seconds())
+	fmt.Printf("speed: Rapport %.2fx pdftotext's pages/s (one core)\n", totPoppler.Seconds()/totRapport.Seconds())
+	if failed {
+		os.Exit(1)
+	}
+}
+
+func evalFile(path, dump string, runs int) (r result, rapportTime, popplerTime time.Duration) {
+	r.file = filepath.Base(path)
+	var popText string
+	popplerTime = time.Duration(1<<63 - 1)
+	for i := 0; i < runs; i++ {
+		start := time.Now()
+		out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+		d := time.Since(start)
+		if err != nil {
+			r.err = "pdftotext: " + err.Error()
+			return r, 0, 0
+		}
+		popText = string(out)
+		popplerTime = min(popplerTime, d)
+	}
+	var ex *importer.Extraction
+	rapportTime = time.Duration(1<<63 - 1)
+	for i := 0; i < runs; i++ {
+		start := time.Now()
+		e, err := importer.ExtractPDFFile(context.Background(), path)
+		d := time.Since(start)
+		if err != nil {
+			r.err = err.Error()
+			return r, 0, 0
+		}
+		ex = e
+		rapportTime = min(rapportTime, d)
+	}
+	r.pages = len(ex.Pages)
+	var sb strings.Builder
+	for _, p := range ex.Pages {
+		sb.WriteString(p.Text)
+		sb.WriteString("\n\n")
+		if p.Header != "" {
+			sb.WriteString(p.Header)
+			sb.WriteString("\n\n")
+		}
+	}
+	rapText := sb.String()
+	if dump != "" {
+		base := strings.TrimSuffix(r.file, ".pdf")
+		_ = os.WriteFile(filepath.Join(dump, base+".rapport.txt"), []byte(rapText), 0o644)
+		_ = os.WriteFile(filepath.Join(dump, base+".poppler.txt"), []byte(popText), 0o644)
+	}
+	pw, rw := tokens(popText), tokens(rapText)
+	r.popplerWords, r.rapportWords = len(pw), len(rw)
+	r.emptyWherePopplerHasText = len(pw) > 0 && len(rw) == 0
+	common := multisetIntersection(pw, rw)
+	r.recall = ratio(common, len(pw))
+	r.precision = ratio(common, len(rw))
+	r.order = ngramShare(pw, rw, 8)
+	r.rapportPPS = float64(r.pages) / rapportTime.Seconds()
+	r.popplerPPS = float64(r.pages) / popplerTime.Seconds()
+	return r, rapportTime, popplerTime
+}
+
+var lineEndHyphen = regexp.MustCompile(`(\pL)[-\x{2010}\x{00AD}][ \t]*\r?\n[ \t\f]*(\pL)`)
+
+// tokens normalises text for comparison and splits it into words.
+func tokens(s string) []string {
+	s = norm.NFKC.String(s)
+	s = lineEndHyphen.ReplaceAllString(s, "$1$2")
+	s = strings.ToLower(s)
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '-' || r == '\u2010' || r == '\u00AD':
+			// removed: "non-helpful" and "nonhelpful" compare equal
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
+			b.WriteRune(r)
+		default:
+			b.WriteByte(' ')
+		}
+	}
+	return strings.Fields(b.String())
+}
+
+func multisetIntersection(a, b []string) int {
+	count := map[string]int{}
+	for _, w := range a {
+		count[w]++
+	}
+	n := 0
+	for _, w := range b {
+		if count[w] > 0 {
+			count[w]--
+			n++
+		}
+	}
+	return n
+}
+
+func ngramShare(ref, got []string, n int) float64 {
+	if len(ref) < n {
+		return 1
+	}
+	have := map[string]bool{}
+	for i := 0; i+n <= len(got); i++ {
+		have[strings.Join(got[i:i+n], " ")] = true
+	}
+	found := 0
+	total := 0
+	for i := 0; i+n <= len(ref); i++ {
+		total++
+		if have[strings.Join(ref[i:i+n], " ")] {
+			found++
+		}
+	}
+	return ratio(found, total)
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 1
+	}
+	return float64(a) / float64(b)
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
