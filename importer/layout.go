@@ -21,8 +21,9 @@ import (
 const (
 	wordGapEm     = 0.13 // a gap wider than this between glyphs separates words
 	columnGapEm   = 0.8  // a gap at least this wide may be a column gutter
-	hardGapEm     = 2.5  // a gap this wide always splits a line
 	riverSupport  = 3    // lines sharing a gutter position needed to split at it
+	gutterShare   = 0.2  // … and at least this share of the page's lines
+	minColumnEm   = 5    // text columns are at least this wide (median)
 	blockLeadEm   = 1.9  // max baseline distance between lines of one block
 	sameBaseEm    = 0.22 // baselines closer than this are the same line
 	maxWordsPerPg = 200_000
@@ -146,15 +147,6 @@ func buildLines(words []word) []*rawLine {
 			}
 		}
 		if best == nil {
-			// A smaller word within the body of a line: super/subscript.
-			for _, l := range open {
-				if w.size < 0.9*l.size && w.y > l.y-0.4*l.size && w.y < l.y+0.65*l.size && nearLine(l, w) {
-					best = l
-					break
-				}
-			}
-		}
-		if best == nil {
 			best = &rawLine{y: w.y, size: w.size}
 			lines = append(lines, best)
 			open = append(open, best)
@@ -164,10 +156,50 @@ func buildLines(words []word) []*rawLine {
 			best.size = w.size
 		}
 	}
+	lines = mergeScripts(lines)
 	for _, l := range lines {
 		sort.SliceStable(l.words, func(i, j int) bool { return l.words[i].x0 < l.words[j].x0 })
 	}
 	return lines
+}
+
+// mergeScripts moves lines of smaller words that sit within the height of a
+// bigger line and next to its words (superscripts, subscripts, footnote
+// marks) into that line.
+func mergeScripts(lines []*rawLine) []*rawLine {
+	merged := make([]bool, len(lines))
+	for i, l := range lines {
+		var host *rawLine
+		for j, m := range lines {
+			if i == j || merged[j] || l.size >= 0.92*m.size {
+				continue
+			}
+			if l.y <= m.y-0.45*m.size || l.y >= m.y+0.7*m.size {
+				continue
+			}
+			near := true
+			for _, w := range l.words {
+				if !nearLine(m, w) {
+					near = false
+					break
+				}
+			}
+			if near && (host == nil || math.Abs(m.y-l.y) < math.Abs(host.y-l.y)) {
+				host = m
+			}
+		}
+		if host != nil {
+			host.words = append(host.words, l.words...)
+			merged[i] = true
+		}
+	}
+	out := lines[:0]
+	for i, l := range lines {
+		if !merged[i] {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // nearLine reports whether w is horizontally next to some word of l.
@@ -180,28 +212,74 @@ func nearLine(l *rawLine, w word) bool {
 	return false
 }
 
-type gapSpan struct{ a, b float64 }
-
-// splitLines cuts lines into fragments at column gutters: gaps that are very
-// wide, or wide and shared by several lines at the same position.
+// splitLines cuts lines into fragments at column gutters: gaps at an x
+// position where many lines of the page have a wide gap. Other gaps, even
+// wide ones (table cells, tab stops), stay inside the line, so that a table
+// row reads across.
 func splitLines(lines []*rawLine, rot uint8) []*fragment {
-	var cands []gapSpan
+	minX, maxX := math.Inf(1), math.Inf(-1)
+	for _, l := range lines {
+		minX = math.Min(minX, l.words[0].x0)
+		maxX = math.Max(maxX, l.words[len(l.words)-1].x1)
+	}
+	const bin = 2.0
+	nb := 0
+	if maxX > minX {
+		nb = min(int((maxX-minX)/bin)+1, 20000)
+	}
+	cover := make([]int, nb)
+	binOf := func(x float64) int {
+		return min(max(int((x-minX)/bin), 0), nb-1)
+	}
 	for _, l := range lines {
 		for i := 1; i < len(l.words); i++ {
 			a, b := l.words[i-1].x1, l.words[i].x0
-			if b-a >= columnGapEm*l.size {
-				cands = append(cands, gapSpan{a, b})
+			if b-a >= columnGapEm*l.size && nb > 0 {
+				for k := binOf(a) + 1; k < binOf(b); k++ {
+					cover[k]++
+				}
 			}
 		}
 	}
-	support := func(m float64) int {
-		n := 0
-		for _, c := range cands {
-			if c.a < m && m < c.b {
-				n++
+	need := max(riverSupport, int(math.Ceil(gutterShare*float64(len(lines)))))
+	// A gutter separates text columns: the line pieces on both sides of it
+	// are wide. Where they are narrow (table cells), keep rows whole, as a
+	// table row reads across. textSide[k] says whether the gutter through
+	// bin k has wide text on both sides in most lines.
+	textSide := make([]bool, nb)
+	if nb > 0 {
+		var sides [][]float64 = make([][]float64, nb)
+		for _, l := range lines {
+			var cuts []int // indexes i of wide gaps before word i
+			for i := 1; i < len(l.words); i++ {
+				if l.words[i].x0-l.words[i-1].x1 >= columnGapEm*l.size {
+					cuts = append(cuts, i)
+				}
+			}
+			for c, i := range cuts {
+				lo, hi := 0, len(l.words)
+				if c > 0 {
+					lo = cuts[c-1]
+				}
+				if c+1 < len(cuts) {
+					hi = cuts[c+1]
+				}
+				left := l.words[i-1].x1 - l.words[lo].x0
+				right := l.words[hi-1].x1 - l.words[i].x0
+				w := math.Min(left, right) / l.size
+				for k := binOf(l.words[i-1].x1) + 1; k < binOf(l.words[i].x0); k++ {
+					if cover[k] >= need {
+						sides[k] = append(sides[k], w)
+					}
+				}
 			}
 		}
-		return n
+		for k := range sides {
+			if len(sides[k]) > 0 {
+				sort.Float64s(sides[k])
+				textSide[k] = sides[k][len(sides[k])/2] >= minColumnEm
+			}
+		}
 	}
 	var frags []*fragment
 	for _, l := range lines {
@@ -210,12 +288,14 @@ func splitLines(lines []*rawLine, rot uint8) []*fragment {
 			cut := i == len(l.words)
 			if !cut {
 				a, b := l.words[i-1].x1, l.words[i].x0
-				gap := b - a
-				switch {
-				case gap >= hardGapEm*l.size:
-					cut = true
-				case gap >= columnGapEm*l.size:
-					cut = support((a+b)/2) >= riverSupport
+				if b-a >= columnGapEm*l.size && nb > 0 {
+					best := 0
+					for k := binOf(a) + 1; k < binOf(b); k++ {
+						if textSide[k] {
+							best = max(best, cover[k])
+						}
+					}
+					cut = best >= need
 				}
 			}
 			if cut {

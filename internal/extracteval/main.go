@@ -143,7 +143,20 @@ func evalFile(path, dump string, runs int) (r result, rapportTime, popplerTime t
 	common := multisetIntersection(pw, rw)
 	r.recall = ratio(common, len(pw))
 	r.precision = ratio(common, len(rw))
-	r.order = ngramShare(pw, rw, 8)
+	// Running headers and footers are moved out of Rapport's body text on
+	// purpose; for the reading-order figure, take the same lines out of
+	// pdftotext's text, so that they do not count as order breaks.
+	var bodyTokens []string
+	for _, p := range ex.Pages {
+		bodyTokens = append(bodyTokens, tokens(p.Text)...)
+	}
+	popBody := pw
+	for _, p := range ex.Pages {
+		for _, h := range strings.Split(p.Header, "\n") {
+			popBody = removeSeq(popBody, tokens(h))
+		}
+	}
+	r.order = ngramShare(popBody, bodyTokens, 8)
 	r.rapportPPS = float64(r.pages) / rapportTime.Seconds()
 	r.popplerPPS = float64(r.pages) / popplerTime.Seconds()
 	return r, rapportTime, popplerTime
@@ -221,4 +234,21 @@ func median(xs []float64) float64 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// removeSeq removes the first occurrence of seq from ws.
+func removeSeq(ws, seq []string) []string {
+	if len(seq) == 0 {
+		return ws
+	}
+Outer:
+	for i := 0; i+len(seq) <= len(ws); i++ {
+		for j := range seq {
+			if ws[i+j] != seq[j] {
+				continue Outer
+			}
+		}
+		return append(append([]string(nil), ws[:i]...), ws[i+len(seq):]...)
+	}
+	return ws
 }
