@@ -34,7 +34,7 @@ func openPDF(data []byte) (*pdf.Reader, error) {
 	rd, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		msg := strings.ToLower(err.Error())
-		if strings.Contains(msg, "encrypt") || strings.Contains(msg, "password") {
+		if strings.Contains(msg, "encrypt") || strings.Contains(msg, "password") || bytes.Contains(data, []byte("/Encrypt")) {
 			return nil, fmt.Errorf("%w: %v", ErrEncrypted, err)
 		}
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
@@ -177,6 +177,9 @@ func layoutPage(ctx context.Context, p pdf.Page, fonts fontCache) (lay *pageLayo
 	return lay, nil
 }
 
+// articleType matches the article-type labels journals print above titles.
+var articleType = regexp.MustCompile(`(?i)^(research( article)?|review( article)?|original (research|article)|open access|case report|editorial|commentary|short communication|methodology( article)?|letter|article|research paper|brief report)$`)
+
 var digitRun = regexp.MustCompile(`[0-9]+`)
 var pageNumberLine = regexp.MustCompile(`(?i)^(page\s*)?([0-9]{1,4}|[ivxlc]{1,7})(\s*(of|/)\s*[0-9]{1,4})?$`)
 
@@ -307,7 +310,7 @@ func titleFromPage(lay *pageLayout, vocab *vocabulary) string {
 		}
 		var group []*fragment
 		for _, f := range fs {
-			if math.Abs(f.size-s) > 0.6 {
+			if math.Abs(f.size-s) > 0.6 || articleType.MatchString(strings.TrimSpace(f.text)) {
 				continue
 			}
 			if len(group) > 0 {

@@ -21,9 +21,27 @@ const (
 	Helvetica     Font = "Helvetica"
 	HelveticaBold Font = "Helvetica-Bold"
 	TimesRoman    Font = "Times-Roman"
+	// TimesLigDiff is Times-Roman whose encoding's /Differences put the
+	// glyphs /fi and /fl at codes 1 and 2: "fi" and "fl" in text are drawn
+	// as those single ligature glyphs.
+	TimesLigDiff Font = "Times-Roman+LigDiff"
+	// TimesLigCMap draws "fi" and "fl" as codes 1 and 2 too, with no
+	// /Differences, and a /ToUnicode CMap that maps them to U+FB01 and
+	// U+FB02 (the compatibility ligature characters).
+	TimesLigCMap Font = "Times-Roman+LigCMap"
 )
 
-var fontOrder = []Font{Helvetica, HelveticaBold, TimesRoman}
+var fontOrder = []Font{Helvetica, HelveticaBold, TimesRoman, TimesLigDiff, TimesLigCMap}
+
+func isLigFont(f Font) bool { return f == TimesLigDiff || f == TimesLigCMap }
+
+// encode turns text into the codes drawn in font f.
+func encode(f Font, s string) []rune {
+	if isLigFont(f) {
+		s = strings.NewReplacer("fi", "\x01", "fl", "\x02").Replace(s)
+	}
+	return []rune(s)
+}
 
 func fontKey(f Font) string {
 	for i, g := range fontOrder {
@@ -44,6 +62,20 @@ type Text struct {
 	// WordSpacing, when non-zero, is set with the Tw operator before the run
 	// (as justified text does); Width then includes it for every space.
 	WordSpacing float64
+	// Kern, when non-zero, draws the run with TJ and inserts this
+	// adjustment (thousandths of an em, positive moves left) after every
+	// second letter inside words.
+	Kern int
+	// PositionedWords draws the run with TJ without space characters: each
+	// space becomes a TJ offset of the same width (as many producers do).
+	PositionedWords bool
+}
+
+// Form is a form XObject drawn on a page with "Do": its texts are in the
+// form's own coordinates, mapped to the page by Matrix.
+type Form struct {
+	Matrix [6]float64
+	Texts  []Text
 }
 
 // Page is one page: its size (zero means US Letter) and what is drawn on it.
@@ -53,6 +85,8 @@ type Page struct {
 	// Raw is content-stream text appended as it is, for tests that need
 	// operators pdfgen does not model.
 	Raw string
+	// Forms are drawn after Texts, each as a form XObject.
+	Forms []Form
 }
 
 // Doc is a whole document.
@@ -60,12 +94,15 @@ type Doc struct {
 	Title  string // the info dictionary's /Title; empty leaves it out
 	Author string
 	Pages  []Page
+	// PageLabels, if set, is written as the catalog's /PageLabels number
+	// tree, e.g. "<< /Nums [0 << /S /r >> 2 << /S /D >>] >>".
+	PageLabels string
 }
 
 // Width returns the width in points of s in font f at size pt.
 func Width(f Font, size float64, s string) float64 {
 	w := 0.0
-	for _, r := range s {
+	for _, r := range encode(f, s) {
 		w += float64(glyphWidth(f, r))
 	}
 	return w * size / 1000
@@ -76,13 +113,43 @@ func glyphWidth(f Font, r rune) int {
 	switch f {
 	case HelveticaBold:
 		table = helveticaBoldWidths
-	case TimesRoman:
+	case TimesRoman, TimesLigDiff, TimesLigCMap:
 		table = timesWidths
+	}
+	if isLigFont(f) && (r == 1 || r == 2) {
+		return 556 // Times fi, fl
 	}
 	if r >= 32 && r < 127 {
 		return table[r-32]
 	}
 	return 556
+}
+
+// RunWidth is the advance of a Text run as drawn: glyph widths, word
+// spacing for each space, kerning adjustments.
+func RunWidth(t Text) float64 {
+	size := t.Size
+	if size == 0 {
+		size = 10
+	}
+	w := Width(t.Font, size, t.S) + t.WordSpacing*float64(strings.Count(t.S, " "))
+	if t.Kern != 0 {
+		w -= float64(t.Kern*kernCount(t.S)) / 1000 * size
+	}
+	return w
+}
+
+// kernCount is how many kerning adjustments a run gets: one after every
+// second letter inside a word (never next to a space or at the end).
+func kernCount(s string) int {
+	n := 0
+	for _, w := range strings.Split(s, " ") {
+		k := len(encode(TimesRoman, w))
+		if k > 2 {
+			n += (k - 1) / 2
+		}
+	}
+	return n
 }
 
 // Bytes returns the PDF file.
@@ -104,8 +171,29 @@ func (d *Doc) Bytes() []byte {
 		for r := rune(32); r < 127; r++ {
 			widths = append(widths, fmt.Sprint(glyphWidth(f, r)))
 		}
-		fontObjs[i] = obj(fmt.Sprintf("<< /Type /Font /Subtype /Type1 /BaseFont /%s /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 126 /Widths [%s] >>",
-			f, strings.Join(widths, " ")))
+		switch f {
+		case TimesLigDiff, TimesLigCMap:
+			lig := make([]string, 0, 126)
+			for r := rune(1); r < 127; r++ {
+				w := 0
+				if r < 3 || r >= 32 {
+					w = glyphWidth(f, r)
+				}
+				lig = append(lig, fmt.Sprint(w))
+			}
+			enc := "<< /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [1 /fi /fl] >>"
+			extra := ""
+			if f == TimesLigCMap {
+				enc = "/WinAnsiEncoding"
+				cmap := ligatureCMap
+				extra = fmt.Sprintf(" /ToUnicode %d 0 R", obj(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(cmap), cmap)))
+			}
+			fontObjs[i] = obj(fmt.Sprintf("<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman /Encoding %s /FirstChar 1 /LastChar 126 /Widths [%s]%s >>",
+				enc, strings.Join(lig, " "), extra))
+		default:
+			fontObjs[i] = obj(fmt.Sprintf("<< /Type /Font /Subtype /Type1 /BaseFont /%s /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 126 /Widths [%s] >>",
+				f, strings.Join(widths, " ")))
+		}
 	}
 	var fontRes strings.Builder
 	for i := range fontOrder {
@@ -118,9 +206,25 @@ func (d *Doc) Bytes() []byte {
 			w, h = 612, 792
 		}
 		content := p.content()
+		var xobjs strings.Builder
+		for k, form := range p.Forms {
+			fc := Page{Texts: form.Texts}.content()
+			m := form.Matrix
+			if m == [6]float64{} {
+				m = [6]float64{1, 0, 0, 1, 0, 0}
+			}
+			fo := obj(fmt.Sprintf("<< /Type /XObject /Subtype /Form /BBox [0 0 %g %g] /Matrix [%g %g %g %g %g %g] /Resources << /Font << %s>> >> /Length %d >>\nstream\n%s\nendstream",
+				w, h, m[0], m[1], m[2], m[3], m[4], m[5], fontRes.String(), len(fc), fc))
+			fmt.Fprintf(&xobjs, "/Fm%d %d 0 R ", k+1, fo)
+			content += fmt.Sprintf("q /Fm%d Do Q\n", k+1)
+		}
+		xres := ""
+		if xobjs.Len() > 0 {
+			xres = " /XObject << " + xobjs.String() + ">>"
+		}
 		c := obj(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content))
-		pg := obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Resources << /Font << %s>> >> /Contents %d 0 R >>",
-			w, h, fontRes.String(), c))
+		pg := obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Resources << /Font << %s>>%s >> /Contents %d 0 R >>",
+			w, h, fontRes.String(), xres, c))
 		kids = append(kids, fmt.Sprintf("%d 0 R", pg))
 	}
 	info := 0
@@ -128,17 +232,21 @@ func (d *Doc) Bytes() []byte {
 		var s strings.Builder
 		s.WriteString("<< ")
 		if d.Title != "" {
-			fmt.Fprintf(&s, "/Title %s ", pdfString(d.Title))
+			fmt.Fprintf(&s, "/Title %s ", pdfString([]rune(d.Title)))
 		}
 		if d.Author != "" {
-			fmt.Fprintf(&s, "/Author %s ", pdfString(d.Author))
+			fmt.Fprintf(&s, "/Author %s ", pdfString([]rune(d.Author)))
 		}
 		s.WriteString("/Producer (Rapport pdfgen) >>")
 		info = obj(s.String())
 	}
 	// Catalog and page tree, at their reserved numbers.
 	offsets[0] = b.Len()
-	fmt.Fprintf(&b, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n")
+	labels := ""
+	if d.PageLabels != "" {
+		labels = " /PageLabels " + d.PageLabels
+	}
+	fmt.Fprintf(&b, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R%s >>\nendobj\n", labels)
 	offsets[1] = b.Len()
 	fmt.Fprintf(&b, "2 0 obj\n<< /Type /Pages /Kids [%s] /Count %d >>\nendobj\n", strings.Join(kids, " "), len(kids))
 
@@ -162,7 +270,35 @@ func (p Page) content() string {
 		if size == 0 {
 			size = 10
 		}
-		fmt.Fprintf(&s, "BT /%s %g Tf %g Tw %g %g Td %s Tj ET\n", fontKey(t.Font), size, t.WordSpacing, t.X, t.Y, pdfString(t.S))
+		if t.Kern == 0 && !t.PositionedWords {
+			fmt.Fprintf(&s, "BT /%s %g Tf %g Tw %g %g Td %s Tj ET\n", fontKey(t.Font), size, t.WordSpacing, t.X, t.Y, pdfString(encode(t.Font, t.S)))
+			continue
+		}
+		fmt.Fprintf(&s, "BT /%s %g Tf %g Tw %g %g Td [", fontKey(t.Font), size, t.WordSpacing, t.X, t.Y)
+		words := strings.Split(t.S, " ")
+		for i, w := range words {
+			if i > 0 {
+				if t.PositionedWords {
+					space := float64(glyphWidth(t.Font, ' ')) + t.WordSpacing*1000/size
+					fmt.Fprintf(&s, " %g ", -space)
+				} else {
+					s.WriteString(pdfString([]rune(" ")))
+				}
+			}
+			codes := encode(t.Font, w)
+			if t.Kern == 0 || len(codes) <= 2 {
+				s.WriteString(pdfString(codes))
+				continue
+			}
+			for j := 0; j < len(codes); j += 2 {
+				end := min(j+2, len(codes))
+				s.WriteString(pdfString(codes[j:end]))
+				if end < len(codes) {
+					fmt.Fprintf(&s, " %d ", t.Kern)
+				}
+			}
+		}
+		s.WriteString("] TJ ET\n")
 	}
 	s.WriteString(p.Raw)
 	return s.String()
@@ -170,11 +306,13 @@ func (p Page) content() string {
 
 // pdfString encodes s as a literal PDF string in WinAnsi (Latin-1 for the
 // characters pdfgen supports; others become '?').
-func pdfString(s string) string {
+func pdfString(codes []rune) string {
 	var b strings.Builder
 	b.WriteByte('(')
-	for _, r := range s {
+	for _, r := range codes {
 		switch {
+		case r < 32:
+			fmt.Fprintf(&b, "\\%03o", r)
 		case r == '(' || r == ')' || r == '\\':
 			b.WriteByte('\\')
 			b.WriteRune(r)
@@ -189,3 +327,24 @@ func pdfString(s string) string {
 	b.WriteByte(')')
 	return b.String()
 }
+
+// ligatureCMap maps codes 1 and 2 to U+FB01 and U+FB02 and the printable
+// ASCII codes to themselves.
+const ligatureCMap = `/CIDInit /ProcSet findresource begin
+12 dict begin
+begincmap
+/CMapName /Rapport-Lig def
+1 begincodespacerange
+<00> <FF>
+endcodespacerange
+2 beginbfchar
+<01> <FB01>
+<02> <FB02>
+endbfchar
+1 beginbfrange
+<20> <7E> <0020>
+endbfrange
+endcmap
+CMapName currentdict /CMap defineresource pop
+end
+end`
