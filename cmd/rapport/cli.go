@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+
+	"github.com/rapport-qda/rapport/index"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+// command is one headless subcommand. Files named cmd_*.go register theirs
+// in init, so that each feature keeps its command beside nothing else.
+type command struct {
+	name    string
+	args    string // synopsis of the arguments, for help
+	summary string
+	// flags declares the command's flags on fs; it returns the function
+	// that runs the command once flags and positional args are parsed.
+	flags func(fs *flag.FlagSet) func(env *env, args []string) error
+}
+
+var commands = map[string]*command{}
+
+func register(c *command) { commands[c.name] = c }
+
+// env is what every command runs with.
+type env struct {
+	ctx     context.Context
+	stdout  io.Writer
+	stderr  io.Writer
+	json    bool
+	libDir  string
+	lib     *index.Library
+	failed  bool // set by commands that report partial failure without an error
+	noticed []string
+}
+
+// library opens the library on first use.
+func (e *env) library() (*index.Library, error) {
+	if e.lib != nil {
+		return e.lib, nil
+	}
+	lib, err := index.Open(e.ctx, e.libDir, &index.Options{Notice: func(msg string) {
+		fmt.Fprintln(e.stderr, "rapport:", msg)
+	}})
+	if err != nil {
+		return nil, err
+	}
+	e.lib = lib
+	return lib, nil
+}
+
+// emit prints v as JSON when --json was given, else calls human.
+func (e *env) emit(v any, human func(w io.Writer)) error {
+	if e.json {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(v)
+	}
+	human(e.stdout)
+	return nil
+}
+
+// usageError marks errors in the command line itself (exit 2).
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// defaultLibraryDir is RAPPORT_LIBRARY, else the OS user data folder.
+func defaultLibraryDir() string {
+	if d := os.Getenv("RAPPORT_LIBRARY"); d != "" {
+		return d
+	}
+	switch runtime.GOOS {
+	case "darwin", "windows":
+		if d, err := os.UserConfigDir(); err == nil {
+			return filepath.Join(d, "Rapport")
+		}
+	default:
+		if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+			return filepath.Join(d, "rapport")
+		}
+		if h, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(h, ".local", "share", "rapport")
+		}
+	}
+	return "rapport-library"
+}
+
+// run is the whole program: it returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	global := flag.NewFlagSet("rapport", flag.ContinueOnError)
+	global.SetOutput(stderr)
+	libDir := global.String("library", defaultLibraryDir(), "library folder (or set RAPPORT_LIBRARY)")
+	jsonOut := global.Bool("json", false, "machine-readable output (one JSON value on stdout)")
+	global.Usage = func() { printHelp(stderr) }
+	if err := global.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	rest := global.Args()
+	if len(rest) == 0 {
+		return runGUI(*libDir, stderr)
+	}
+	name := rest[0]
+	if name == "help" || name == "--help" || name == "-h" {
+		printHelp(stdout)
+		return exitOK
+	}
+	c := commands[name]
+	if c == nil {
+		fmt.Fprintf(stderr, "rapport: unknown command %q (see `rapport help`)\n", name)
+		return exitUsage
+	}
+	fs := flag.NewFlagSet("rapport "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(libDir, "library", *libDir, "library folder")
+	fs.BoolVar(jsonOut, "json", *jsonOut, "machine-readable output")
+	runCmd := c.flags(fs)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: rapport %s %s\n  %s\n", c.name, c.args, c.summary)
+		fs.PrintDefaults()
+	}
+	positional, err := parseInterspersed(fs, rest[1:])
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, json: *jsonOut, libDir: *libDir}
+	err = runCmd(e, positional)
+	if e.lib != nil {
+		if cerr := e.lib.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
+	var ue usageError
+	switch {
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "rapport %s: %s\nusage: rapport %s %s\n", name, ue.msg, name, c.args)
+		return exitUsage
+	case err != nil:
+		fmt.Fprintf(stderr, "rapport %s: %v\n", name, err)
+		return exitFail
+	case e.failed:
+		return exitFail
+	}
+	return exitOK
+}
+
+// parseInterspersed parses flags that may stand before, between or after
+// positional arguments ("search QUERY --limit 5"); "--" ends flags.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		if args[0] == "--" {
+			return append(positional, args[1:]...), nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprintf(w, `Rapport — an offline research assistant for qualitative literature work.
+
+usage:
+  rapport [--library DIR]                 open the window
+  rapport [--library DIR] COMMAND [--json] [ARGS]
+
+The library folder defaults to %s
+(set --library or RAPPORT_LIBRARY to use another).
+
+commands:
+`, defaultLibraryDir())
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		c := commands[n]
+		fmt.Fprintf(w, "  %-12s %-40s %s\n", n, c.args, c.summary)
+	}
+	fmt.Fprintln(w, "\nEvery command takes --json for machine-readable output; `rapport COMMAND -h` lists its flags.")
+}
+
+// oneLine folds white space, for human-readable listings.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,341 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/rapport-qda/rapport/importer"
+	"github.com/rapport-qda/rapport/index"
+)
+
+func init() {
+	register(&command{name: "import", args: "PATH...", summary: "import PDFs, text and metadata files or folders (recursively)",
+		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runImport }})
+	register(&command{name: "docs", args: "", summary: "list the library's documents",
+		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runDocs }})
+	register(&command{name: "show", args: "ID", summary: "show one document's metadata",
+		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runShow }})
+	register(&command{name: "text", args: "ID [--page N]", summary: "print a document's stored text",
+		flags: func(fs *flag.FlagSet) func(*env, []string) error {
+			page := fs.Int("page", 0, "only this page (1-based)")
+			return func(e *env, args []string) error { return runText(e, args, *page) }
+		}})
+	register(&command{name: "extract", args: "FILE.pdf", summary: "extract a PDF's text without importing it",
+		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runExtract }})
+	register(&command{name: "set", args: "ID FIELD VALUE", summary: "correct a metadata field (kept through re-imports); first_printed_page sets citation pages",
+		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runSet }})
+	register(&command{name: "reindex", args: "", summary: "rebuild the search index from the library database",
+		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runReindex }})
+	register(&command{name: "check", args: "[--repair] [--verify-files]", summary: "check database, files and index; --repair rebuilds the index",
+		flags: func(fs *flag.FlagSet) func(*env, []string) error {
+			var opts index.CheckOptions
+			fs.BoolVar(&opts.Repair, "repair", false, "rebuild the search index when it is damaged or behind")
+			fs.BoolVar(&opts.VerifyFiles, "verify-files", false, "hash every stored original")
+			return func(e *env, args []string) error { return runCheck(e, args, opts) }
+		}})
+}
+
+// importHandlers are the readers of file kinds the library does not read
+// itself (REFI-QDA projects and codebooks), registered by their commands.
+var importHandlers = map[importer.Kind]func(e *env) func(ctx contextT, l *index.Library, path string) ([]index.ImportItem, error){}
+
+func runImport(e *env, args []string) error {
+	if len(args) == 0 {
+		return usagef("nothing to import: name files or folders")
+	}
+	lib, err := e.library()
+	if err != nil {
+		return err
+	}
+	opts := &index.ImportOptions{Handlers: map[importer.Kind]func(contextT, *index.Library, string) ([]index.ImportItem, error){}}
+	for k, h := range importHandlers {
+		opts.Handlers[k] = h(e)
+	}
+	if !e.json {
+		opts.Progress = func(p index.ImportProgress) {
+			fmt.Fprintf(e.stderr, "\r[%d/%d] %s\x1b[K", p.Done, p.Total, shorten(p.File, 60))
+			if p.Done == p.Total {
+				fmt.Fprintln(e.stderr)
+			}
+		}
+	}
+	rep, err := lib.Import(e.ctx, args, opts)
+	if rep != nil {
+		e.failed = len(rep.Failed) > 0
+		if perr := e.emit(rep, func(w io.Writer) { printImportReport(w, rep) }); perr != nil && err == nil {
+			err = perr
+		}
+	}
+	return err
+}
+
+func printImportReport(w io.Writer, rep *index.ImportReport) {
+	for _, it := range rep.Imported {
+		fmt.Fprintf(w, "imported  %4d  %s — %s (%d pages%s)\n", it.ID, it.File, oneLine(it.Title), it.Pages, doiSuffix(it.DOI))
+	}
+	for _, it := range rep.Updated {
+		fmt.Fprintf(w, "updated   %4d  %s — %s%s\n", it.ID, it.File, oneLine(it.Title), doiSuffix(it.DOI))
+	}
+	for _, it := range rep.Unchanged {
+		fmt.Fprintf(w, "unchanged %4d  %s (already in the library)\n", it.ID, it.File)
+	}
+	for _, f := range rep.Failed {
+		fmt.Fprintf(w, "FAILED          %s\n", f.Error)
+	}
+	fmt.Fprintf(w, "%d imported, %d updated, %d unchanged, %d failed, %d skipped\n",
+		len(rep.Imported), len(rep.Updated), len(rep.Unchanged), len(rep.Failed), len(rep.Skipped))
+}
+
+func doiSuffix(doi string) string {
+	if doi == "" {
+		return ""
+	}
+	return ", doi " + doi
+}
+
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return "…" + string(r[len(r)-n+1:])
+}
+
+// docSummary is the JSON shape of `rapport docs`.
+type docSummary struct {
+	ID          int64    `json:"id"`
+	Title       string   `json:"title"`
+	Authors     []string `json:"authors"`
+	Year        int      `json:"year"`
+	Journal     string   `json:"journal"`
+	DOI         string   `json:"doi"`
+	Pages       int      `json:"pages"`
+	File        string   `json:"file"`
+	Kind        string   `json:"kind"`
+	Path        string   `json:"path"`
+	Annotations int      `json:"annotations"`
+}
+
+func runDocs(e *env, args []string) error {
+	if len(args) > 0 {
+		return usagef("docs takes no arguments")
+	}
+	lib, err := e.library()
+	if err != nil {
+		return err
+	}
+	docs, err := lib.Documents(e.ctx)
+	if err != nil {
+		return err
+	}
+	out := make([]docSummary, 0, len(docs))
+	for _, d := range docs {
+		s := docSummary{ID: d.ID, Title: d.Title, Authors: []string{}, Year: d.Year, Journal: d.Journal, DOI: d.DOI,
+			Pages: d.PageCount, File: d.FileName, Kind: d.Kind, Path: lib.FilePath(d), Annotations: d.AnnotationCount}
+		for _, a := range d.Authors {
+			s.Authors = append(s.Authors, a.Name())
+		}
+		out = append(out, s)
+	}
+	return e.emit(out, func(w io.Writer) {
+		for _, s := range out {
+			year := ""
+			if s.Year > 0 {
+				year = fmt.Sprintf(" (%d)", s.Year)
+			}
+			fmt.Fprintf(w, "%4d  %s%s — %s [%d pages]\n", s.ID, oneLine(s.Title), year, strings.Join(s.Authors, ", "), s.Pages)
+		}
+	})
+}
+
+func parseID(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, usagef("%q is not a document id (a whole number, see `rapport docs`)", s)
+	}
+	return id, nil
+}
+
+func runShow(e *env, args []string) error {
+	if len(args) != 1 {
+		return usagef("show takes one document id")
+	}
+	id, err := parseID(args[0])
+	if err != nil {
+		return err
+	}
+	lib, err := e.library()
+	if err != nil {
+		return err
+	}
+	d, err := lib.Document(e.ctx, id)
+	if err != nil {
+		return err
+	}
+	return e.emit(d, func(w io.Writer) {
+		row := func(k, v string) {
+			if v != "" && v != "0" {
+				fmt.Fprintf(w, "%-16s %s\n", k+":", v)
+			}
+		}
+		row("id", strconv.FormatInt(d.ID, 10))
+		row("title", d.Title)
+		row("also titled", strings.Join(d.AltTitles, " | "))
+		var names []string
+		for _, a := range d.Authors {
+			names = append(names, a.Name())
+		}
+		row("authors", strings.Join(names, "; "))
+		row("year", strconv.Itoa(d.Year))
+		row("date", d.Date)
+		row("journal", d.Journal)
+		row("volume", d.Volume)
+		row("issue", d.Issue)
+		row("pages", d.Pages)
+		row("doi", d.DOI)
+		row("url", d.URL)
+		row("language", d.Language)
+		row("citations", strconv.Itoa(d.CitationCount))
+		row("file", d.FileName)
+		row("kind", d.Kind)
+		row("page count", strconv.Itoa(d.PageCount))
+		row("annotations", strconv.Itoa(d.AnnotationCount))
+		row("imported", d.ImportedAt.Format("2006-01-02 15:04"))
+		if d.Abstract != "" {
+			fmt.Fprintf(w, "\n%s\n", d.Abstract)
+		}
+	})
+}
+
+func runText(e *env, args []string, page int) error {
+	if len(args) != 1 {
+		return usagef("text takes one document id")
+	}
+	id, err := parseID(args[0])
+	if err != nil {
+		return err
+	}
+	lib, err := e.library()
+	if err != nil {
+		return err
+	}
+	var pages []index.Page
+	if page != 0 {
+		p, err := lib.PageText(e.ctx, id, page)
+		if err != nil {
+			return err
+		}
+		pages = []index.Page{p}
+	} else if pages, err = lib.Pages(e.ctx, id); err != nil {
+		return err
+	}
+	type pageJSON struct {
+		Page  int    `json:"page"`
+		Label string `json:"label,omitempty"`
+		Text  string `json:"text"`
+	}
+	out := struct {
+		ID    int64      `json:"id"`
+		Pages []pageJSON `json:"pages"`
+	}{ID: id, Pages: []pageJSON{}}
+	for _, p := range pages {
+		out.Pages = append(out.Pages, pageJSON{p.Number, p.Label, p.Text})
+	}
+	return e.emit(out, func(w io.Writer) {
+		for i, p := range pages {
+			if len(pages) > 1 {
+				if i > 0 {
+					fmt.Fprintln(w)
+				}
+				fmt.Fprintf(w, "--- page %d ---\n", p.Number)
+			}
+			fmt.Fprintln(w, p.Text)
+		}
+	})
+}
+
+func runExtract(e *env, args []string) error {
+	if len(args) != 1 {
+		return usagef("extract takes one PDF file")
+	}
+	ex, err := importer.ExtractPDFFile(e.ctx, args[0])
+	if err != nil {
+		return err
+	}
+	return e.emit(ex, func(w io.Writer) {
+		fmt.Fprintf(w, "title: %s\ndoi:   %s\npages: %d\n", ex.Title, ex.DOI, len(ex.Pages))
+		for _, p := range ex.Pages {
+			fmt.Fprintf(w, "\n--- page %d ---\n%s\n", p.Number, p.Text)
+		}
+	})
+}
+
+func runSet(e *env, args []string) error {
+	if len(args) != 3 {
+		return usagef("set takes a document id, a field and a value")
+	}
+	id, err := parseID(args[0])
+	if err != nil {
+		return err
+	}
+	lib, err := e.library()
+	if err != nil {
+		return err
+	}
+	if err := lib.SetMetadataField(e.ctx, id, args[1], args[2]); err != nil {
+		return err
+	}
+	d, err := lib.Document(e.ctx, id)
+	if err != nil {
+		return err
+	}
+	return e.emit(d, func(w io.Writer) { fmt.Fprintf(w, "document %d: %s set\n", id, args[1]) })
+}
+
+func runReindex(e *env, args []string) error {
+	if len(args) > 0 {
+		return usagef("reindex takes no arguments")
+	}
+	lib, err := e.library()
+	if err != nil {
+		return err
+	}
+	n := 0
+	err = lib.Reindex(e.ctx, func(done, total int) { n = total })
+	if err != nil {
+		return err
+	}
+	return e.emit(map[string]any{"reindexed": n}, func(w io.Writer) { fmt.Fprintf(w, "search index rebuilt: %d documents\n", n) })
+}
+
+func runCheck(e *env, args []string, opts index.CheckOptions) error {
+	if len(args) > 0 {
+		return usagef("check takes no arguments")
+	}
+	lib, err := e.library()
+	if err != nil {
+		return err
+	}
+	rep, err := lib.Check(e.ctx, opts)
+	if err != nil {
+		return err
+	}
+	e.failed = !rep.OK
+	return e.emit(rep, func(w io.Writer) {
+		for _, p := range rep.Problems {
+			fmt.Fprintln(w, "problem:", p)
+		}
+		for _, r := range rep.Repaired {
+			fmt.Fprintln(w, "repaired:", r)
+		}
+		status := "ok"
+		if !rep.OK {
+			status = "PROBLEMS FOUND (run `rapport check --repair`, or restore a backup)"
+		}
+		fmt.Fprintf(w, "%d documents, %d pages, %d annotations, %d index entries: %s\n",
+			rep.Documents, rep.Pages, rep.Annotations, rep.IndexEntries, status)
+	})
+}

@@ -1,0 +1,461 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// indexMappingVersion names the shape of the search index. Raise it with
+// any change to indexMapping or pageEntry: an index of another version is
+// rebuilt from SQLite when the library opens it.
+const indexMappingVersion = 1
+
+const (
+	indexVersionKey = "rapport_mapping_version"
+	lowerKeyword    = "keyword_lower"
+	batchPages      = 500 // pages per Bleve batch
+)
+
+// pageEntry is what the search index holds for one page: the page's text
+// with the document's metadata, and the themes coded on the page, so that a
+// hit is a page and field filters need no join. Page 0 stands for a
+// metadata-only document (its abstract).
+type pageEntry struct {
+	DocID      string   `json:"doc"`
+	Page       float64  `json:"page"`
+	Text       string   `json:"text"`
+	Title      string   `json:"title"`
+	AltTitle   string   `json:"alt_title,omitempty"`
+	Author     []string `json:"author"`
+	Year       float64  `json:"year,omitempty"`
+	Journal    string   `json:"journal,omitempty"`
+	DOI        string   `json:"doi,omitempty"`
+	Abstract   string   `json:"abstract,omitempty"`
+	Kind       string   `json:"kind"`
+	Theme      []string `json:"theme,omitempty"`
+	Annotation string   `json:"annotation,omitempty"` // quotes and notes of annotations on the page
+	Annotated  bool     `json:"annotated"`
+	// Facet fields: exact values for counting, not searched.
+	FacetYear    string `json:"facet_year,omitempty"`
+	FacetJournal string `json:"facet_journal,omitempty"`
+}
+
+func indexMapping() mapping.IndexMapping {
+	im := bleve.NewIndexMapping()
+	im.DefaultAnalyzer = en.AnalyzerName
+	im.AddCustomAnalyzer(lowerKeyword, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     single.Name,
+		"token_filters": []string{lowercase.Name},
+	})
+
+	text := func(store, vectors bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = en.AnalyzerName
+		f.Store = store
+		f.IncludeTermVectors = vectors
+		f.IncludeInAll = true
+		return f
+	}
+	kw := func(analyzer string) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzer
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		return f
+	}
+	num := func() *mapping.FieldMapping {
+		f := bleve.NewNumericFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		return f
+	}
+
+	page := bleve.NewDocumentStaticMapping()
+	page.AddFieldMappingsAt("doc", kw(keyword.Name))
+	page.AddFieldMappingsAt("page", num())
+	page.AddFieldMappingsAt("text", text(false, true))
+	page.AddFieldMappingsAt("title", text(false, true))
+	page.AddFieldMappingsAt("alt_title", text(false, false))
+	page.AddFieldMappingsAt("author", text(false, false))
+	page.AddFieldMappingsAt("year", num())
+	page.AddFieldMappingsAt("journal", text(false, false))
+	page.AddFieldMappingsAt("doi", kw(lowerKeyword))
+	page.AddFieldMappingsAt("abstract", text(false, true))
+	page.AddFieldMappingsAt("kind", kw(lowerKeyword))
+	page.AddFieldMappingsAt("theme", kw(lowerKeyword))
+	page.AddFieldMappingsAt("annotation", text(false, true))
+	annotated := bleve.NewBooleanFieldMapping()
+	annotated.Store = false
+	annotated.IncludeInAll = false
+	page.AddFieldMappingsAt("annotated", annotated)
+	page.AddFieldMappingsAt("facet_year", kw(keyword.Name))
+	page.AddFieldMappingsAt("facet_journal", kw(keyword.Name))
+
+	im.DefaultMapping = page
+	im.DefaultField = "_all"
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	im.DocValuesDynamic = false
+	return im
+}
+
+func pageEntryID(docID int64, page int) string {
+	return strconv.FormatInt(docID, 10) + "/" + strconv.Itoa(page)
+}
+
+func parsePageEntryID(id string) (int64, int, bool) {
+	d, p, ok := strings.Cut(id, "/")
+	if !ok {
+		return 0, 0, false
+	}
+	docID, err1 := strconv.ParseInt(d, 10, 64)
+	page, err2 := strconv.Atoi(p)
+	return docID, page, err1 == nil && err2 == nil
+}
+
+// searchIndex returns the open search index, opening it on first use. An
+// index that is missing, unreadable or of another mapping version is
+// rebuilt from SQLite; documents not yet indexed (an import cut short) are
+// indexed before it is returned.
+func (l *Library) searchIndex(ctx context.Context) (bleve.Index, error) {
+	l.idxMu.Lock()
+	defer l.idxMu.Unlock()
+	if l.idx != nil {
+		return l.idx, nil
+	}
+	path := filepath.Join(l.dir, IndexDir)
+	idx, reason := openIndex(path)
+	if idx == nil {
+		if reason != "" {
+			l.notify(fmt.Sprintf("The search index of %s %s; rebuilding it from the library database.", l.dir, reason))
+		}
+		var err error
+		idx, err = l.rebuildIndex(ctx, path, nil)
+		if err != nil {
+			return nil, err
+		}
+	}
+	l.idx = idx
+	if err := l.indexPending(ctx, idx, nil); err != nil {
+		return nil, err
+	}
+	return idx, nil
+}
+
+// openIndex opens an existing index; it returns nil and why when the index
+// must be rebuilt ("" when there was none).
+func openIndex(path string) (bleve.Index, string) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil, ""
+	}
+	idx, err := bleve.Open(path)
+	if err != nil {
+		return nil, fmt.Sprintf("could not be opened (%v)", err)
+	}
+	v, err := idx.GetInternal([]byte(indexVersionKey))
+	if err != nil || string(v) != strconv.Itoa(indexMappingVersion) {
+		idx.Close()
+		return nil, fmt.Sprintf("is of another version (%q, want %d)", v, indexMappingVersion)
+	}
+	return idx, ""
+}
+
+// rebuildIndex writes a fresh index from SQLite beside the old one and
+// swaps it in, so a rebuild cut short leaves the old index (or none) and
+// never a half-written one.
+func (l *Library) rebuildIndex(ctx context.Context, path string, progress func(done, total int)) (bleve.Index, error) {
+	tmp := path + tmpSuffix
+	os.RemoveAll(tmp)
+	idx, err := bleve.New(tmp, indexMapping())
+	if err != nil {
+		return nil, fmt.Errorf("create search index %s: %w", tmp, err)
+	}
+	if _, err := l.db.ExecContext(ctx, "UPDATE documents SET indexed = 0"); err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("rebuild search index: %w", err)
+	}
+	if err := l.indexPending(ctx, idx, progress); err != nil {
+		idx.Close()
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	if err := idx.SetInternal([]byte(indexVersionKey), []byte(strconv.Itoa(indexMappingVersion))); err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("rebuild search index: %w", err)
+	}
+	if err := idx.Close(); err != nil {
+		return nil, fmt.Errorf("rebuild search index: %w", err)
+	}
+	if err := os.RemoveAll(path); err != nil {
+		return nil, fmt.Errorf("replace search index %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return nil, fmt.Errorf("replace search index %s: %w", path, err)
+	}
+	idx, err = bleve.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open rebuilt search index %s: %w", path, err)
+	}
+	return idx, nil
+}
+
+// indexPending (re)indexes every document marked indexed = 0, in batches,
+// and marks each indexed once its batch is in the index.
+func (l *Library) indexPending(ctx context.Context, idx bleve.Index, progress func(done, total int)) error {
+	var total int
+	if err := l.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM documents WHERE indexed = 0").Scan(&total); err != nil {
+		return fmt.Errorf("index documents: %w", err)
+	}
+	if total == 0 {
+		return nil
+	}
+	done := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		ids, err := l.queryIDs(ctx, "SELECT id FROM documents WHERE indexed = 0 ORDER BY id LIMIT 200")
+		if err != nil {
+			return fmt.Errorf("index documents: %w", err)
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		if err := l.indexDocuments(ctx, idx, ids); err != nil {
+			return err
+		}
+		done += len(ids)
+		if progress != nil {
+			progress(done, total)
+		}
+	}
+}
+
+func (l *Library) queryIDs(ctx context.Context, q string, args ...any) ([]int64, error) {
+	rows, err := l.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// indexDocuments replaces the index entries of the given documents with
+// entries built from SQLite, then marks them indexed.
+func (l *Library) indexDocuments(ctx context.Context, idx bleve.Index, ids []int64) error {
+	b := idx.NewBatch()
+	flush := func() error {
+		if b.Size() == 0 {
+			return nil
+		}
+		if err := idx.Batch(b); err != nil {
+			return fmt.Errorf("write search index: %w", err)
+		}
+		b.Reset()
+		return nil
+	}
+	for _, id := range ids {
+		entries, stale, err := l.pageEntries(ctx, idx, id)
+		if err != nil {
+			return err
+		}
+		for _, s := range stale {
+			b.Delete(s)
+		}
+		for key, e := range entries {
+			if err := b.Index(key, e); err != nil {
+				return fmt.Errorf("index document %d: %w", id, err)
+			}
+		}
+		if b.Size() >= batchPages {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	q := "UPDATE documents SET indexed = 1, indexed_pages = page_count WHERE id IN (" + placeholders(len(ids)) + ")"
+	if _, err := l.db.ExecContext(ctx, q, int64sToAny(ids)...); err != nil {
+		return fmt.Errorf("mark documents indexed: %w", err)
+	}
+	return nil
+}
+
+// pageEntries builds a document's index entries from SQLite, and lists the
+// ids of entries the index may hold for pages the document no longer has.
+// A document that no longer exists yields only deletions.
+func (l *Library) pageEntries(ctx context.Context, idx bleve.Index, id int64) (map[string]*pageEntry, []string, error) {
+	entries := map[string]*pageEntry{}
+	d, err := l.Document(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, l.indexedPageIDs(idx, id), nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	base := pageEntry{
+		DocID:    strconv.FormatInt(id, 10),
+		Title:    d.Title,
+		AltTitle: strings.Join(d.AltTitles, " | "),
+		Year:     float64(d.Year),
+		Journal:  d.Journal,
+		DOI:      d.DOI,
+		Kind:     d.Kind,
+		Author:   []string{},
+
+		FacetJournal: d.Journal,
+	}
+	if d.Year > 0 {
+		base.FacetYear = strconv.Itoa(d.Year)
+	}
+	for _, a := range d.Authors {
+		base.Author = append(base.Author, a.Name())
+	}
+	pages, err := l.Pages(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	coding, err := l.pageCoding(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	add := func(page int, text string) {
+		e := base
+		e.Page = float64(page)
+		e.Text = text
+		if c := coding[page]; c != nil {
+			e.Theme = c.themes
+			e.Annotation = c.text
+			e.Annotated = true
+		}
+		entries[pageEntryID(id, page)] = &e
+	}
+	if len(pages) == 0 {
+		add(0, "")
+		entries[pageEntryID(id, 0)].Abstract = d.Abstract
+	}
+	for i, p := range pages {
+		add(p.Number, p.Text)
+		if i == 0 {
+			entries[pageEntryID(id, p.Number)].Abstract = d.Abstract
+		}
+	}
+	// Entries of pages the document no longer has (a re-extraction with
+	// fewer pages, a metadata-only entry that got its file).
+	var stale []string
+	var indexedPages int
+	if err := l.db.QueryRowContext(ctx, "SELECT indexed_pages FROM documents WHERE id = ?", id).Scan(&indexedPages); err != nil {
+		return nil, nil, err
+	}
+	for p := 0; p <= indexedPages; p++ {
+		if key := pageEntryID(id, p); entries[key] == nil {
+			stale = append(stale, key)
+		}
+	}
+	return entries, stale, nil
+}
+
+// indexedPageIDs lists the entry ids the index holds for a document.
+func (l *Library) indexedPageIDs(idx bleve.Index, docID int64) []string {
+	q := bleve.NewTermQuery(strconv.FormatInt(docID, 10))
+	q.SetField("doc")
+	req := bleve.NewSearchRequestOptions(q, 100000, 0, false)
+	res, err := idx.Search(req)
+	if err != nil {
+		return nil
+	}
+	ids := make([]string, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	return ids
+}
+
+type pageCodingInfo struct {
+	themes []string
+	text   string
+}
+
+// pageCoding returns, per page of a document, the names of the themes coded
+// there and the text of its annotations (quotes and notes).
+func (l *Library) pageCoding(ctx context.Context, docID int64) (map[int]*pageCodingInfo, error) {
+	rows, err := l.db.QueryContext(ctx, `
+SELECT a.page, a.quote, a.note, COALESCE(GROUP_CONCAT(t.name, char(31)), '')
+FROM annotations a
+LEFT JOIN annotation_themes at ON at.annotation_id = a.id
+LEFT JOIN themes t ON t.id = at.theme_id
+WHERE a.doc_id = ?
+GROUP BY a.id ORDER BY a.page, a.start`, docID)
+	if err != nil {
+		return nil, fmt.Errorf("annotations of document %d: %w", docID, err)
+	}
+	defer rows.Close()
+	out := map[int]*pageCodingInfo{}
+	for rows.Next() {
+		var page int
+		var quote, note, themes string
+		if err := rows.Scan(&page, &quote, &note, &themes); err != nil {
+			return nil, err
+		}
+		c := out[page]
+		if c == nil {
+			c = &pageCodingInfo{}
+			out[page] = c
+		}
+		if themes != "" {
+			for _, t := range strings.Split(themes, "\x1f") {
+				if !contains(c.themes, t) {
+					c.themes = append(c.themes, t)
+				}
+			}
+		}
+		c.text += quote + "\n" + note + "\n"
+	}
+	return out, rows.Err()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+func int64sToAny(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}

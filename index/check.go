@@ -1,0 +1,185 @@
+package index
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// CheckReport is what Check found and, with repair, what it mended.
+type CheckReport struct {
+	OK            bool     `json:"ok"`
+	Documents     int      `json:"documents"`
+	Pages         int      `json:"pages"`
+	Annotations   int      `json:"annotations"`
+	IndexEntries  uint64   `json:"index_entries"`
+	ExpectedIndex int      `json:"expected_index_entries"`
+	Problems      []string `json:"problems"`
+	Repaired      []string `json:"repaired"`
+}
+
+// CheckOptions tune Check.
+type CheckOptions struct {
+	Repair      bool // rebuild or complete the search index when it is damaged or behind
+	VerifyFiles bool // hash every stored original (slow on large libraries)
+}
+
+// Check verifies the library: SQLite's integrity and foreign keys, the
+// stored originals, and that the search index holds exactly the entries
+// SQLite says it should. With Repair, it rebuilds the index from SQLite
+// when needed; it never changes library.sqlite's data.
+func (l *Library) Check(ctx context.Context, opts CheckOptions) (*CheckReport, error) {
+	l.writeMu.Lock()
+	defer l.writeMu.Unlock()
+	rep := &CheckReport{Problems: []string{}, Repaired: []string{}}
+	problem := func(format string, args ...any) { rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...)) }
+
+	rows, err := l.db.QueryContext(ctx, "PRAGMA integrity_check")
+	if err != nil {
+		return nil, fmt.Errorf("check %s: %w", l.dir, err)
+	}
+	for rows.Next() {
+		var msg string
+		rows.Scan(&msg)
+		if msg != "ok" {
+			problem("database: %s", msg)
+		}
+	}
+	rows.Close()
+	fk, err := l.db.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return nil, fmt.Errorf("check %s: %w", l.dir, err)
+	}
+	for fk.Next() {
+		var table, parent string
+		var rowid, fkid any
+		fk.Scan(&table, &rowid, &parent, &fkid)
+		problem("database: row %v of %s points to a missing %s", rowid, table, parent)
+	}
+	fk.Close()
+
+	l.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM documents").Scan(&rep.Documents)
+	l.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM pages").Scan(&rep.Pages)
+	l.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM annotations").Scan(&rep.Annotations)
+	l.db.QueryRowContext(ctx, "SELECT COALESCE(SUM(MAX(page_count, 1)), 0) FROM documents").Scan(&rep.ExpectedIndex)
+	var mismatched int
+	l.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM documents d WHERE page_count <> (SELECT COUNT(*) FROM pages p WHERE p.doc_id = d.id)").Scan(&mismatched)
+	if mismatched > 0 {
+		problem("database: %d documents whose page count differs from their stored pages", mismatched)
+	}
+
+	docs, err := l.Documents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range docs {
+		if d.SHA256 == "" {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		path := l.FilePath(d)
+		info, err := os.Stat(path)
+		switch {
+		case err != nil:
+			problem("files: original of document %d (%s) is missing: %s", d.ID, d.FileName, path)
+		case info.Size() != d.SizeBytes && d.SizeBytes > 0:
+			problem("files: original of document %d (%s) has %d bytes, expected %d", d.ID, d.FileName, info.Size(), d.SizeBytes)
+		case opts.VerifyFiles:
+			if sum, err := fileSHA256(path); err != nil || sum != d.SHA256 {
+				problem("files: original of document %d (%s) does not match its SHA-256", d.ID, d.FileName)
+			}
+		}
+	}
+
+	indexProblem := l.checkIndex(ctx, rep)
+	if indexProblem != "" {
+		problem("index: %s", indexProblem)
+		if opts.Repair {
+			if err := l.Reindex(ctx, nil); err != nil {
+				return nil, fmt.Errorf("repair %s: %w", l.dir, err)
+			}
+			rep.Repaired = append(rep.Repaired, "rebuilt the search index from library.sqlite")
+			if again := l.checkIndex(ctx, rep); again != "" {
+				problem("index: still wrong after rebuild: %s", again)
+			} else {
+				rep.Problems = rep.Problems[:len(rep.Problems)-1]
+			}
+		}
+	}
+	rep.OK = len(rep.Problems) == 0
+	return rep, nil
+}
+
+// checkIndex compares the search index with SQLite without repairing it.
+func (l *Library) checkIndex(ctx context.Context, rep *CheckReport) string {
+	l.idxMu.Lock()
+	idx := l.idx
+	l.idxMu.Unlock()
+	if idx == nil {
+		path := filepath.Join(l.dir, IndexDir)
+		if _, err := os.Stat(path); err != nil {
+			if rep.Documents == 0 {
+				return ""
+			}
+			return "missing"
+		}
+		opened, reason := openIndex(path)
+		if opened == nil {
+			return reason
+		}
+		l.idxMu.Lock()
+		l.idx = opened
+		l.idxMu.Unlock()
+		idx = opened
+	}
+	n, err := idx.DocCount()
+	if err != nil {
+		return fmt.Sprintf("unreadable: %v", err)
+	}
+	rep.IndexEntries = n
+	var pending int
+	l.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM documents WHERE indexed = 0").Scan(&pending)
+	if pending > 0 {
+		return fmt.Sprintf("%d documents are not indexed yet", pending)
+	}
+	if int(n) != rep.ExpectedIndex {
+		return fmt.Sprintf("holds %d page entries, expected %d", n, rep.ExpectedIndex)
+	}
+	return ""
+}
+
+// Reindex rebuilds the search index from SQLite alone. progress, when set,
+// gets documents done and total, from any goroutine.
+func (l *Library) Reindex(ctx context.Context, progress func(done, total int)) error {
+	l.idxMu.Lock()
+	defer l.idxMu.Unlock()
+	if l.idx != nil {
+		l.idx.Close()
+		l.idx = nil
+	}
+	idx, err := l.rebuildIndex(ctx, filepath.Join(l.dir, IndexDir), progress)
+	if err != nil {
+		return fmt.Errorf("reindex %s: %w", l.dir, err)
+	}
+	l.idx = idx
+	return nil
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

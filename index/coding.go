@@ -1,0 +1,43 @@
+package index
+
+import "time"
+
+// Theme is one code of the codebook.
+type Theme struct {
+	ID          int64     `json:"id"`
+	GUID        string    `json:"guid"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	Color       string    `json:"color"` // #RRGGBB
+	ParentID    int64     `json:"parent_id,omitempty"`
+	Parent      string    `json:"parent"` // the parent's name, "" at the top level
+	Source      string    `json:"source,omitempty"`
+	Provisional bool      `json:"provisional,omitempty"`
+	Memo        string    `json:"memo,omitempty"`
+	Position    int       `json:"position"`
+	Count       int       `json:"count"` // annotations coded with the theme
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// Annotation marks a span of one page's text. Start and End count Unicode
+// code points into the page's NFC text, End exclusive — the one offset rule
+// of storage, command line and exports alike.
+type Annotation struct {
+	ID        int64     `json:"id"`
+	GUID      string    `json:"guid"`
+	DocID     int64     `json:"doc_id"`
+	DocTitle  string    `json:"title,omitempty"`
+	Page      int       `json:"page"`
+	Start     int       `json:"start"`
+	End       int       `json:"end"`
+	Quote     string    `json:"quote"`
+	Prefix    string    `json:"prefix"`
+	Suffix    string    `json:"suffix"`
+	Themes    []string  `json:"themes"`
+	Note      string    `json:"note"`
+	Author    string    `json:"author"`
+	Orphaned  bool      `json:"orphaned"`
+	CreatedAt time.Time `json:"created"`
+	UpdatedAt time.Time `json:"updated"`
+}

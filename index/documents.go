@@ -1,0 +1,299 @@
+package index
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/rapport-qda/rapport/importer"
+)
+
+// Document is one entry of the library: an imported file with its metadata,
+// or a metadata-only record waiting for its file.
+type Document struct {
+	ID               int64     `json:"id"`
+	SHA256           string    `json:"sha256,omitempty"`
+	FileName         string    `json:"file_name,omitempty"`
+	Kind             string    `json:"kind"` // pdf, text or metadata
+	PageCount        int       `json:"page_count"`
+	SizeBytes        int64     `json:"size_bytes,omitempty"`
+	ImportedAt       time.Time `json:"imported_at"`
+	UpdatedAt        time.Time `json:"updated_at"`
+	ExtractorVersion int       `json:"extractor_version,omitempty"`
+	FirstPrintedPage int       `json:"first_printed_page,omitempty"` // set by the user; wins for citations
+	UserFields       []string  `json:"user_fields,omitempty"`        // metadata fields the user corrected
+	AnnotationCount  int       `json:"annotation_count"`
+	importer.Metadata
+}
+
+// Page is one page of a document's stored text.
+type Page struct {
+	DocID  int64  `json:"doc_id"`
+	Number int    `json:"page"`
+	Label  string `json:"label,omitempty"`
+	Text   string `json:"text"`
+	Header string `json:"header,omitempty"`
+}
+
+// FilePath returns where the library keeps the document's original file,
+// or "" for a metadata-only entry.
+func (l *Library) FilePath(d Document) string {
+	if d.SHA256 == "" {
+		return ""
+	}
+	return l.blobPath(d.SHA256, d.FileName)
+}
+
+const documentColumns = `d.id, COALESCE(d.sha256,''), d.file_name, d.kind, d.page_count, d.size_bytes, d.imported_at, d.updated_at,
+	d.extractor_version, d.first_printed_page, d.user_fields,
+	d.title, d.alt_titles, d.authors, d.year, d.pub_date, d.journal, d.volume, d.issue, d.pages, d.doi, d.url,
+	d.abstract, d.language, d.citation_count, d.csl_type,
+	(SELECT COUNT(*) FROM annotations a WHERE a.doc_id = d.id)`
+
+type rowScanner interface{ Scan(dest ...any) error }
+
+func scanDocument(r rowScanner) (Document, error) {
+	var d Document
+	var imported, updated, userFields, alt, authors string
+	err := r.Scan(&d.ID, &d.SHA256, &d.FileName, &d.Kind, &d.PageCount, &d.SizeBytes, &imported, &updated,
+		&d.ExtractorVersion, &d.FirstPrintedPage, &userFields,
+		&d.Title, &alt, &authors, &d.Year, &d.Date, &d.Journal, &d.Volume, &d.Issue, &d.Pages, &d.DOI, &d.URL,
+		&d.Abstract, &d.Language, &d.CitationCount, &d.Type, &d.AnnotationCount)
+	if err != nil {
+		return d, err
+	}
+	d.ImportedAt, _ = time.Parse(time.RFC3339Nano, imported)
+	d.UpdatedAt, _ = time.Parse(time.RFC3339Nano, updated)
+	json.Unmarshal([]byte(userFields), &d.UserFields)
+	json.Unmarshal([]byte(alt), &d.AltTitles)
+	json.Unmarshal([]byte(authors), &d.Authors)
+	return d, nil
+}
+
+// Documents lists every document, ordered by id.
+func (l *Library) Documents(ctx context.Context) ([]Document, error) {
+	rows, err := l.db.QueryContext(ctx, "SELECT "+documentColumns+" FROM documents d ORDER BY d.id")
+	if err != nil {
+		return nil, fmt.Errorf("list documents: %w", err)
+	}
+	defer rows.Close()
+	var docs []Document
+	for rows.Next() {
+		d, err := scanDocument(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list documents: %w", err)
+		}
+		docs = append(docs, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list documents: %w", err)
+	}
+	return docs, nil
+}
+
+// DocumentCount returns how many documents the library holds.
+func (l *Library) DocumentCount(ctx context.Context) (int, error) {
+	var n int
+	if err := l.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM documents").Scan(&n); err != nil {
+		return 0, fmt.Errorf("count documents: %w", err)
+	}
+	return n, nil
+}
+
+// Document returns one document.
+func (l *Library) Document(ctx context.Context, id int64) (Document, error) {
+	d, err := scanDocument(l.db.QueryRowContext(ctx, "SELECT "+documentColumns+" FROM documents d WHERE d.id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, fmt.Errorf("document %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return d, fmt.Errorf("document %d: %w", id, err)
+	}
+	return d, nil
+}
+
+// Pages returns a document's pages in order.
+func (l *Library) Pages(ctx context.Context, docID int64) ([]Page, error) {
+	if _, err := l.Document(ctx, docID); err != nil {
+		return nil, err
+	}
+	rows, err := l.db.QueryContext(ctx, "SELECT page, label, text, header FROM pages WHERE doc_id = ? ORDER BY page", docID)
+	if err != nil {
+		return nil, fmt.Errorf("pages of document %d: %w", docID, err)
+	}
+	defer rows.Close()
+	var pages []Page
+	for rows.Next() {
+		p := Page{DocID: docID}
+		if err := rows.Scan(&p.Number, &p.Label, &p.Text, &p.Header); err != nil {
+			return nil, fmt.Errorf("pages of document %d: %w", docID, err)
+		}
+		pages = append(pages, p)
+	}
+	return pages, rows.Err()
+}
+
+// PageText returns one page of a document.
+func (l *Library) PageText(ctx context.Context, docID int64, page int) (Page, error) {
+	p := Page{DocID: docID, Number: page}
+	err := l.db.QueryRowContext(ctx, "SELECT label, text, header FROM pages WHERE doc_id = ? AND page = ?", docID, page).
+		Scan(&p.Label, &p.Text, &p.Header)
+	if errors.Is(err, sql.ErrNoRows) {
+		if _, derr := l.Document(ctx, docID); derr != nil {
+			return p, derr
+		}
+		return p, fmt.Errorf("document %d page %d: %w", docID, page, ErrNotFound)
+	}
+	if err != nil {
+		return p, fmt.Errorf("document %d page %d: %w", docID, page, err)
+	}
+	return p, nil
+}
+
+// metadataColumns maps metadata field names (as users name them in
+// corrections) to columns.
+var metadataColumns = []string{"title", "alt_titles", "authors", "year", "pub_date", "journal", "volume", "issue", "pages", "doi", "url", "abstract", "language", "citation_count", "csl_type"}
+
+func metadataValues(m importer.Metadata) map[string]any {
+	alt, _ := json.Marshal(nonNil(m.AltTitles))
+	authors, _ := json.Marshal(nonNilAuthors(m.Authors))
+	return map[string]any{
+		"title": m.Title, "alt_titles": string(alt), "authors": string(authors), "year": m.Year,
+		"pub_date": m.Date, "journal": m.Journal, "volume": m.Volume, "issue": m.Issue, "pages": m.Pages,
+		"doi": importer.NormalizeDOI(m.DOI), "url": m.URL, "abstract": m.Abstract, "language": m.Language,
+		"citation_count": m.CitationCount, "csl_type": m.Type,
+	}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func nonNilAuthors(a []importer.Author) []importer.Author {
+	if a == nil {
+		return []importer.Author{}
+	}
+	return a
+}
+
+func isZero(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return x == "" || x == "[]"
+	case int:
+		return x == 0
+	}
+	return v == nil
+}
+
+// mergeMetadata writes m over document id inside tx: every field m gives
+// replaces the stored one, except fields the user corrected by hand.
+// Fields m leaves empty keep their stored value.
+func mergeMetadata(ctx context.Context, tx *sql.Tx, id int64, m importer.Metadata) error {
+	var userFieldsJSON string
+	if err := tx.QueryRowContext(ctx, "SELECT user_fields FROM documents WHERE id = ?", id).Scan(&userFieldsJSON); err != nil {
+		return err
+	}
+	var userFields []string
+	json.Unmarshal([]byte(userFieldsJSON), &userFields)
+	kept := map[string]bool{}
+	for _, f := range userFields {
+		kept[f] = true
+	}
+	vals := metadataValues(m)
+	var sets []string
+	var args []any
+	for _, col := range metadataColumns {
+		v := vals[col]
+		if kept[col] || isZero(v) {
+			continue
+		}
+		sets = append(sets, col+" = ?")
+		args = append(args, v)
+	}
+	if m.Title != "" && !kept["title"] {
+		sets = append(sets, "title_norm = ?")
+		args = append(args, titleKey(m.Title))
+	}
+	if len(sets) == 0 {
+		return nil
+	}
+	sets = append(sets, "updated_at = ?", "indexed = 0")
+	args = append(args, now(), id)
+	_, err := tx.ExecContext(ctx, "UPDATE documents SET "+strings.Join(sets, ", ")+" WHERE id = ?", args...)
+	return err
+}
+
+// SetMetadataField records a user's correction of one metadata field. The
+// field keeps the user's value through later metadata imports.
+func (l *Library) SetMetadataField(ctx context.Context, id int64, field, value string) error {
+	known := false
+	for _, c := range append(metadataColumns, "first_printed_page") {
+		if c == field {
+			known = true
+		}
+	}
+	if !known || field == "alt_titles" || field == "authors" {
+		return fmt.Errorf("set %s of document %d: unknown or unsupported field %q: %w", field, id, field, ErrInvalidInput)
+	}
+	var v any = value
+	switch field {
+	case "year", "citation_count", "first_printed_page":
+		var n int
+		if _, err := fmt.Sscan(value, &n); err != nil || n < 0 {
+			return fmt.Errorf("set %s of document %d: %q is not a whole number: %w", field, id, value, ErrInvalidInput)
+		}
+		v = n
+	case "doi":
+		v = importer.NormalizeDOI(value)
+	}
+	return l.withTx(ctx, func(tx *sql.Tx) error {
+		var userFieldsJSON string
+		if err := tx.QueryRowContext(ctx, "SELECT user_fields FROM documents WHERE id = ?", id).Scan(&userFieldsJSON); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("document %d: %w", id, ErrNotFound)
+			}
+			return err
+		}
+		var userFields []string
+		json.Unmarshal([]byte(userFieldsJSON), &userFields)
+		found := false
+		for _, f := range userFields {
+			found = found || f == field
+		}
+		if !found && field != "first_printed_page" {
+			userFields = append(userFields, field)
+		}
+		uf, _ := json.Marshal(userFields)
+		q := "UPDATE documents SET " + field + " = ?, user_fields = ?, updated_at = ?, indexed = 0"
+		args := []any{v, string(uf), now()}
+		if field == "title" {
+			q += ", title_norm = ?"
+			args = append(args, titleKey(value))
+		}
+		_, err := tx.ExecContext(ctx, q+" WHERE id = ?", append(args, id)...)
+		return err
+	})
+}
+
+func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
+
+// withTx runs fn in one transaction, committed when fn returns nil.
+func (l *Library) withTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := l.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,603 @@
+package index
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/rapport-qda/rapport/importer"
+)
+
+// MaxFileSize is the largest file Import reads.
+const MaxFileSize = 1 << 30
+
+// ImportItem is one document an import created, updated or found unchanged.
+type ImportItem struct {
+	ID    int64  `json:"id"`
+	File  string `json:"file"`
+	Title string `json:"title"`
+	DOI   string `json:"doi"`
+	Pages int    `json:"pages"`
+}
+
+// ImportFailure is a file that could not be imported, and why.
+type ImportFailure struct {
+	File  string `json:"file"`
+	Error string `json:"error"`
+}
+
+// ImportReport says what an import did, file by file.
+type ImportReport struct {
+	Imported  []ImportItem    `json:"imported"`
+	Updated   []ImportItem    `json:"updated"`
+	Unchanged []ImportItem    `json:"unchanged"` // files already in the library
+	Failed    []ImportFailure `json:"failed"`
+	Skipped   []string        `json:"skipped"` // files in imported folders that Rapport does not read
+}
+
+// ImportProgress is reported after each file.
+type ImportProgress struct {
+	Done  int    // files finished
+	Total int    // files found
+	File  string // the file just finished
+}
+
+// ImportOptions tune Import.
+type ImportOptions struct {
+	// Progress, when set, is called after each file, from any goroutine.
+	Progress func(ImportProgress)
+	// Workers is how many files are extracted at once (default: all cores).
+	Workers int
+	// Handlers read kinds of file the library itself does not (REFI-QDA
+	// projects and codebooks); each returns the items it created.
+	Handlers map[importer.Kind]func(ctx context.Context, l *Library, path string) ([]ImportItem, error)
+}
+
+// Import reads files and folders (recursively) into the library: PDFs and
+// text sources become documents, metadata files update or create records.
+// A file that fails is reported and the import goes on; nothing stored
+// before is lost or changed by a failure. The error is non-nil only when the
+// import as a whole could not run (the context ended, the library failed).
+func (l *Library) Import(ctx context.Context, paths []string, opts *ImportOptions) (*ImportReport, error) {
+	if opts == nil {
+		opts = &ImportOptions{}
+	}
+	l.writeMu.Lock()
+	defer l.writeMu.Unlock()
+
+	rep := &ImportReport{Imported: []ImportItem{}, Updated: []ImportItem{}, Unchanged: []ImportItem{}, Failed: []ImportFailure{}, Skipped: []string{}}
+	files := l.collectFiles(paths, rep)
+	total := len(files)
+	done := 0
+	step := func(file string) {
+		done++
+		if opts.Progress != nil {
+			opts.Progress(ImportProgress{Done: done, Total: total, File: file})
+		}
+	}
+
+	var docs, metas, others []collectedFile
+	for _, f := range files {
+		switch f.kind {
+		case importer.KindPDF, importer.KindText:
+			docs = append(docs, f)
+		case importer.KindMetadata:
+			metas = append(metas, f)
+		default:
+			others = append(others, f)
+		}
+	}
+
+	idx, err := l.searchIndex(ctx)
+	if err != nil {
+		return rep, err
+	}
+	if err := l.importDocuments(ctx, docs, opts, rep, step); err != nil {
+		return rep, err
+	}
+	for _, f := range metas {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		l.importMetadataFile(ctx, f.path, rep)
+		step(f.path)
+	}
+	for _, f := range others {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		h := opts.Handlers[f.kind]
+		if h == nil {
+			rep.Failed = append(rep.Failed, ImportFailure{File: f.path, Error: fmt.Sprintf("import %s: unsupported file type", f.path)})
+		} else if items, err := h(ctx, l, f.path); err != nil {
+			rep.Failed = append(rep.Failed, ImportFailure{File: f.path, Error: err.Error()})
+		} else {
+			rep.Imported = append(rep.Imported, items...)
+		}
+		step(f.path)
+	}
+	if err := l.indexPending(ctx, idx, nil); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+type collectedFile struct {
+	path string
+	kind importer.Kind
+}
+
+// collectFiles expands folders recursively. Files named on the command line
+// are always tried; files found in folders are tried when Rapport reads
+// their kind, and listed as skipped otherwise. Symbolic links to folders
+// are not followed, so a link loop cannot trap the walk.
+func (l *Library) collectFiles(paths []string, rep *ImportReport) []collectedFile {
+	var out []collectedFile
+	seen := map[string]bool{}
+	add := func(path string, explicit bool) {
+		abs, err := filepath.Abs(path)
+		if err == nil {
+			path = abs
+		}
+		if seen[path] {
+			return
+		}
+		seen[path] = true
+		kind := importer.DetectKind(path, readHead(path))
+		if kind == importer.KindUnknown {
+			if explicit {
+				rep.Failed = append(rep.Failed, ImportFailure{File: path, Error: fmt.Sprintf("import %s: unsupported file type (Rapport reads .pdf, .txt, .md, .bib, .ris, .json, .qdpx, .qdc)", path)})
+			} else {
+				rep.Skipped = append(rep.Skipped, path)
+			}
+			return
+		}
+		out = append(out, collectedFile{path: path, kind: kind})
+	}
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			rep.Failed = append(rep.Failed, ImportFailure{File: p, Error: fmt.Sprintf("import %s: %v", p, unwrapPathError(err))})
+			continue
+		}
+		if !info.IsDir() {
+			add(p, true)
+			continue
+		}
+		filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				rep.Failed = append(rep.Failed, ImportFailure{File: path, Error: fmt.Sprintf("import %s: %v", path, unwrapPathError(err))})
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			name := d.Name()
+			if d.IsDir() {
+				if path != p && (strings.HasPrefix(name, ".") || path == l.dir) {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if strings.HasPrefix(name, ".") || isFolderBoilerplate(name) {
+				return nil
+			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				if info, err := os.Stat(path); err != nil || info.IsDir() {
+					return nil
+				}
+			} else if !d.Type().IsRegular() {
+				return nil
+			}
+			add(path, false)
+			return nil
+		})
+	}
+	return out
+}
+
+// isFolderBoilerplate tells files that describe a folder rather than being
+// a source (README, LICENSE, CHANGELOG): skipped when walking a folder,
+// imported when named explicitly.
+func isFolderBoilerplate(name string) bool {
+	base := strings.ToUpper(strings.TrimSuffix(name, filepath.Ext(name)))
+	switch base {
+	case "README", "LICENSE", "LICENCE", "CHANGELOG", "COPYING", "NOTICE":
+		return true
+	}
+	return false
+}
+
+func readHead(path string) []byte {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	b := make([]byte, 512)
+	n, _ := f.Read(b)
+	return b[:n]
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// extracted is one document file read and extracted by a worker.
+type extracted struct {
+	path  string
+	kind  importer.Kind
+	data  []byte
+	sha   string
+	ex    *importer.Extraction
+	known int64 // id of the document already holding this file, if any
+	err   error
+}
+
+// importDocuments extracts files on all cores and stores them one at a
+// time, in the order they finish.
+func (l *Library) importDocuments(ctx context.Context, files []collectedFile, opts *ImportOptions, rep *ImportReport, step func(string)) error {
+	if len(files) == 0 {
+		return nil
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan collectedFile)
+	results := make(chan extracted, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range jobs {
+				r := l.extractFile(ctx, f)
+				select {
+				case results <- r:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for _, f := range files {
+			select {
+			case jobs <- f:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+
+	idx, err := l.searchIndex(ctx)
+	if err != nil {
+		return err
+	}
+	var pending []int64
+	pendingPages := 0
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		err := l.indexDocuments(ctx, idx, pending)
+		pending, pendingPages = pending[:0], 0
+		return err
+	}
+	for r := range results {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		item, status, err := l.storeExtracted(ctx, r)
+		switch {
+		case err != nil:
+			rep.Failed = append(rep.Failed, ImportFailure{File: r.path, Error: err.Error()})
+		case status == storedUnchanged:
+			rep.Unchanged = append(rep.Unchanged, item)
+		case status == storedCreated:
+			rep.Imported = append(rep.Imported, item)
+			pending = append(pending, item.ID)
+			pendingPages += item.Pages
+		default:
+			rep.Updated = append(rep.Updated, item)
+			pending = append(pending, item.ID)
+			pendingPages += item.Pages
+		}
+		if pendingPages >= batchPages {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		step(r.path)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return flush()
+}
+
+// extractFile reads one file and extracts its text, unless the library
+// already holds a file with the same content.
+func (l *Library) extractFile(ctx context.Context, f collectedFile) extracted {
+	r := extracted{path: f.path, kind: f.kind}
+	info, err := os.Stat(f.path)
+	if err != nil {
+		r.err = fmt.Errorf("import %s: %w", f.path, unwrapPathError(err))
+		return r
+	}
+	if info.Size() > MaxFileSize {
+		r.err = fmt.Errorf("import %s: file is %d bytes, larger than the %d bytes Rapport reads", f.path, info.Size(), MaxFileSize)
+		return r
+	}
+	data, err := os.ReadFile(f.path)
+	if err != nil {
+		r.err = fmt.Errorf("import %s: %w", f.path, unwrapPathError(err))
+		return r
+	}
+	sum := sha256.Sum256(data)
+	r.sha = hex.EncodeToString(sum[:])
+	r.data = data
+	var id int64
+	err = l.db.QueryRowContext(ctx, "SELECT id FROM documents WHERE sha256 = ?", r.sha).Scan(&id)
+	if err == nil {
+		r.known = id
+		return r
+	}
+	switch f.kind {
+	case importer.KindPDF:
+		r.ex, err = importer.ExtractPDF(ctx, data)
+	case importer.KindText:
+		r.ex, err = importer.ReadText(filepath.Base(f.path), data)
+	}
+	if err != nil {
+		r.err = fmt.Errorf("import %s: %w", f.path, err)
+	}
+	return r
+}
+
+func (l *Library) blobPath(sha, fileName string) string {
+	ext := strings.ToLower(filepath.Ext(fileName))
+	if len(ext) > 10 {
+		ext = ""
+	}
+	return filepath.Join(l.dir, FilesDir, sha[:2], sha+ext)
+}
+
+// storeBlob writes the original file into files/ (temp file, then rename),
+// unless it is there already.
+func (l *Library) storeBlob(sha, fileName string, data []byte) error {
+	path := l.blobPath(sha, fileName)
+	if info, err := os.Stat(path); err == nil && info.Size() == int64(len(data)) {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return writeFileAtomic(path, data)
+}
+
+// writeFileAtomic writes data to path through a synced temporary file and a
+// rename, so that path holds either its old content or all of data.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*"+tmpSuffix)
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+type storeStatus int
+
+const (
+	storedCreated   storeStatus = iota // a new document
+	storedCompleted                    // a metadata-only record received its file
+	storedUnchanged                    // the library already held this file
+)
+
+// storeExtracted writes one extracted file: its original into files/, then
+// its document and pages in one transaction. A metadata-only record with
+// the same DOI or title receives the file.
+func (l *Library) storeExtracted(ctx context.Context, r extracted) (item ImportItem, status storeStatus, err error) {
+	if r.err != nil {
+		return item, 0, r.err
+	}
+	if r.known != 0 {
+		d, err := l.Document(ctx, r.known)
+		if err != nil {
+			return item, 0, err
+		}
+		return itemOf(d, r.path), storedUnchanged, nil
+	}
+	if err := l.storeBlob(r.sha, r.path, r.data); err != nil {
+		return item, 0, fmt.Errorf("import %s: store original: %w", r.path, err)
+	}
+	ex := r.ex
+	title := ex.Title
+	if title == "" {
+		title = strings.TrimSuffix(filepath.Base(r.path), filepath.Ext(r.path))
+	}
+	doi := importer.NormalizeDOI(ex.DOI)
+	var id int64
+	status = storedCompleted
+	err = l.withTx(ctx, func(tx *sql.Tx) error {
+		// Another file with the same content may have been stored meanwhile.
+		if err := tx.QueryRowContext(ctx, "SELECT id FROM documents WHERE sha256 = ?", r.sha).Scan(&id); err == nil {
+			status = storedUnchanged
+			return nil
+		}
+		id = matchMetadataOnly(ctx, tx, doi, titleKey(title))
+		ts := now()
+		if id == 0 {
+			res, err := tx.ExecContext(ctx, `INSERT INTO documents (sha256, file_name, kind, page_count, size_bytes, imported_at, updated_at, extractor_version, title, title_norm, doi)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.sha, filepath.Base(r.path), string(r.kind), len(ex.Pages), len(r.data), ts, ts, ex.Version, title, titleKey(title), doi)
+			if err != nil {
+				return err
+			}
+			id, _ = res.LastInsertId()
+			status = storedCreated
+		} else {
+			_, err := tx.ExecContext(ctx, `UPDATE documents SET sha256 = ?, file_name = ?, kind = ?, page_count = ?, size_bytes = ?, updated_at = ?, extractor_version = ?,
+	title = CASE WHEN title = '' THEN ? ELSE title END,
+	title_norm = CASE WHEN title_norm = '' THEN ? ELSE title_norm END,
+	doi = CASE WHEN doi = '' THEN ? ELSE doi END, indexed = 0
+WHERE id = ?`, r.sha, filepath.Base(r.path), string(r.kind), len(ex.Pages), len(r.data), ts, ex.Version, title, titleKey(title), doi, id)
+			if err != nil {
+				return err
+			}
+		}
+		return insertPages(ctx, tx, id, ex.Pages)
+	})
+	if err != nil {
+		return item, 0, fmt.Errorf("import %s: store: %w", r.path, err)
+	}
+	d, err := l.Document(ctx, id)
+	if err != nil {
+		return item, 0, err
+	}
+	return itemOf(d, r.path), status, nil
+}
+
+func insertPages(ctx context.Context, tx *sql.Tx, docID int64, pages []importer.PageText) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM pages WHERE doc_id = ?", docID); err != nil {
+		return err
+	}
+	stmt, err := tx.PrepareContext(ctx, "INSERT INTO pages (doc_id, page, label, text, header) VALUES (?, ?, ?, ?, ?)")
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, p := range pages {
+		if _, err := stmt.ExecContext(ctx, docID, p.Number, p.Label, p.Text, p.Header); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// matchMetadataOnly finds a metadata-only record for a new file: by DOI
+// first, then by normalised title.
+func matchMetadataOnly(ctx context.Context, tx *sql.Tx, doi, titleNorm string) int64 {
+	var id int64
+	if doi != "" {
+		if tx.QueryRowContext(ctx, "SELECT id FROM documents WHERE sha256 IS NULL AND doi = ? ORDER BY id LIMIT 1", doi).Scan(&id) == nil {
+			return id
+		}
+	}
+	if titleNorm != "" {
+		if tx.QueryRowContext(ctx, "SELECT id FROM documents WHERE sha256 IS NULL AND title_norm = ? ORDER BY id LIMIT 1", titleNorm).Scan(&id) == nil {
+			return id
+		}
+	}
+	return 0
+}
+
+func itemOf(d Document, file string) ImportItem {
+	return ImportItem{ID: d.ID, File: file, Title: d.Title, DOI: d.DOI, Pages: d.PageCount}
+}
+
+// importMetadataFile reads a metadata file and applies each record: to the
+// document with the same DOI, else the same normalised title, else as a new
+// metadata-only record that a file imported later attaches to.
+func (l *Library) importMetadataFile(ctx context.Context, path string, rep *ImportReport) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		rep.Failed = append(rep.Failed, ImportFailure{File: path, Error: fmt.Sprintf("import %s: %v", path, unwrapPathError(err))})
+		return
+	}
+	records, perr := importer.ParseMetadata(filepath.Base(path), data)
+	if perr != nil {
+		rep.Failed = append(rep.Failed, ImportFailure{File: path, Error: fmt.Sprintf("import %s: %v", path, perr)})
+	}
+	for _, m := range records {
+		item, created, err := l.applyMetadata(ctx, m, path)
+		switch {
+		case err != nil:
+			rep.Failed = append(rep.Failed, ImportFailure{File: path, Error: fmt.Sprintf("import %s: record %q: %v", path, m.Title, err)})
+		case created:
+			rep.Imported = append(rep.Imported, item)
+		default:
+			rep.Updated = append(rep.Updated, item)
+		}
+	}
+}
+
+// ApplyMetadata stores one metadata record: it updates the document it
+// matches (by DOI, then normalised title) or creates a metadata-only one.
+func (l *Library) applyMetadata(ctx context.Context, m importer.Metadata, source string) (ImportItem, bool, error) {
+	if strings.TrimSpace(m.Title) == "" && m.DOI == "" {
+		return ImportItem{}, false, fmt.Errorf("record has neither title nor DOI: %w", ErrInvalidInput)
+	}
+	doi := importer.NormalizeDOI(m.DOI)
+	var id int64
+	created := false
+	err := l.withTx(ctx, func(tx *sql.Tx) error {
+		if doi != "" {
+			tx.QueryRowContext(ctx, "SELECT id FROM documents WHERE doi = ? ORDER BY sha256 IS NULL, id LIMIT 1", doi).Scan(&id)
+		}
+		if id == 0 && m.Title != "" {
+			for _, t := range append([]string{m.Title}, m.AltTitles...) {
+				if k := titleKey(t); k != "" && tx.QueryRowContext(ctx, "SELECT id FROM documents WHERE title_norm = ? ORDER BY sha256 IS NULL, id LIMIT 1", k).Scan(&id) == nil {
+					break
+				}
+			}
+		}
+		if id == 0 {
+			ts := now()
+			res, err := tx.ExecContext(ctx, "INSERT INTO documents (kind, file_name, imported_at, updated_at) VALUES ('metadata', ?, ?, ?)", filepath.Base(source), ts, ts)
+			if err != nil {
+				return err
+			}
+			id, _ = res.LastInsertId()
+			created = true
+		}
+		return mergeMetadata(ctx, tx, id, m)
+	})
+	if err != nil {
+		return ImportItem{}, false, err
+	}
+	d, err := l.Document(ctx, id)
+	if err != nil {
+		return ImportItem{}, false, err
+	}
+	return itemOf(d, source), created, nil
+}

@@ -1,0 +1,184 @@
+package index
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// File and folder names inside a library folder.
+const (
+	DBFile    = "library.sqlite"
+	IndexDir  = "index.bleve"
+	FilesDir  = "files"
+	lockFile  = ".rapport.lock"
+	tmpSuffix = ".tmp"
+)
+
+// Errors callers may want to tell apart with errors.Is.
+var (
+	ErrNotFound      = errors.New("not found")
+	ErrLibraryInUse  = errors.New("library is in use by another Rapport process")
+	ErrNewerSchema   = errors.New("library was written by a newer Rapport")
+	ErrNotALibrary   = errors.New("not a Rapport library")
+	ErrIndexDamaged  = errors.New("search index is damaged or out of date")
+	ErrInvalidInput  = errors.New("invalid input")
+	errIndexNotReady = errors.New("search index not open")
+)
+
+// Library is an open library folder. Its methods are safe for concurrent use.
+type Library struct {
+	dir  string
+	db   *sql.DB
+	lock *os.File
+
+	// Author is the name recorded on new annotations and notes.
+	Author string
+
+	idxMu  sync.Mutex
+	idx    bleve.Index
+	notice func(string)
+
+	writeMu sync.Mutex // serialises multi-statement writers (imports, reindex)
+}
+
+// Options tune Open.
+type Options struct {
+	// Notice receives messages a user should see that are not errors, such
+	// as "the search index was damaged and is being rebuilt". It may be
+	// called from any goroutine. Nil discards them.
+	Notice func(msg string)
+}
+
+// Open opens the library in dir, creating the folder and an empty library
+// when there is none. Opening a folder whose library.sqlite is damaged, or
+// was written by a newer Rapport, fails with a clear error and leaves the
+// file untouched. A second process opening the same library gets
+// ErrLibraryInUse.
+func Open(ctx context.Context, dir string, opts *Options) (*Library, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open library %s: %w", dir, err)
+	}
+	if err := os.MkdirAll(filepath.Join(abs, FilesDir), 0o755); err != nil {
+		return nil, fmt.Errorf("open library %s: %w", abs, err)
+	}
+	lock, err := acquireLock(filepath.Join(abs, lockFile))
+	if err != nil {
+		return nil, fmt.Errorf("open library %s: %w", abs, err)
+	}
+	l := &Library{dir: abs, lock: lock, notice: opts.Notice}
+	if err := l.openDB(ctx); err != nil {
+		releaseLock(lock)
+		return nil, err
+	}
+	if err := l.seed(ctx); err != nil {
+		l.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+func (l *Library) openDB(ctx context.Context) error {
+	path := filepath.Join(l.dir, DBFile)
+	if err := checkSQLiteHeader(path); err != nil {
+		return err
+	}
+	dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	var ok string
+	if err := db.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&ok); err != nil || ok != "ok" {
+		db.Close()
+		if err == nil {
+			err = errors.New(ok)
+		}
+		return fmt.Errorf("open %s: database is damaged (%v); it was left as it is — restore a backup or run `rapport check`: %w", path, err, ErrNotALibrary)
+	}
+	if err := migrate(ctx, db, path); err != nil {
+		db.Close()
+		return err
+	}
+	l.db = db
+	return nil
+}
+
+// checkSQLiteHeader refuses a file that exists but is not SQLite, before the
+// driver could treat it as anything else.
+func checkSQLiteHeader(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	defer f.Close()
+	head := make([]byte, 16)
+	n, _ := f.Read(head)
+	if n == 0 {
+		return nil // an empty file is what SQLite itself creates first
+	}
+	if n < 16 || string(head) != "SQLite format 3\x00" {
+		return fmt.Errorf("open %s: not an SQLite database; it was left as it is: %w", path, ErrNotALibrary)
+	}
+	return nil
+}
+
+// Dir returns the library folder.
+func (l *Library) Dir() string { return l.dir }
+
+// Name returns the library's display name: its folder's name.
+func (l *Library) Name() string { return filepath.Base(l.dir) }
+
+// Close closes the index and the database and releases the lock.
+func (l *Library) Close() error {
+	var errs []error
+	l.idxMu.Lock()
+	if l.idx != nil {
+		errs = append(errs, l.idx.Close())
+		l.idx = nil
+	}
+	l.idxMu.Unlock()
+	if l.db != nil {
+		errs = append(errs, l.db.Close())
+	}
+	releaseLock(l.lock)
+	return errors.Join(errs...)
+}
+
+func (l *Library) notify(msg string) {
+	if l.notice != nil {
+		l.notice(msg)
+	}
+}
+
+// seed fills a new library with what every library starts with. The
+// codebook is seeded by seedCodebook when one is registered.
+func (l *Library) seed(ctx context.Context) error {
+	for _, s := range seeders {
+		if err := s(ctx, l); err != nil {
+			return fmt.Errorf("seed library %s: %w", l.dir, err)
+		}
+	}
+	return nil
+}
+
+// seeders run on every Open; each must be idempotent.
+var seeders []func(context.Context, *Library) error

@@ -1,0 +1,45 @@
+//go:build unix
+
+package index
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// acquireLock takes an exclusive, non-blocking lock on path, so that two
+// processes never write one library at once. The lock dies with the
+// process, so a crash never leaves a library locked.
+func acquireLock(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		holder, _ := os.ReadFile(path)
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			pid := strings.TrimSpace(string(holder))
+			if _, perr := strconv.Atoi(pid); perr == nil {
+				return nil, fmt.Errorf("%w (pid %s); close it first", ErrLibraryInUse, pid)
+			}
+			return nil, fmt.Errorf("%w; close it first", ErrLibraryInUse)
+		}
+		return nil, err
+	}
+	f.Truncate(0)
+	f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	return f, nil
+}
+
+func releaseLock(f *os.File) {
+	if f == nil {
+		return
+	}
+	syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	f.Close()
+}

@@ -1,0 +1,155 @@
+package index
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations brings a library's SQLite schema from version i to i+1. Append
+// only: a released migration never changes. PRAGMA user_version holds the
+// number of migrations applied.
+var migrations = []string{
+	// 1: documents, pages, codebook, annotations, notes, history, settings.
+	`
+CREATE TABLE documents (
+	id                 INTEGER PRIMARY KEY,
+	sha256             TEXT UNIQUE,
+	file_name          TEXT NOT NULL DEFAULT '',
+	kind               TEXT NOT NULL,
+	page_count         INTEGER NOT NULL DEFAULT 0,
+	size_bytes         INTEGER NOT NULL DEFAULT 0,
+	imported_at        TEXT NOT NULL,
+	updated_at         TEXT NOT NULL,
+	extractor_version  INTEGER NOT NULL DEFAULT 0,
+	indexed            INTEGER NOT NULL DEFAULT 0,
+	indexed_pages      INTEGER NOT NULL DEFAULT -1,
+	title              TEXT NOT NULL DEFAULT '',
+	title_norm         TEXT NOT NULL DEFAULT '',
+	alt_titles         TEXT NOT NULL DEFAULT '[]',
+	authors            TEXT NOT NULL DEFAULT '[]',
+	year               INTEGER NOT NULL DEFAULT 0,
+	pub_date           TEXT NOT NULL DEFAULT '',
+	journal            TEXT NOT NULL DEFAULT '',
+	volume             TEXT NOT NULL DEFAULT '',
+	issue              TEXT NOT NULL DEFAULT '',
+	pages              TEXT NOT NULL DEFAULT '',
+	doi                TEXT NOT NULL DEFAULT '',
+	url                TEXT NOT NULL DEFAULT '',
+	abstract           TEXT NOT NULL DEFAULT '',
+	language           TEXT NOT NULL DEFAULT '',
+	citation_count     INTEGER NOT NULL DEFAULT 0,
+	csl_type           TEXT NOT NULL DEFAULT '',
+	first_printed_page INTEGER NOT NULL DEFAULT 0,
+	user_fields        TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX documents_doi ON documents(doi) WHERE doi <> '';
+CREATE INDEX documents_title_norm ON documents(title_norm) WHERE title_norm <> '';
+CREATE INDEX documents_unindexed ON documents(indexed) WHERE indexed = 0;
+
+CREATE TABLE pages (
+	doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+	page   INTEGER NOT NULL,
+	label  TEXT NOT NULL DEFAULT '',
+	text   TEXT NOT NULL,
+	header TEXT NOT NULL DEFAULT '',
+	PRIMARY KEY (doc_id, page)
+) WITHOUT ROWID;
+
+CREATE TABLE themes (
+	id          INTEGER PRIMARY KEY,
+	guid        TEXT NOT NULL UNIQUE,
+	name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+	description TEXT NOT NULL DEFAULT '',
+	color       TEXT NOT NULL DEFAULT '#808080',
+	parent_id   INTEGER REFERENCES themes(id),
+	source      TEXT NOT NULL DEFAULT '',
+	provisional INTEGER NOT NULL DEFAULT 0,
+	memo        TEXT NOT NULL DEFAULT '',
+	position    INTEGER NOT NULL DEFAULT 0,
+	created_at  TEXT NOT NULL,
+	updated_at  TEXT NOT NULL
+);
+
+CREATE TABLE annotations (
+	id         INTEGER PRIMARY KEY,
+	guid       TEXT NOT NULL UNIQUE,
+	doc_id     INTEGER NOT NULL REFERENCES documents(id),
+	page       INTEGER NOT NULL,
+	start      INTEGER NOT NULL,
+	end        INTEGER NOT NULL,
+	quote      TEXT NOT NULL,
+	prefix     TEXT NOT NULL DEFAULT '',
+	suffix     TEXT NOT NULL DEFAULT '',
+	note       TEXT NOT NULL DEFAULT '',
+	author     TEXT NOT NULL DEFAULT '',
+	orphaned   INTEGER NOT NULL DEFAULT 0,
+	created_at TEXT NOT NULL,
+	updated_at TEXT NOT NULL
+);
+CREATE INDEX annotations_doc ON annotations(doc_id, page);
+
+CREATE TABLE annotation_themes (
+	annotation_id INTEGER NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+	theme_id      INTEGER NOT NULL REFERENCES themes(id),
+	PRIMARY KEY (annotation_id, theme_id)
+) WITHOUT ROWID;
+CREATE INDEX annotation_themes_theme ON annotation_themes(theme_id);
+
+CREATE TABLE doc_notes (
+	id         INTEGER PRIMARY KEY,
+	doc_id     INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+	text       TEXT NOT NULL,
+	author     TEXT NOT NULL DEFAULT '',
+	created_at TEXT NOT NULL,
+	updated_at TEXT NOT NULL
+);
+
+CREATE TABLE history (
+	id     INTEGER PRIMARY KEY,
+	at     TEXT NOT NULL,
+	label  TEXT NOT NULL,
+	undo   TEXT NOT NULL,
+	redo   TEXT NOT NULL,
+	undone INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE settings (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+) WITHOUT ROWID;
+`,
+}
+
+// SchemaVersion is the schema version this build writes.
+var SchemaVersion = len(migrations)
+
+// migrate applies the migrations the database lacks, each in its own
+// transaction. A database newer than this build is refused, never touched.
+func migrate(ctx context.Context, db *sql.DB, path string) error {
+	var have int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
+		return fmt.Errorf("read schema version of %s: %w", path, err)
+	}
+	if have > len(migrations) {
+		return fmt.Errorf("%s has schema version %d, newer than this Rapport understands (%d): %w", path, have, len(migrations), ErrNewerSchema)
+	}
+	for v := have; v < len(migrations); v++ {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("migrate %s to version %d: %w", path, v+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migrate %s to version %d: %w", path, v+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migrate %s to version %d: %w", path, v+1, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migrate %s to version %d: %w", path, v+1, err)
+		}
+	}
+	return nil
+}

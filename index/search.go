@@ -1,0 +1,317 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// SearchRequest is a full-text search over the library's pages.
+type SearchRequest struct {
+	// Query uses Bleve's query-string syntax: words, "phrases", +must,
+	// -not, field:value (title, author, year, journal, doi, abstract, theme,
+	// annotation, page, kind), year:>=2015, fuzzy~ and prefix*. Empty
+	// matches every page.
+	Query string
+	// Themes keeps only pages coded with one of these themes (by name).
+	Themes []string
+	// DocIDs keeps only pages of these documents.
+	DocIDs []int64
+	// AnnotatedOnly keeps only pages that carry annotations.
+	AnnotatedOnly bool
+	Limit         int // default 20
+	Offset        int
+	// NoSnippets skips building snippets (faster).
+	NoSnippets bool
+	// Facets asks for counts per theme, year and journal among all hits.
+	Facets bool
+}
+
+// SearchHit is one matching page.
+type SearchHit struct {
+	DocID   int64    `json:"doc_id"`
+	Title   string   `json:"title"`
+	Page    int      `json:"page"`
+	Label   string   `json:"label,omitempty"`
+	Score   float64  `json:"score"`
+	Snippet string   `json:"snippet"` // HTML-escaped text with matches in <mark>…</mark>
+	Themes  []string `json:"themes"`  // themes coded on this page
+	Year    int      `json:"year,omitempty"`
+	Authors []string `json:"authors,omitempty"`
+}
+
+// FacetCount is how many hits carry one value of a facet.
+type FacetCount struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// SearchResult is one page of hits, best first.
+type SearchResult struct {
+	Total  uint64                  `json:"total"`
+	Hits   []SearchHit             `json:"hits"`
+	Facets map[string][]FacetCount `json:"facets,omitempty"`
+	Took   time.Duration           `json:"took_ns"`
+}
+
+// Snippet markers.
+const (
+	MarkStart = "<mark>"
+	MarkEnd   = "</mark>"
+)
+
+const snippetRunes = 240
+
+// Search runs a query over the library's pages.
+func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult, error) {
+	start := time.Now()
+	idx, err := l.searchIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q, err := buildQuery(req)
+	if err != nil {
+		return nil, err
+	}
+	limit := req.Limit
+	if limit <= 0 {
+		limit = 20
+	}
+	sr := bleve.NewSearchRequestOptions(q, limit, req.Offset, false)
+	sr.IncludeLocations = !req.NoSnippets
+	if req.Facets {
+		sr.AddFacet("theme", bleve.NewFacetRequest("theme", 50))
+		sr.AddFacet("year", bleve.NewFacetRequest("facet_year", 50))
+		sr.AddFacet("journal", bleve.NewFacetRequest("facet_journal", 30))
+	}
+	res, err := idx.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", req.Query, err)
+	}
+	out := &SearchResult{Total: res.Total, Hits: make([]SearchHit, 0, len(res.Hits))}
+	for _, h := range res.Hits {
+		docID, page, ok := parsePageEntryID(h.ID)
+		if !ok {
+			continue
+		}
+		hit := SearchHit{DocID: docID, Page: page, Score: h.Score, Themes: []string{}}
+		if err := l.fillHit(ctx, &hit, h, !req.NoSnippets); err != nil {
+			return nil, err
+		}
+		out.Hits = append(out.Hits, hit)
+	}
+	if req.Facets {
+		out.Facets = map[string][]FacetCount{}
+		for name, f := range res.Facets {
+			var counts []FacetCount
+			if f.Terms != nil {
+				for _, t := range f.Terms.Terms() {
+					counts = append(counts, FacetCount{Value: t.Term, Count: t.Count})
+				}
+			}
+			out.Facets[name] = counts
+		}
+		l.nameThemeFacets(ctx, out.Facets["theme"])
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// buildQuery turns a request into a Bleve query.
+func buildQuery(req SearchRequest) (query.Query, error) {
+	var must []query.Query
+	if s := strings.TrimSpace(req.Query); s != "" {
+		qs := bleve.NewQueryStringQuery(s)
+		if _, err := qs.Parse(); err != nil {
+			return nil, fmt.Errorf("search %q: query syntax: %v: %w", s, err, ErrInvalidInput)
+		}
+		must = append(must, qs)
+	}
+	if len(req.Themes) > 0 {
+		var any []query.Query
+		for _, t := range req.Themes {
+			tq := bleve.NewTermQuery(strings.ToLower(t))
+			tq.SetField("theme")
+			any = append(any, tq)
+		}
+		must = append(must, bleve.NewDisjunctionQuery(any...))
+	}
+	if len(req.DocIDs) > 0 {
+		var any []query.Query
+		for _, id := range req.DocIDs {
+			tq := bleve.NewTermQuery(strconv.FormatInt(id, 10))
+			tq.SetField("doc")
+			any = append(any, tq)
+		}
+		must = append(must, bleve.NewDisjunctionQuery(any...))
+	}
+	if req.AnnotatedOnly {
+		bq := bleve.NewBoolFieldQuery(true)
+		bq.SetField("annotated")
+		must = append(must, bq)
+	}
+	switch len(must) {
+	case 0:
+		return bleve.NewMatchAllQuery(), nil
+	case 1:
+		return must[0], nil
+	}
+	return bleve.NewConjunctionQuery(must...), nil
+}
+
+// fillHit completes a hit from SQLite: title, authors, page label, themes on
+// the page, and the snippet built from the stored page text around the
+// matched words.
+func (l *Library) fillHit(ctx context.Context, hit *SearchHit, h *search.DocumentMatch, snippet bool) error {
+	d, err := l.Document(ctx, hit.DocID)
+	if err != nil {
+		return err
+	}
+	hit.Title, hit.Year = d.Title, d.Year
+	for _, a := range d.Authors {
+		hit.Authors = append(hit.Authors, a.Name())
+	}
+	var text string
+	if hit.Page > 0 {
+		p, err := l.PageText(ctx, hit.DocID, hit.Page)
+		if err != nil {
+			return err
+		}
+		text, hit.Label = p.Text, p.Label
+	}
+	themes, err := l.pageThemes(ctx, hit.DocID, hit.Page)
+	if err != nil {
+		return err
+	}
+	hit.Themes = themes
+	if !snippet {
+		return nil
+	}
+	for _, field := range []string{"text", "annotation", "abstract", "title"} {
+		locs := h.Locations[field]
+		if len(locs) == 0 {
+			continue
+		}
+		src := text
+		switch field {
+		case "abstract":
+			src = d.Abstract
+		case "title":
+			src = d.Title
+		case "annotation":
+			continue // annotation text is not stored per page; fall through to the page text
+		}
+		hit.Snippet = makeSnippet(src, locs)
+		return nil
+	}
+	if text == "" {
+		text = d.Abstract
+	}
+	hit.Snippet = makeSnippet(text, nil)
+	return nil
+}
+
+// makeSnippet cuts a window of about snippetRunes characters from text
+// around the densest cluster of matched terms, escapes it as HTML and wraps
+// the matches in <mark>.
+func makeSnippet(text string, locs search.TermLocationMap) string {
+	type span struct{ start, end int }
+	var spans []span
+	for _, ls := range locs {
+		for _, loc := range ls {
+			s, e := int(loc.Start), int(loc.End)
+			if s >= 0 && e <= len(text) && s < e {
+				spans = append(spans, span{s, e})
+			}
+		}
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	const window = snippetRunes * 2 // bytes, roughly
+	from, best := 0, 0
+	for i := range spans {
+		n := 0
+		for j := i; j < len(spans) && spans[j].end-spans[i].start <= window; j++ {
+			n++
+		}
+		if n > best {
+			best, from = n, spans[i].start
+		}
+	}
+	// Start a little before the first match, on a word boundary.
+	lo := from - window/4
+	if lo < 0 || len(spans) == 0 {
+		lo = 0
+	}
+	for lo > 0 && lo < len(text) && text[lo-1] != ' ' && text[lo-1] != '\n' {
+		lo--
+	}
+	hi := min(len(text), lo+window)
+	for hi < len(text) && text[hi] != ' ' && text[hi] != '\n' && hi-lo < window+30 {
+		hi++
+	}
+	for hi < len(text) && hi > lo && (text[hi]&0xC0) == 0x80 {
+		hi++ // never cut a UTF-8 sequence
+	}
+	var b strings.Builder
+	if lo > 0 {
+		b.WriteString("…")
+	}
+	cur := lo
+	for _, s := range spans {
+		if s.start < cur || s.end > hi {
+			continue
+		}
+		b.WriteString(html.EscapeString(text[cur:s.start]))
+		b.WriteString(MarkStart)
+		b.WriteString(html.EscapeString(text[s.start:s.end]))
+		b.WriteString(MarkEnd)
+		cur = s.end
+	}
+	b.WriteString(html.EscapeString(text[cur:hi]))
+	if hi < len(text) {
+		b.WriteString("…")
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// pageThemes lists the themes coded on one page, in codebook order.
+func (l *Library) pageThemes(ctx context.Context, docID int64, page int) ([]string, error) {
+	rows, err := l.db.QueryContext(ctx, `
+SELECT DISTINCT t.name, t.position, t.id FROM annotations a
+JOIN annotation_themes at ON at.annotation_id = a.id
+JOIN themes t ON t.id = at.theme_id
+WHERE a.doc_id = ? AND a.page = ? ORDER BY t.position, t.id`, docID, page)
+	if err != nil {
+		return nil, fmt.Errorf("themes on document %d page %d: %w", docID, page, err)
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var name string
+		var pos, id int64
+		if err := rows.Scan(&name, &pos, &id); err != nil {
+			return nil, err
+		}
+		out = append(out, name)
+	}
+	return out, rows.Err()
+}
+
+// nameThemeFacets replaces the lower-cased theme terms of a facet with the
+// themes' names as the user wrote them.
+func (l *Library) nameThemeFacets(ctx context.Context, counts []FacetCount) {
+	for i, c := range counts {
+		var name string
+		if l.db.QueryRowContext(ctx, "SELECT name FROM themes WHERE lower(name) = ?", c.Value).Scan(&name) == nil {
+			counts[i].Value = name
+		}
+	}
+}
