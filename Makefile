@@ -1,0 +1,53 @@
+# Rapport — see README.md. `make run` and `make test` set up everything they
+# need on a fresh Debian 12 machine (system packages through scripts/install-deps).
+
+GO      ?= go
+BIN     ?= bin/rapport
+LIBRARY ?=
+
+.PHONY: all deps build run test vet screenshots package bench extract-eval fuzz clean
+
+all: build
+
+# System packages (Fyne's build headers, pdftotext, xmllint, Xvfb, recoll);
+# a no-op when they are present.
+deps:
+	@scripts/install-deps
+
+# The one binary, with the window (cgo: Fyne's OpenGL driver).
+build: deps
+	CGO_ENABLED=1 $(GO) build -o $(BIN) ./cmd/rapport
+
+# Opens the window; on an empty library it offers the built-in demo library.
+run: build
+	$(BIN) $(if $(LIBRARY),--library "$(LIBRARY)")
+
+# The whole test suite (what CI runs).
+test: deps
+	scripts/test
+
+vet:
+	CGO_ENABLED=0 $(GO) vet ./...
+
+# PNGs of the real window under Xvfb (screenshots/).
+screenshots: build
+	scripts/screenshots
+
+# A Linux package built with the fyne tool from FyneApp.toml.
+package: deps
+	scripts/package
+
+# Benchmarks against pdftotext and Recoll (BENCH_N=10000 for the large run).
+bench: build
+	scripts/bench
+
+# Extraction quality against pdftotext on ../shared/corpus.
+extract-eval:
+	scripts/extract-eval
+
+# Longer fuzzing by hand: FUZZTIME=10m make fuzz
+fuzz:
+	scripts/fuzz
+
+clean:
+	rm -rf bin
