@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rapport-qda/rapport/internal/pdfgen"
 )
@@ -459,7 +460,9 @@ func FuzzExtractPDF(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ex, err := ExtractPDF(context.Background(), data)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		ex, err := ExtractPDF(ctx, data)
 		if err == nil && ex == nil {
 			t.Fatal("nil extraction without error")
 		}

@@ -37,7 +37,7 @@ func openPDF(data []byte) (*pdf.Reader, error) {
 		if strings.Contains(msg, "encrypt") || strings.Contains(msg, "password") || bytes.Contains(data, []byte("/Encrypt")) {
 			return nil, fmt.Errorf("%w: %v", ErrEncrypted, err)
 		}
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+		return nil, fmt.Errorf("%w: %s", ErrMalformed, strings.TrimPrefix(strings.TrimPrefix(msg, "malformed pdf: "), "malformed pdf file: "))
 	}
 	return rd, nil
 }
@@ -60,6 +60,11 @@ func extractPDF(ctx context.Context, data []byte) (*Extraction, error) {
 	layouts := make([]*pageLayout, n)
 	glyphsTotal := 0
 	pages := allPages(rd, n)
+	if len(pages) == 0 {
+		return nil, fmt.Errorf("%w: no pages in the page tree", ErrMalformed)
+	}
+	n = len(pages)
+	layouts = layouts[:n]
 	for i := 0; i < n; i++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -110,9 +115,12 @@ func extractPDF(ctx context.Context, data []byte) (*Extraction, error) {
 // tree (the library's Page(i) walks it from the root for every page).
 func allPages(rd *pdf.Reader, n int) []pdf.Page {
 	out := make([]pdf.Page, 0, n)
+	visits := 0
 	var walk func(node pdf.Value, depth int)
 	walk = func(node pdf.Value, depth int) {
-		if len(out) >= n || depth > 64 {
+		// Bounded against cycles in the tree (a node among its own kids).
+		visits++
+		if len(out) >= n || depth > 64 || visits > 4*n+1000 {
 			return
 		}
 		kids := node.Key("Kids")
@@ -125,9 +133,7 @@ func allPages(rd *pdf.Reader, n int) []pdf.Page {
 		}
 	}
 	walk(rd.Trailer().Key("Root").Key("Pages"), 0)
-	for len(out) < n {
-		out = append(out, rd.Page(len(out)+1))
-	}
+	// /Count can be wrong (or hostile): the pages found are the pages.
 	return out
 }
 

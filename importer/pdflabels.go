@@ -21,9 +21,11 @@ func pageLabels(rd *pdf.Reader, n int) []string {
 		start int
 	}
 	var starts []rangeStart
+	visits := 0
 	var walk func(node pdf.Value, depth int)
 	walk = func(node pdf.Value, depth int) {
-		if depth > 32 || len(starts) > 100_000 {
+		visits++
+		if depth > 32 || len(starts) > 100_000 || visits > 10_000 {
 			return
 		}
 		nums := node.Key("Nums")
