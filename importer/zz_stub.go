@@ -6,5 +6,3 @@ package importer
 func ReadText(name string, data []byte) (*Extraction, error) {
 	return &Extraction{Pages: []PageText{{Number: 1, Text: string(data)}}, Version: ExtractorVersion, DOI: DetectDOI(string(data))}, nil
 }
-
-func ParseMetadata(name string, data []byte) ([]Metadata, error) { return nil, nil }
