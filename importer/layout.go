@@ -22,7 +22,7 @@ const (
 	wordGapEm     = 0.13 // a gap wider than this between glyphs separates words
 	columnGapEm   = 0.8  // a gap at least this wide may be a column gutter
 	riverSupport  = 3    // lines sharing a gutter position needed to split at it
-	gutterShare   = 0.2  // … and at least this share of the page's lines
+	gutterWindow  = 12   // lines above and below looked at for a gutter
 	minColumnEm   = 5    // text columns are at least this wide (median)
 	blockLeadEm   = 1.9  // max baseline distance between lines of one block
 	sameBaseEm    = 0.22 // baselines closer than this are the same line
@@ -212,93 +212,118 @@ func nearLine(l *rawLine, w word) bool {
 	return false
 }
 
-// splitLines cuts lines into fragments at column gutters: gaps at an x
-// position where many lines of the page have a wide gap. Other gaps, even
-// wide ones (table cells, tab stops), stay inside the line, so that a table
-// row reads across.
+// splitLines cuts lines into fragments at column gutters. A wide gap in a
+// line is a gutter when, among the neighbouring lines, more have a wide gap
+// at the same x than have ink there, and the text on both sides is wide
+// (columns, not table cells). Other gaps, even wide ones (table cells, tab
+// stops), stay inside the line, so that a table row reads across.
 func splitLines(lines []*rawLine, rot uint8) []*fragment {
+	sort.SliceStable(lines, func(i, j int) bool { return lines[i].y > lines[j].y })
 	minX, maxX := math.Inf(1), math.Inf(-1)
 	for _, l := range lines {
-		minX = math.Min(minX, l.words[0].x0)
-		maxX = math.Max(maxX, l.words[len(l.words)-1].x1)
+		for _, w := range l.words {
+			minX = math.Min(minX, w.x0)
+			maxX = math.Max(maxX, w.x1)
+		}
 	}
 	const bin = 2.0
 	nb := 0
 	if maxX > minX {
 		nb = min(int((maxX-minX)/bin)+1, 20000)
 	}
-	cover := make([]int, nb)
 	binOf := func(x float64) int {
 		return min(max(int((x-minX)/bin), 0), nb-1)
 	}
-	for _, l := range lines {
+	type gap struct {
+		i      int     // index of the word after the gap
+		lo, hi int     // bins strictly inside the gap
+		side   float64 // narrower of the text pieces on its two sides, in em
+	}
+	gaps := make([][]gap, len(lines))
+	cover := make([]int, nb)
+	var sides [][]float64 = make([][]float64, nb)
+	for li, l := range lines {
+		var cuts []int
 		for i := 1; i < len(l.words); i++ {
-			a, b := l.words[i-1].x1, l.words[i].x0
-			if b-a >= columnGapEm*l.size && nb > 0 {
-				for k := binOf(a) + 1; k < binOf(b); k++ {
-					cover[k]++
-				}
+			if l.words[i].x0-l.words[i-1].x1 >= columnGapEm*l.size {
+				cuts = append(cuts, i)
+			}
+		}
+		for c, i := range cuts {
+			lo, hi := 0, len(l.words)
+			if c > 0 {
+				lo = cuts[c-1]
+			}
+			if c+1 < len(cuts) {
+				hi = cuts[c+1]
+			}
+			left := l.words[i-1].x1 - l.words[lo].x0
+			right := l.words[hi-1].x1 - l.words[i].x0
+			g := gap{i: i, lo: binOf(l.words[i-1].x1) + 1, hi: binOf(l.words[i].x0) - 1, side: math.Min(left, right) / l.size}
+			if g.lo > g.hi {
+				continue
+			}
+			gaps[li] = append(gaps[li], g)
+			for k := g.lo; k <= g.hi; k++ {
+				cover[k]++
+				sides[k] = append(sides[k], g.side)
 			}
 		}
 	}
-	need := max(riverSupport, int(math.Ceil(gutterShare*float64(len(lines)))))
-	// A gutter separates text columns: the line pieces on both sides of it
-	// are wide. Where they are narrow (table cells), keep rows whole, as a
-	// table row reads across. textSide[k] says whether the gutter through
-	// bin k has wide text on both sides in most lines.
 	textSide := make([]bool, nb)
-	if nb > 0 {
-		var sides [][]float64 = make([][]float64, nb)
-		for _, l := range lines {
-			var cuts []int // indexes i of wide gaps before word i
-			for i := 1; i < len(l.words); i++ {
-				if l.words[i].x0-l.words[i-1].x1 >= columnGapEm*l.size {
-					cuts = append(cuts, i)
-				}
-			}
-			for c, i := range cuts {
-				lo, hi := 0, len(l.words)
-				if c > 0 {
-					lo = cuts[c-1]
-				}
-				if c+1 < len(cuts) {
-					hi = cuts[c+1]
-				}
-				left := l.words[i-1].x1 - l.words[lo].x0
-				right := l.words[hi-1].x1 - l.words[i].x0
-				w := math.Min(left, right) / l.size
-				for k := binOf(l.words[i-1].x1) + 1; k < binOf(l.words[i].x0); k++ {
-					if cover[k] >= need {
-						sides[k] = append(sides[k], w)
-					}
-				}
+	for k := range sides {
+		if len(sides[k]) > 0 {
+			sort.Float64s(sides[k])
+			textSide[k] = sides[k][len(sides[k])/2] >= minColumnEm
+		}
+	}
+	// inkAt reports whether line l has a word over x.
+	inkAt := func(l *rawLine, x float64) bool {
+		for _, w := range l.words {
+			if w.x0 <= x && x <= w.x1 {
+				return true
 			}
 		}
-		for k := range sides {
-			if len(sides[k]) > 0 {
-				sort.Float64s(sides[k])
-				textSide[k] = sides[k][len(sides[k])/2] >= minColumnEm
+		return false
+	}
+	gapAt := func(li int, k int) bool {
+		for _, g := range gaps[li] {
+			if g.lo <= k && k <= g.hi {
+				return true
 			}
 		}
+		return false
 	}
 	var frags []*fragment
-	for _, l := range lines {
-		start := 0
-		for i := 1; i <= len(l.words); i++ {
-			cut := i == len(l.words)
-			if !cut {
-				a, b := l.words[i-1].x1, l.words[i].x0
-				if b-a >= columnGapEm*l.size && nb > 0 {
-					best := 0
-					for k := binOf(a) + 1; k < binOf(b); k++ {
-						if textSide[k] {
-							best = max(best, cover[k])
-						}
-					}
-					cut = best >= need
+	for li, l := range lines {
+		cutAt := map[int]bool{}
+		for _, g := range gaps[li] {
+			// The most shared position inside the gap.
+			best, bestK := -1, -1
+			for k := g.lo; k <= g.hi; k++ {
+				if textSide[k] && cover[k] > best {
+					best, bestK = cover[k], k
 				}
 			}
-			if cut {
+			if bestK < 0 || best < riverSupport {
+				continue
+			}
+			x := minX + (float64(bestK)+0.5)*bin
+			support, ink := 0, 0
+			for j := max(0, li-gutterWindow); j < min(len(lines), li+gutterWindow+1); j++ {
+				if gapAt(j, bestK) {
+					support++
+				} else if inkAt(lines[j], x) {
+					ink++
+				}
+			}
+			if support >= riverSupport && support > ink {
+				cutAt[g.i] = true
+			}
+		}
+		start := 0
+		for i := 1; i <= len(l.words); i++ {
+			if i == len(l.words) || cutAt[i] {
 				frags = append(frags, newFragment(l.words[start:i], l.y, l.size, rot))
 				start = i
 			}

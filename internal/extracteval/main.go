@@ -150,13 +150,22 @@ func evalFile(path, dump string, runs int) (r result, rapportTime, popplerTime t
 	for _, p := range ex.Pages {
 		bodyTokens = append(bodyTokens, tokens(p.Text)...)
 	}
-	popBody := pw
-	for _, p := range ex.Pages {
-		for _, h := range strings.Split(p.Header, "\n") {
-			popBody = removeSeq(popBody, tokens(h))
+	var popBody []string
+	for i, page := range strings.Split(popText, "\f") {
+		pt := tokens(page)
+		if i < len(ex.Pages) {
+			for _, h := range strings.Split(ex.Pages[i].Header, "\n") {
+				pt = removeSeq(pt, tokens(h))
+			}
 		}
+		popBody = append(popBody, pt...)
 	}
 	r.order = ngramShare(popBody, bodyTokens, 8)
+	if dump != "" {
+		base := filepath.Join(dump, strings.TrimSuffix(r.file, ".pdf"))
+		_ = os.WriteFile(base+".poppler.body.tokens", []byte(strings.Join(popBody, " ")), 0o644)
+		_ = os.WriteFile(base+".rapport.body.tokens", []byte(strings.Join(bodyTokens, " ")), 0o644)
+	}
 	r.rapportPPS = float64(r.pages) / rapportTime.Seconds()
 	r.popplerPPS = float64(r.pages) / popplerTime.Seconds()
 	return r, rapportTime, popplerTime
