@@ -157,6 +157,22 @@ func (l *Library) searchIndex(ctx context.Context) (bleve.Index, error) {
 	return idx, nil
 }
 
+// catchUp indexes documents changed since they were last indexed (a
+// metadata correction, new annotations), so that a search sees every
+// committed change. When another goroutine is indexing already (an import),
+// it does not wait: that indexer will get there.
+func (l *Library) catchUp(ctx context.Context, idx bleve.Index) error {
+	var pending bool
+	if err := l.db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM documents WHERE indexed = 0)").Scan(&pending); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	if !pending || !l.indexing.TryLock() {
+		return nil
+	}
+	defer l.indexing.Unlock()
+	return l.indexPending(ctx, idx, nil)
+}
+
 // openIndex opens an existing index; it returns nil and why when the index
 // must be rebuilt ("" when there was none).
 func openIndex(path string) (bleve.Index, string) {

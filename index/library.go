@@ -46,7 +46,8 @@ type Library struct {
 	idx    bleve.Index
 	notice func(string)
 
-	writeMu sync.Mutex // serialises multi-statement writers (imports, reindex)
+	writeMu  sync.Mutex // serialises multi-statement writers (imports, reindex)
+	indexing sync.Mutex // held by whoever is catching the index up
 }
 
 // Options tune Open.

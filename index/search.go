@@ -77,6 +77,9 @@ func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 	if err != nil {
 		return nil, err
 	}
+	if err := l.catchUp(ctx, idx); err != nil {
+		return nil, err
+	}
 	q, err := buildQuery(req)
 	if err != nil {
 		return nil, err
