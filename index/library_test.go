@@ -301,8 +301,8 @@ func TestSearchSyntax(t *testing.T) {
 		pages int // hits expected
 	}{
 		{`"traditional professional role"`, 1}, // phrase: page 1 of a and page 1 of b hold sentence 2? counted below
-		{`relationships`, 2}, // a page 2 (text), b page 1 (title)
-		{`relationship`, 2}, // stemming
+		{`relationships`, 2},                   // a page 2 (text), b page 1 (title)
+		{`relationship`, 2},                    // stemming
 		{`+coach -negotiated`, 0},
 		{`year:2016`, 2},
 		{`+year:>=2010 +trust`, 2},
