@@ -315,12 +315,10 @@ func (l *Library) importDocuments(ctx context.Context, files []collectedFile, op
 			rep.Failed = append(rep.Failed, ImportFailure{File: r.path, Error: err.Error()})
 		case status == storedUnchanged:
 			rep.Unchanged = append(rep.Unchanged, item)
-		case status == storedCreated:
-			rep.Imported = append(rep.Imported, item)
-			pending = append(pending, item.ID)
-			pendingPages += item.Pages
 		default:
-			rep.Updated = append(rep.Updated, item)
+			// A file new to the library, whether or not its record
+			// (metadata imported earlier) was there before.
+			rep.Imported = append(rep.Imported, item)
 			pending = append(pending, item.ID)
 			pendingPages += item.Pages
 		}
