@@ -1,0 +1,73 @@
+package export
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// WriteMarkdown writes the excerpts grouped by theme, in codebook order
+// with nested themes as nested headings; each excerpt is a block quote
+// followed by its citation, its other themes and its note. A reference
+// list of the cited documents ends the file.
+func WriteMarkdown(w io.Writer, d *Data) error {
+	bw := bufio.NewWriter(w)
+	title := "Coded excerpts"
+	if d.Library != "" {
+		title += " — " + d.Library
+	}
+	fmt.Fprintf(bw, "# %s\n", escapeMarkdown(title))
+	if !d.Exported.IsZero() {
+		fmt.Fprintf(bw, "\nExported %s: %s from %s.\n", d.Exported.Format("2006-01-02"), plural(len(d.Excerpts), "excerpt"), plural(len(d.CitedDocuments()), "document"))
+	}
+	for i, t := range d.Themes {
+		if !d.hasExcerpts(i) {
+			continue
+		}
+		level := min(2+t.Depth, 6)
+		fmt.Fprintf(bw, "\n%s %s\n", strings.Repeat("#", level), escapeMarkdown(t.Name))
+		if !d.Selected[t.GUID] {
+			continue
+		}
+		for _, e := range d.excerptsFor(t) {
+			writeMarkdownExcerpt(bw, d, e, t.Name)
+		}
+	}
+	if un := d.uncoded(); len(un) > 0 {
+		fmt.Fprintf(bw, "\n## Not coded with a theme\n")
+		for _, e := range un {
+			writeMarkdownExcerpt(bw, d, e, "")
+		}
+	}
+	if cited := d.CitedDocuments(); len(cited) > 0 {
+		fmt.Fprintf(bw, "\n## References\n\n")
+		for _, doc := range cited {
+			fmt.Fprintf(bw, "%s\n\n", doc.Reference.Markdown())
+		}
+	}
+	return bw.Flush()
+}
+
+func writeMarkdownExcerpt(w io.Writer, d *Data, e Excerpt, theme string) {
+	fmt.Fprintln(w)
+	for _, line := range strings.Split(strings.TrimSpace(e.Quote), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			fmt.Fprintln(w, ">")
+			continue
+		}
+		fmt.Fprintf(w, "> %s\n", escapeMarkdown(line))
+	}
+	fmt.Fprintf(w, "\n%s", escapeMarkdown(e.Citation))
+	if others := d.otherThemes(e, theme); len(others) > 0 {
+		fmt.Fprintf(w, " · also: %s", escapeMarkdown(strings.Join(others, ", ")))
+	}
+	fmt.Fprintln(w)
+	if note := strings.TrimSpace(e.Note); note != "" {
+		fmt.Fprintf(w, "\n**Note:** %s\n", escapeMarkdown(oneLineKeepParagraphs(note)))
+	}
+}
+
+// oneLineKeepParagraphs folds line breaks inside a note into spaces.
+func oneLineKeepParagraphs(s string) string { return oneLine(s) }

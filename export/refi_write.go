@@ -1,0 +1,287 @@
+package export
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// PageBreak separates a document's pages in the plain text Rapport writes
+// into a .qdpx (a form feed on a line of its own), so that Rapport reading
+// its own project back restores the pages.
+const PageBreak = "\n\f\n"
+
+// Origin is the origin attribute of the projects and codebooks Rapport
+// writes; reading a project of this origin splits sources at PageBreak.
+const Origin = "Rapport"
+
+// SourceText joins a document's pages as a .qdpx source holds them and
+// returns where each page starts, in code points.
+func SourceText(pages []string) (text string, starts []int) {
+	var b strings.Builder
+	offset := 0
+	for i, p := range pages {
+		if i > 0 {
+			b.WriteString(PageBreak)
+			offset += utf8.RuneCountInString(PageBreak)
+		}
+		starts = append(starts, offset)
+		b.WriteString(p)
+		offset += utf8.RuneCountInString(p)
+	}
+	return b.String(), starts
+}
+
+// codeTree builds the nested codes of the exported themes.
+func codeTree(d *Data, withNotes bool) []qdeCode {
+	var build func(i int) (qdeCode, int)
+	build = func(i int) (qdeCode, int) {
+		t := d.Themes[i]
+		c := qdeCode{GUID: themeGUID(t), Name: t.Name, IsCodable: "true", Description: strings.TrimSpace(t.Description)}
+		if rgb, ok := ParseColor(t.Color); ok {
+			c.Color = rgb
+		}
+		if withNotes && strings.TrimSpace(t.Memo) != "" {
+			c.NoteRefs = []qdeRef{{TargetGUID: StableGUID("theme-memo", c.GUID)}}
+		}
+		j := i + 1
+		for j < len(d.Themes) && d.Themes[j].Depth > t.Depth {
+			child, next := build(j)
+			c.Codes = append(c.Codes, child)
+			j = next
+		}
+		return c, j
+	}
+	var codes []qdeCode
+	for i := 0; i < len(d.Themes); {
+		c, next := build(i)
+		codes = append(codes, c)
+		i = next
+	}
+	return codes
+}
+
+func themeGUID(t Theme) string {
+	key := t.GUID
+	if key == "" {
+		key = strings.ToLower(t.Name)
+	}
+	return refiGUID("theme", key)
+}
+
+func sourceGUID(doc Document) string {
+	if doc.SHA256 != "" {
+		return StableGUID("document", doc.SHA256)
+	}
+	return StableGUID("document-id", strconv.FormatInt(doc.ID, 10))
+}
+
+func userGUID(name string) string { return StableGUID("user", name) }
+
+func xmlTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// WriteCodebook writes the exported themes as a REFI-QDA codebook (.qdc).
+func WriteCodebook(w io.Writer, d *Data) error {
+	codes := codeTree(d, false)
+	if len(codes) == 0 {
+		return fmt.Errorf("the codebook is empty: a .qdc needs at least one theme")
+	}
+	cb := qdeCodeBook{Xmlns: CodebookNamespace, Origin: Origin, Codes: qdeCodes{Codes: codes}}
+	return writeXML(w, cb)
+}
+
+func writeXML(w io.Writer, v any) error {
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// userName is how an annotation's author appears among the users.
+func userName(author string) string {
+	if a := strings.TrimSpace(author); a != "" {
+		return a
+	}
+	return "Rapport"
+}
+
+// BuildProject returns the project.qde document and the source files
+// (by name inside sources/) of a .qdpx. An excerpt whose offsets do not fit
+// its page's stored text is left out and named in skipped.
+func BuildProject(d *Data) (qde []byte, sources map[string]string, skipped []string, err error) {
+	p := qdeProject{Xmlns: ProjectNamespace, Name: d.Library, Origin: Origin, CreationDateTime: xmlTime(d.Exported)}
+	if p.Name == "" {
+		p.Name = "Rapport library"
+	}
+	users := map[string]bool{userName(""): true}
+	for _, e := range d.Excerpts {
+		users[userName(e.Author)] = true
+	}
+	var names []string
+	for n := range users {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	p.Users = &qdeUsers{}
+	for _, n := range names {
+		p.Users.Users = append(p.Users.Users, qdeUser{GUID: userGUID(n), Name: n})
+	}
+	p.CreatingUserGUID = userGUID(userName(""))
+
+	var notes []qdeTextSource
+	if codes := codeTree(d, true); len(codes) > 0 {
+		p.CodeBook = &qdeCodeBook{Codes: qdeCodes{Codes: codes}}
+		for _, t := range d.Themes {
+			if memo := strings.TrimSpace(t.Memo); memo != "" {
+				notes = append(notes, qdeTextSource{GUID: StableGUID("theme-memo", themeGUID(t)), Name: "Memo: " + t.Name,
+					CreatingUser: p.CreatingUserGUID, CreationDateTime: xmlTime(t.CreatedAt), PlainTextContent: &memo})
+			}
+		}
+	}
+	codeOf := map[string]string{} // theme name (lower case) → code GUID
+	for _, t := range d.Themes {
+		if d.Selected[t.GUID] {
+			codeOf[strings.ToLower(t.Name)] = themeGUID(t)
+		}
+	}
+
+	sources = map[string]string{}
+	byDoc := map[int64][]Excerpt{}
+	for _, e := range d.Excerpts {
+		byDoc[e.DocID] = append(byDoc[e.DocID], e)
+	}
+	var srcs []qdeTextSource
+	for _, doc := range d.Documents {
+		if len(doc.Pages) == 0 {
+			for _, e := range byDoc[doc.ID] {
+				skipped = append(skipped, fmt.Sprintf("annotation %d: document %d has no stored text", e.ID, doc.ID))
+			}
+			continue
+		}
+		texts := make([]string, len(doc.Pages))
+		pageIndex := map[int]int{}
+		for i, pg := range doc.Pages {
+			texts[i] = pg.Text
+			pageIndex[pg.Number] = i
+		}
+		text, starts := SourceText(texts)
+		guid := sourceGUID(doc)
+		file := guid + ".txt"
+		sources[file] = text
+		name := oneLine(doc.Title)
+		if name == "" {
+			name = fmt.Sprintf("Document %d", doc.ID)
+		}
+		src := qdeTextSource{GUID: guid, Name: name, PlainTextPath: "internal://" + file, CreatingUser: p.CreatingUserGUID,
+			CreationDateTime: xmlTime(doc.ImportedAt), Description: doc.Reference.Plain()}
+		for _, e := range byDoc[doc.ID] {
+			i, ok := pageIndex[e.Page]
+			if !ok || e.Start < 0 || e.End < e.Start || e.End > utf8.RuneCountInString(texts[i]) {
+				skipped = append(skipped, fmt.Sprintf("annotation %d: its offsets %d–%d do not fit page %d of document %d", e.ID, e.Start, e.End, e.Page, doc.ID))
+				continue
+			}
+			sel := qdeSelection{GUID: refiGUID("annotation", e.GUID), Name: selectionName(e.Quote),
+				StartPosition: strconv.Itoa(starts[i] + e.Start), EndPosition: strconv.Itoa(starts[i] + e.End),
+				CreatingUser: userGUID(userName(e.Author)), CreationDateTime: xmlTime(e.CreatedAt)}
+			for _, name := range d.orderedThemes(e) {
+				code, ok := codeOf[strings.ToLower(name)]
+				if !ok {
+					continue
+				}
+				sel.Codings = append(sel.Codings, qdeCoding{GUID: StableGUID("coding", sel.GUID+":"+code),
+					CreatingUser: sel.CreatingUser, CreationDateTime: sel.CreationDateTime, CodeRef: qdeRef{TargetGUID: code}})
+			}
+			if note := strings.TrimSpace(e.Note); note != "" {
+				ng := StableGUID("annotation-note", sel.GUID)
+				sel.NoteRefs = []qdeRef{{TargetGUID: ng}}
+				notes = append(notes, qdeTextSource{GUID: ng, Name: "Note: " + selectionName(e.Quote), CreatingUser: sel.CreatingUser,
+					CreationDateTime: xmlTime(e.UpdatedAt), PlainTextContent: &note})
+			}
+			src.Selections = append(src.Selections, sel)
+		}
+		srcs = append(srcs, src)
+	}
+	if len(srcs) > 0 {
+		p.Sources = &qdeSources{TextSources: srcs}
+	}
+	if len(notes) > 0 {
+		p.Notes = &qdeNotes{Notes: notes}
+	}
+	var buf bytes.Buffer
+	if err := writeXML(&buf, p); err != nil {
+		return nil, nil, skipped, err
+	}
+	return buf.Bytes(), sources, skipped, nil
+}
+
+// selectionName is a short label for a selection: the quote's first words.
+func selectionName(quote string) string {
+	q := oneLine(quote)
+	if utf8.RuneCountInString(q) <= 60 {
+		return q
+	}
+	r := []rune(q)[:59]
+	return strings.TrimRight(string(r), " ") + "…"
+}
+
+// WriteProject writes a REFI-QDA project (.qdpx): a zip holding
+// project.qde and the documents' plain text in sources/, UTF-8 without a
+// byte-order mark, offsets in code points. The zip is deterministic: its
+// entries carry the export's time. Excerpts that cannot be written (their
+// offsets do not fit the stored text) are reported to warn, which may be nil.
+func WriteProject(w io.Writer, d *Data, warn func(string)) error {
+	qde, sources, skipped, err := BuildProject(d)
+	if err != nil {
+		return err
+	}
+	for _, s := range skipped {
+		if warn != nil {
+			warn("left out of the project: " + s)
+		}
+	}
+	mod := d.Exported
+	if mod.IsZero() || mod.Year() < 1980 {
+		mod = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	zw := zip.NewWriter(w)
+	add := func(name string, data []byte) error {
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: mod})
+		if err != nil {
+			return err
+		}
+		_, err = fw.Write(data)
+		return err
+	}
+	if err := add("project.qde", qde); err != nil {
+		return err
+	}
+	names := make([]string, 0, len(sources))
+	for n := range sources {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if err := add("sources/"+n, []byte(sources[n])); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
