@@ -78,7 +78,9 @@ func buildWords(glyphs []glyph) []word {
 		}
 		if cur != nil {
 			em := math.Max(g.size, cur.size)
-			gap := g.x0 - cur.x1
+			// Letter-spaced text is not a run of one-letter words: the gap
+			// counts beyond the spacing of the neighbouring letters.
+			gap := g.x0 - cur.x1 - letterSpacing(glyphs, i)
 			if g.rot != cur.rot || math.Abs(g.y-cur.y) > sameBaseEm*em || gap > wordGapEm*em || gap < -0.5*em {
 				flush()
 			}
@@ -107,6 +109,39 @@ func buildWords(glyphs []glyph) []word {
 	}
 	flush()
 	return words
+}
+
+// letterSpacing estimates the spacing between letters around glyph i (the
+// gap before it excluded): the smallest of the gaps before and after its
+// neighbours on the same baseline, or 0. Ordinary text, where some
+// neighbour touches the next letter, gives about 0.
+func letterSpacing(glyphs []glyph, i int) float64 {
+	gapBefore := func(k int) (float64, bool) {
+		if k <= 0 || k >= len(glyphs) {
+			return 0, false
+		}
+		a, b := &glyphs[k-1], &glyphs[k]
+		if a.space || b.space || a.text == "" || b.text == "" || a.rot != b.rot || math.Abs(a.y-b.y) > 0.1*b.size {
+			return 0, false
+		}
+		return b.x0 - a.x1, true
+	}
+	var gs [4]float64
+	n := 0
+	for _, k := range [...]int{i - 2, i - 1, i + 1, i + 2} {
+		if g, ok := gapBefore(k); ok {
+			gs[n] = g
+			n++
+		}
+	}
+	if n < 2 {
+		return 0
+	}
+	m := gs[0]
+	for _, g := range gs[1:n] {
+		m = math.Min(m, g)
+	}
+	return math.Max(m, 0)
 }
 
 type rawLine struct {
@@ -323,6 +358,15 @@ func splitLines(lines []*rawLine, rot uint8) []*fragment {
 		}
 		start := 0
 		for i := 1; i <= len(l.words); i++ {
+			if i < len(l.words) && cutAt[i] {
+				// A list mark or number before a column's text ("30.", "•")
+				// stays with that text.
+				piece := l.words[i-1].x1 - l.words[start].x0
+				gap := l.words[i].x0 - l.words[i-1].x1
+				if piece <= 3*l.size && gap <= 2.5*l.size {
+					continue
+				}
+			}
 			if i == len(l.words) || cutAt[i] {
 				frags = append(frags, newFragment(l.words[start:i], l.y, l.size, rot))
 				start = i
