@@ -1,14 +1,24 @@
 // Package app is Rapport's desktop window (Fyne). It holds no logic of its
 // own: everything it shows and changes goes through the index package's
-// Library API, the same one the command line uses.
+// Library API, the same one the command line uses. Work that may take
+// longer than a frame (search, import, reports, export) runs on its own
+// goroutine and hands its result to the window with fyne.Do.
 package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rapport-qda/rapport/index"
@@ -17,12 +27,331 @@ import (
 // AppID is Rapport's application id (as in FyneApp.toml).
 const AppID = "org.rapport.app"
 
+// View names, as remembered in preferences and accepted by ShowView.
+const (
+	ViewLibrary     = "library"
+	ViewSearch      = "search"
+	ViewReader      = "reader"
+	ViewAnnotations = "annotations"
+	ViewCodebook    = "codebook"
+	ViewReports     = "reports"
+)
+
+// UI is one Rapport window on one library.
+type UI struct {
+	app fyne.App
+	win fyne.Window
+	lib *index.Library
+	ctx context.Context
+
+	// OpenLibrary, when set, opens another library folder (preferences,
+	// the demo library); Run sets it.
+	OpenLibrary func(dir string) (*index.Library, error)
+
+	tabs    *container.AppTabs
+	tabByID map[string]*container.TabItem
+
+	searchEntry *widget.Entry
+	status      *widget.Label
+	banner      *fyne.Container
+
+	docs        *docList
+	search      *searchPane
+	reader      *readerPane
+	sidebar     *themeSidebar
+	annotations *annotationPane
+	codebook    *codebookPane
+	reports     *reportsPane
+
+	importing *importJob
+
+	jobs sync.WaitGroup // background work, so tests can wait for it
+}
+
 // Build lays out the main window's content for lib in w.
-func Build(a fyne.App, w fyne.Window, lib *index.Library) {
-	w.SetTitle("Rapport — " + lib.Name())
-	n, _ := lib.DocumentCount(context.Background())
-	w.SetContent(container.NewVBox(
-		widget.NewLabel("Rapport"),
-		widget.NewLabel(fmt.Sprintf("%d documents in %s", n, lib.Dir())),
-	))
+func Build(a fyne.App, w fyne.Window, lib *index.Library) *UI {
+	u := New(a, w, lib)
+	u.Start()
+	return u
+}
+
+// New makes the window's content and menus for lib; Start loads the data.
+func New(a fyne.App, w fyne.Window, lib *index.Library) *UI {
+	u := &UI{app: a, win: w, lib: lib, ctx: context.Background(), tabByID: map[string]*container.TabItem{}}
+	applyThemePreference(a)
+	u.status = widget.NewLabel("")
+	u.status.Truncation = fyne.TextTruncateEllipsis
+	u.banner = container.NewVBox()
+
+	u.searchEntry = widget.NewEntry()
+	u.searchEntry.SetPlaceHolder("Search the library (Ctrl+F) — words, \"phrases\", -not, author:…, year:2016, theme:…")
+
+	u.docs = newDocList(u)
+	u.search = newSearchPane(u)
+	u.reader = newReaderPane(u)
+	u.sidebar = newThemeSidebar(u)
+	u.annotations = newAnnotationPane(u)
+	u.codebook = newCodebookPane(u)
+	u.reports = newReportsPane(u)
+
+	u.searchEntry.OnChanged = func(string) { u.search.queryChanged() }
+	u.searchEntry.OnSubmitted = func(string) { u.search.runNow() }
+
+	add := func(id, title string, icon fyne.Resource, content fyne.CanvasObject) {
+		t := container.NewTabItemWithIcon(title, icon, content)
+		u.tabByID[id] = t
+		u.tabs.Append(t)
+	}
+	u.tabs = container.NewAppTabs()
+	add(ViewLibrary, "Library", theme.StorageIcon(), u.docs.content)
+	add(ViewSearch, "Search", theme.SearchIcon(), u.search.content)
+	add(ViewReader, "Reader", theme.DocumentIcon(), u.reader.content)
+	add(ViewAnnotations, "Annotations", theme.ListIcon(), u.annotations.content)
+	add(ViewCodebook, "Codebook", theme.ColorPaletteIcon(), u.codebook.content)
+	add(ViewReports, "Reports", theme.GridIcon(), u.reports.content)
+	u.tabs.OnSelected = func(t *container.TabItem) {
+		id := u.currentView()
+		u.app.Preferences().SetString(prefLastView, id)
+		switch id {
+		case ViewReports:
+			u.reports.refresh()
+		case ViewAnnotations:
+			u.annotations.refresh()
+		}
+	}
+
+	toolbar := widget.NewToolbar(
+		widget.NewToolbarAction(theme.ContentAddIcon(), u.ShowImport),
+		widget.NewToolbarAction(theme.DocumentSaveIcon(), u.ShowExport),
+		widget.NewToolbarSeparator(),
+		widget.NewToolbarAction(theme.ContentUndoIcon(), u.Undo),
+		widget.NewToolbarAction(theme.ContentRedoIcon(), u.Redo),
+		widget.NewToolbarSeparator(),
+		widget.NewToolbarAction(theme.SettingsIcon(), u.ShowPreferences),
+	)
+	top := container.NewVBox(
+		container.NewBorder(nil, nil, nil, toolbar, u.searchEntry),
+		u.banner,
+	)
+	split := container.NewHSplit(u.sidebar.content, u.tabs)
+	split.SetOffset(0.22)
+	w.SetContent(container.NewBorder(top, u.status, nil, nil, split))
+	w.SetMainMenu(u.mainMenu())
+	u.addShortcuts()
+	w.SetOnDropped(u.dropped)
+	u.setTitle()
+	return u
+}
+
+// Start loads the library's lists, restores the last view and, on an empty
+// library, offers the demo library.
+func (u *UI) Start() {
+	u.reloadAll()
+	if v := u.app.Preferences().String(prefLastView); v != "" {
+		u.ShowView(v)
+	}
+	u.offerDemoIfEmpty()
+}
+
+func (u *UI) setTitle() {
+	u.win.SetTitle("Rapport — " + u.lib.Name())
+}
+
+// Library is the library the window shows.
+func (u *UI) Library() *index.Library { return u.lib }
+
+// SwitchLibrary shows another library; the caller closes the old one.
+func (u *UI) SwitchLibrary(lib *index.Library) {
+	u.lib = lib
+	u.reader.close()
+	u.setTitle()
+	u.reloadAll()
+}
+
+// reloadAll reloads every list from the library (after an import, an undo,
+// a library switch).
+func (u *UI) reloadAll() {
+	u.docs.reload()
+	u.sidebar.reload()
+	u.search.rerun()
+	u.reader.reload()
+	u.annotations.refresh()
+	u.codebook.reload()
+	if u.currentView() == ViewReports {
+		u.reports.refresh()
+	}
+}
+
+// ShowView brings one view to the front (see the View constants).
+func (u *UI) ShowView(id string) {
+	if t := u.tabByID[id]; t != nil {
+		u.tabs.Select(t)
+	}
+}
+
+func (u *UI) currentView() string {
+	sel := u.tabs.Selected()
+	for id, t := range u.tabByID {
+		if t == sel {
+			return id
+		}
+	}
+	return ""
+}
+
+// background runs fn off the UI goroutine.
+func (u *UI) background(fn func()) {
+	u.jobs.Add(1)
+	go func() {
+		defer u.jobs.Done()
+		fn()
+	}()
+}
+
+// debounce runs fn on the UI goroutine after d, unless debounce is called
+// again with the same timer first (typing restarts the wait).
+func (u *UI) debounce(t **time.Timer, d time.Duration, fn func()) {
+	if *t != nil && (*t).Stop() {
+		u.jobs.Done()
+	}
+	u.jobs.Add(1)
+	*t = time.AfterFunc(d, func() {
+		defer u.jobs.Done()
+		fyne.DoAndWait(fn)
+	})
+}
+
+// Wait blocks until background work started so far has finished (tests).
+func (u *UI) Wait() { u.jobs.Wait() }
+
+// setStatus shows a one-line message at the bottom of the window.
+func (u *UI) setStatus(format string, args ...any) {
+	u.status.SetText(fmt.Sprintf(format, args...))
+}
+
+// showError reports err in a dialog (call on the UI goroutine).
+func (u *UI) showError(what string, err error) {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return
+	}
+	dialog.ShowError(fmt.Errorf("%s: %w", what, err), u.win)
+}
+
+func (u *UI) mainMenu() *fyne.MainMenu {
+	item := func(label string, action func(), sc fyne.Shortcut) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, action)
+		it.Shortcut = sc
+		return it
+	}
+	ctrl := fyne.KeyModifierShortcutDefault
+	file := fyne.NewMenu("File",
+		item("Import…", u.ShowImport, &desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: ctrl}),
+		item("Export…", u.ShowExport, &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: ctrl}),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Open the demo library", u.OpenDemo),
+		fyne.NewMenuItem("Preferences…", u.ShowPreferences),
+	)
+	edit := fyne.NewMenu("Edit",
+		item("Undo", u.Undo, &fyne.ShortcutUndo{}),
+		item("Redo", u.Redo, &desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: ctrl | fyne.KeyModifierShift}),
+		fyne.NewMenuItemSeparator(),
+		item("Search the library", u.FocusSearch, &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: ctrl}),
+		item("Find in document", u.reader.focusFind, &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: ctrl | fyne.KeyModifierShift}),
+	)
+	view := fyne.NewMenu("View",
+		fyne.NewMenuItem("Library", func() { u.ShowView(ViewLibrary) }),
+		fyne.NewMenuItem("Search results", func() { u.ShowView(ViewSearch) }),
+		fyne.NewMenuItem("Reader", func() { u.ShowView(ViewReader) }),
+		fyne.NewMenuItem("Annotations", func() { u.ShowView(ViewAnnotations) }),
+		fyne.NewMenuItem("Codebook", func() { u.ShowView(ViewCodebook) }),
+		fyne.NewMenuItem("Reports", func() { u.ShowView(ViewReports) }),
+	)
+	help := fyne.NewMenu("Help", fyne.NewMenuItem("Keyboard shortcuts", u.showShortcuts))
+	return fyne.NewMainMenu(file, edit, view, help)
+}
+
+// addShortcuts registers the window's shortcuts for when no menu bar is
+// shown (and for the reader's keys).
+func (u *UI) addShortcuts() {
+	c := u.win.Canvas()
+	ctrl := fyne.KeyModifierShortcutDefault
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: ctrl}, func(fyne.Shortcut) { u.FocusSearch() })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: ctrl}, func(fyne.Shortcut) { u.ShowImport() })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: ctrl}, func(fyne.Shortcut) { u.ShowExport() })
+	c.AddShortcut(&fyne.ShortcutUndo{}, func(fyne.Shortcut) { u.Undo() })
+	c.AddShortcut(&fyne.ShortcutRedo{}, func(fyne.Shortcut) { u.Redo() })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: ctrl | fyne.KeyModifierShift}, func(fyne.Shortcut) { u.Redo() })
+	c.SetOnTypedKey(u.typedKey)
+	c.SetOnTypedRune(u.typedRune)
+}
+
+// typedKey handles keys no focused widget took: the reader's page keys.
+func (u *UI) typedKey(ev *fyne.KeyEvent) {
+	if u.currentView() == ViewReader {
+		u.reader.typedKey(ev)
+	}
+}
+
+// typedRune handles characters no focused widget took: 1–9 tag the
+// reader's selection.
+func (u *UI) typedRune(r rune) {
+	if u.currentView() == ViewReader {
+		u.reader.typedRune(r)
+	}
+}
+
+// FocusSearch puts the cursor in the search bar.
+func (u *UI) FocusSearch() {
+	u.win.Canvas().Focus(u.searchEntry)
+}
+
+func (u *UI) showShortcuts() {
+	text := `Ctrl+F	search the library
+Ctrl+Shift+F	find in the open document
+Ctrl+I	import files or folders (or drop them on the window)
+Ctrl+E	export excerpts
+Ctrl+Z / Ctrl+Shift+Z	undo / redo tagging, notes and codebook edits
+
+In the reader:
+←/→, PgUp/PgDn	previous / next page
+click	select a sentence; Shift+click extends the selection
+double-click	select a paragraph
+drag	select words exactly
+1–9	tag the selection with the numbered theme
+Enter	tag the selection with a note
+Esc	clear the selection`
+	l := widget.NewLabel(text)
+	dialog.ShowCustom("Keyboard shortcuts", "Close", l, u.win)
+}
+
+// StartView opens a view described as "library", "search:QUERY",
+// "reader:DOC[:PAGE[:QUERY]]", "annotations", "codebook" or "reports"
+// (RAPPORT_VIEW, for screenshots and demos).
+func (u *UI) StartView(spec string) {
+	parts := strings.SplitN(spec, ":", 4)
+	switch parts[0] {
+	case ViewSearch:
+		if len(parts) > 1 {
+			u.searchEntry.SetText(strings.Join(parts[1:], ":"))
+			u.search.runNow()
+		}
+		u.ShowView(ViewSearch)
+	case ViewReader:
+		if len(parts) < 2 {
+			u.ShowView(ViewReader)
+			return
+		}
+		doc, _ := strconv.ParseInt(parts[1], 10, 64)
+		page := 1
+		if len(parts) > 2 {
+			page, _ = strconv.Atoi(parts[2])
+		}
+		query := ""
+		if len(parts) > 3 {
+			query = parts[3]
+		}
+		u.OpenDocument(doc, page, query)
+	default:
+		u.ShowView(parts[0])
+	}
 }

@@ -1,0 +1,160 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/rapport-qda/rapport/index"
+)
+
+// importJob is an import running in the background, shown as a progress
+// bar with the current file and a cancel button above the views.
+type importJob struct {
+	cancel   context.CancelFunc
+	bar      *widget.ProgressBar
+	file     *widget.Label
+	panel    fyne.CanvasObject
+	report   *index.ImportReport
+	err      error
+	finished bool
+	summary  *widget.Label // the summary dialog's text
+}
+
+// ShowImport asks for files or a folder to import.
+func (u *UI) ShowImport() {
+	var d dialog.Dialog
+	files := widget.NewButtonWithIcon("Choose a file…", theme.FileIcon(), func() {
+		d.Hide()
+		fd := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+			if err != nil || rc == nil {
+				return
+			}
+			path := rc.URI().Path()
+			rc.Close()
+			u.StartImport([]string{path})
+		}, u.win)
+		fd.Resize(u.dialogSize())
+		fd.Show()
+	})
+	folder := widget.NewButtonWithIcon("Choose a folder…", theme.FolderOpenIcon(), func() {
+		d.Hide()
+		fd := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
+			if err != nil || l == nil {
+				return
+			}
+			u.StartImport([]string{l.Path()})
+		}, u.win)
+		fd.Resize(u.dialogSize())
+		fd.Show()
+	})
+	hint := widget.NewLabel("PDFs, text and Markdown files, and BibTeX, RIS or CSL-JSON metadata.\nFolders are read with their subfolders. You can also drop files and folders on the window.")
+	d = dialog.NewCustom("Import", "Cancel", container.NewVBox(hint, container.NewGridWithColumns(2, files, folder)), u.win)
+	d.Show()
+}
+
+func (u *UI) dialogSize() fyne.Size {
+	s := u.win.Canvas().Size()
+	return fyne.NewSize(max(600, s.Width*0.8), max(420, s.Height*0.8))
+}
+
+// dropped imports the files and folders dropped on the window.
+func (u *UI) dropped(_ fyne.Position, uris []fyne.URI) {
+	var paths []string
+	for _, uri := range uris {
+		if uri.Scheme() == "file" {
+			paths = append(paths, uri.Path())
+		}
+	}
+	if len(paths) > 0 {
+		u.StartImport(paths)
+	}
+}
+
+// StartImport imports paths in the background, showing progress; the window
+// stays usable meanwhile.
+func (u *UI) StartImport(paths []string) {
+	if u.importing != nil && !u.importing.finished {
+		dialog.ShowInformation("Import", "An import is running; wait for it to finish or cancel it first.", u.win)
+		return
+	}
+	ctx, cancel := context.WithCancel(u.ctx)
+	job := &importJob{cancel: cancel, bar: widget.NewProgressBar(), file: widget.NewLabel("Looking for files…")}
+	job.file.Truncation = fyne.TextTruncateEllipsis
+	stop := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { cancel() })
+	job.panel = container.NewBorder(nil, nil, widget.NewLabel("Importing"), stop, container.NewVBox(job.bar, job.file))
+	u.importing = job
+	u.banner.Add(job.panel)
+	lib := u.lib
+	u.background(func() {
+		opts := &index.ImportOptions{Progress: func(p index.ImportProgress) {
+			fyne.Do(func() {
+				if p.Total > 0 {
+					job.bar.SetValue(float64(p.Done) / float64(p.Total))
+				}
+				job.file.SetText(fmt.Sprintf("%d of %d: %s", p.Done, p.Total, filepath.Base(p.File)))
+			})
+		}}
+		rep, err := lib.Import(ctx, paths, opts)
+		fyne.Do(func() {
+			job.report, job.err, job.finished = rep, err, true
+			cancel()
+			u.banner.Remove(job.panel)
+			u.reloadAll()
+			u.showImportSummary(job)
+		})
+	})
+}
+
+// showImportSummary says what the import did and lists failed files with
+// their reasons.
+func (u *UI) showImportSummary(job *importJob) {
+	rep := job.report
+	if rep == nil {
+		rep = &index.ImportReport{}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d imported, %d updated, %d already in the library", len(rep.Imported), len(rep.Updated), len(rep.Unchanged))
+	if len(rep.Skipped) > 0 {
+		fmt.Fprintf(&b, ", %d skipped (not a kind Rapport reads)", len(rep.Skipped))
+	}
+	fmt.Fprintf(&b, ", %d failed.", len(rep.Failed))
+	if job.err != nil {
+		if job.err == context.Canceled {
+			b.WriteString("\nThe import was cancelled; the files finished before stay in the library.")
+		} else {
+			fmt.Fprintf(&b, "\nThe import stopped: %v", job.err)
+		}
+	}
+	job.summary = widget.NewLabel(b.String())
+	job.summary.Wrapping = fyne.TextWrapWord
+	u.setStatus("Import: %s", strings.SplitN(b.String(), "\n", 2)[0])
+	content := container.NewVBox(job.summary)
+	if len(rep.Failed) > 0 {
+		fails := widget.NewList(
+			func() int { return len(rep.Failed) },
+			func() fyne.CanvasObject {
+				l := widget.NewLabel("")
+				l.Wrapping = fyne.TextWrapWord
+				return l
+			},
+			func(id widget.ListItemID, o fyne.CanvasObject) {
+				f := rep.Failed[id]
+				o.(*widget.Label).SetText(filepath.Base(f.File) + " — " + f.Error)
+			})
+		scroll := container.NewStack(fails)
+		content = container.NewVBox(job.summary, widget.NewLabelWithStyle("Files that could not be imported:", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		d := dialog.NewCustom("Import finished", "Close", container.NewBorder(content, nil, nil, nil, scroll), u.win)
+		d.Resize(fyne.NewSize(700, 450))
+		d.Show()
+		return
+	}
+	dialog.ShowCustom("Import finished", "Close", content, u.win)
+}

@@ -1,0 +1,179 @@
+package app
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/rapport-qda/rapport/index"
+)
+
+// docColumn is one column of the library list.
+type docColumn struct {
+	title, sortKey string
+	width          float32
+	value          func(d *index.Document) string
+}
+
+var docColumns = []docColumn{
+	{"Title", "title", 420, func(d *index.Document) string { return displayTitle(d) }},
+	{"Authors", "authors", 200, func(d *index.Document) string { return authorList(d) }},
+	{"Year", "year", 60, func(d *index.Document) string { return yearText(d.Year) }},
+	{"Journal", "journal", 220, func(d *index.Document) string { return d.Journal }},
+	{"Pages", "pages", 60, func(d *index.Document) string { return strconv.Itoa(d.PageCount) }},
+	{"Annotations", "annotations", 100, func(d *index.Document) string { return strconv.Itoa(d.AnnotationCount) }},
+}
+
+func displayTitle(d *index.Document) string {
+	if d.Title != "" {
+		return d.Title
+	}
+	if d.FileName != "" {
+		return d.FileName
+	}
+	return fmt.Sprintf("Document %d", d.ID)
+}
+
+func authorList(d *index.Document) string {
+	var names []string
+	for _, a := range d.Authors {
+		if a.Family != "" {
+			names = append(names, a.Family)
+		} else {
+			names = append(names, a.Literal)
+		}
+	}
+	switch {
+	case len(names) > 3:
+		return strings.Join(names[:3], ", ") + " et al."
+	default:
+		return strings.Join(names, ", ")
+	}
+}
+
+func yearText(y int) string {
+	if y == 0 {
+		return ""
+	}
+	return strconv.Itoa(y)
+}
+
+// docList is the library list: a virtualised table (only the visible rows
+// are drawn), sortable by clicking a column header, with a filter box.
+type docList struct {
+	u       *UI
+	content fyne.CanvasObject
+	table   *widget.Table
+	filter  *widget.Entry
+	count   *widget.Label
+
+	docs       []index.Document // the rows, as BrowseDocuments returned them
+	sortKey    string
+	descending bool
+	generation int // drops results of superseded loads
+	debounce   *time.Timer
+}
+
+func newDocList(u *UI) *docList {
+	l := &docList{u: u, sortKey: "title"}
+	l.filter = widget.NewEntry()
+	l.filter.SetPlaceHolder("Filter by title, author, journal, year or DOI")
+	l.filter.OnChanged = func(string) {
+		u.debounce(&l.debounce, 150*time.Millisecond, l.reload)
+	}
+	l.count = widget.NewLabel("")
+	l.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(l.docs), len(docColumns) },
+		func() fyne.CanvasObject {
+			lab := widget.NewLabel("")
+			lab.Truncation = fyne.TextTruncateEllipsis
+			return lab
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			lab := o.(*widget.Label)
+			if id.Row < 0 || id.Row >= len(l.docs) {
+				lab.SetText("")
+				return
+			}
+			lab.SetText(docColumns[id.Col].value(&l.docs[id.Row]))
+		})
+	l.table.ShowHeaderColumn = false
+	l.table.CreateHeader = func() fyne.CanvasObject {
+		b := widget.NewButton("", nil)
+		b.Importance = widget.LowImportance
+		b.Alignment = widget.ButtonAlignLeading
+		return b
+	}
+	l.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		b := o.(*widget.Button)
+		if id.Col < 0 {
+			return
+		}
+		col := docColumns[id.Col]
+		b.SetText(col.title)
+		b.SetIcon(nil)
+		if col.sortKey == l.sortKey {
+			if l.descending {
+				b.SetIcon(theme.MenuDropDownIcon())
+			} else {
+				b.SetIcon(theme.MenuDropUpIcon())
+			}
+		}
+		b.OnTapped = func() { l.sortBy(col.sortKey) }
+	}
+	for i, c := range docColumns {
+		l.table.SetColumnWidth(i, c.width)
+	}
+	l.table.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(l.docs) {
+			d := l.docs[id.Row]
+			l.table.UnselectAll()
+			u.OpenDocument(d.ID, 1, "")
+		}
+	}
+	top := container.NewBorder(nil, nil, nil, l.count, l.filter)
+	l.content = container.NewBorder(top, nil, nil, nil, l.table)
+	return l
+}
+
+// sortBy sorts by a column; the same column again reverses the order.
+func (l *docList) sortBy(key string) {
+	if l.sortKey == key {
+		l.descending = !l.descending
+	} else {
+		l.sortKey, l.descending = key, false
+	}
+	l.reload()
+}
+
+// reload fetches the rows off the UI goroutine.
+func (l *docList) reload() {
+	l.generation++
+	gen := l.generation
+	req := index.BrowseRequest{Filter: l.filter.Text, Sort: l.sortKey, Descending: l.descending}
+	lib := l.u.lib
+	l.u.background(func() {
+		docs, err := lib.BrowseDocuments(l.u.ctx, req)
+		fyne.Do(func() {
+			if gen != l.generation {
+				return
+			}
+			if err != nil {
+				l.u.setStatus("Library list: %v", err)
+				return
+			}
+			l.docs = docs
+			l.count.SetText(fmt.Sprintf("%d documents", len(docs)))
+			l.table.Refresh()
+		})
+	})
+}
+
+// rowCount is how many rows the list shows.
+func (l *docList) rowCount() int { return len(l.docs) }
