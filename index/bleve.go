@@ -21,7 +21,7 @@ import (
 // indexMappingVersion names the shape of the search index. Raise it with
 // any change to indexMapping or pageEntry: an index of another version is
 // rebuilt from SQLite when the library opens it.
-const indexMappingVersion = 1
+const indexMappingVersion = 2
 
 const (
 	indexVersionKey = "rapport_mapping_version"
@@ -97,7 +97,9 @@ func indexMapping() mapping.IndexMapping {
 	page.AddFieldMappingsAt("doi", kw(lowerKeyword))
 	page.AddFieldMappingsAt("abstract", text(false, true))
 	page.AddFieldMappingsAt("kind", kw(lowerKeyword))
-	page.AddFieldMappingsAt("theme", kw(lowerKeyword))
+	theme := kw(lowerKeyword)
+	theme.IncludeTermVectors = true // the phrase syntax theme:"Name" needs term positions
+	page.AddFieldMappingsAt("theme", theme)
 	page.AddFieldMappingsAt("annotation", text(false, true))
 	annotated := bleve.NewBooleanFieldMapping()
 	annotated.Store = false

@@ -4,20 +4,24 @@ import "time"
 
 // Theme is one code of the codebook.
 type Theme struct {
-	ID          int64     `json:"id"`
-	GUID        string    `json:"guid"`
-	Name        string    `json:"name"`
-	Description string    `json:"description"`
-	Color       string    `json:"color"` // #RRGGBB
-	ParentID    int64     `json:"parent_id,omitempty"`
-	Parent      string    `json:"parent"` // the parent's name, "" at the top level
-	Source      string    `json:"source,omitempty"`
-	Provisional bool      `json:"provisional,omitempty"`
-	Memo        string    `json:"memo,omitempty"`
-	Position    int       `json:"position"`
-	Count       int       `json:"count"` // annotations coded with the theme
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	ID          int64  `json:"id"`
+	GUID        string `json:"guid"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Color       string `json:"color"` // #RRGGBB
+	ParentID    int64  `json:"parent_id,omitempty"`
+	Parent      string `json:"parent"`           // the parent's name, "" at the top level
+	Source      string `json:"source,omitempty"` // a source key of the codebook, e.g. LDT2015
+	// SourceCitation is the source's APA citation (with its DOI) when the
+	// built-in codebook gave one.
+	SourceCitation string    `json:"source_citation,omitempty"`
+	Provisional    bool      `json:"provisional"`
+	Memo           string    `json:"memo,omitempty"`
+	Position       int       `json:"position"`
+	Depth          int       `json:"depth"` // 0 at the top level, as Themes lists the tree
+	Count          int       `json:"count"` // annotations coded with the theme
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 }
 
 // Annotation marks a span of one page's text. Start and End count Unicode
