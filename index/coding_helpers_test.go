@@ -13,7 +13,7 @@ import (
 // Helpers of the coding tests: real libraries in temporary folders, with
 // documents imported from PDFs generated with known content.
 
-func openTestLibrary(t *testing.T) (*Library, string) {
+func openCodingLibrary(t *testing.T) (*Library, string) {
 	t.Helper()
 	dir := t.TempDir()
 	lib, err := Open(context.Background(), filepath.Join(dir, "lib"), nil)

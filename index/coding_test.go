@@ -15,7 +15,7 @@ func TestCodebookSeededOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lib, dir := openTestLibrary(t)
+	lib, dir := openCodingLibrary(t)
 	themes, err := lib.Themes(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -136,7 +136,7 @@ func TestCodebookSeededOnce(t *testing.T) {
 
 func TestTagFindsPassages(t *testing.T) {
 	ctx := context.Background()
-	lib, _ := openTestLibrary(t)
+	lib, _ := openCodingLibrary(t)
 	lib.Author = "Tester"
 	doc := importArticle(t, lib, "two-pages", twoPageArticle())
 	tests := []struct {
@@ -194,7 +194,7 @@ func TestTagFindsPassages(t *testing.T) {
 
 func TestBadTagChangesNothing(t *testing.T) {
 	ctx := context.Background()
-	lib, _ := openTestLibrary(t)
+	lib, _ := openCodingLibrary(t)
 	doc := importArticle(t, lib, "two-pages", twoPageArticle())
 	if _, err := lib.Tag(ctx, TagRequest{DocID: doc, Quote: "Trust grew", Themes: []string{"Trust"}}); err != nil {
 		t.Fatal(err)
@@ -239,20 +239,27 @@ func TestBadTagChangesNothing(t *testing.T) {
 	}
 	// Bad theme edits change nothing either.
 	for name, fn := range map[string]func() error{
-		"add a duplicate":          func() error { _, err := lib.AddTheme(ctx, Theme{Name: "trust"}); return err },
-		"add with a bad colour":    func() error { _, err := lib.AddTheme(ctx, Theme{Name: "X", Color: "red"}); return err },
-		"add under a missing one":  func() error { _, err := lib.AddTheme(ctx, Theme{Name: "X", Parent: "Nope"}); return err },
-		"rename onto another":      func() error { _, err := lib.RenameTheme(ctx, "Trust", "Support"); return err },
-		"rename to nothing":        func() error { _, err := lib.RenameTheme(ctx, "Trust", " "); return err },
-		"merge into itself":        func() error { _, err := lib.MergeThemes(ctx, "Trust", "trust"); return err },
-		"merge an unknown theme":   func() error { _, err := lib.MergeThemes(ctx, "Nope", "Trust"); return err },
-		"nest under own child":     func() error { p := "Trust"; _, err := lib.UpdateTheme(ctx, "Helpful relationships with professionals", ThemeUpdate{Parent: &p}); return err },
-		"delete in use":            func() error { _, err := lib.DeleteTheme(ctx, "Trust", DeleteThemeOptions{}); return err },
-		"delete moving to itself":  func() error { _, err := lib.DeleteTheme(ctx, "Trust", DeleteThemeOptions{MoveTo: "Trust"}); return err },
-		"untag a missing one":      func() error { return lib.Untag(ctx, 12345) },
-		"note on a missing doc":    func() error { _, err := lib.AddDocNote(ctx, 999, "x", ""); return err },
-		"empty note":               func() error { _, err := lib.AddDocNote(ctx, doc, " ", ""); return err },
-		"annotation without theme": func() error { _, err := lib.UpdateAnnotation(ctx, 1, AnnotationUpdate{RemoveThemes: []string{"Trust"}}); return err },
+		"add a duplicate":         func() error { _, err := lib.AddTheme(ctx, Theme{Name: "trust"}); return err },
+		"add with a bad colour":   func() error { _, err := lib.AddTheme(ctx, Theme{Name: "X", Color: "red"}); return err },
+		"add under a missing one": func() error { _, err := lib.AddTheme(ctx, Theme{Name: "X", Parent: "Nope"}); return err },
+		"rename onto another":     func() error { _, err := lib.RenameTheme(ctx, "Trust", "Support"); return err },
+		"rename to nothing":       func() error { _, err := lib.RenameTheme(ctx, "Trust", " "); return err },
+		"merge into itself":       func() error { _, err := lib.MergeThemes(ctx, "Trust", "trust"); return err },
+		"merge an unknown theme":  func() error { _, err := lib.MergeThemes(ctx, "Nope", "Trust"); return err },
+		"nest under own child": func() error {
+			p := "Trust"
+			_, err := lib.UpdateTheme(ctx, "Helpful relationships with professionals", ThemeUpdate{Parent: &p})
+			return err
+		},
+		"delete in use":           func() error { _, err := lib.DeleteTheme(ctx, "Trust", DeleteThemeOptions{}); return err },
+		"delete moving to itself": func() error { _, err := lib.DeleteTheme(ctx, "Trust", DeleteThemeOptions{MoveTo: "Trust"}); return err },
+		"untag a missing one":     func() error { return lib.Untag(ctx, 12345) },
+		"note on a missing doc":   func() error { _, err := lib.AddDocNote(ctx, 999, "x", ""); return err },
+		"empty note":              func() error { _, err := lib.AddDocNote(ctx, doc, " ", ""); return err },
+		"annotation without theme": func() error {
+			_, err := lib.UpdateAnnotation(ctx, 1, AnnotationUpdate{RemoveThemes: []string{"Trust"}})
+			return err
+		},
 	} {
 		if err := fn(); err == nil {
 			t.Errorf("%s: no error", name)
@@ -269,7 +276,7 @@ func TestBadTagChangesNothing(t *testing.T) {
 
 func TestThemeEdits(t *testing.T) {
 	ctx := context.Background()
-	lib, _ := openTestLibrary(t)
+	lib, _ := openCodingLibrary(t)
 	doc := importArticle(t, lib, "two-pages", twoPageArticle())
 	tag := func(quote string, page int, themes ...string) Annotation {
 		t.Helper()
@@ -408,7 +415,7 @@ func TestThemeEdits(t *testing.T) {
 
 func TestUndoRedo(t *testing.T) {
 	ctx := context.Background()
-	lib, _ := openTestLibrary(t)
+	lib, _ := openCodingLibrary(t)
 	doc := importArticle(t, lib, "two-pages", twoPageArticle())
 	if _, err := lib.Undo(ctx); !errors.Is(err, ErrNothingToUndo) {
 		t.Fatalf("undo on a fresh library: %v", err)
@@ -436,7 +443,11 @@ func TestUndoRedo(t *testing.T) {
 		{"edit note", func() error { _, err := lib.UpdateDocNote(ctx, 1, "Edited note"); return err }},
 		{"add theme", func() error { _, err := lib.AddTheme(ctx, Theme{Name: "New", Parent: "Trust"}); return err }},
 		{"rename theme", func() error { _, err := lib.RenameTheme(ctx, "Trust", "Trusting"); return err }},
-		{"recolour", func() error { c := "#101010"; _, err := lib.UpdateTheme(ctx, "Trusting", ThemeUpdate{Color: &c}); return err }},
+		{"recolour", func() error {
+			c := "#101010"
+			_, err := lib.UpdateTheme(ctx, "Trusting", ThemeUpdate{Color: &c})
+			return err
+		}},
 		{"merge", func() error { _, err := lib.MergeThemes(ctx, "Trusting", "Collaboration"); return err }},
 		{"delete moving", func() error {
 			_, err := lib.DeleteTheme(ctx, "Collaboration", DeleteThemeOptions{MoveTo: "Support"})
@@ -504,7 +515,7 @@ func TestUndoRedo(t *testing.T) {
 
 func TestSearchFollowsCoding(t *testing.T) {
 	ctx := context.Background()
-	lib, _ := openTestLibrary(t)
+	lib, _ := openCodingLibrary(t)
 	doc := importArticle(t, lib, "two-pages", twoPageArticle())
 	importArticle(t, lib, "other", twoPageArticle2())
 	a, err := lib.Tag(ctx, TagRequest{DocID: doc, Quote: "collaboration with professionals", Themes: []string{"Collaboration"}, Note: "zanzibar memo"})

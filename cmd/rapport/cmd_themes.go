@@ -14,7 +14,7 @@ import (
 
 func init() {
 	register(&command{name: "themes",
-		args: "[add NAME | rename OLD NEW | merge A B | delete NAME | recolor NAME #RRGGBB | describe NAME TEXT | move NAME]",
+		args:    "[add NAME | rename OLD NEW | merge A B | delete NAME | recolor NAME #RRGGBB | describe NAME TEXT | move NAME]",
 		summary: "list the codebook, or change it: add, rename, merge A into B, delete (--move-to OTHER or --remove-annotations), recolor, describe, move (--parent P)",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error {
 			var o themeOpts
