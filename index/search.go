@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"html"
 	"sort"
@@ -12,6 +13,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/rapport-qda/rapport/importer"
 )
 
 // SearchRequest is a full-text search over the library's pages.
@@ -100,16 +103,17 @@ func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 		return nil, fmt.Errorf("search %q: %w", req.Query, err)
 	}
 	out := &SearchResult{Total: res.Total, Hits: make([]SearchHit, 0, len(res.Hits))}
+	var matches []*search.DocumentMatch
 	for _, h := range res.Hits {
 		docID, page, ok := parsePageEntryID(h.ID)
 		if !ok {
 			continue
 		}
-		hit := SearchHit{DocID: docID, Page: page, Score: h.Score, Themes: []string{}}
-		if err := l.fillHit(ctx, &hit, h, !req.NoSnippets); err != nil {
-			return nil, err
-		}
-		out.Hits = append(out.Hits, hit)
+		out.Hits = append(out.Hits, SearchHit{DocID: docID, Page: page, Score: h.Score, Themes: []string{}})
+		matches = append(matches, h)
+	}
+	if err := l.fillHits(ctx, out.Hits, matches, !req.NoSnippets); err != nil {
+		return nil, err
 	}
 	if req.Facets {
 		out.Facets = map[string][]FacetCount{}
@@ -170,56 +174,127 @@ func buildQuery(req SearchRequest) (query.Query, error) {
 	return bleve.NewConjunctionQuery(must...), nil
 }
 
-// fillHit completes a hit from SQLite: title, authors, page label, themes on
-// the page, and the snippet built from the stored page text around the
-// matched words.
-func (l *Library) fillHit(ctx context.Context, hit *SearchHit, h *search.DocumentMatch, snippet bool) error {
-	d, err := l.Document(ctx, hit.DocID)
-	if err != nil {
-		return err
-	}
-	hit.Title, hit.Year = d.Title, d.Year
-	for _, a := range d.Authors {
-		hit.Authors = append(hit.Authors, a.Name())
-	}
-	var text string
-	if hit.Page > 0 {
-		p, err := l.PageText(ctx, hit.DocID, hit.Page)
-		if err != nil {
-			return err
-		}
-		text, hit.Label = p.Text, p.Label
-	}
-	themes, err := l.pageThemes(ctx, hit.DocID, hit.Page)
-	if err != nil {
-		return err
-	}
-	hit.Themes = themes
-	if !snippet {
+// fillHits completes hits from SQLite in three queries whatever their
+// number: titles and authors, the pages' text and labels, and the themes
+// coded on each page; then builds each snippet from the stored page text
+// around the matched words.
+func (l *Library) fillHits(ctx context.Context, hits []SearchHit, matches []*search.DocumentMatch, snippets bool) error {
+	if len(hits) == 0 {
 		return nil
 	}
-	for _, field := range []string{"text", "annotation", "abstract", "title"} {
-		locs := h.Locations[field]
-		if len(locs) == 0 {
-			continue
+	type docInfo struct {
+		title, abstract string
+		year            int
+		authors         []string
+	}
+	type pageKey struct {
+		doc  int64
+		page int
+	}
+	docs := map[int64]*docInfo{}
+	var docArgs []any
+	var pageArgs []any
+	for _, h := range hits {
+		if docs[h.DocID] == nil {
+			docs[h.DocID] = &docInfo{}
+			docArgs = append(docArgs, h.DocID)
 		}
-		src := text
-		switch field {
-		case "abstract":
-			src = d.Abstract
-		case "title":
-			src = d.Title
-		case "annotation":
-			continue // annotation text is not stored per page; fall through to the page text
+		pageArgs = append(pageArgs, h.DocID, h.Page)
+	}
+	rows, err := l.db.QueryContext(ctx, "SELECT id, title, year, authors, abstract FROM documents WHERE id IN ("+placeholders(len(docArgs))+")", docArgs...)
+	if err != nil {
+		return fmt.Errorf("search results: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var authors string
+		var d docInfo
+		if err := rows.Scan(&id, &d.title, &d.year, &authors, &d.abstract); err != nil {
+			rows.Close()
+			return fmt.Errorf("search results: %w", err)
 		}
-		hit.Snippet = makeSnippet(src, locs)
-		return nil
+		var list []importer.Author
+		json.Unmarshal([]byte(authors), &list)
+		for _, a := range list {
+			d.authors = append(d.authors, a.Name())
+		}
+		docs[id] = &d
+	}
+	rows.Close()
+
+	pairs := strings.TrimSuffix(strings.Repeat("(?,?),", len(hits)), ",")
+	texts := map[pageKey]string{}
+	labels := map[pageKey]string{}
+	textCol := "''"
+	if snippets {
+		textCol = "text"
+	}
+	rows, err = l.db.QueryContext(ctx, "SELECT doc_id, page, label, "+textCol+" FROM pages WHERE (doc_id, page) IN (VALUES "+pairs+")", pageArgs...)
+	if err != nil {
+		return fmt.Errorf("search results: %w", err)
+	}
+	for rows.Next() {
+		var k pageKey
+		var label, text string
+		if err := rows.Scan(&k.doc, &k.page, &label, &text); err != nil {
+			rows.Close()
+			return fmt.Errorf("search results: %w", err)
+		}
+		texts[k], labels[k] = text, label
+	}
+	rows.Close()
+
+	themes := map[pageKey][]string{}
+	rows, err = l.db.QueryContext(ctx, `
+SELECT DISTINCT a.doc_id, a.page, t.name, t.position, t.id FROM annotations a
+JOIN annotation_themes at ON at.annotation_id = a.id
+JOIN themes t ON t.id = at.theme_id
+WHERE (a.doc_id, a.page) IN (VALUES `+pairs+`) ORDER BY t.position, t.id`, pageArgs...)
+	if err != nil {
+		return fmt.Errorf("search results: %w", err)
+	}
+	for rows.Next() {
+		var k pageKey
+		var name string
+		var pos, id int64
+		if err := rows.Scan(&k.doc, &k.page, &name, &pos, &id); err != nil {
+			rows.Close()
+			return fmt.Errorf("search results: %w", err)
+		}
+		themes[k] = append(themes[k], name)
+	}
+	rows.Close()
+
+	for i := range hits {
+		h := &hits[i]
+		k := pageKey{h.DocID, h.Page}
+		d := docs[h.DocID]
+		h.Title, h.Year, h.Authors, h.Label = d.title, d.year, d.authors, labels[k]
+		if t := themes[k]; t != nil {
+			h.Themes = t
+		}
+		if snippets {
+			h.Snippet = hitSnippet(matches[i], texts[k], d.abstract, d.title)
+		}
+	}
+	return nil
+}
+
+// hitSnippet builds a hit's snippet from the first field whose matches can
+// be shown: the page text, else the abstract, else the title; with no
+// located match, the start of the page (or abstract).
+func hitSnippet(m *search.DocumentMatch, text, abstract, title string) string {
+	for _, f := range []struct {
+		field, src string
+	}{{"text", text}, {"abstract", abstract}, {"title", title}} {
+		if locs := m.Locations[f.field]; len(locs) > 0 {
+			return makeSnippet(f.src, locs)
+		}
 	}
 	if text == "" {
-		text = d.Abstract
+		text = abstract
 	}
-	hit.Snippet = makeSnippet(text, nil)
-	return nil
+	return makeSnippet(text, nil)
 }
 
 // makeSnippet cuts a window of about snippetRunes characters from text
@@ -283,29 +358,6 @@ func makeSnippet(text string, locs search.TermLocationMap) string {
 		b.WriteString("…")
 	}
 	return strings.Join(strings.Fields(b.String()), " ")
-}
-
-// pageThemes lists the themes coded on one page, in codebook order.
-func (l *Library) pageThemes(ctx context.Context, docID int64, page int) ([]string, error) {
-	rows, err := l.db.QueryContext(ctx, `
-SELECT DISTINCT t.name, t.position, t.id FROM annotations a
-JOIN annotation_themes at ON at.annotation_id = a.id
-JOIN themes t ON t.id = at.theme_id
-WHERE a.doc_id = ? AND a.page = ? ORDER BY t.position, t.id`, docID, page)
-	if err != nil {
-		return nil, fmt.Errorf("themes on document %d page %d: %w", docID, page, err)
-	}
-	defer rows.Close()
-	out := []string{}
-	for rows.Next() {
-		var name string
-		var pos, id int64
-		if err := rows.Scan(&name, &pos, &id); err != nil {
-			return nil, err
-		}
-		out = append(out, name)
-	}
-	return out, rows.Err()
 }
 
 // nameThemeFacets replaces the lower-cased theme terms of a facet with the
