@@ -212,9 +212,11 @@ func mergeScripts(lines []*rawLine) []*rawLine {
 			if l.y <= m.y-0.45*m.size || l.y >= m.y+0.7*m.size {
 				continue
 			}
+			// Scripts are short (marks, exponents, affiliation numbers) and
+			// sit beside the host's words, not over them.
 			near := true
 			for _, w := range l.words {
-				if !nearLine(m, w) {
+				if !near || utf8.RuneCountInString(w.text) > 6 || !nearLine(m, w) || overlapsWords(m, w) {
 					near = false
 					break
 				}
@@ -235,6 +237,17 @@ func mergeScripts(lines []*rawLine) []*rawLine {
 		}
 	}
 	return out
+}
+
+// overlapsWords reports whether w covers a good part of a word of l.
+func overlapsWords(l *rawLine, w word) bool {
+	for _, o := range l.words {
+		ov := math.Min(o.x1, w.x1) - math.Max(o.x0, w.x0)
+		if ov > 0.3*math.Min(o.x1-o.x0, w.x1-w.x0) {
+			return true
+		}
+	}
+	return false
 }
 
 // nearLine reports whether w is horizontally next to some word of l.
