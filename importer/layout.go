@@ -45,6 +45,9 @@ type fragment struct {
 	rot    uint8
 	text   string
 	header bool
+	// continues: the line above ends with a hyphen after a letter, so this
+	// line's first word may be the rest of a broken word.
+	continues bool
 }
 
 func (f *fragment) top() float64    { return f.y + 0.75*f.size }
@@ -610,6 +613,11 @@ func newVocabulary() *vocabulary {
 
 func (v *vocabulary) addLine(f *fragment) {
 	fields := strings.Fields(f.text)
+	if f.continues && len(fields) > 0 {
+		// The first word ends a word broken on the line above ("tioning"):
+		// not a word of its own.
+		fields = fields[1:]
+	}
 	for i, t := range fields {
 		t = strings.ToLower(trimNonLetters(t))
 		if t == "" {
@@ -635,12 +643,46 @@ func trimNonLetters(s string) string {
 	return strings.TrimFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && r != '-' })
 }
 
+// markContinuations flags fragments that start below a line ending in a
+// hyphen (same column: overlapping, within two line heights).
+func markContinuations(frags []*fragment) {
+	for _, a := range frags {
+		t := strings.TrimSpace(a.text)
+		last, size := utf8.DecodeLastRuneInString(t)
+		if size == 0 || (last != '-' && last != '\u2010' && last != 0xAD) {
+			continue
+		}
+		prev, _ := utf8.DecodeLastRuneInString(t[:len(t)-size])
+		if !unicode.IsLetter(prev) {
+			continue
+		}
+		var best *fragment
+		for _, b := range frags {
+			d := a.y - b.y
+			if b == a || b.rot != a.rot || d <= 0.3*a.size || d > 2*a.size || math.Min(a.x1, b.x1) <= math.Max(a.x0, b.x0) {
+				continue
+			}
+			if best == nil || b.y > best.y {
+				best = b
+			}
+		}
+		if best != nil {
+			best.continues = true
+		}
+	}
+}
+
 // Prefixes that usually keep their hyphen in compounds.
 var compoundPrefixes = map[string]bool{
 	"non": true, "self": true, "well": true, "ex": true, "cross": true, "half": true, "quasi": true,
 	"semi": true, "all": true, "long": true, "short": true, "high": true, "low": true, "full": true,
 	"part": true, "co": false, "multi": false, "pre": false, "post": false, "anti": false,
 }
+
+// Short words that continue a hyphenated phrase ("end-to-end",
+// "state-of-the-art"), never the rest of a broken word.
+var linkWords = map[string]bool{"to": true, "and": true, "or": true, "of": true, "in": true, "on": true,
+	"the": true, "a": true, "by": true, "for": true, "at": true}
 
 // joinHyphen decides how the line ending in left continues with right, the
 // next line's text: it returns the text to put between them and whether
@@ -685,13 +727,16 @@ func (v *vocabulary) joinHyphen(left, right string) (sep string, dropHyphen bool
 		return "", true
 	case v.hyphenated[lh+"-"+lt]:
 		return "", false
-	case compoundPrefixes[lh]:
+	case compoundPrefixes[lh] || linkWords[lt]:
 		return "", false
 	case len(lh) >= 3 && len(lt) >= 3 && v.words[lh] && v.words[lt]:
 		return "", false
 	}
 	return "", true
 }
+
+// hyphLog, when set (in tests), sees each line-end hyphen decision.
+var hyphLog func(left, right, sep string, drop bool)
 
 // paragraphText joins the lines of a paragraph.
 func (v *vocabulary) paragraphText(lines []*fragment) string {
@@ -704,6 +749,9 @@ func (v *vocabulary) paragraphText(lines []*fragment) string {
 		}
 		cur := b.String()
 		sep, drop := v.joinHyphen(cur, t)
+		if hyphLog != nil && (drop || sep == "") {
+			hyphLog(cur[max(0, len(cur)-12):], t[:min(len(t), 12)], sep, drop)
+		}
 		if drop {
 			_, size := utf8.DecodeLastRuneInString(cur)
 			b.Reset()

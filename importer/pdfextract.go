@@ -79,6 +79,7 @@ func extractPDF(ctx context.Context, data []byte) (*Extraction, error) {
 	markRunningHeaders(layouts)
 	vocab := newVocabulary()
 	for _, lay := range layouts {
+		markContinuations(lay.frags)
 		for _, f := range lay.frags {
 			vocab.addLine(f)
 		}
