@@ -15,6 +15,10 @@ import (
 type Filter struct {
 	Themes []string // theme names, matched without regard to case
 	DocIDs []int64
+	// FullText makes Collect read the text of every exported document, as
+	// a .qdpx project needs; otherwise only annotated documents' pages
+	// are read (for their page labels).
+	FullText bool
 }
 
 // Data is everything an export writes, as plain data: Collect gathers it

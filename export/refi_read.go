@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -18,6 +19,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/rapport-qda/rapport/importer"
 )
 
 // Code is one code of a REFI-QDA codebook, as plain data. Codes are listed
@@ -31,6 +34,9 @@ type Code struct {
 	Parent      string
 	Depth       int
 	Codable     bool
+	// Source and Provisional come from Rapport's own projects only.
+	Source      string
+	Provisional bool
 }
 
 // Source is one text source of a project, its text split into pages
@@ -43,6 +49,11 @@ type Source struct {
 	Pages       []string
 	Selections  []Selection
 	Created     time.Time
+	// Rapport's own projects also carry the document's metadata, page
+	// labels and first printed page (see SidecarName).
+	Metadata         importer.Metadata
+	PageLabels       []string
+	FirstPrintedPage int
 }
 
 // Selection is one coded passage: Start and End count code points into
@@ -140,7 +151,7 @@ func ReadProject(r io.ReaderAt, size int64) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	return readQDE(data, func(name string) ([]byte, error) {
+	p, err := readQDE(data, func(name string) ([]byte, error) {
 		name = strings.ToLower(strings.TrimPrefix(name, "/"))
 		for _, cand := range []string{name, "sources/" + name} {
 			if f, ok := files[cand]; ok {
@@ -154,6 +165,39 @@ func ReadProject(r io.ReaderAt, size int64) (*Project, error) {
 		}
 		return nil, os.ErrNotExist
 	})
+	if err != nil {
+		return nil, err
+	}
+	if f, ok := files[SidecarName]; ok && strings.HasPrefix(p.Origin, Origin) {
+		if b, err := readZipFile(f); err == nil {
+			applySidecar(p, b)
+		}
+	}
+	return p, nil
+}
+
+// applySidecar adds what Rapport's rapport.json keeps to a project read
+// from the .qde.
+func applySidecar(p *Project, data []byte) {
+	var side sidecar
+	if err := json.Unmarshal(data, &side); err != nil || side.Format != "rapport-qdpx" {
+		p.problem("%s could not be read; documents keep only their titles: %v", SidecarName, err)
+		return
+	}
+	for i, c := range p.Codes {
+		if t, ok := side.Themes[c.GUID]; ok {
+			p.Codes[i].Source, p.Codes[i].Provisional = t.Source, t.Provisional
+		}
+	}
+	for i, s := range p.Sources {
+		if m, ok := side.Sources[s.GUID]; ok {
+			p.Sources[i].Metadata = m.Metadata
+			p.Sources[i].FirstPrintedPage = m.FirstPrintedPage
+			if len(m.PageLabels) == len(s.Pages) {
+				p.Sources[i].PageLabels = m.PageLabels
+			}
+		}
+	}
 }
 
 func readZipFile(f *zip.File) ([]byte, error) {
@@ -277,6 +321,9 @@ func readQDE(data []byte, open func(name string) ([]byte, error)) (*Project, err
 		for _, u := range q.Users.Users {
 			users[normGUID(u.GUID)] = u.Name
 		}
+	}
+	if strings.HasPrefix(q.Origin, Origin) {
+		users[userGUID("")] = "" // Rapport's stand-in for annotations without an author
 	}
 	notes := map[string]string{}
 	if q.Notes != nil {

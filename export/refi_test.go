@@ -76,14 +76,14 @@ func TestCodebookValidates(t *testing.T) {
 
 func TestProjectValidates(t *testing.T) {
 	for _, f := range []Filter{{}, {Themes: []string{"Trust"}}, {DocIDs: []int64{4}}} {
-		qde, _, skipped, err := BuildProject(fixtureData(t, f))
+		files, err := BuildProject(fixtureData(t, f))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(skipped) > 0 {
-			t.Errorf("filter %+v: skipped %v", f, skipped)
+		if len(files.Skipped) > 0 {
+			t.Errorf("filter %+v: skipped %v", f, files.Skipped)
 		}
-		xmlValidate(t, "Project.xsd", qde)
+		xmlValidate(t, "Project.xsd", files.QDE)
 	}
 }
 
@@ -99,7 +99,11 @@ func TestProjectOffsets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, sources, _, _ := BuildProject(d)
+	files, err := BuildProject(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources, qde := files.Sources, files.QDE
 	checked := 0
 	for _, doc := range d.Documents {
 		if len(doc.Pages) == 0 {
@@ -107,7 +111,6 @@ func TestProjectOffsets(t *testing.T) {
 		}
 		text := sources[sourceGUID(doc)+".txt"]
 		runes := []rune(text)
-		qde, _, _, _ := BuildProject(d)
 		for _, e := range d.Excerpts {
 			if e.DocID != doc.ID {
 				continue

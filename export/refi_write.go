@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/rapport-qda/rapport/importer"
 )
 
 // PageBreak separates a document's pages in the plain text Rapport writes
@@ -83,7 +85,10 @@ func sourceGUID(doc Document) string {
 	return StableGUID("document-id", strconv.FormatInt(doc.ID, 10))
 }
 
-func userGUID(name string) string { return StableGUID("user", name) }
+// userGUID is the GUID of an annotation author; annotations without an
+// author belong to a user named "Rapport" with the GUID of the empty name,
+// which Rapport reads back as no author.
+func userGUID(author string) string { return StableGUID("user", strings.TrimSpace(author)) }
 
 func xmlTime(t time.Time) string {
 	if t.IsZero() {
@@ -123,28 +128,71 @@ func userName(author string) string {
 	return "Rapport"
 }
 
-// BuildProject returns the project.qde document and the source files
-// (by name inside sources/) of a .qdpx. An excerpt whose offsets do not fit
-// its page's stored text is left out and named in skipped.
-func BuildProject(d *Data) (qde []byte, sources map[string]string, skipped []string, err error) {
+// ProjectFiles are the files of a .qdpx.
+type ProjectFiles struct {
+	QDE     []byte            // project.qde
+	Sources map[string]string // by file name inside sources/
+	// Sidecar is rapport.json: what REFI-QDA has no place for (the
+	// documents' bibliographic metadata and page labels, the themes'
+	// sources and provisional flags), so that Rapport reading its own
+	// project back loses nothing. Other tools ignore it.
+	Sidecar []byte
+	// Skipped names the excerpts left out: their offsets do not fit their
+	// page's stored text.
+	Skipped []string
+}
+
+// SidecarName is the name of Rapport's own metadata file in a .qdpx.
+const SidecarName = "rapport.json"
+
+// sidecar is the content of rapport.json.
+type sidecar struct {
+	Format  string                   `json:"format"` // "rapport-qdpx"
+	Version int                      `json:"version"`
+	Sources map[string]sidecarSource `json:"sources"` // by source GUID
+	Themes  map[string]sidecarTheme  `json:"themes"`  // by code GUID
+}
+
+type sidecarSource struct {
+	DocID            int64             `json:"doc_id"`
+	Metadata         importer.Metadata `json:"metadata"`
+	FirstPrintedPage int               `json:"first_printed_page,omitempty"`
+	PageLabels       []string          `json:"page_labels,omitempty"`
+	PageCount        int               `json:"page_count"`
+}
+
+type sidecarTheme struct {
+	Source      string `json:"source,omitempty"`
+	Provisional bool   `json:"provisional,omitempty"`
+}
+
+// BuildProject returns the files of a .qdpx.
+func BuildProject(d *Data) (*ProjectFiles, error) {
+	side := sidecar{Format: "rapport-qdpx", Version: 1, Sources: map[string]sidecarSource{}, Themes: map[string]sidecarTheme{}}
+	for _, t := range d.Themes {
+		if t.Source != "" || t.Provisional {
+			side.Themes[themeGUID(t)] = sidecarTheme{Source: t.Source, Provisional: t.Provisional}
+		}
+	}
+	var skipped []string
 	p := qdeProject{Xmlns: ProjectNamespace, Name: d.Library, Origin: Origin, CreationDateTime: xmlTime(d.Exported)}
 	if p.Name == "" {
 		p.Name = "Rapport library"
 	}
-	users := map[string]bool{userName(""): true}
+	users := map[string]bool{"": true}
 	for _, e := range d.Excerpts {
-		users[userName(e.Author)] = true
+		users[strings.TrimSpace(e.Author)] = true
 	}
-	var names []string
-	for n := range users {
-		names = append(names, n)
+	var authors []string
+	for a := range users {
+		authors = append(authors, a)
 	}
-	sort.Strings(names)
+	sort.Strings(authors)
 	p.Users = &qdeUsers{}
-	for _, n := range names {
-		p.Users.Users = append(p.Users.Users, qdeUser{GUID: userGUID(n), Name: n})
+	for _, a := range authors {
+		p.Users.Users = append(p.Users.Users, qdeUser{GUID: userGUID(a), Name: userName(a)})
 	}
-	p.CreatingUserGUID = userGUID(userName(""))
+	p.CreatingUserGUID = userGUID("")
 
 	var notes []qdeTextSource
 	if codes := codeTree(d, true); len(codes) > 0 {
@@ -163,7 +211,7 @@ func BuildProject(d *Data) (qde []byte, sources map[string]string, skipped []str
 		}
 	}
 
-	sources = map[string]string{}
+	sources := map[string]string{}
 	byDoc := map[int64][]Excerpt{}
 	for _, e := range d.Excerpts {
 		byDoc[e.DocID] = append(byDoc[e.DocID], e)
@@ -190,6 +238,14 @@ func BuildProject(d *Data) (qde []byte, sources map[string]string, skipped []str
 		if name == "" {
 			name = fmt.Sprintf("Document %d", doc.ID)
 		}
+		var labels []string
+		for _, pg := range doc.Pages {
+			labels = append(labels, pg.Label)
+		}
+		if strings.Join(labels, "") == "" {
+			labels = nil
+		}
+		side.Sources[guid] = sidecarSource{DocID: doc.ID, Metadata: doc.Metadata, FirstPrintedPage: doc.FirstPrintedPage, PageLabels: labels, PageCount: doc.PageCount}
 		src := qdeTextSource{GUID: guid, Name: name, PlainTextPath: "internal://" + file, CreatingUser: p.CreatingUserGUID,
 			CreationDateTime: xmlTime(doc.ImportedAt), Description: doc.Reference.Plain()}
 		for _, e := range byDoc[doc.ID] {
@@ -200,7 +256,7 @@ func BuildProject(d *Data) (qde []byte, sources map[string]string, skipped []str
 			}
 			sel := qdeSelection{GUID: refiGUID("annotation", e.GUID), Name: selectionName(e.Quote),
 				StartPosition: strconv.Itoa(starts[i] + e.Start), EndPosition: strconv.Itoa(starts[i] + e.End),
-				CreatingUser: userGUID(userName(e.Author)), CreationDateTime: xmlTime(e.CreatedAt)}
+				CreatingUser: userGUID(e.Author), CreationDateTime: xmlTime(e.CreatedAt)}
 			for _, name := range d.orderedThemes(e) {
 				code, ok := codeOf[strings.ToLower(name)]
 				if !ok {
@@ -227,9 +283,13 @@ func BuildProject(d *Data) (qde []byte, sources map[string]string, skipped []str
 	}
 	var buf bytes.Buffer
 	if err := writeXML(&buf, p); err != nil {
-		return nil, nil, skipped, err
+		return nil, err
 	}
-	return buf.Bytes(), sources, skipped, nil
+	var sc bytes.Buffer
+	if err := encodeJSON(&sc, side); err != nil {
+		return nil, err
+	}
+	return &ProjectFiles{QDE: buf.Bytes(), Sources: sources, Sidecar: sc.Bytes(), Skipped: skipped}, nil
 }
 
 // selectionName is a short label for a selection: the quote's first words.
@@ -248,11 +308,11 @@ func selectionName(quote string) string {
 // entries carry the export's time. Excerpts that cannot be written (their
 // offsets do not fit the stored text) are reported to warn, which may be nil.
 func WriteProject(w io.Writer, d *Data, warn func(string)) error {
-	qde, sources, skipped, err := BuildProject(d)
+	files, err := BuildProject(d)
 	if err != nil {
 		return err
 	}
-	for _, s := range skipped {
+	for _, s := range files.Skipped {
 		if warn != nil {
 			warn("left out of the project: " + s)
 		}
@@ -270,18 +330,21 @@ func WriteProject(w io.Writer, d *Data, warn func(string)) error {
 		_, err = fw.Write(data)
 		return err
 	}
-	if err := add("project.qde", qde); err != nil {
+	if err := add("project.qde", files.QDE); err != nil {
 		return err
 	}
-	names := make([]string, 0, len(sources))
-	for n := range sources {
+	names := make([]string, 0, len(files.Sources))
+	for n := range files.Sources {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		if err := add("sources/"+n, []byte(sources[n])); err != nil {
+		if err := add("sources/"+n, []byte(files.Sources[n])); err != nil {
 			return err
 		}
+	}
+	if err := add(SidecarName, files.Sidecar); err != nil {
+		return err
 	}
 	return zw.Close()
 }
