@@ -121,6 +121,9 @@ func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 			var counts []FacetCount
 			if f.Terms != nil {
 				for _, t := range f.Terms.Terms() {
+					if t.Term == "" {
+						continue // pages of documents with no year or journal
+					}
 					counts = append(counts, FacetCount{Value: t.Term, Count: t.Count})
 				}
 			}
