@@ -341,8 +341,9 @@ func TestGlyphNames(t *testing.T) {
 	}
 }
 
-// corpusDir finds ../shared/corpus from the module root.
-func corpusDir(t testing.TB) string {
+// findCorpus returns ../shared/corpus seen from the module root (or
+// /work/shared/corpus, where worktrees keep it), or "" when absent.
+func findCorpus() string {
 	dir, _ := os.Getwd()
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
@@ -350,17 +351,23 @@ func corpusDir(t testing.TB) string {
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			t.Skip("module root not found")
+			return ""
 		}
 		dir = parent
 	}
-	c := filepath.Join(dir, "..", "shared", "corpus")
-	if _, err := os.Stat(filepath.Join(c, "MANIFEST.tsv")); err != nil {
-		// Worktrees live elsewhere; the shared folder is /work/shared.
-		c = "/work/shared/corpus"
-		if _, err := os.Stat(filepath.Join(c, "MANIFEST.tsv")); err != nil {
-			t.Skip("shared corpus (../shared/corpus) not present")
+	for _, c := range []string{filepath.Join(dir, "..", "shared", "corpus"), "/work/shared/corpus"} {
+		if _, err := os.Stat(filepath.Join(c, "MANIFEST.tsv")); err == nil {
+			return c
 		}
+	}
+	return ""
+}
+
+// corpusDir is findCorpus for tests, which skip without the corpus.
+func corpusDir(t testing.TB) string {
+	c := findCorpus()
+	if c == "" {
+		t.Skip("shared corpus (../shared/corpus) not present")
 	}
 	return c
 }
@@ -444,14 +451,15 @@ func BenchmarkExtractCorpus(b *testing.B) {
 	b.ReportMetric(float64(pages)/b.Elapsed().Seconds(), "pages/s")
 }
 
-// FuzzExtractPDF: extraction never panics and returns either text or an
-// error. Seeds: generated PDFs, plus the shared corpus when present.
+// FuzzExtractPDF: extraction never panics (a recovered parser panic is an
+// ErrMalformed) and returns either text or an error. Seeds: generated PDFs,
+// plus the shared corpus PDFs when present.
 func FuzzExtractPDF(f *testing.F) {
 	f.Add(pdfgen.Article{Title: "Seed Title For Fuzzing", Columns: 2, Pages: [][]string{{paragraph(1, 60), paragraph(2, 40)}}}.Doc().Bytes())
 	f.Add(pdfgen.Article{BodyFont: pdfgen.TimesLigCMap, FormColumns: true, Columns: 2, Header: "H %d",
 		Pages: [][]string{{paragraph(3, 200)}, {paragraph(4, 20)}}, PageLabels: "<< /Nums [0 << /S /R >>] >>"}.Doc().Bytes())
 	f.Add((&pdfgen.Doc{Pages: []pdfgen.Page{{Raw: "BT /F3 10 Tf 2 Tc 5 Tw 150 Tz 72 700 Td [(ab) -300 (cd)] TJ T* (x) ' ET BI /W 1 ID \x00\xff EI"}}}).Bytes())
-	if dir := os.Getenv("RAPPORT_FUZZ_CORPUS"); dir != "" {
+	if dir := findCorpus(); dir != "" {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
 		for _, file := range files {
 			if d, err := os.ReadFile(file); err == nil {
