@@ -27,6 +27,17 @@ var (
 )
 
 // PageText is the text of one page.
+//
+// Text conventions (ExtractorVersion 2; annotations anchor to offsets in
+// Text, so they only change with the version): blocks and paragraphs are in
+// reading order (full-width title and abstract, then the left column top to
+// bottom, then the right column) and separated by one blank line ("\n\n");
+// the lines of a paragraph are joined by one space, a word broken by a
+// line-end hyphen is joined back while real compounds keep their hyphen; a
+// table row reads across as one line. Compatibility ligatures (U+FB00–FB06)
+// are expanded, U+FFFD never appears, curly quotes and dashes are kept, and
+// the text is NFC. Running headers, footers and page numbers are in Header,
+// one per line, not in Text.
 type PageText struct {
 	Number int    `json:"page"`             // 1-based PDF page index
 	Text   string `json:"text"`             // body text in reading order, NFC
