@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -295,6 +296,22 @@ func (l *Library) indexDocuments(ctx context.Context, idx bleve.Index, ids []int
 		b.Reset()
 		return nil
 	}
+	// What each document's change counter was before its entries were read:
+	// only documents unchanged since are marked indexed below.
+	seqs := map[int64]int64{}
+	rows, err := l.db.QueryContext(ctx, "SELECT id, index_seq FROM documents WHERE id IN ("+placeholders(len(ids))+")", int64sToAny(ids)...)
+	if err != nil {
+		return fmt.Errorf("index documents: %w", err)
+	}
+	for rows.Next() {
+		var id, seq int64
+		if err := rows.Scan(&id, &seq); err != nil {
+			rows.Close()
+			return fmt.Errorf("index documents: %w", err)
+		}
+		seqs[id] = seq
+	}
+	rows.Close()
 	for _, id := range ids {
 		entries, stale, err := l.pageEntries(ctx, idx, id)
 		if err != nil {
@@ -317,12 +334,31 @@ func (l *Library) indexDocuments(ctx context.Context, idx bleve.Index, ids []int
 	if err := flush(); err != nil {
 		return err
 	}
-	q := "UPDATE documents SET indexed = 1, indexed_pages = page_count WHERE id IN (" + placeholders(len(ids)) + ")"
-	if _, err := l.db.ExecContext(ctx, q, int64sToAny(ids)...); err != nil {
+	if testHookBeforeMarkIndexed != nil {
+		testHookBeforeMarkIndexed()
+	}
+	err = l.withTx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, "UPDATE documents SET indexed = 1, indexed_pages = page_count WHERE id = ? AND index_seq = ?")
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for id, seq := range seqs {
+			if _, err := stmt.ExecContext(ctx, id, seq); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("mark documents indexed: %w", err)
 	}
 	return nil
 }
+
+// testHookBeforeMarkIndexed lets a test change a document while it is being
+// indexed.
+var testHookBeforeMarkIndexed func()
 
 // pageEntries builds a document's index entries from SQLite, and lists the
 // ids of entries the index may hold for pages the document no longer has.

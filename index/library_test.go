@@ -369,3 +369,38 @@ func TestNotALibraryIsNeverOverwritten(t *testing.T) {
 		t.Fatal("a file that is not a library was changed")
 	}
 }
+
+// A change committed while the document is being indexed is not lost: the
+// document stays marked for indexing and the next search sees the change.
+func TestChangeDuringIndexingIsNotLost(t *testing.T) {
+	ctx := context.Background()
+	src := t.TempDir()
+	writeTestArticle(t, src, "art.pdf", "Here and now action in supported employment", 1, 1)
+	lib := newTestLibrary(t)
+	if _, err := lib.Import(ctx, []string{src}, nil); err != nil {
+		t.Fatal(err)
+	}
+	docs, _ := lib.Documents(ctx)
+	id := docs[0].ID
+	if err := lib.SetMetadataField(ctx, id, "year", "2015"); err != nil {
+		t.Fatal(err)
+	}
+	testHookBeforeMarkIndexed = func() {
+		testHookBeforeMarkIndexed = nil
+		if err := lib.SetMetadataField(ctx, id, "year", "2016"); err != nil {
+			t.Error(err)
+		}
+	}
+	defer func() { testHookBeforeMarkIndexed = nil }()
+	// This search indexes year 2015; meanwhile the year becomes 2016.
+	if _, err := lib.Search(ctx, SearchRequest{Query: "employment"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := lib.Search(ctx, SearchRequest{Query: "year:2016"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 1 {
+		t.Fatalf("the change made during indexing is missing from the index: %d hits for year:2016", res.Total)
+	}
+}

@@ -119,6 +119,16 @@ CREATE TABLE settings (
 	value TEXT NOT NULL
 ) WITHOUT ROWID;
 `,
+	// 2: a change counter per document, bumped whenever a writer marks the
+	// document for re-indexing, so that an indexer that read the document
+	// before a concurrent change does not mark the newer state indexed.
+	`
+ALTER TABLE documents ADD COLUMN index_seq INTEGER NOT NULL DEFAULT 0;
+CREATE TRIGGER documents_index_seq AFTER UPDATE OF indexed ON documents WHEN NEW.indexed = 0
+BEGIN
+	UPDATE documents SET index_seq = index_seq + 1 WHERE id = NEW.id;
+END;
+`,
 }
 
 // SchemaVersion is the schema version this build writes.
