@@ -20,9 +20,10 @@ const (
 )
 
 // DetectKind decides how to read a file from its name and its first bytes.
-// head may be nil or short. A .txt file whose content is a JSON record (as
-// aggregators export them) is metadata; a file named .pdf is a PDF whatever
-// its content, so that a broken one is reported as a broken PDF.
+// head may be nil or short. A .txt file whose content is a metadata record
+// (a JSON record as aggregators export them, or RIS or BibTeX saved as
+// .txt) is metadata; a file named .pdf is a PDF whatever its content, so
+// that a broken one is reported as a broken PDF.
 func DetectKind(name string, head []byte) Kind {
 	ext := strings.ToLower(filepath.Ext(name))
 	switch ext {
@@ -37,7 +38,7 @@ func DetectKind(name string, head []byte) Kind {
 	case ".qdc":
 		return KindQDC
 	case ".txt", ".md", ".markdown", ".text":
-		if looksLikeJSONRecord(head) {
+		if looksLikeJSONRecord(head) || looksLikeTaggedRecord(head) {
 			return KindMetadata
 		}
 		return KindText
@@ -48,7 +49,45 @@ func DetectKind(name string, head []byte) Kind {
 	return KindUnknown
 }
 
+// looksLikeJSONRecord reports whether head starts a JSON object with a
+// key ({"title": …) or an array of objects; "[Interview 3] …" is prose.
 func looksLikeJSONRecord(head []byte) bool {
 	t := bytes.TrimLeft(head, " \t\r\n\xef\xbb\xbf")
-	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
+	if len(t) == 0 || (t[0] != '{' && t[0] != '[') {
+		return false
+	}
+	open := t[0]
+	rest := bytes.TrimLeft(t[1:], " \t\r\n")
+	if len(rest) == 0 {
+		return len(t) == 1 // only the opening bracket was read
+	}
+	if open == '{' {
+		return rest[0] == '"' || rest[0] == '}'
+	}
+	return rest[0] == '{' || rest[0] == ']'
+}
+
+// looksLikeTaggedRecord reports whether head starts with an RIS record
+// ("TY  - JOUR") or a BibTeX entry ("@article{"), after any blank lines
+// and BibTeX "%" comment lines.
+func looksLikeTaggedRecord(head []byte) bool {
+	t := bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	for {
+		t = bytes.TrimLeft(t, " \t\r\n")
+		if !bytes.HasPrefix(t, []byte("%")) {
+			break
+		}
+		i := bytes.IndexByte(t, '\n')
+		if i < 0 {
+			return false
+		}
+		t = t[i+1:]
+	}
+	if risTagLine.Match(t[:min(len(t), 16)]) && bytes.HasPrefix(t, []byte("TY")) {
+		return true
+	}
+	if loc := bibEntryStart.FindIndex(t[:min(len(t), 64)]); loc != nil && loc[0] == 0 {
+		return true
+	}
+	return false
 }

@@ -66,7 +66,7 @@ func decodeUTF16(data []byte, bigEndian bool) string {
 // collapseSpace trims s and replaces every run of white space (including
 // line breaks and no-break spaces) with one space.
 func collapseSpace(s string) string {
-	if s == "" {
+	if s == "" || isCollapsed(s) {
 		return s
 	}
 	var b strings.Builder
@@ -84,6 +84,30 @@ func collapseSpace(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// isCollapsed reports whether s has no white space but single ASCII spaces
+// between words, without allocating.
+func isCollapsed(s string) bool {
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c == ' ' && s[i+1] == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			return false
+		}
+		i += size
+	}
+	return true
 }
 
 var pageRange = regexp.MustCompile(`^\s*([A-Za-z]?\d+[A-Za-z]?)\s*(?:-+|–|—|‐|‑|−|\bto\b)\s*([A-Za-z]?\d+[A-Za-z]?)\s*$`)

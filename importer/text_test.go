@@ -149,3 +149,30 @@ func TestReadTextErrors(t *testing.T) {
 		})
 	}
 }
+
+func FuzzReadText(f *testing.F) {
+	f.Add("notes.md", []byte("---\ntitle: T\n---\n# H\nbody doi:10.1000/x.1\n"))
+	f.Add("x.txt", []byte("Title\r\n\r\nSj\xf6str\xf6m\rscite is a Brooklyn-based organization\n"))
+	f.Add("x.txt", []byte("\xff\xfeS\x00j\x00"))
+	f.Fuzz(func(t *testing.T, name string, data []byte) {
+		ex, err := ReadText(name, data)
+		if err != nil {
+			return
+		}
+		if len(ex.Pages) != 1 {
+			t.Fatalf("%d pages", len(ex.Pages))
+		}
+		p := ex.Pages[0]
+		for _, s := range []string{p.Text, p.Header, ex.Title} {
+			if !utf8.ValidString(s) || !norm.NFC.IsNormalString(s) {
+				t.Fatalf("not NFC UTF-8: %q", s)
+			}
+		}
+		if strings.Contains(p.Text, "\r") || strings.TrimSpace(p.Text) == "" {
+			t.Fatalf("bad text %q", p.Text)
+		}
+		if ex.DOI != "" && (ex.DOI != strings.ToLower(ex.DOI) || !strings.HasPrefix(ex.DOI, "10.")) {
+			t.Fatalf("bad DOI %q", ex.DOI)
+		}
+	})
+}
