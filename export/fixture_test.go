@@ -1,6 +1,7 @@
 package export
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -95,4 +96,16 @@ func fixtureData(t testing.TB, f Filter) *Data {
 		t.Fatal(err)
 	}
 	return d
+}
+
+func boolString(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
 }

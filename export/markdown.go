@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 )
 
@@ -57,7 +58,7 @@ func writeMarkdownExcerpt(w io.Writer, d *Data, e Excerpt, theme string) {
 			fmt.Fprintln(w, ">")
 			continue
 		}
-		fmt.Fprintf(w, "> %s\n", escapeMarkdown(line))
+		fmt.Fprintf(w, "> %s\n", escapeLineStart(escapeMarkdown(line)))
 	}
 	fmt.Fprintf(w, "\n%s", escapeMarkdown(e.Citation))
 	if others := d.otherThemes(e, theme); len(others) > 0 {
@@ -67,6 +68,20 @@ func writeMarkdownExcerpt(w io.Writer, d *Data, e Excerpt, theme string) {
 	if note := strings.TrimSpace(e.Note); note != "" {
 		fmt.Fprintf(w, "\n**Note:** %s\n", escapeMarkdown(oneLineKeepParagraphs(note)))
 	}
+}
+
+var listMarker = regexp.MustCompile(`^(\d{1,9})([.)])(\s|$)`)
+
+// escapeLineStart keeps a quoted line from starting a list, a heading or a
+// rule: "- x", "+ x", "1. x", "===".
+func escapeLineStart(line string) string {
+	if m := listMarker.FindStringSubmatch(line); m != nil {
+		return m[1] + `\` + line[len(m[1]):]
+	}
+	if line != "" && strings.ContainsRune("-+=~", rune(line[0])) {
+		return `\` + line
+	}
+	return line
 }
 
 // oneLineKeepParagraphs folds line breaks inside a note into spaces.

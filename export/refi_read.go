@@ -54,6 +54,7 @@ type Source struct {
 	Metadata         importer.Metadata
 	PageLabels       []string
 	FirstPrintedPage int
+	OriginalSHA256   string // the SHA-256 of the document's original file
 }
 
 // Selection is one coded passage: Start and End count code points into
@@ -193,6 +194,7 @@ func applySidecar(p *Project, data []byte) {
 		if m, ok := side.Sources[s.GUID]; ok {
 			p.Sources[i].Metadata = m.Metadata
 			p.Sources[i].FirstPrintedPage = m.FirstPrintedPage
+			p.Sources[i].OriginalSHA256 = m.SHA256
 			if len(m.PageLabels) == len(s.Pages) {
 				p.Sources[i].PageLabels = m.PageLabels
 			}

@@ -155,6 +155,7 @@ type sidecar struct {
 
 type sidecarSource struct {
 	DocID            int64             `json:"doc_id"`
+	SHA256           string            `json:"sha256,omitempty"` // of the document's original file
 	Metadata         importer.Metadata `json:"metadata"`
 	FirstPrintedPage int               `json:"first_printed_page,omitempty"`
 	PageLabels       []string          `json:"page_labels,omitempty"`
@@ -245,7 +246,7 @@ func BuildProject(d *Data) (*ProjectFiles, error) {
 		if strings.Join(labels, "") == "" {
 			labels = nil
 		}
-		side.Sources[guid] = sidecarSource{DocID: doc.ID, Metadata: doc.Metadata, FirstPrintedPage: doc.FirstPrintedPage, PageLabels: labels, PageCount: doc.PageCount}
+		side.Sources[guid] = sidecarSource{DocID: doc.ID, SHA256: doc.SHA256, Metadata: doc.Metadata, FirstPrintedPage: doc.FirstPrintedPage, PageLabels: labels, PageCount: doc.PageCount}
 		src := qdeTextSource{GUID: guid, Name: name, PlainTextPath: "internal://" + file, CreatingUser: p.CreatingUserGUID,
 			CreationDateTime: xmlTime(doc.ImportedAt), Description: doc.Reference.Plain()}
 		for _, e := range byDoc[doc.ID] {
