@@ -129,15 +129,21 @@ func (l *Library) tagTx(ctx context.Context, r *changeRecorder, req TagRequest) 
 	if err != nil {
 		return 0, err
 	}
-	quote := string(text[sp.start:sp.end])
-	prefix, suffix := spanContext(text, sp.start, sp.end)
 	author := req.Author
 	if author == "" {
 		author = l.Author
 	}
+	return insertAnnotation(ctx, r, req.DocID, sp, text, themeIDs, req.Note, author)
+}
+
+// insertAnnotation stores an annotation of span sp of a page whose NFC
+// text is text, coded with the themes.
+func insertAnnotation(ctx context.Context, r *changeRecorder, docID int64, sp span, text []rune, themeIDs []int64, note, author string) (int64, error) {
+	quote := string(text[sp.start:sp.end])
+	prefix, suffix := spanContext(text, sp.start, sp.end)
 	ts := now()
 	res, err := r.tx.ExecContext(ctx, `INSERT INTO annotations (guid, doc_id, page, start, end, quote, prefix, suffix, note, author, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, newGUID(), req.DocID, sp.page, sp.start, sp.end, quote, prefix, suffix, strings.TrimSpace(req.Note), author, ts, ts)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, newGUID(), docID, sp.page, sp.start, sp.end, quote, prefix, suffix, strings.TrimSpace(note), author, ts, ts)
 	if err != nil {
 		return 0, err
 	}
