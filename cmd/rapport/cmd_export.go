@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/rapport-qda/rapport/export"
+	"github.com/rapport-qda/rapport/importer"
+	"github.com/rapport-qda/rapport/index"
+)
+
+func init() {
+	register(&command{name: "export", args: "--format md|csv|json|csljson|html|qdc|qdpx -o FILE [--theme NAME ...] [--doc ID ...] [--bom]",
+		summary: "export coded excerpts with APA citations (Markdown, CSV, JSON, CSL-JSON, HTML, REFI-QDA)",
+		flags: func(fs *flag.FlagSet) func(*env, []string) error {
+			var opts exportFlags
+			fs.StringVar(&opts.format, "format", "", "md, csv, json, csljson, html, qdc or qdpx (default: from the -o file's extension)")
+			fs.StringVar(&opts.output, "o", "", "output file; - writes a text format to standard output")
+			fs.Var(&opts.themes, "theme", "only excerpts coded with this theme or a theme under it (repeatable)")
+			fs.Var(&opts.docs, "doc", "only this document's excerpts (a document id; repeatable)")
+			fs.BoolVar(&opts.bom, "bom", false, "start a CSV with a UTF-8 byte-order mark (for Excel)")
+			return func(e *env, args []string) error { return runExport(e, args, opts) }
+		}})
+	importHandlers[importer.KindQDPX] = func(e *env) func(contextT, *index.Library, string) ([]index.ImportItem, error) {
+		return func(ctx contextT, lib *index.Library, path string) ([]index.ImportItem, error) {
+			p, err := export.ReadProjectFile(path)
+			if err != nil {
+				return nil, err
+			}
+			rep, err := export.ApplyProject(ctx, lib, p)
+			reportApply(e, path, rep)
+			if err != nil {
+				return nil, fmt.Errorf("import %s: %w", path, err)
+			}
+			return rep.Documents, nil
+		}
+	}
+	importHandlers[importer.KindQDC] = func(e *env) func(contextT, *index.Library, string) ([]index.ImportItem, error) {
+		return func(ctx contextT, lib *index.Library, path string) ([]index.ImportItem, error) {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return nil, fmt.Errorf("import %s: %w", path, err)
+			}
+			codes, problems, err := export.ReadCodebook(data)
+			if err != nil {
+				return nil, fmt.Errorf("import %s: %w", path, err)
+			}
+			rep := &export.ApplyReport{Problems: problems}
+			_, err = export.ApplyCodebook(ctx, lib, codes, rep)
+			reportApply(e, path, rep)
+			if err != nil {
+				return nil, fmt.Errorf("import %s: %w", path, err)
+			}
+			return nil, nil
+		}
+	}
+}
+
+// reportApply tells on standard error what a REFI-QDA import mapped and,
+// line by line, what it could not.
+func reportApply(e *env, path string, rep *export.ApplyReport) {
+	if rep == nil {
+		return
+	}
+	fmt.Fprintf(e.stderr, "%s: %s\n", filepath.Base(path), rep.Summary())
+	for _, p := range rep.Problems {
+		fmt.Fprintf(e.stderr, "  not mapped: %s\n", p)
+	}
+}
+
+type exportFlags struct {
+	format, output string
+	themes         stringList
+	docs           stringList
+	bom            bool
+}
+
+func runExport(e *env, args []string, opts exportFlags) error {
+	if len(args) > 0 {
+		return usagef("export takes no arguments (name the output with -o FILE)")
+	}
+	if opts.output == "" {
+		return usagef("name the output file with -o FILE (or -o - for standard output)")
+	}
+	formatName := opts.format
+	if formatName == "" {
+		if opts.output == "-" {
+			return usagef("give --format when writing to standard output")
+		}
+		formatName = filepath.Ext(opts.output)
+	}
+	format, err := export.ParseFormat(formatName)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	if opts.output == "-" && format.Binary() {
+		return usagef("%s is a zip: write it to a file with -o FILE", format)
+	}
+	filter := export.Filter{Themes: opts.themes, FullText: format == export.QDPX}
+	for _, s := range opts.docs {
+		id, err := parseID(s)
+		if err != nil {
+			return err
+		}
+		filter.DocIDs = append(filter.DocIDs, id)
+	}
+	lib, err := e.library()
+	if err != nil {
+		return err
+	}
+	data, err := export.Collect(e.ctx, lib, filter)
+	if err != nil {
+		return err
+	}
+	wopts := export.Options{BOM: opts.bom, Warn: func(msg string) { fmt.Fprintln(e.stderr, "rapport export:", msg) }}
+	if opts.output == "-" {
+		var buf bytes.Buffer
+		if err := export.Write(&buf, format, data, wopts); err != nil {
+			return err
+		}
+		_, err := e.stdout.Write(buf.Bytes())
+		return err
+	}
+	if err := export.WriteFile(opts.output, format, data, wopts); err != nil {
+		return err
+	}
+	cited := len(data.CitedDocuments())
+	summary := map[string]any{"file": opts.output, "format": string(format), "excerpts": len(data.Excerpts),
+		"documents": len(data.Documents), "cited_documents": cited, "themes": len(data.Themes)}
+	return e.emit(summary, func(w io.Writer) {
+		fmt.Fprintf(w, "%s: %s excerpts from %d documents, %d themes (%s)\n", opts.output,
+			strconv.Itoa(len(data.Excerpts)), cited, len(data.Themes), format)
+	})
+}
