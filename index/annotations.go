@@ -597,6 +597,25 @@ func (l *Library) docNote(ctx context.Context, id int64) (DocNote, error) {
 	return n, err
 }
 
+// docNotesText joins a document's notes for the search index.
+func (l *Library) docNotesText(ctx context.Context, docID int64) (string, error) {
+	rows, err := l.db.QueryContext(ctx, "SELECT text FROM doc_notes WHERE doc_id = ? ORDER BY id", docID)
+	if err != nil {
+		return "", fmt.Errorf("notes of document %d: %w", docID, err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var text string
+		if err := rows.Scan(&text); err != nil {
+			return "", err
+		}
+		b.WriteString(text)
+		b.WriteString("\n")
+	}
+	return b.String(), rows.Err()
+}
+
 func scanDocNote(r rowScanner) (DocNote, error) {
 	var n DocNote
 	var created, updated string

@@ -409,14 +409,20 @@ func (l *Library) pageEntries(ctx context.Context, idx bleve.Index, id int64) (m
 		}
 		entries[pageEntryID(id, page)] = &e
 	}
+	notes, err := l.docNotesText(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
 	if len(pages) == 0 {
 		add(0, "")
 		entries[pageEntryID(id, 0)].Abstract = d.Abstract
+		entries[pageEntryID(id, 0)].Annotation += notes
 	}
 	for i, p := range pages {
 		add(p.Number, p.Text)
 		if i == 0 {
 			entries[pageEntryID(id, p.Number)].Abstract = d.Abstract
+			entries[pageEntryID(id, p.Number)].Annotation += notes // document notes are found with the first page
 		}
 	}
 	// Entries of pages the document no longer has (a re-extraction with

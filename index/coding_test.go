@@ -555,6 +555,20 @@ func TestSearchFollowsCoding(t *testing.T) {
 			t.Errorf("hit themes %v", h.Themes)
 		}
 	}
+	// Document notes are searched too, with the document's first page.
+	note, err := lib.AddDocNote(ctx, doc, "Remember the quokka interviews", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := searchTotal(t, lib, SearchRequest{Query: "quokka"}); n != 1 {
+		t.Errorf("document note: %d pages", n)
+	}
+	if err := lib.DeleteDocNote(ctx, note.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := searchTotal(t, lib, SearchRequest{Query: "quokka"}); n != 0 {
+		t.Errorf("deleted document note still found: %d pages", n)
+	}
 	if err := lib.Untag(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}

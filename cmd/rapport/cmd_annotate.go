@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -98,6 +99,10 @@ func runTag(e *env, args []string, req index.TagRequest, author string) error {
 	}
 	lib.Author = author
 	a, err := lib.Tag(e.ctx, req)
+	var amb *index.AmbiguousQuoteError
+	if errors.As(err, &amb) {
+		return fmt.Errorf("%v; nothing was tagged (use --page N, or a longer --quote)", err)
+	}
 	if err != nil {
 		return err
 	}

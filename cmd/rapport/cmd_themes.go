@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rapport-qda/rapport/index"
 )
@@ -171,7 +172,11 @@ func listThemes(e *env) error {
 			if t.Source != "" {
 				flags += " [" + t.Source + "]"
 			}
-			fmt.Fprintf(w, "%s%-*s %s %4d%s\n", strings.Repeat("  ", t.Depth), 60-2*t.Depth, t.Name, t.Color, t.Count, flags)
+			name := strings.Repeat("  ", t.Depth) + t.Name
+			if pad := 62 - utf8.RuneCountInString(name); pad > 0 {
+				name += strings.Repeat(" ", pad)
+			}
+			fmt.Fprintf(w, "%s %s %4d%s\n", name, t.Color, t.Count, flags)
 		}
 		fmt.Fprintf(w, "%d themes\n", len(themes))
 	})
