@@ -67,7 +67,7 @@ type ImportOptions struct {
 // A file that fails is reported and the import goes on; nothing stored
 // before is lost or changed by a failure. The error is non-nil only when the
 // import as a whole could not run (the context ended, the library failed).
-func (l *Library) Import(ctx context.Context, paths []string, opts *ImportOptions) (*ImportReport, error) {
+func (l *Library) Import(ctx context.Context, paths []string, opts *ImportOptions) (_ *ImportReport, err error) {
 	if opts == nil {
 		opts = &ImportOptions{}
 	}
@@ -101,14 +101,27 @@ func (l *Library) Import(ctx context.Context, paths []string, opts *ImportOption
 	if err != nil {
 		return rep, err
 	}
-	if err := l.importDocuments(ctx, docs, opts, rep, step); err != nil {
+	bw, err := l.newBulkWriter(ctx)
+	if err != nil {
+		return rep, err
+	}
+	defer func() {
+		if ferr := bw.finish(); ferr != nil && err == nil {
+			err = ferr
+		}
+	}()
+	// Metadata files usually describe the documents imported with them:
+	// their records change every page's index entry, so the documents are
+	// indexed once, after the metadata, rather than twice.
+	indexAsStored := len(metas) == 0
+	if err := l.importDocuments(ctx, bw, docs, opts, rep, step, indexAsStored); err != nil {
 		return rep, err
 	}
 	for _, f := range metas {
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}
-		l.importMetadataFile(ctx, f.path, rep)
+		l.importMetadataFile(ctx, bw, f.path, rep)
 		step(f.path)
 	}
 	for _, f := range others {
@@ -245,11 +258,22 @@ type extracted struct {
 	ex    *importer.Extraction
 	known int64 // id of the document already holding this file, if any
 	err   error
+	// blobStored: the original is already in files/ (and synced).
+	blobStored bool
 }
 
-// importDocuments extracts files on all cores and stores them one at a
-// time, in the order they finish.
-func (l *Library) importDocuments(ctx context.Context, files []collectedFile, opts *ImportOptions, rep *ImportReport, step func(string)) error {
+// blobWriters is how many originals are written and synced at once: the
+// writes wait on the disk, not the CPU, so they run beside the extraction
+// workers rather than in them.
+const blobWriters = 4
+
+// importDocuments runs the import pipeline: extraction on all cores, the
+// originals written and synced by blobWriters goroutines, then one
+// goroutine (this one) storing each document in its own transaction and, if
+// indexNow, adding the stored documents to the search index in batches of
+// about batchPages pages. Every queue between the stages is bounded, so
+// memory stays flat however many files there are.
+func (l *Library) importDocuments(ctx context.Context, bw *bulkWriter, files []collectedFile, opts *ImportOptions, rep *ImportReport, step func(string), indexNow bool) error {
 	if len(files) == 0 {
 		return nil
 	}
@@ -259,18 +283,41 @@ func (l *Library) importDocuments(ctx context.Context, files []collectedFile, op
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	send := func(ch chan<- extracted, r extracted) bool {
+		select {
+		case ch <- r:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
 	jobs := make(chan collectedFile)
+	extractedCh := make(chan extracted, workers)
 	results := make(chan extracted, workers)
-	var wg sync.WaitGroup
+	var extractors, writers sync.WaitGroup
 	for range workers {
-		wg.Add(1)
+		extractors.Add(1)
 		go func() {
-			defer wg.Done()
+			defer extractors.Done()
 			for f := range jobs {
-				r := l.extractFile(ctx, f)
-				select {
-				case results <- r:
-				case <-ctx.Done():
+				if !send(extractedCh, l.extractFile(ctx, f)) {
+					return
+				}
+			}
+		}()
+	}
+	for range blobWriters {
+		writers.Add(1)
+		go func() {
+			defer writers.Done()
+			for r := range extractedCh {
+				if r.err == nil && r.known == 0 {
+					if err := l.storeBlob(r.sha, r.path, r.data); err != nil {
+						r.err = fmt.Errorf("import %s: store original: %w", r.path, err)
+					}
+					r.blobStored = true
+				}
+				if !send(results, r) {
 					return
 				}
 			}
@@ -287,7 +334,9 @@ func (l *Library) importDocuments(ctx context.Context, files []collectedFile, op
 		}
 	}()
 	go func() {
-		wg.Wait()
+		extractors.Wait()
+		close(extractedCh)
+		writers.Wait()
 		close(results)
 	}()
 
@@ -309,7 +358,8 @@ func (l *Library) importDocuments(ctx context.Context, files []collectedFile, op
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		item, status, err := l.storeExtracted(ctx, r)
+		item, status, err := l.storeExtracted(ctx, bw, r)
+		r.data, r.ex = nil, nil
 		switch {
 		case err != nil:
 			rep.Failed = append(rep.Failed, ImportFailure{File: r.path, Error: err.Error()})
@@ -322,7 +372,7 @@ func (l *Library) importDocuments(ctx context.Context, files []collectedFile, op
 			pending = append(pending, item.ID)
 			pendingPages += item.Pages
 		}
-		if pendingPages >= batchPages {
+		if indexNow && pendingPages >= batchPages {
 			if err := flush(); err != nil {
 				return err
 			}
@@ -331,6 +381,9 @@ func (l *Library) importDocuments(ctx context.Context, files []collectedFile, op
 	}
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if !indexNow {
+		return nil // indexPending indexes them with the metadata applied
 	}
 	return flush()
 }
@@ -435,7 +488,7 @@ const (
 // storeExtracted writes one extracted file: its original into files/, then
 // its document and pages in one transaction. A metadata-only record with
 // the same DOI or title receives the file.
-func (l *Library) storeExtracted(ctx context.Context, r extracted) (item ImportItem, status storeStatus, err error) {
+func (l *Library) storeExtracted(ctx context.Context, bw *bulkWriter, r extracted) (item ImportItem, status storeStatus, err error) {
 	if r.err != nil {
 		return item, 0, r.err
 	}
@@ -446,8 +499,10 @@ func (l *Library) storeExtracted(ctx context.Context, r extracted) (item ImportI
 		}
 		return itemOf(d, r.path), storedUnchanged, nil
 	}
-	if err := l.storeBlob(r.sha, r.path, r.data); err != nil {
-		return item, 0, fmt.Errorf("import %s: store original: %w", r.path, err)
+	if !r.blobStored {
+		if err := l.storeBlob(r.sha, r.path, r.data); err != nil {
+			return item, 0, fmt.Errorf("import %s: store original: %w", r.path, err)
+		}
 	}
 	ex := r.ex
 	title := ex.Title
@@ -457,7 +512,7 @@ func (l *Library) storeExtracted(ctx context.Context, r extracted) (item ImportI
 	doi := importer.NormalizeDOI(ex.DOI)
 	var id int64
 	status = storedCompleted
-	err = l.withTx(ctx, func(tx *sql.Tx) error {
+	err = bw.withTx(ctx, func(tx *sql.Tx) error {
 		// Another file with the same content may have been stored meanwhile.
 		if err := tx.QueryRowContext(ctx, "SELECT id FROM documents WHERE sha256 = ?", r.sha).Scan(&id); err == nil {
 			status = storedUnchanged
@@ -536,7 +591,7 @@ func itemOf(d Document, file string) ImportItem {
 // importMetadataFile reads a metadata file and applies each record: to the
 // document with the same DOI, else the same normalised title, else as a new
 // metadata-only record that a file imported later attaches to.
-func (l *Library) importMetadataFile(ctx context.Context, path string, rep *ImportReport) {
+func (l *Library) importMetadataFile(ctx context.Context, bw *bulkWriter, path string, rep *ImportReport) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		rep.Failed = append(rep.Failed, ImportFailure{File: path, Error: fmt.Sprintf("import %s: %v", path, unwrapPathError(err))})
@@ -547,7 +602,7 @@ func (l *Library) importMetadataFile(ctx context.Context, path string, rep *Impo
 		rep.Failed = append(rep.Failed, ImportFailure{File: path, Error: fmt.Sprintf("import %s: %v", path, perr)})
 	}
 	for _, m := range records {
-		item, created, err := l.applyMetadata(ctx, m, path)
+		item, created, err := l.applyMetadata(ctx, bw, m, path)
 		switch {
 		case err != nil:
 			rep.Failed = append(rep.Failed, ImportFailure{File: path, Error: fmt.Sprintf("import %s: record %q: %v", path, m.Title, err)})
@@ -561,14 +616,14 @@ func (l *Library) importMetadataFile(ctx context.Context, path string, rep *Impo
 
 // ApplyMetadata stores one metadata record: it updates the document it
 // matches (by DOI, then normalised title) or creates a metadata-only one.
-func (l *Library) applyMetadata(ctx context.Context, m importer.Metadata, source string) (ImportItem, bool, error) {
+func (l *Library) applyMetadata(ctx context.Context, bw *bulkWriter, m importer.Metadata, source string) (ImportItem, bool, error) {
 	if strings.TrimSpace(m.Title) == "" && m.DOI == "" {
 		return ImportItem{}, false, fmt.Errorf("record has neither title nor DOI: %w", ErrInvalidInput)
 	}
 	doi := importer.NormalizeDOI(m.DOI)
 	var id int64
 	created := false
-	err := l.withTx(ctx, func(tx *sql.Tx) error {
+	err := bw.withTx(ctx, func(tx *sql.Tx) error {
 		if doi != "" {
 			tx.QueryRowContext(ctx, "SELECT id FROM documents WHERE doi = ? ORDER BY sha256 IS NULL, id LIMIT 1", doi).Scan(&id)
 		}

@@ -45,6 +45,8 @@ func main() {
 			err = childExtract(ctx, os.Args[2:])
 		case "search":
 			err = childSearch(ctx, os.Args[2:])
+		case "import":
+			err = childImport(ctx, os.Args[2:])
 		case "prepare":
 			err = childPrepare(ctx, os.Args[2:])
 		default:
