@@ -596,14 +596,17 @@ func printTable(w io.Writer, r *Results) {
 	fmt.Fprintf(w, "\nRapport benchmark — N=%d articles (%d pages, %.1f MB PDF, %.1f MB extracted text), seed %d, %d queries\n",
 		r.N, r.Pages, r.PDFMB, r.TextMB, r.Seed, r.Queries)
 	fmt.Fprintf(w, "Machine: %s; %s; commit %s; %s; load average %s\n\n", r.Machine, r.GoVersion, r.Commit, r.Date, r.Load)
-	fmt.Fprintln(w, "| step | tool | wall s | rate | p50/p95/p99 ms | peak RSS MB | disk MB | ratio |")
-	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---|")
+	fmt.Fprintln(w, "| step | tool | wall s | CPU s | rate | p50/p95/p99 ms | peak RSS MB | disk MB | ratio |")
+	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---|")
 	for _, s := range r.Steps {
 		if s.Skipped {
-			fmt.Fprintf(w, "| %s | %s | — | — | — | — | — | skipped: %s |\n", s.Step, s.Tool, s.Note)
+			fmt.Fprintf(w, "| %s | %s | — | — | — | — | — | — | skipped: %s |\n", s.Step, s.Tool, s.Note)
 			continue
 		}
-		rate, lat, disk, rss := "", "", "", ""
+		rate, lat, disk, rss, cpu := "", "", "", "", ""
+		if s.CPUS > 0 {
+			cpu = fmt.Sprintf("%.1f", s.CPUS)
+		}
 		if s.Rate > 0 {
 			rate = fmt.Sprintf("%.0f %s", s.Rate, s.Unit)
 		}
@@ -616,7 +619,7 @@ func printTable(w io.Writer, r *Results) {
 		if s.RSSMB > 0 {
 			rss = fmt.Sprintf("%.0f", s.RSSMB)
 		}
-		fmt.Fprintf(w, "| %s | %s | %.2f | %s | %s | %s | %s | %s |\n", s.Step, s.Tool, s.WallS, rate, lat, rss, disk, s.Ratio)
+		fmt.Fprintf(w, "| %s | %s | %.2f | %s | %s | %s | %s | %s | %s |\n", s.Step, s.Tool, s.WallS, cpu, rate, lat, rss, disk, s.Ratio)
 	}
 	fmt.Fprintln(w)
 	keys := make([]string, 0, len(r.Ratios))
