@@ -345,6 +345,15 @@ func splitLines(lines []*rawLine, rot uint8) []*fragment {
 		}
 		return false
 	}
+	// besideGutter: l has text ending or starting close to x (within ten em).
+	besideGutter := func(l *rawLine, x float64) bool {
+		for _, w := range l.words {
+			if (w.x1 <= x && w.x1 >= x-10*l.size) || (w.x0 >= x && w.x0 <= x+10*l.size) {
+				return true
+			}
+		}
+		return false
+	}
 	var frags []*fragment
 	for li, l := range lines {
 		cutAt := map[int]bool{}
@@ -362,10 +371,14 @@ func splitLines(lines []*rawLine, rot uint8) []*fragment {
 			x := minX + (float64(bestK)+0.5)*bin
 			support, ink := 0, 0
 			for j := max(0, li-gutterWindow); j < min(len(lines), li+gutterWindow+1); j++ {
-				if gapAt(j, bestK) {
+				switch {
+				case gapAt(j, bestK):
 					support++
-				} else if inkAt(lines[j], x) {
+				case inkAt(lines[j], x):
 					ink++
+				case besideGutter(lines[j], x):
+					// A line of one column only: white at x, text beside it.
+					support++
 				}
 			}
 			if support >= riverSupport && support > ink {

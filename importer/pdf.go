@@ -52,6 +52,9 @@ type Extraction struct {
 	InfoTitle string     `json:"info_title"` // the info dictionary's /Title as found
 	DOI       string     `json:"doi"`
 	Version   int        `json:"extractor_version"`
+	// Warnings name pages whose text may be incomplete (a part of the file
+	// the parser could not read, a work limit reached).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // DefaultTimeout bounds one PDF's extraction when the context has no deadline.
@@ -104,6 +107,9 @@ func ExtractPDF(ctx context.Context, data []byte) (*Extraction, error) {
 	}()
 	select {
 	case r := <-done:
+		if errors.Is(r.err, context.DeadlineExceeded) {
+			return nil, ErrTimeout
+		}
 		return r.ex, r.err
 	case <-ctx.Done():
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {

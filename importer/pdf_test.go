@@ -137,7 +137,8 @@ func paragraph(seed, n int) string {
 	for i := 0; i < n; i++ {
 		ws = append(ws, testWords[(seed*7+i*3)%len(testWords)])
 	}
-	return strings.Join(ws, " ")
+	ws[0] = strings.ToUpper(ws[0][:1]) + ws[0][1:]
+	return strings.Join(ws, " ") + "."
 }
 
 func unshy(s string) string { return strings.ReplaceAll(s, "\u00ad", "") }
@@ -256,22 +257,37 @@ func firstDiff(got, want []string) string {
 	return fmt.Sprintf("lengths %d vs %d", len(got), len(want))
 }
 
-// TestParagraphs: one column, paragraphs separated by exactly one blank
-// line, the lines of a paragraph joined by single spaces.
+// TestParagraphs: paragraphs separated by exactly one blank line, the
+// lines of a paragraph joined by single spaces, also when a paragraph goes on
+// from the foot of the left column to the top of the right one.
 func TestParagraphs(t *testing.T) {
-	paras := []string{paragraph(1, 30), paragraph(2, 25), paragraph(3, 50)}
-	d := pdfgen.Article{Columns: 1, Pages: [][]string{paras}}.Doc()
-	ex, err := ExtractPDF(context.Background(), d.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := unshy(strings.Join(paras, "\n\n"))
-	if ex.Pages[0].Text != want {
-		t.Errorf("text:\n%q\nwant\n%q", ex.Pages[0].Text, want)
-	}
-	again, _ := ExtractPDF(context.Background(), d.Bytes())
-	if again.Pages[0].Text != ex.Pages[0].Text {
-		t.Error("extraction is not deterministic")
+	for _, tc := range []struct {
+		name    string
+		columns int
+		paras   []string
+	}{
+		{"one column", 1, []string{paragraph(1, 30), paragraph(2, 25), paragraph(3, 50)}},
+		{"two columns, paragraph across the column break", 2,
+			[]string{paragraph(1, 200), paragraph(2, 150), paragraph(3, 120), paragraph(4, 90)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := pdfgen.Article{Columns: tc.columns, Pages: [][]string{tc.paras}}.Doc()
+			if tc.columns == 2 && len(d.Pages[0].Texts) < (792-2*72)/13+5 {
+				t.Fatalf("the text does not reach the right column (%d lines)", len(d.Pages[0].Texts))
+			}
+			ex, err := ExtractPDF(context.Background(), d.Bytes())
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := unshy(strings.Join(tc.paras, "\n\n"))
+			if ex.Pages[0].Text != want {
+				t.Errorf("text:\n%q\nwant\n%q", ex.Pages[0].Text, want)
+			}
+			again, _ := ExtractPDF(context.Background(), d.Bytes())
+			if again.Pages[0].Text != ex.Pages[0].Text {
+				t.Error("extraction is not deterministic")
+			}
+		})
 	}
 }
 

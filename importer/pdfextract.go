@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ledongthuc/pdf"
 	"golang.org/x/text/unicode/norm"
@@ -19,6 +21,7 @@ type pageLayout struct {
 	top, bot   float64 // media box, y
 	height     float64
 	glyphCount int
+	warning    string // why some of the page's text may be missing
 }
 
 func openPDF(data []byte) (*pdf.Reader, error) {
@@ -90,6 +93,9 @@ func extractPDF(ctx context.Context, data []byte) (*Extraction, error) {
 		text, header := pageText(lay, vocab)
 		total += len(text) + len(header)
 		pt := PageText{Number: i + 1, Text: text, Header: header}
+		if lay.warning != "" {
+			ex.Warnings = append(ex.Warnings, fmt.Sprintf("page %d: %s", i+1, lay.warning))
+		}
 		if i < len(labels) {
 			pt.Label = labels[i]
 		}
@@ -159,11 +165,14 @@ func layoutPage(ctx context.Context, p pdf.Page, fonts fontCache) (lay *pageLayo
 		// that page's remaining text, not the document.
 		defer func() {
 			if r := recover(); r != nil && in.err == nil {
-				_ = r
+				lay.warning = fmt.Sprintf("content could not be read completely: %v", r)
 			}
 		}()
 		in.runPage(p)
 	}()
+	if in.stopped && in.err == nil && lay.warning == "" {
+		lay.warning = fmt.Sprintf("stopped at the work limit (%d operators, %d glyphs)", in.ops, len(in.glyphs))
+	}
 	if in.err != nil {
 		return nil, in.err
 	}
@@ -264,9 +273,24 @@ func pageText(lay *pageLayout, vocab *vocabulary) (text, header string) {
 		}
 		for _, b := range orderBlocks(buildBlocks(fs)) {
 			for _, para := range paragraphs(b) {
-				if t := strings.TrimSpace(vocab.paragraphText(para)); t != "" {
-					parts = append(parts, t)
+				t := strings.TrimSpace(vocab.paragraphText(para))
+				if t == "" {
+					continue
 				}
+				// A paragraph cut by a column break continues: the block
+				// before it stops mid-sentence and this one starts in lower
+				// case.
+				if n := len(parts); n > 0 && continuesSentence(parts[n-1], t) {
+					sep, drop := vocab.joinHyphen(parts[n-1], t)
+					prev := parts[n-1]
+					if drop {
+						_, size := utf8.DecodeLastRuneInString(prev)
+						prev = prev[:len(prev)-size]
+					}
+					parts[n-1] = prev + sep + t
+					continue
+				}
+				parts = append(parts, t)
 			}
 		}
 	}
@@ -349,4 +373,19 @@ func inherited(p pdf.Page, key string) pdf.Value {
 		v = v.Key("Parent")
 	}
 	return pdf.Value{}
+}
+
+// continuesSentence reports whether next reads as the rest of prev's last
+// sentence: prev does not end a sentence or heading and next starts with a
+// lower-case letter.
+func continuesSentence(prev, next string) bool {
+	last, _ := utf8.DecodeLastRuneInString(prev)
+	first, _ := utf8.DecodeRuneInString(next)
+	if !unicode.IsLower(first) {
+		return false
+	}
+	if strings.ContainsRune(".!?:;)]}”\"", last) {
+		return false
+	}
+	return unicode.IsLetter(last) || last == ',' || last == '-' || last == '\u2010' || last == 0xAD
 }
