@@ -28,10 +28,23 @@ func (r *ApplyReport) problem(format string, args ...any) {
 	r.Problems = append(r.Problems, fmt.Sprintf(format, args...))
 }
 
-// Summary is a one-line account of the report.
+// Summary is a one-line account of the report; parts about documents and
+// annotations appear when the file had any.
 func (r *ApplyReport) Summary() string {
-	return fmt.Sprintf("%d themes added, %d matched; %d documents added, %d found; %d annotations added, %d found; %d codings; %d problems",
-		len(r.ThemesAdded), len(r.ThemesMatched), len(r.Documents), len(r.DocumentsFound), r.Annotations, r.AnnotationsHad, r.Codings, len(r.Problems))
+	parts := []string{fmt.Sprintf("%d themes added, %d matched", len(r.ThemesAdded), len(r.ThemesMatched))}
+	if len(r.Documents)+len(r.DocumentsFound) > 0 {
+		parts = append(parts, fmt.Sprintf("%d documents added, %d found", len(r.Documents), len(r.DocumentsFound)))
+	}
+	if r.Annotations+r.AnnotationsHad > 0 {
+		parts = append(parts, fmt.Sprintf("%d annotations added, %d found, %d codings", r.Annotations, r.AnnotationsHad, r.Codings))
+	}
+	problems := "nothing left out"
+	if n := len(r.Problems); n == 1 {
+		problems = "1 item not mapped"
+	} else if n > 1 {
+		problems = fmt.Sprintf("%d items not mapped", n)
+	}
+	return strings.Join(append(parts, problems), "; ")
 }
 
 // ApplyCodebook adds a codebook's codes to the library's themes. A code

@@ -322,3 +322,50 @@ func TestCodebookIntoLibrary(t *testing.T) {
 		}
 	}
 }
+
+// TestOtherToolIntoLibrary applies another tool's project: what maps is
+// imported at the right offsets, what does not is reported item by item.
+func TestOtherToolIntoLibrary(t *testing.T) {
+	ctx := context.Background()
+	lib, err := index.Open(ctx, filepath.Join(t.TempDir(), "lib"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	data := otherToolProject(t)
+	p, err := ReadProject(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := ApplyProject(ctx, lib, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Annotations != 2 || len(rep.Documents) != 1 || len(rep.ThemesAdded) != 4 {
+		t.Errorf("report: %s", rep.Summary())
+	}
+	anns, err := lib.Annotations(ctx, index.AnnotationFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, a := range anns {
+		got[a.Quote] = strings.Join(a.Themes, ",") + "|" + a.Note + "|" + a.Author
+	}
+	if got["The coach listened."] != "Listening|Ana's memo|Ana" || got["Then she called."] != "Calling||" {
+		t.Errorf("annotations: %q", got)
+	}
+	listening, err := lib.ThemeByName(ctx, "Calling")
+	if err != nil || listening.Parent != "Listening" || listening.Color != "#0A141E" {
+		t.Errorf("nested code: %+v %v", listening, err)
+	}
+	for _, want := range []string{"chartreuse-ish", "eeeeeeee-0000-0000-0000-000000000009", "outside its text", "scan.pdf", "Odd colour\" is not codable"} {
+		found := false
+		for _, pr := range rep.Problems {
+			found = found || strings.Contains(pr, want)
+		}
+		if !found {
+			t.Errorf("no problem reported about %s; problems: %q", want, rep.Problems)
+		}
+	}
+}

@@ -225,8 +225,16 @@ func TestProjectReadBack(t *testing.T) {
 // another name, a plainTextPath without internal://, colours in other
 // notations, codes without isCodable, a BOM in the source, a coding of an
 // unknown code, a selection past the end, and a PDF source.
-func TestReadOtherTools(t *testing.T) {
-	text := "Ça va? The coach listened. 😀 Then she called."
+// otherToolText is the source text of otherToolProject.
+const otherToolText = "Ça va? The coach listened. 😀 Then she called."
+
+// otherToolProject is a .qdpx as other tools write them: a .qde of another
+// name, a plainTextPath without internal://, colours in other notations,
+// codes without isCodable, a BOM in the source, a coding of an unknown
+// code, a selection past the end, and a PDF source without text.
+func otherToolProject(t *testing.T) []byte {
+	t.Helper()
+	text := otherToolText
 	qde := `<?xml version="1.0" encoding="utf-8"?>
 <Project name="From another tool" origin="QualCoder 3.5" xmlns="urn:QDA-XML:project:1.0">
  <Users><User guid="11111111-1111-1111-1111-111111111111" name="Ana"/></Users>
@@ -260,7 +268,13 @@ func TestReadOtherTools(t *testing.T) {
 	zw.add("My Project.qde", qde)
 	zw.add("Sources/interview.txt", "\xEF\xBB\xBF"+text)
 	zw.close(t)
-	p, err := ReadProject(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	return buf.Bytes()
+}
+
+func TestReadOtherTools(t *testing.T) {
+	text := otherToolText
+	data := otherToolProject(t)
+	p, err := ReadProject(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}

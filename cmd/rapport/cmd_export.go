@@ -37,7 +37,11 @@ func init() {
 			if err != nil {
 				return nil, fmt.Errorf("import %s: %w", path, err)
 			}
-			return rep.Documents, nil
+			items := rep.Documents
+			for i := range items {
+				items[i].File = path
+			}
+			return items, nil
 		}
 	}
 	importHandlers[importer.KindQDC] = func(e *env) func(contextT, *index.Library, string) ([]index.ImportItem, error) {
