@@ -177,14 +177,21 @@ func referencesStart(text string) int {
 // balanced parentheses and brackets), lower-cased. It returns "" when
 // nothing DOI-like is left.
 func cleanDOICandidate(raw string) string {
+	return cleanDOI(raw, true)
+}
+
+// cleanDOI cleans a DOI candidate; cutGlued says whether words glued to
+// it by bad text extraction are cut off (for DOIs found in text, not for
+// DOIs given as such in a metadata field).
+func cleanDOI(raw string, cutGlued bool) string {
 	raw = strings.ToValidUTF8(raw, "")
 	if i := strings.IndexFunc(raw, unicode.IsControl); i >= 0 {
 		raw = raw[:i]
 	}
 	// Cleaning runs to a fixed point, before and after lower-casing, so
 	// that cleaning a cleaned DOI changes nothing. Every step only shortens.
-	raw = strings.ToLower(cleanDOISteps(raw))
-	raw = cleanDOISteps(raw)
+	raw = strings.ToLower(cleanDOISteps(raw, cutGlued))
+	raw = cleanDOISteps(raw, cutGlued)
 	slash := strings.IndexByte(raw, '/')
 	if slash < 0 || slash == len(raw)-1 {
 		return ""
@@ -192,7 +199,7 @@ func cleanDOICandidate(raw string) string {
 	return raw
 }
 
-func cleanDOISteps(raw string) string {
+func cleanDOISteps(raw string, cutGlued bool) string {
 	for {
 		prev := raw
 		if strings.Contains(raw, "%") {
@@ -204,7 +211,10 @@ func cleanDOISteps(raw string) string {
 				raw = u
 			}
 		}
-		raw = trimDOITail(cutGluedWord(raw))
+		if cutGlued {
+			raw = cutGluedWord(raw)
+		}
+		raw = trimDOITail(raw)
 		if raw == prev {
 			return raw
 		}
@@ -308,12 +318,14 @@ func trimDOITail(s string) string {
 }
 
 // NormalizeDOI returns the DOI inside s (a bare DOI, "doi:…", a doi.org or
-// dx.doi.org URL, "info:doi/…"), cleaned and lower-cased, or "" when s holds
-// no DOI.
+// dx.doi.org URL, "info:doi/…"), lower-cased and stripped of trailing
+// punctuation, or "" when s holds no DOI. Unlike DetectDOI it trusts s to
+// be a DOI field and cuts no glued words. A DOI that DetectDOI returned is
+// returned unchanged.
 func NormalizeDOI(s string) string {
 	loc := doiPattern.FindStringIndex(s)
 	if loc == nil {
 		return ""
 	}
-	return cleanDOICandidate(s[loc[0]:loc[1]])
+	return cleanDOI(s[loc[0]:loc[1]], false)
 }

@@ -9,40 +9,13 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
-)
 
-// sharedDir returns ../shared beside the module root, or skips the test
-// when it is absent (a clone without the shared corpus).
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("skipping: go.mod not found above the test directory, so ../shared cannot be located")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(shared); err != nil {
-		// Worktrees live elsewhere; the shared folder is also at /work/shared.
-		if _, err2 := os.Stat("/work/shared"); err2 == nil {
-			return "/work/shared"
-		}
-		t.Skipf("skipping: shared corpus not found at %s (tests that need ../shared/seeds run only beside it)", shared)
-	}
-	return shared
-}
+	"github.com/rapport-qda/rapport/internal/testenv"
+)
 
 func seedFile(t *testing.T, prefix string) (string, []byte) {
 	t.Helper()
-	matches, _ := filepath.Glob(filepath.Join(sharedDir(t), "seeds", prefix+"_*.txt"))
+	matches, _ := filepath.Glob(filepath.Join(testenv.Shared(t, "seeds"), prefix+"_*.txt"))
 	if len(matches) == 0 {
 		t.Skipf("skipping: no seeds/%s_*.txt in the shared folder", prefix)
 	}
