@@ -50,7 +50,7 @@ const (
 	maxGlyphsPerPage  = 300_000
 	maxFormDepth      = 12
 	maxFormsPerPage   = 2_000
-	maxContentBytes   = 64 << 20
+	maxContentBytes   = 64 << 20 // decoded content per page, forms included
 	ctxCheckEveryNOps = 4096
 )
 
@@ -64,6 +64,7 @@ type interpreter struct {
 	forms   int
 	stopped bool // a limit was reached or ctx ended
 	err     error
+	bytes   int64 // content bytes read for the page, forms included
 }
 
 var fallbackFont = func() *pdfFont {
@@ -80,7 +81,7 @@ func (in *interpreter) runPage(p pdf.Page) {
 		}
 		func() {
 			defer func() { _ = recover() }() // an undecodable stream is skipped
-			data = append(data, readStream(v, maxContentBytes)...)
+			data = append(data, readStream(v, maxContentBytes-int64(len(data)))...)
 			data = append(data, '\n')
 		}()
 	}
@@ -91,6 +92,7 @@ func (in *interpreter) runPage(p pdf.Page) {
 	} else {
 		appendStream(contents)
 	}
+	in.bytes = int64(len(data))
 	gs := graphicsState{ctm: identity, th: 1}
 	in.run(data, p.Resources(), gs, 0)
 }
@@ -303,11 +305,17 @@ func (in *interpreter) doForm(res pdf.Value, name string, gs graphicsState, dept
 	if formRes.Kind() != pdf.Dict {
 		formRes = res
 	}
+	budget := int64(maxContentBytes) - in.bytes
+	if budget <= 0 {
+		in.stopped = true
+		return
+	}
 	var data []byte
 	func() {
 		defer func() { _ = recover() }()
-		data = readStream(x, maxContentBytes)
+		data = readStream(x, budget)
 	}()
+	in.bytes += int64(len(data))
 	in.run(data, formRes, gs, depth+1)
 }
 

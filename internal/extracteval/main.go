@@ -36,6 +36,7 @@ type result struct {
 	recall, precision, order   float64
 	rapportPPS, popplerPPS     float64
 	rapportWords, popplerWords int
+	warnings                   int
 	err                        string
 	emptyWherePopplerHasText   bool
 }
@@ -73,21 +74,30 @@ func main() {
 		totRapport += rt
 		totPoppler += pt
 	}
-	fmt.Printf("%-32s %5s %7s %9s %8s %10s %10s\n", "file", "pages", "recall", "precision", "8-gram", "rapport/s", "poppler/s")
+	fmt.Printf("%-32s %5s %7s %9s %8s %10s %10s %5s\n", "file", "pages", "recall", "precision", "8-gram", "rapport/s", "poppler/s", "warn")
 	var rec, prec, ord []float64
+	warnings := 0
 	for _, r := range results {
 		if r.err != "" {
 			fmt.Printf("%-32s ERROR %s\n", r.file, r.err)
 			continue
 		}
-		fmt.Printf("%-32s %5d %7.4f %9.4f %8.4f %10.1f %10.1f\n", r.file, r.pages, r.recall, r.precision, r.order, r.rapportPPS, r.popplerPPS)
+		fmt.Printf("%-32s %5d %7.4f %9.4f %8.4f %10.1f %10.1f %5d\n", r.file, r.pages, r.recall, r.precision, r.order, r.rapportPPS, r.popplerPPS, r.warnings)
+		warnings += r.warnings
 		rec = append(rec, r.recall)
 		prec = append(prec, r.precision)
 		ord = append(ord, r.order)
 	}
 	fmt.Printf("%-32s %5d %7.4f %9.4f %8.4f %10.1f %10.1f\n", "MEDIAN / TOTAL", totPages, median(rec), median(prec), median(ord),
 		float64(totPages)/totRapport.Seconds(), float64(totPages)/totPoppler.Seconds())
-	fmt.Printf("speed: Rapport %.2fx pdftotext's pages/s (one core)\n", totPoppler.Seconds()/totRapport.Seconds())
+	fmt.Printf("speed: Rapport %.2fx pdftotext's pages/s (one core; pdftotext timed as a process, start-up included)\n", totPoppler.Seconds()/totRapport.Seconds())
+	errs := 0
+	for _, r := range results {
+		if r.err != "" {
+			errs++
+		}
+	}
+	fmt.Printf("errors (panics become errors): %d; pages read incompletely (Extraction.Warnings): %d\n", errs, warnings)
 	if failed {
 		os.Exit(1)
 	}
@@ -122,6 +132,7 @@ func evalFile(path, dump string, runs int) (r result, rapportTime, popplerTime t
 		rapportTime = min(rapportTime, d)
 	}
 	r.pages = len(ex.Pages)
+	r.warnings = len(ex.Warnings)
 	var sb strings.Builder
 	for _, p := range ex.Pages {
 		sb.WriteString(p.Text)
