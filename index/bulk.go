@@ -77,6 +77,15 @@ func syncFile(path string) error {
 	return f.Sync()
 }
 
+// txRunner returns how to run a transaction: in the bulk session when
+// there is one, else as the library's ordinary (synchronous=FULL) writes.
+func (l *Library) txRunner(bw *bulkWriter) func(context.Context, func(*sql.Tx) error) error {
+	if bw == nil {
+		return l.withTx
+	}
+	return bw.withTx
+}
+
 // discardConn closes conn and keeps it out of the pool.
 func discardConn(conn *sql.Conn) {
 	conn.Raw(func(any) error { return driver.ErrBadConn })

@@ -358,7 +358,7 @@ func (l *Library) importDocuments(ctx context.Context, bw *bulkWriter, files []c
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		item, status, err := l.storeExtracted(ctx, bw, r)
+		item, status, err := l.storeExtractedIn(ctx, bw, r)
 		r.data, r.ex = nil, nil
 		switch {
 		case err != nil:
@@ -488,7 +488,13 @@ const (
 // storeExtracted writes one extracted file: its original into files/, then
 // its document and pages in one transaction. A metadata-only record with
 // the same DOI or title receives the file.
-func (l *Library) storeExtracted(ctx context.Context, bw *bulkWriter, r extracted) (item ImportItem, status storeStatus, err error) {
+func (l *Library) storeExtracted(ctx context.Context, r extracted) (item ImportItem, status storeStatus, err error) {
+	return l.storeExtractedIn(ctx, nil, r)
+}
+
+// storeExtractedIn is storeExtracted within an import's bulk session (nil:
+// an ordinary transaction).
+func (l *Library) storeExtractedIn(ctx context.Context, bw *bulkWriter, r extracted) (item ImportItem, status storeStatus, err error) {
 	if r.err != nil {
 		return item, 0, r.err
 	}
@@ -512,7 +518,7 @@ func (l *Library) storeExtracted(ctx context.Context, bw *bulkWriter, r extracte
 	doi := importer.NormalizeDOI(ex.DOI)
 	var id int64
 	status = storedCompleted
-	err = bw.withTx(ctx, func(tx *sql.Tx) error {
+	err = l.txRunner(bw)(ctx, func(tx *sql.Tx) error {
 		// Another file with the same content may have been stored meanwhile.
 		if err := tx.QueryRowContext(ctx, "SELECT id FROM documents WHERE sha256 = ?", r.sha).Scan(&id); err == nil {
 			status = storedUnchanged
@@ -623,7 +629,7 @@ func (l *Library) applyMetadata(ctx context.Context, bw *bulkWriter, m importer.
 	doi := importer.NormalizeDOI(m.DOI)
 	var id int64
 	created := false
-	err := bw.withTx(ctx, func(tx *sql.Tx) error {
+	err := l.txRunner(bw)(ctx, func(tx *sql.Tx) error {
 		if doi != "" {
 			tx.QueryRowContext(ctx, "SELECT id FROM documents WHERE doi = ? ORDER BY sha256 IS NULL, id LIMIT 1", doi).Scan(&id)
 		}
