@@ -37,29 +37,35 @@ func DetectDOI(text string) string {
 // DetectDOIInPages returns the DOI of a document given the text of its pages
 // in order, or "". Page 1 is looked at first, then the others. A DOI marked
 // as one ("DOI 10.…", "doi:", "https://doi.org/…") is preferred over a bare
-// one on the same page; DOIs in a reference list (after a "References"
-// heading) belong to cited works and are never returned.
+// one on the same page. DOIs in a reference list (after a "References"
+// heading) belong to cited works and are not returned — except one beside
+// "Cite this article as", which is how some publishers (BMC) print the
+// article's own DOI after the references.
+//
+// The ranking, best first: a labelled DOI on page 1; a DOI beside a
+// cite-this-article line; any DOI on page 1; a labelled DOI on a later
+// page; any DOI on a later page. Ties go to the earlier page and position.
 func DetectDOIInPages(pages []string) string {
 	best, bestRank := "", 1<<30
 	inRefs := false
 	for i, page := range pages {
 		for _, c := range findDOIs(page, inRefs) {
-			if c.inRefs {
+			if c.inRefs && !c.ownCitation {
 				continue
 			}
-			rank := 0
+			var rank int
 			switch {
 			case i == 0 && c.labeled:
 				rank = 0
-			case i == 0:
+			case c.ownCitation:
 				rank = 1
-			case c.labeled:
+			case i == 0:
 				rank = 2
-			default:
+			case c.labeled:
 				rank = 3
+			default:
+				rank = 4
 			}
-			// Within a tier, earlier pages then earlier positions win.
-			rank = rank*1_000_000 + min(i, 999)*1000
 			if rank < bestRank {
 				best, bestRank = c.doi, rank
 			}
@@ -89,10 +95,11 @@ func FindDOIs(text string) []string {
 }
 
 type doiCandidate struct {
-	doi     string
-	pos     int
-	labeled bool // "doi" (or doi.org) appears just before it
-	inRefs  bool // it stands after a reference-list heading
+	doi         string
+	pos         int
+	labeled     bool // "doi" (or doi.org) appears just before it
+	inRefs      bool // it stands after a reference-list heading
+	ownCitation bool // "Cite this article as" (or the like) is beside it
 }
 
 // findDOIs lists the DOI candidates of one page. refsBefore says the page
@@ -113,10 +120,11 @@ func findDOIs(text string, refsBefore bool) []doiCandidate {
 			continue
 		}
 		out = append(out, doiCandidate{
-			doi:     d,
-			pos:     loc[0],
-			labeled: labeledBefore(text[max(0, loc[0]-24):loc[0]]),
-			inRefs:  refsAt >= 0 && loc[0] >= refsAt,
+			doi:         d,
+			pos:         loc[0],
+			labeled:     labeledBefore(text[max(0, loc[0]-24):loc[0]]),
+			inRefs:      refsAt >= 0 && loc[0] >= refsAt,
+			ownCitation: citeThisNear(text[max(0, loc[0]-300):min(len(text), loc[1]+120)]),
 		})
 	}
 	return out
@@ -144,6 +152,18 @@ func joinBrokenLine(raw, rest string) string {
 		return raw
 	}
 	return raw + m[len(probe):]
+}
+
+// citeThisNear reports whether a publisher's "cite this article" line is
+// in the text around a DOI.
+func citeThisNear(around string) bool {
+	low := strings.ToLower(around)
+	for _, p := range []string{"cite this article", "please cite this", "to cite this", "how to cite"} {
+		if strings.Contains(low, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // labeledBefore reports whether the text just before a DOI labels it as one.

@@ -64,6 +64,12 @@ func TestDetectDOIInPages(t *testing.T) {
 		{"reference pages ignored",
 			[]string{"Title page", "Body\nReferences\nA. (2001) https://doi.org/10.1000/ref.1", "B. (2002) https://doi.org/10.1000/ref.2"},
 			""},
+		{"own DOI after the references (BMC)",
+			[]string{"Title page without DOI", "Body\nReferences\n1. Kudsk KA: Trial. doi:10.1000/ref.1", "2. Other. Surg 2006, 2:200-12.\n\ndoi:10.1186/1752-2897-4-1 Cite this article as: Datta et al.: Complications"},
+			"10.1186/1752-2897-4-1"},
+		{"cite-this line beats a bare page-one DOI",
+			[]string{"see 10.1000/cited.1 for the data", "To cite this article: A. Topor (2016) DOI: 10.1080/15487768.2016.1255276"},
+			"10.1080/15487768.2016.1255276"},
 		{"none", []string{"a", "b"}, ""},
 		{"no pages", nil, ""},
 	}
