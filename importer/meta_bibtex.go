@@ -55,34 +55,53 @@ func parseBibTeX(text string) ([]Metadata, error) {
 		record = 0
 	)
 	for _, c := range chunks {
-		p := bibParser{s: c.text, macros: macros}
-		kind, key, fields, err := p.entry()
-		switch kind {
-		case "comment", "preamble":
-			continue
-		case "string":
-			if err != nil {
-				errs.add(0, c.line, fmt.Errorf("@string: %w", err))
+		// Usually one entry per chunk; entries written on one line after
+		// another ("…}@article{…") are read in turn.
+		for s, line := c.text, c.line; s != ""; {
+			p := bibParser{s: s, macros: macros}
+			kind, key, fields, err := p.entry()
+			next := -1 // where the entry ended, if it ended well
+			if err == nil && kind != "comment" && kind != "preamble" {
+				next = p.i + 1
 			}
-			for _, f := range fields {
-				macros[strings.ToLower(f.name)] = f.value
+			switch kind {
+			case "comment", "preamble":
+			case "string":
+				if err != nil {
+					errs.add(0, line, fmt.Errorf("@string: %w", err))
+				}
+				for _, f := range fields {
+					macros[strings.ToLower(f.name)] = f.value
+				}
+			default:
+				record++
+				if err != nil {
+					errs.add(record, line, fmt.Errorf("@%s{%s: %w", kind, key, err))
+					break
+				}
+				m, err := bibRecord(kind, fields)
+				if err != nil {
+					errs.add(record, line, fmt.Errorf("@%s{%s: %w", kind, key, err))
+					break
+				}
+				out = append(out, m)
 			}
-			continue
+			if next < 0 || next >= len(s) {
+				break
+			}
+			loc := bibInlineStart.FindStringIndex(s[next:])
+			if loc == nil {
+				break
+			}
+			line += strings.Count(s[:next+loc[0]], "\n")
+			s = s[next+loc[0]:]
 		}
-		record++
-		if err != nil {
-			errs.add(record, c.line, fmt.Errorf("@%s{%s: %w", kind, key, err))
-			continue
-		}
-		m, err := bibRecord(kind, fields)
-		if err != nil {
-			errs.add(record, c.line, fmt.Errorf("@%s{%s: %w", kind, key, err))
-			continue
-		}
-		out = append(out, m)
 	}
 	return out, errs.orNil()
 }
+
+// bibInlineStart finds an entry that does not begin a line.
+var bibInlineStart = regexp.MustCompile(`@[A-Za-z]+[ \t]*[{(]`)
 
 type bibField struct {
 	name  string

@@ -291,6 +291,14 @@ func TestParseMetadataMalformed(t *testing.T) {
 	}
 }
 
+func TestParseMetadataBibTeXOneLine(t *testing.T) {
+	data := []byte(`@string{pq = "Psychiatric Quarterly"}@article{a, title = {One}, journal = pq}  @article{b, title = {Two}} trailing comment`)
+	recs, err := ParseMetadata("one-line.bib", data)
+	if err != nil || len(recs) != 2 || recs[0].Title != "One" || recs[0].Journal != "Psychiatric Quarterly" || recs[1].Title != "Two" {
+		t.Fatalf("got %+v, %v", recs, err)
+	}
+}
+
 func TestParseMetadataTrailingText(t *testing.T) {
 	// As in the aggregator seed: one JSON record, then plain text lines.
 	data := []byte(`{"title": "A record", "DOI": "10.1000/x.1", "type": "article-journal"}` + "\nA record\nSome abstract text {with braces} and [brackets].\n")
