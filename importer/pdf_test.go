@@ -8,11 +8,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/rapport-qda/rapport/internal/pdfgen"
+	"golang.org/x/text/unicode/norm"
 )
 
 // glyphsOf runs the interpreter over a one-page generated PDF.
@@ -66,6 +69,14 @@ func TestTextStatePositions(t *testing.T) {
 			x0: []float64{10 + 2*30, 10 + 2*30},
 			y:  20 + 2*(300-24),
 			y2: 20 + 2*(300-36),
+		},
+		{
+			name: "CID font: two-byte codes, /W widths, Tw not applied",
+			raw:  "BT /F6 10 Tf 5 Tw 2 Tc 72 700 Td <0061002000620001> Tj ET",
+			want: []string{"a", " ", "b", "fi"},
+			// advances: a 4.44+2, space 2.5+2 (no Tw), b 5+2
+			x0: []float64{72, 78.44, 82.94, 89.94},
+			y:  700,
 		},
 		{
 			name: "form XObject",
@@ -167,6 +178,8 @@ func TestExtractTwoColumnArticle(t *testing.T) {
 		{"ligatures via Differences", pdfgen.Article{BodyFont: pdfgen.TimesLigDiff, Justify: true}},
 		{"ligatures via ToUnicode", pdfgen.Article{BodyFont: pdfgen.TimesLigCMap, Kern: -10}},
 		{"right column in form XObject", pdfgen.Article{FormColumns: true, Justify: true}},
+		{"composite font (Identity-H) with ligatures", pdfgen.Article{BodyFont: pdfgen.TimesCID, Kern: 12}},
+		{"composite font, positioned words", pdfgen.Article{BodyFont: pdfgen.TimesCID, PositionedWords: true, Justify: true}},
 	} {
 		t.Run(variant.name, func(t *testing.T) {
 			a := variant.a
@@ -437,6 +450,74 @@ func TestCorpusManifest(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+var lineEndHyphen = regexp.MustCompile(`(\pL)[-\x{2010}\x{00AD}][ \t]*\r?\n\s*(\pL)`)
+
+// normWords normalises text for comparison with pdftotext: NFKC, lower
+// case, line-end hyphens joined, hyphens dropped, other punctuation a space.
+func normWords(s string) []string {
+	s = norm.NFKC.String(s)
+	s = lineEndHyphen.ReplaceAllString(s, "$1$2")
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r == '-' || r == '\u2010' || r == '\u00ad':
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		default:
+			b.WriteByte(' ')
+		}
+	}
+	return strings.Fields(b.String())
+}
+
+// TestAgainstPdftotext uses poppler's pdftotext as an oracle on generated
+// articles: the same words (as a multiset) come out of both. (Not with
+// TimesCID: pdftotext lays out a non-embedded CID font with other metrics.)
+func TestAgainstPdftotext(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed (poppler-utils)")
+	}
+	for _, a := range []pdfgen.Article{
+		{Title: "Oracle Check One", Columns: 2, Justify: true, Header: "Running head %d",
+			Pages: [][]string{{paragraph(1, 150), paragraph(2, 120)}, {paragraph(3, 200)}}},
+		{Title: "Oracle Check Two", Columns: 1, BodyFont: pdfgen.TimesLigDiff, Kern: 10,
+			Pages: [][]string{{paragraph(4, 300)}}},
+		{Title: "Oracle Check Three", Columns: 2, FormColumns: true, PositionedWords: true,
+			Pages: [][]string{{paragraph(5, 250), paragraph(6, 100)}}},
+	} {
+		data := a.Doc().Bytes()
+		path := filepath.Join(t.TempDir(), "a.pdf")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex, err := ExtractPDF(context.Background(), data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var all strings.Builder
+		for _, p := range ex.Pages {
+			all.WriteString(p.Text + "\n" + p.Header + "\n")
+		}
+		want, got := normWords(string(out)), normWords(all.String())
+		count := map[string]int{}
+		for _, w := range want {
+			count[w]++
+		}
+		for _, w := range got {
+			count[w]--
+		}
+		for w, n := range count {
+			if n != 0 {
+				t.Errorf("%s: %q count differs from pdftotext's by %d", a.Title, w, -n)
+			}
+		}
 	}
 }
 

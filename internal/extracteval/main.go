@@ -182,7 +182,9 @@ func evalFile(path, dump string, runs int) (r result, rapportTime, popplerTime t
 	return r, rapportTime, popplerTime
 }
 
-var lineEndHyphen = regexp.MustCompile(`(\pL)[-\x{2010}\x{00AD}][ \t]*\r?\n[ \t\f]*(\pL)`)
+// A hyphen at a line end, before the rest of the word on the next line,
+// perhaps after a blank line (a column or page break).
+var lineEndHyphen = regexp.MustCompile(`(\pL)[-\x{2010}\x{00AD}][ \t]*\r?\n\s*(\pL)`)
 
 // tokens normalises text for comparison and splits it into words.
 func tokens(s string) []string {

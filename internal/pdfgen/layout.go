@@ -93,7 +93,7 @@ func (a Article) Doc() *Doc {
 				}
 				x := margin + float64(col)*(colW+gutter)
 				t := Text{X: x, Y: y, Size: bodySize, Font: body, S: line, Kern: a.Kern, PositionedWords: a.PositionedWords}
-				if a.Justify && li < len(lines)-1 {
+				if a.Justify && li < len(lines)-1 && body != TimesCID { // Tw does not apply to CID spaces
 					if n := strings.Count(line, " "); n > 0 {
 						t.WordSpacing = (colW - RunWidth(t)) / float64(n)
 					}

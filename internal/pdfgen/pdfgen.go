@@ -29,11 +29,32 @@ const (
 	// /Differences, and a /ToUnicode CMap that maps them to U+FB01 and
 	// U+FB02 (the compatibility ligature characters).
 	TimesLigCMap Font = "Times-Roman+LigCMap"
+	// TimesCID is a composite (Type0, Identity-H) font as Word, LibreOffice
+	// and cairo write them: two-byte codes (the ASCII code point, and 1 and
+	// 2 for the fi and fl ligatures), widths in the CIDFont's /W array and a
+	// /ToUnicode CMap that maps the ligatures to U+FB01 and U+FB02. Word
+	// spacing (Tw) does not apply to its spaces.
+	TimesCID Font = "Times-Roman+CID"
 )
 
-var fontOrder = []Font{Helvetica, HelveticaBold, TimesRoman, TimesLigDiff, TimesLigCMap}
+var fontOrder = []Font{Helvetica, HelveticaBold, TimesRoman, TimesLigDiff, TimesLigCMap, TimesCID}
 
-func isLigFont(f Font) bool { return f == TimesLigDiff || f == TimesLigCMap }
+func isLigFont(f Font) bool { return f == TimesLigDiff || f == TimesLigCMap || f == TimesCID }
+
+// showString writes codes as a string operand in font f: two bytes per code
+// for TimesCID, one otherwise.
+func showString(f Font, codes []rune) string {
+	if f != TimesCID {
+		return pdfString(codes)
+	}
+	var b strings.Builder
+	b.WriteByte('<')
+	for _, r := range codes {
+		fmt.Fprintf(&b, "%04X", r)
+	}
+	b.WriteByte('>')
+	return b.String()
+}
 
 // encode turns text into the codes drawn in font f.
 func encode(f Font, s string) []rune {
@@ -113,7 +134,7 @@ func glyphWidth(f Font, r rune) int {
 	switch f {
 	case HelveticaBold:
 		table = helveticaBoldWidths
-	case TimesRoman, TimesLigDiff, TimesLigCMap:
+	case TimesRoman, TimesLigDiff, TimesLigCMap, TimesCID:
 		table = timesWidths
 	}
 	if isLigFont(f) && (r == 1 || r == 2) {
@@ -132,7 +153,10 @@ func RunWidth(t Text) float64 {
 	if size == 0 {
 		size = 10
 	}
-	w := Width(t.Font, size, t.S) + t.WordSpacing*float64(strings.Count(t.S, " "))
+	w := Width(t.Font, size, t.S)
+	if t.Font != TimesCID {
+		w += t.WordSpacing * float64(strings.Count(t.S, " "))
+	}
 	if t.Kern != 0 {
 		w -= float64(t.Kern*kernCount(t.S)) / 1000 * size
 	}
@@ -172,6 +196,17 @@ func (d *Doc) Bytes() []byte {
 			widths = append(widths, fmt.Sprint(glyphWidth(f, r)))
 		}
 		switch f {
+		case TimesCID:
+			var w strings.Builder
+			w.WriteString("1 [556 556] 32 [")
+			for r := rune(32); r < 127; r++ {
+				fmt.Fprintf(&w, "%d ", glyphWidth(f, r))
+			}
+			w.WriteString("]")
+			desc := obj(fmt.Sprintf("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Times-Roman /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 /W [%s] >>", w.String()))
+			cmap := cidLigatureCMap
+			tu := obj(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(cmap), cmap))
+			fontObjs[i] = obj(fmt.Sprintf("<< /Type /Font /Subtype /Type0 /BaseFont /Times-Roman /Encoding /Identity-H /DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>", desc, tu))
 		case TimesLigDiff, TimesLigCMap:
 			lig := make([]string, 0, 126)
 			for r := rune(1); r < 127; r++ {
@@ -271,7 +306,7 @@ func (p Page) content() string {
 			size = 10
 		}
 		if t.Kern == 0 && !t.PositionedWords {
-			fmt.Fprintf(&s, "BT /%s %g Tf %g Tw %g %g Td %s Tj ET\n", fontKey(t.Font), size, t.WordSpacing, t.X, t.Y, pdfString(encode(t.Font, t.S)))
+			fmt.Fprintf(&s, "BT /%s %g Tf %g Tw %g %g Td %s Tj ET\n", fontKey(t.Font), size, t.WordSpacing, t.X, t.Y, showString(t.Font, encode(t.Font, t.S)))
 			continue
 		}
 		fmt.Fprintf(&s, "BT /%s %g Tf %g Tw %g %g Td [", fontKey(t.Font), size, t.WordSpacing, t.X, t.Y)
@@ -282,17 +317,17 @@ func (p Page) content() string {
 					space := float64(glyphWidth(t.Font, ' ')) + t.WordSpacing*1000/size
 					fmt.Fprintf(&s, " %g ", -space)
 				} else {
-					s.WriteString(pdfString([]rune(" ")))
+					s.WriteString(showString(t.Font, []rune(" ")))
 				}
 			}
 			codes := encode(t.Font, w)
 			if t.Kern == 0 || len(codes) <= 2 {
-				s.WriteString(pdfString(codes))
+				s.WriteString(showString(t.Font, codes))
 				continue
 			}
 			for j := 0; j < len(codes); j += 2 {
 				end := min(j+2, len(codes))
-				s.WriteString(pdfString(codes[j:end]))
+				s.WriteString(showString(t.Font, codes[j:end]))
 				if end < len(codes) {
 					fmt.Fprintf(&s, " %d ", t.Kern)
 				}
@@ -343,6 +378,27 @@ endcodespacerange
 endbfchar
 1 beginbfrange
 <20> <7E> <0020>
+endbfrange
+endcmap
+CMapName currentdict /CMap defineresource pop
+end
+end`
+
+// cidLigatureCMap is TimesCID's ToUnicode: two-byte codes, 1 and 2 to the
+// ligature characters, printable ASCII to itself.
+const cidLigatureCMap = `/CIDInit /ProcSet findresource begin
+12 dict begin
+begincmap
+/CMapName /Rapport-CID def
+1 begincodespacerange
+<0000> <FFFF>
+endcodespacerange
+2 beginbfchar
+<0001> <FB01>
+<0002> <FB02>
+endbfchar
+1 beginbfrange
+<0020> <007E> <0020>
 endbfrange
 endcmap
 CMapName currentdict /CMap defineresource pop
