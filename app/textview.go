@@ -50,6 +50,8 @@ type textView struct {
 	OnHeightChange func()
 
 	shift     bool
+	pressPos  fyne.Position
+	pressed   bool
 	dragging  bool
 	anchor    int
 	layoutW   float32
@@ -361,10 +363,11 @@ func (v *textView) wordAt(r int) index.ReadingSpan {
 // MouseDown notes whether Shift is held (the tap that follows extends).
 func (v *textView) MouseDown(ev *desktop.MouseEvent) {
 	v.shift = ev.Modifier&fyne.KeyModifierShift != 0
+	v.pressPos, v.pressed = ev.Position, true
 }
 
 // MouseUp is part of desktop.Mouseable.
-func (v *textView) MouseUp(*desktop.MouseEvent) {}
+func (v *textView) MouseUp(*desktop.MouseEvent) { v.pressed = false }
 
 // Tapped selects the sentence under the pointer, or extends the selection
 // to it with Shift.
@@ -403,7 +406,11 @@ func (v *textView) Dragged(ev *fyne.DragEvent) {
 	}
 	if !v.dragging {
 		v.dragging = true
-		start := v.runeAt(ev.Position.Subtract(ev.Dragged))
+		from := ev.Position.Subtract(ev.Dragged)
+		if v.pressed {
+			from = v.pressPos
+		}
+		start := v.runeAt(from)
 		if start < 0 {
 			start = cur
 		}

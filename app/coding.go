@@ -1,0 +1,553 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/rapport-qda/rapport/index"
+)
+
+// pageAnnotations loads the annotations of one page (off the UI goroutine).
+func pageAnnotations(u *UI, lib *index.Library, docID int64, page int) ([]index.Annotation, error) {
+	return lib.Annotations(u.ctx, index.AnnotationFilter{DocID: docID, Page: page})
+}
+
+// afterChange reloads what a change of the coding shows: the reader's
+// page, theme counts, annotation counts of the list, the annotations view.
+func (u *UI) afterChange() {
+	u.reader.reload()
+	u.sidebar.reload()
+	u.docs.reload()
+	u.annotations.refresh()
+	u.codebook.reload()
+	if u.currentView() == ViewReports {
+		u.reports.refresh()
+	}
+}
+
+// change runs a library change off the UI goroutine, then reloads; done,
+// when set, runs on the UI goroutine after a success.
+func (u *UI) change(what string, fn func() error, done func()) {
+	u.background(func() {
+		err := fn()
+		fyne.Do(func() {
+			if err != nil {
+				u.showError(what, err)
+				return
+			}
+			u.setStatus("%s", what)
+			if done != nil {
+				done()
+			}
+			u.afterChange()
+		})
+	})
+}
+
+// Undo reverts the last tagging, note or codebook change (a text field
+// with the focus undoes its own typing instead).
+func (u *UI) Undo() { u.history(true) }
+
+// Redo re-applies the last undone change.
+func (u *UI) Redo() { u.history(false) }
+
+func (u *UI) history(undo bool) {
+	if e, ok := u.win.Canvas().Focused().(*widget.Entry); ok {
+		if undo {
+			e.TypedShortcut(&fyne.ShortcutUndo{})
+		} else {
+			e.TypedShortcut(&fyne.ShortcutRedo{})
+		}
+		return
+	}
+	lib := u.lib
+	u.background(func() {
+		var e index.HistoryEntry
+		var err error
+		if undo {
+			e, err = lib.Undo(u.ctx)
+		} else {
+			e, err = lib.Redo(u.ctx)
+		}
+		fyne.Do(func() {
+			switch {
+			case errors.Is(err, index.ErrNothingToUndo), errors.Is(err, index.ErrNothingToRedo):
+				u.setStatus("%s", strings.ToUpper(err.Error()[:1])+err.Error()[1:]+".")
+			case err != nil:
+				u.showError("undo", err)
+			default:
+				if undo {
+					u.setStatus("Undone: %s", e.Label)
+				} else {
+					u.setStatus("Redone: %s", e.Label)
+				}
+				u.afterChange()
+			}
+		})
+	})
+}
+
+// swatch is a small square of a theme's colour.
+func swatch(hex string) *canvas.Rectangle {
+	r := canvas.NewRectangle(parseColour(hex, 0xff))
+	r.SetMinSize(fyne.NewSize(14, 14))
+	r.CornerRadius = 3
+	return r
+}
+
+// themeSidebar lists the codebook with counts; a click filters the search
+// results and the annotations by the theme.
+type themeSidebar struct {
+	u       *UI
+	content fyne.CanvasObject
+	list    *widget.List
+	themes  []index.Theme
+	current string
+}
+
+func newThemeSidebar(u *UI) *themeSidebar {
+	s := &themeSidebar{u: u}
+	s.list = widget.NewList(
+		func() int { return len(s.themes) + 1 },
+		func() fyne.CanvasObject {
+			name := widget.NewLabel("")
+			name.Truncation = fyne.TextTruncateEllipsis
+			count := widget.NewLabel("")
+			return container.NewBorder(nil, nil, container.NewHBox(canvas.NewRectangle(nil), swatch("#808080")), count, name)
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			c := o.(*fyne.Container)
+			name := c.Objects[0].(*widget.Label)
+			left := c.Objects[1].(*fyne.Container)
+			count := c.Objects[2].(*widget.Label)
+			indent := left.Objects[0].(*canvas.Rectangle)
+			sw := left.Objects[1].(*canvas.Rectangle)
+			if id == 0 {
+				name.SetText("All passages")
+				name.TextStyle = fyne.TextStyle{Italic: true}
+				count.SetText("")
+				sw.FillColor = theme.Color(theme.ColorNameDisabled)
+				indent.SetMinSize(fyne.NewSize(0, 0))
+			} else {
+				t := s.themes[id-1]
+				name.SetText(t.Name)
+				name.TextStyle = fyne.TextStyle{Bold: t.Depth == 0}
+				count.SetText(fmt.Sprint(t.Count))
+				sw.FillColor = parseColour(t.Color, 0xff)
+				indent.SetMinSize(fyne.NewSize(float32(t.Depth)*14, 0))
+			}
+			name.Refresh()
+			sw.Refresh()
+			left.Refresh()
+		})
+	s.list.OnSelected = func(id widget.ListItemID) {
+		name := ""
+		if id > 0 && id <= len(s.themes) {
+			name = s.themes[id-1].Name
+		}
+		s.choose(name)
+	}
+	head := widget.NewLabelWithStyle("Themes", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.content = container.NewBorder(head, nil, nil, nil, s.list)
+	return s
+}
+
+// choose filters results and annotations by a theme ("" shows all).
+func (s *themeSidebar) choose(name string) {
+	if name == s.current {
+		return
+	}
+	s.current = name
+	s.u.search.setTheme(name)
+	s.u.annotations.setTheme(name)
+	if v := s.u.currentView(); v != ViewSearch && v != ViewAnnotations {
+		if strings.TrimSpace(s.u.searchEntry.Text) != "" {
+			s.u.ShowView(ViewSearch)
+		} else {
+			s.u.ShowView(ViewAnnotations)
+		}
+	}
+}
+
+func (s *themeSidebar) clearSelection() {
+	s.current = ""
+	s.list.UnselectAll()
+	s.u.annotations.setTheme("")
+}
+
+// reload fetches the codebook with counts.
+func (s *themeSidebar) reload() {
+	lib := s.u.lib
+	s.u.background(func() {
+		themes, err := lib.Themes(s.u.ctx)
+		fyne.Do(func() {
+			if err != nil {
+				s.u.setStatus("Themes: %v", err)
+				return
+			}
+			s.themes = themes
+			s.u.reader.tagPanel.setThemes(themes)
+			s.list.Refresh()
+		})
+	})
+}
+
+// tagPanel is the reader's side panel: the selection, the numbered theme
+// buttons that tag it, a note, and the page's annotations with edit and
+// remove one click away.
+type tagPanel struct {
+	u       *UI
+	r       *readerPane
+	content fyne.CanvasObject
+
+	selLabel *widget.Label
+	note     *widget.Entry
+	buttons  *fyne.Container
+	annList  *fyne.Container
+
+	themes []index.Theme
+	annots []index.Annotation
+}
+
+func newTagPanel(u *UI, r *readerPane) *tagPanel {
+	p := &tagPanel{u: u, r: r}
+	p.selLabel = widget.NewLabel("Click a sentence to select it (Shift+click extends, double-click takes the paragraph, drag selects words).")
+	p.selLabel.Wrapping = fyne.TextWrapWord
+	p.note = widget.NewMultiLineEntry()
+	p.note.SetPlaceHolder("Note (optional), saved with the tag")
+	p.note.SetMinRowsVisible(2)
+	p.note.Wrapping = fyne.TextWrapWord
+	p.buttons = container.NewVBox()
+	p.annList = container.NewVBox()
+	bold := func(s string) *widget.Label {
+		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	box := container.NewVBox(
+		bold("Selection"), p.selLabel, p.note,
+		bold("Tag with (keys 1–9)"), p.buttons,
+		widget.NewSeparator(),
+		bold("Annotations on this page"), p.annList,
+	)
+	p.content = container.NewVScroll(box)
+	return p
+}
+
+// setThemes updates the theme buttons.
+func (p *tagPanel) setThemes(themes []index.Theme) {
+	p.themes = themes
+	p.buttons.RemoveAll()
+	for i, t := range themes {
+		t := t
+		label := strings.Repeat("   ", t.Depth) + t.Name
+		if i < 9 {
+			label = fmt.Sprintf("%d  %s", i+1, label)
+		}
+		b := widget.NewButton(label, func() { p.tag(t.Name) })
+		b.Alignment = widget.ButtonAlignLeading
+		b.Importance = widget.LowImportance
+		p.buttons.Add(container.NewBorder(nil, nil, swatch(t.Color), nil, b))
+	}
+	p.r.refreshMarks()
+}
+
+// setAnnotations shows the page's annotations.
+func (p *tagPanel) setAnnotations(annots []index.Annotation) {
+	p.annots = annots
+	p.showAnnotations()
+}
+
+func (p *tagPanel) themeColour(name string) string {
+	for _, t := range p.themes {
+		if t.Name == name {
+			return t.Color
+		}
+	}
+	return "#808080"
+}
+
+// colourSpans are the page's annotations in their first theme's colour.
+func (p *tagPanel) colourSpans() []colourSpan {
+	var out []colourSpan
+	for _, a := range p.annots {
+		if a.Orphaned || len(a.Themes) == 0 {
+			continue
+		}
+		for _, th := range a.Themes {
+			out = append(out, colourSpan{index.ReadingSpan{Start: a.Start, End: a.End}, parseColour(p.themeColour(th), 0x60)})
+		}
+	}
+	return out
+}
+
+func (p *tagPanel) selectionChanged() {
+	sel := p.r.view.Selection()
+	if sel.End <= sel.Start {
+		p.selLabel.SetText("Click a sentence to select it (Shift+click extends, double-click takes the paragraph, drag selects words).")
+	} else {
+		text := strings.Join(strings.Fields(p.r.view.SelectedText()), " ")
+		if r := []rune(text); len(r) > 280 {
+			text = string(r[:140]) + " … " + string(r[len(r)-120:])
+		}
+		p.selLabel.SetText("“" + text + "”")
+	}
+	p.showAnnotations()
+}
+
+// showAnnotations lists the page's annotations, those touching the
+// selection first.
+func (p *tagPanel) showAnnotations() {
+	p.annList.RemoveAll()
+	if len(p.annots) == 0 {
+		p.annList.Add(widget.NewLabel("None yet."))
+		return
+	}
+	sel := p.r.view.Selection()
+	var first, rest []index.Annotation
+	for _, a := range p.annots {
+		if sel.End > sel.Start && a.Start < sel.End && a.End > sel.Start {
+			first = append(first, a)
+		} else {
+			rest = append(rest, a)
+		}
+	}
+	for _, a := range append(first, rest...) {
+		p.annList.Add(p.annotationCard(a))
+	}
+}
+
+func (p *tagPanel) annotationCard(a index.Annotation) fyne.CanvasObject {
+	quote := strings.Join(strings.Fields(a.Quote), " ")
+	if r := []rune(quote); len(r) > 160 {
+		quote = string(r[:160]) + "…"
+	}
+	themes := widget.NewLabelWithStyle(strings.Join(a.Themes, ", "), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	themes.Wrapping = fyne.TextWrapWord
+	body := widget.NewLabel("“" + quote + "”")
+	body.Wrapping = fyne.TextWrapWord
+	parts := []fyne.CanvasObject{themes, body}
+	if a.Note != "" {
+		note := widget.NewLabelWithStyle("Note: "+a.Note, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+		note.Wrapping = fyne.TextWrapWord
+		parts = append(parts, note)
+	}
+	show := widget.NewButtonWithIcon("", theme.VisibilityIcon(), func() {
+		p.r.view.Select(index.ReadingSpan{Start: a.Start, End: a.End})
+		p.r.scrollTo(a.Start)
+	})
+	edit := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { p.edit(a) })
+	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { p.remove(a) })
+	colour := ""
+	if len(a.Themes) > 0 {
+		colour = p.themeColour(a.Themes[0])
+	}
+	bar := canvas.NewRectangle(parseColour(colour, 0xff))
+	bar.SetMinSize(fyne.NewSize(4, 10))
+	return container.NewBorder(nil, widget.NewSeparator(), bar, container.NewVBox(show, edit, remove), container.NewVBox(parts...))
+}
+
+// tag codes the selection with a theme (and the note, if any). A
+// selection that is exactly an existing annotation gains the theme.
+func (p *tagPanel) tag(themeName string) {
+	sel := p.r.view.Selection()
+	if sel.End <= sel.Start || !p.r.hasDoc {
+		p.u.setStatus("Select a passage first: click a sentence, or drag over words.")
+		return
+	}
+	note := strings.TrimSpace(p.note.Text)
+	lib := p.u.lib
+	for _, a := range p.annots {
+		if a.Start == sel.Start && a.End == sel.End {
+			id := a.ID
+			p.u.change(fmt.Sprintf("Tagged with %s", themeName), func() error {
+				up := index.AnnotationUpdate{AddThemes: []string{themeName}}
+				if note != "" {
+					up.Note = &note
+				}
+				_, err := lib.UpdateAnnotation(p.u.ctx, id, up)
+				return err
+			}, func() { p.note.SetText("") })
+			return
+		}
+	}
+	req := index.TagRequest{DocID: p.r.doc.ID, Page: p.r.page, Start: sel.Start, End: sel.End,
+		Themes: []string{themeName}, Note: note, Author: p.u.authorName()}
+	p.u.change(fmt.Sprintf("Tagged with %s", themeName), func() error {
+		_, err := lib.Tag(p.u.ctx, req)
+		return err
+	}, func() { p.note.SetText("") })
+}
+
+// tagNumbered tags the selection with the nth theme (keys 1–9).
+func (p *tagPanel) tagNumbered(n int) {
+	if n >= 1 && n <= len(p.themes) && n <= 9 {
+		p.tag(p.themes[n-1].Name)
+	}
+}
+
+// tagWithNote asks for a theme and a note for the selection (Enter).
+func (p *tagPanel) tagWithNote() {
+	sel := p.r.view.Selection()
+	if sel.End <= sel.Start || len(p.themes) == 0 {
+		return
+	}
+	var names []string
+	for _, t := range p.themes {
+		names = append(names, t.Name)
+	}
+	pick := widget.NewSelect(names, nil)
+	pick.PlaceHolder = "Theme"
+	note := widget.NewMultiLineEntry()
+	note.SetText(p.note.Text)
+	items := []*widget.FormItem{widget.NewFormItem("Theme", pick), widget.NewFormItem("Note", note)}
+	dialog.ShowForm("Tag the selection", "Tag", "Cancel", items, func(ok bool) {
+		if ok && pick.Selected != "" {
+			p.note.SetText(note.Text)
+			p.tag(pick.Selected)
+		}
+	}, p.u.win)
+}
+
+// edit changes an annotation's note and themes.
+func (p *tagPanel) edit(a index.Annotation) {
+	var names []string
+	for _, t := range p.themes {
+		names = append(names, t.Name)
+	}
+	checks := widget.NewCheckGroup(names, nil)
+	checks.SetSelected(a.Themes)
+	note := widget.NewMultiLineEntry()
+	note.SetText(a.Note)
+	note.SetMinRowsVisible(3)
+	content := container.NewBorder(container.NewVBox(widget.NewLabel("Note"), note, widget.NewLabel("Themes")), nil, nil, nil, container.NewVScroll(checks))
+	d := dialog.NewCustomConfirm("Edit annotation", "Save", "Cancel", content, func(ok bool) {
+		if !ok {
+			return
+		}
+		if len(checks.Selected) == 0 {
+			p.remove(a)
+			return
+		}
+		text := note.Text
+		themes := append([]string(nil), checks.Selected...)
+		lib := p.u.lib
+		p.u.change("Annotation saved", func() error {
+			_, err := lib.UpdateAnnotation(p.u.ctx, a.ID, index.AnnotationUpdate{Note: &text, Themes: themes})
+			return err
+		}, nil)
+	}, p.u.win)
+	d.Resize(fyne.NewSize(520, 560))
+	d.Show()
+}
+
+// remove deletes an annotation (undo brings it back).
+func (p *tagPanel) remove(a index.Annotation) {
+	lib := p.u.lib
+	p.u.change("Annotation removed (Ctrl+Z brings it back)", func() error {
+		return lib.Untag(p.u.ctx, a.ID)
+	}, nil)
+}
+
+// annotationPane lists annotations, filtered by the sidebar's theme; a
+// click opens the passage in the reader.
+type annotationPane struct {
+	u       *UI
+	content fyne.CanvasObject
+	head    *widget.Label
+	list    *widget.List
+	theme   string
+	annots  []index.Annotation
+	colours map[string]string
+	gen     int
+}
+
+func newAnnotationPane(u *UI) *annotationPane {
+	p := &annotationPane{u: u, colours: map[string]string{}}
+	p.head = widget.NewLabel("")
+	p.list = widget.NewList(
+		func() int { return len(p.annots) },
+		func() fyne.CanvasObject {
+			title := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			title.Truncation = fyne.TextTruncateEllipsis
+			quote := widget.NewLabel("")
+			quote.Truncation = fyne.TextTruncateEllipsis
+			note := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+			note.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, swatch("#808080"), nil, container.NewVBox(title, quote, note))
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id >= len(p.annots) {
+				return
+			}
+			a := p.annots[id]
+			c := o.(*fyne.Container)
+			box := c.Objects[0].(*fyne.Container)
+			sw := c.Objects[1].(*canvas.Rectangle)
+			if len(a.Themes) > 0 {
+				sw.FillColor = parseColour(p.colours[a.Themes[0]], 0xff)
+				sw.Refresh()
+			}
+			head := fmt.Sprintf("%s — p. %d — %s", strings.Join(a.Themes, ", "), a.Page, a.DocTitle)
+			if a.Orphaned {
+				head = "[orphaned] " + head
+			}
+			box.Objects[0].(*widget.Label).SetText(head)
+			box.Objects[1].(*widget.Label).SetText("“" + strings.Join(strings.Fields(a.Quote), " ") + "”")
+			box.Objects[2].(*widget.Label).SetText(a.Note)
+		})
+	p.list.OnSelected = func(id widget.ListItemID) {
+		p.list.UnselectAll()
+		if id < len(p.annots) {
+			a := p.annots[id]
+			u.OpenAnnotation(a.DocID, a.Page, a.ID)
+		}
+	}
+	all := widget.NewButton("Show all themes", func() { u.sidebar.clearSelection() })
+	p.content = container.NewBorder(container.NewBorder(nil, nil, nil, all, p.head), nil, nil, nil, p.list)
+	return p
+}
+
+func (p *annotationPane) setTheme(name string) {
+	p.theme = name
+	p.refresh()
+}
+
+func (p *annotationPane) refresh() {
+	p.gen++
+	gen := p.gen
+	lib := p.u.lib
+	f := index.AnnotationFilter{Theme: p.theme, WithSubthemes: true}
+	p.u.background(func() {
+		annots, err := lib.Annotations(p.u.ctx, f)
+		themes, terr := lib.Themes(p.u.ctx)
+		fyne.Do(func() {
+			if gen != p.gen {
+				return
+			}
+			if err == nil {
+				err = terr
+			}
+			if err != nil {
+				p.head.SetText("Annotations: " + err.Error())
+				return
+			}
+			for _, t := range themes {
+				p.colours[t.Name] = t.Color
+			}
+			p.annots = annots
+			what := "all themes"
+			if p.theme != "" {
+				what = p.theme
+			}
+			p.head.SetText(fmt.Sprintf("%d annotations — %s", len(annots), what))
+			p.list.Refresh()
+		})
+	})
+}
