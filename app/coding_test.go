@@ -125,4 +125,3 @@ func TestDragSelectsWords(t *testing.T) {
 		t.Errorf("drag selection %q", got)
 	}
 }
-

@@ -25,7 +25,7 @@ func TestCodingOverview(t *testing.T) {
 		}
 	}
 	tag(alpha, "Collaboration between users", "Ax", "Bx") // one annotation, two themes
-	tag(alpha, "users and coaches helps", "Cx")          // overlaps the first
+	tag(alpha, "users and coaches helps", "Cx")           // overlaps the first
 	tag(beta, "build trust", "Ax")
 	ov, err := lib.CodingOverview(ctx)
 	if err != nil {
