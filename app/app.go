@@ -66,6 +66,7 @@ type UI struct {
 	importing *importJob
 
 	jobs sync.WaitGroup // background work, so tests can wait for it
+	uiMu sync.Mutex     // see do
 }
 
 // Build lays out the main window's content for lib in w.
@@ -217,8 +218,21 @@ func (u *UI) debounce(t **time.Timer, d time.Duration, fn func()) {
 	u.jobs.Add(1)
 	*t = time.AfterFunc(d, func() {
 		defer u.jobs.Done()
-		fyne.DoAndWait(fn)
+		fyne.DoAndWait(func() { u.locked(fn) })
 	})
+}
+
+// do hands fn to the UI goroutine (fyne.Do). Updates are also serialised
+// by a lock: the headless test driver runs fyne.Do on the caller's
+// goroutine, and background jobs must not update widgets at once there.
+func (u *UI) do(fn func()) {
+	fyne.Do(func() { u.locked(fn) })
+}
+
+func (u *UI) locked(fn func()) {
+	u.uiMu.Lock()
+	defer u.uiMu.Unlock()
+	fn()
 }
 
 // Wait blocks until background work started so far has finished (tests).

@@ -136,7 +136,7 @@ func (p *codebookPane) reload() {
 	lib := p.u.lib
 	p.u.background(func() {
 		themes, err := lib.Themes(p.u.ctx)
-		fyne.Do(func() {
+		p.u.do(func() {
 			if err != nil {
 				p.u.setStatus("Codebook: %v", err)
 				return

@@ -38,7 +38,7 @@ func (u *UI) afterChange() {
 func (u *UI) change(what string, fn func() error, done func()) {
 	u.background(func() {
 		err := fn()
-		fyne.Do(func() {
+		u.do(func() {
 			if err != nil {
 				u.showError(what, err)
 				return
@@ -77,7 +77,7 @@ func (u *UI) history(undo bool) {
 		} else {
 			e, err = lib.Redo(u.ctx)
 		}
-		fyne.Do(func() {
+		u.do(func() {
 			switch {
 			case errors.Is(err, index.ErrNothingToUndo), errors.Is(err, index.ErrNothingToRedo):
 				u.setStatus("%s", strings.ToUpper(err.Error()[:1])+err.Error()[1:]+".")
@@ -188,7 +188,7 @@ func (s *themeSidebar) reload() {
 	lib := s.u.lib
 	s.u.background(func() {
 		themes, err := lib.Themes(s.u.ctx)
-		fyne.Do(func() {
+		s.u.do(func() {
 			if err != nil {
 				s.u.setStatus("Themes: %v", err)
 				return
@@ -527,7 +527,7 @@ func (p *annotationPane) refresh() {
 	p.u.background(func() {
 		annots, err := lib.Annotations(p.u.ctx, f)
 		themes, terr := lib.Themes(p.u.ctx)
-		fyne.Do(func() {
+		p.u.do(func() {
 			if gen != p.gen {
 				return
 			}

@@ -95,7 +95,7 @@ func (u *UI) StartImport(paths []string) {
 	lib := u.lib
 	u.background(func() {
 		opts := &index.ImportOptions{Progress: func(p index.ImportProgress) {
-			fyne.Do(func() {
+			u.do(func() {
 				if p.Total > 0 {
 					job.bar.SetValue(float64(p.Done) / float64(p.Total))
 				}
@@ -103,7 +103,7 @@ func (u *UI) StartImport(paths []string) {
 			})
 		}}
 		rep, err := lib.Import(ctx, paths, opts)
-		fyne.Do(func() {
+		u.do(func() {
 			job.report, job.err, job.finished = rep, err, true
 			cancel()
 			u.banner.Remove(job.panel)

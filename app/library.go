@@ -160,7 +160,7 @@ func (l *docList) reload() {
 	lib := l.u.lib
 	l.u.background(func() {
 		docs, err := lib.BrowseDocuments(l.u.ctx, req)
-		fyne.Do(func() {
+		l.u.do(func() {
 			if gen != l.generation {
 				return
 			}

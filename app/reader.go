@@ -180,7 +180,7 @@ func (r *readerPane) load(docID int64, page int, scrollTop bool) {
 		if err == nil {
 			d.annots, err = pageAnnotations(r.u, lib, docID, d.page.Number)
 		}
-		fyne.Do(func() {
+		r.u.do(func() {
 			if gen != r.generation {
 				return
 			}
@@ -329,7 +329,7 @@ func (r *readerPane) findNext(dir int) {
 				break
 			}
 		}
-		fyne.Do(func() {
+		r.u.do(func() {
 			if found == 0 {
 				r.findInPage(0)
 				if len(r.findSpans) == 0 {

@@ -59,7 +59,7 @@ func (p *reportsPane) refresh() {
 	lib := p.u.lib
 	p.u.background(func() {
 		ov, err := lib.CodingOverview(p.u.ctx)
-		fyne.Do(func() {
+		p.u.do(func() {
 			if gen != p.gen {
 				return
 			}

@@ -150,7 +150,7 @@ func (s *searchPane) run(offset int) {
 	lib := s.u.lib
 	s.u.background(func() {
 		res, err := lib.Search(s.u.ctx, req)
-		fyne.Do(func() {
+		s.u.do(func() {
 			if gen != s.generation {
 				return
 			}
