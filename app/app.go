@@ -47,6 +47,7 @@ type UI struct {
 	// OpenLibrary, when set, opens another library folder (preferences,
 	// the demo library); Run sets it.
 	OpenLibrary func(dir string) (*index.Library, error)
+	homeDir     string // the user's library while the demo is shown
 
 	tabs    *container.AppTabs
 	tabByID map[string]*container.TabItem

@@ -59,6 +59,7 @@ func newTestLibrary(t *testing.T) (*index.Library, string) {
 // newTestUI opens a window on lib with the headless test driver.
 func newTestUI(t *testing.T, lib *index.Library) (*UI, fyne.Window) {
 	t.Helper()
+	t.Setenv("RAPPORT_DEMO_DIR", filepath.Join(t.TempDir(), "demo-library"))
 	a := test.NewTempApp(t)
 	w := a.NewWindow("")
 	t.Cleanup(w.Close)

@@ -5,8 +5,3 @@ package app
 
 // ShowExport opens the export dialog.
 func (u *UI) ShowExport() {}
-
-func (u *UI) offerDemoIfEmpty() {}
-
-// OpenDemo opens the demo library.
-func (u *UI) OpenDemo() {}

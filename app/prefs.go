@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/rapport-qda/rapport/index"
 )
 
 // Preference keys (fyne Preferences of the app id).
@@ -117,12 +119,8 @@ func (u *UI) ShowPreferences() {
 // openLibraryDir switches the window to the library in dir (created when
 // missing); remember makes it the library opened next time.
 func (u *UI) openLibraryDir(dir string, remember bool) {
-	if u.OpenLibrary == nil {
-		dialog.ShowInformation("Library folder", "Restart Rapport with --library "+dir+" to use this folder.", u.win)
-		return
-	}
 	old := u.lib
-	lib, err := u.OpenLibrary(dir)
+	lib, err := u.openLibrary(dir)
 	if err != nil {
 		u.showError("open library "+dir, err)
 		return
@@ -135,4 +133,13 @@ func (u *UI) openLibraryDir(dir string, remember bool) {
 	if old != nil && old != lib {
 		old.Close()
 	}
+}
+
+// openLibrary opens a library folder with Run's opener (which passes
+// notices on), or plainly.
+func (u *UI) openLibrary(dir string) (*index.Library, error) {
+	if u.OpenLibrary != nil {
+		return u.OpenLibrary(dir)
+	}
+	return index.Open(u.ctx, dir, nil)
 }

@@ -1,0 +1,182 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/rapport-qda/rapport/assets"
+	"github.com/rapport-qda/rapport/index"
+)
+
+// demoAnnotations are the example codings of the demo library: a quote of
+// one of its sources, the themes (built-in codebook) and a note.
+var demoAnnotations = []struct {
+	doi, quote string
+	themes     []string
+	note       string
+}{
+	{"10.1007/s11126-015-9347-5", "spend time with professionals that they know and trust", []string{"Spending time together", "Knowing each other", "Trust"}, "Time, continuity and trust come together in one phrase."},
+	{"10.1007/s11126-015-9347-5", "access to resources, support, collaboration and valued interpersonal processes", []string{"Access to resources", "Support", "Collaboration", "Valued interpersonal processes"}, ""},
+	{"10.1007/s11126-015-9347-5", "allowed to transgress the boundaries of the professional relationship", []string{"Transgressing the boundaries of the professional relationship"}, ""},
+	{"10.1007/s11126-015-9347-5", "a professional relationship as well as an interpersonal relationship", []string{"The professional relationship", "The interpersonal relationship"}, "The overarching interpretation: both dimensions at once."},
+	{"10.1007/s11126-015-9347-5", "determined by the individual preferences, needs and wishes of persons with SMI", []string{"Individual preferences, needs and wishes"}, "The DOI sits in the middle of this sentence in the scraped text."},
+	{"10.1007/s11126-015-9347-5", "impersonal relationships that contain no space for negotiation of the relationship", []string{"Non-helpful professionals", "Organization versus relation"}, "Conclusion of the review of non-helpful relationships (2016)."},
+	{"10.1007/s11126-015-9347-5", "Being personal was viewed as something that may be helpful to users, but that also entails risks.", []string{"Being personal and its risks"}, "Source unknown."},
+	{"10.1080/15487768.2016.1255276", "the relationship with the coach is central for the participants’ success in the service", []string{"Helpful relationships in IPS", "Support"}, ""},
+	{"10.1080/15487768.2016.1255276", "something different - as a human being", []string{"Something different – as a human being"}, "The main theme of the IPS study."},
+	{"10.1080/15487768.2016.1255276", "here and now action", []string{"Here and now action"}, ""},
+	{"10.1080/15487768.2016.1255276", "closer to wish-fulfilment – impact on the self", []string{"Closer to wish-fulfilment – impact on the self"}, ""},
+	{"10.1080/15487768.2016.1255276", "from role to person", []string{"From role to person", "The interpersonal relationship"}, ""},
+}
+
+// BuildDemo fills an empty library with the demo sources (embedded in
+// assets) and example annotations, through the Library API.
+func BuildDemo(ctx context.Context, lib *index.Library) error {
+	tmp, err := os.MkdirTemp("", "rapport-demo-")
+	if err != nil {
+		return fmt.Errorf("demo library: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	err = fs.WalkDir(assets.Demo, "demo", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := assets.Demo.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(tmp, filepath.Base(path)), data, 0o644)
+	})
+	if err != nil {
+		return fmt.Errorf("demo library: %w", err)
+	}
+	rep, err := lib.Import(ctx, []string{tmp}, nil)
+	if err != nil {
+		return fmt.Errorf("demo library: %w", err)
+	}
+	if len(rep.Failed) > 0 {
+		return fmt.Errorf("demo library: %s: %s", rep.Failed[0].File, rep.Failed[0].Error)
+	}
+	docs, err := lib.Documents(ctx)
+	if err != nil {
+		return fmt.Errorf("demo library: %w", err)
+	}
+	byDOI := map[string]int64{}
+	for _, d := range docs {
+		if d.DOI != "" && d.PageCount > 0 {
+			byDOI[d.DOI] = d.ID
+		}
+	}
+	for _, a := range demoAnnotations {
+		id, ok := byDOI[a.doi]
+		if !ok {
+			return fmt.Errorf("demo library: no readable document with DOI %s", a.doi)
+		}
+		if _, err := lib.Tag(ctx, index.TagRequest{DocID: id, Quote: a.quote, Themes: a.themes, Note: a.note, Author: "Rapport demo"}); err != nil {
+			return fmt.Errorf("demo library: tag %q: %w", a.quote, err)
+		}
+	}
+	return nil
+}
+
+// demoDir is where the demo library lives: RAPPORT_DEMO_DIR, else beside
+// the app's own files.
+func (u *UI) demoDir() string {
+	if d := os.Getenv("RAPPORT_DEMO_DIR"); d != "" {
+		return d
+	}
+	if root := u.app.Storage().RootURI(); root != nil && root.Scheme() == "file" {
+		return filepath.Join(root.Path(), "demo-library")
+	}
+	return filepath.Join(os.TempDir(), "rapport-demo-library")
+}
+
+// offerDemoIfEmpty opens the demo library on the very first run with an
+// empty library, and offers it (with import) on an empty library later.
+func (u *UI) offerDemoIfEmpty() {
+	lib := u.lib
+	u.background(func() {
+		n, err := lib.DocumentCount(u.ctx)
+		u.do(func() {
+			if err != nil || n > 0 || lib != u.lib {
+				return
+			}
+			p := u.app.Preferences()
+			if !p.Bool(prefWelcomed) {
+				p.SetBool(prefWelcomed, true)
+				u.homeDir = lib.Dir()
+				u.OpenDemo()
+				return
+			}
+			u.showBanner("Your library is empty.",
+				widget.NewButtonWithIcon("Open the demo library", theme.HelpIcon(), u.OpenDemo),
+				widget.NewButtonWithIcon("Import…", theme.ContentAddIcon(), u.ShowImport))
+		})
+	})
+}
+
+// showBanner shows a message with buttons above the views until dismissed.
+func (u *UI) showBanner(msg string, buttons ...fyne.CanvasObject) {
+	var box *fyne.Container
+	closeBtn := widget.NewButtonWithIcon("", theme.CancelIcon(), func() { u.banner.Remove(box) })
+	buttons = append(buttons, closeBtn)
+	box = container.NewBorder(nil, nil, nil, container.NewHBox(buttons...), widget.NewLabel(msg))
+	u.banner.RemoveAll()
+	if u.importing != nil && !u.importing.finished {
+		u.banner.Add(u.importing.panel)
+	}
+	u.banner.Add(box)
+}
+
+// OpenDemo opens the demo library, building it first if needed.
+func (u *UI) OpenDemo() {
+	if u.homeDir == "" {
+		u.homeDir = u.lib.Dir()
+	}
+	dir := u.demoDir()
+	if dir == u.lib.Dir() {
+		return
+	}
+	u.setStatus("Opening the demo library…")
+	u.background(func() {
+		lib, err := u.openLibrary(dir)
+		if err == nil {
+			var n int
+			n, err = lib.DocumentCount(u.ctx)
+			if err == nil && n == 0 {
+				err = BuildDemo(u.ctx, lib)
+			}
+			if err != nil {
+				lib.Close()
+			}
+		}
+		u.do(func() {
+			if err != nil {
+				u.showError("demo library", err)
+				return
+			}
+			old := u.lib
+			lib.Author = u.authorName()
+			u.SwitchLibrary(lib)
+			if old != nil && old != lib {
+				old.Close()
+			}
+			u.setStatus("The demo library: two articles on helpful relationships, with example annotations.")
+			home := u.homeDir
+			u.showBanner("This is the demo library: sample abstracts with example annotations. Click a theme on the left, or open a document.",
+				widget.NewButtonWithIcon("Back to my library", theme.HomeIcon(), func() {
+					u.banner.RemoveAll()
+					u.openLibraryDir(home, false)
+				}),
+				widget.NewButtonWithIcon("Import…", theme.ContentAddIcon(), u.ShowImport))
+		})
+	})
+}
