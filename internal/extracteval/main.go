@@ -4,6 +4,9 @@
 // of pdftotext's 8-word sequences found in Rapport's text in the same order,
 // and pages per second for both, on one core.
 //
+// The 8-gram figure is also given on tokens with letters only ("8g-words"),
+// which leaves out table numbers and reference numbers.
+//
 // Both texts are normalised the same way before comparing: Unicode NFKC,
 // lower case, line-end hyphens joined, hyphens removed, other punctuation
 // turned into spaces. Rapport's running headers (PageText.Header) count as
@@ -34,6 +37,7 @@ type result struct {
 	file                       string
 	pages                      int
 	recall, precision, order   float64
+	orderWords                 float64 // order on tokens with letters only
 	rapportPPS, popplerPPS     float64
 	rapportWords, popplerWords int
 	warnings                   int
@@ -74,21 +78,22 @@ func main() {
 		totRapport += rt
 		totPoppler += pt
 	}
-	fmt.Printf("%-32s %5s %7s %9s %8s %10s %10s %5s\n", "file", "pages", "recall", "precision", "8-gram", "rapport/s", "poppler/s", "warn")
-	var rec, prec, ord []float64
+	fmt.Printf("%-32s %5s %7s %9s %8s %8s %10s %10s %5s\n", "file", "pages", "recall", "precision", "8-gram", "8g-words", "rapport/s", "poppler/s", "warn")
+	var rec, prec, ord, ordw []float64
 	warnings := 0
 	for _, r := range results {
 		if r.err != "" {
 			fmt.Printf("%-32s ERROR %s\n", r.file, r.err)
 			continue
 		}
-		fmt.Printf("%-32s %5d %7.4f %9.4f %8.4f %10.1f %10.1f %5d\n", r.file, r.pages, r.recall, r.precision, r.order, r.rapportPPS, r.popplerPPS, r.warnings)
+		fmt.Printf("%-32s %5d %7.4f %9.4f %8.4f %8.4f %10.1f %10.1f %5d\n", r.file, r.pages, r.recall, r.precision, r.order, r.orderWords, r.rapportPPS, r.popplerPPS, r.warnings)
+		ordw = append(ordw, r.orderWords)
 		warnings += r.warnings
 		rec = append(rec, r.recall)
 		prec = append(prec, r.precision)
 		ord = append(ord, r.order)
 	}
-	fmt.Printf("%-32s %5d %7.4f %9.4f %8.4f %10.1f %10.1f\n", "MEDIAN / TOTAL", totPages, median(rec), median(prec), median(ord),
+	fmt.Printf("%-32s %5d %7.4f %9.4f %8.4f %8.4f %10.1f %10.1f\n", "MEDIAN / TOTAL", totPages, median(rec), median(prec), median(ord), median(ordw),
 		float64(totPages)/totRapport.Seconds(), float64(totPages)/totPoppler.Seconds())
 	fmt.Printf("speed: Rapport %.2fx pdftotext's pages/s (one core; pdftotext timed as a process, start-up included)\n", totPoppler.Seconds()/totRapport.Seconds())
 	errs := 0
@@ -172,6 +177,7 @@ func evalFile(path, dump string, runs int) (r result, rapportTime, popplerTime t
 		popBody = append(popBody, pt...)
 	}
 	r.order = ngramShare(popBody, bodyTokens, 8)
+	r.orderWords = ngramShare(lettersOnly(popBody), lettersOnly(bodyTokens), 8)
 	if dump != "" {
 		base := filepath.Join(dump, strings.TrimSuffix(r.file, ".pdf"))
 		_ = os.WriteFile(base+".poppler.body.tokens", []byte(strings.Join(popBody, " ")), 0o644)
@@ -273,4 +279,20 @@ Outer:
 		return append(append([]string(nil), ws[:i]...), ws[i+len(seq):]...)
 	}
 	return ws
+}
+
+// lettersOnly keeps the tokens that contain a letter: the order of running
+// text, without the numbers of tables and of reference lists (which
+// pdftotext often prints as a column of their own).
+func lettersOnly(ws []string) []string {
+	var out []string
+	for _, w := range ws {
+		for _, r := range w {
+			if unicode.IsLetter(r) {
+				out = append(out, w)
+				break
+			}
+		}
+	}
+	return out
 }
