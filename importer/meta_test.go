@@ -299,6 +299,38 @@ func TestParseMetadataBibTeXOneLine(t *testing.T) {
 	}
 }
 
+func TestParseMetadataCrossref(t *testing.T) {
+	// A Crossref REST API work, as https://api.crossref.org/works/DOI returns it.
+	data := []byte(`{"status":"ok","message-type":"work","message":{
+		"DOI":"10.1080/15487768.2016.1255276","type":"journal-article","page":"275-293","volume":"19","issue":"4",
+		"title":["\u201cEverything is so relaxed and personal\u201d \u2013 The construction of helpful relationships in individual placement and support"],
+		"container-title":["American Journal of Psychiatric Rehabilitation"],
+		"author":[{"given":"Alain","family":"Topor","sequence":"first"},{"given":"Amanda","family":"Ljungberg","sequence":"additional"}],
+		"published-print":{"date-parts":[[2016,10,1]]},"is-referenced-by-count":19,
+		"abstract":"<jats:title>ABSTRACT</jats:title><jats:p>The relationship with professionals &amp; <jats:italic>coaches</jats:italic>.</jats:p>"}}`)
+	recs, err := ParseMetadata("work.json", data)
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("got %+v, %v", recs, err)
+	}
+	want := Metadata{Title: titleTopor, Authors: authorsTopor, Year: 2016, Date: "2016-10-01",
+		Journal: "American Journal of Psychiatric Rehabilitation", Volume: "19", Issue: "4", Pages: "275–293",
+		DOI: "10.1080/15487768.2016.1255276", CitationCount: 19, Type: "article-journal"}
+	checkRecord(t, 0, recs[0], want, "The relationship with professionals & coaches.")
+}
+
+func TestStripTags(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"H<sub>2</sub>O in <i>E. coli</i>", "H2O in E. coli"},
+		{"<p>One.</p><p>Two &amp; three</p>", " One.  Two & three "},
+		{"a < b and c > d", "a < b and c > d"},
+	}
+	for _, tt := range tests {
+		if got := stripTags(tt.in); got != tt.want {
+			t.Errorf("stripTags(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestParseMetadataTrailingText(t *testing.T) {
 	// As in the aggregator seed: one JSON record, then plain text lines.
 	data := []byte(`{"title": "A record", "DOI": "10.1000/x.1", "type": "article-journal"}` + "\nA record\nSome abstract text {with braces} and [brackets].\n")

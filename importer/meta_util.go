@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"html"
 	"regexp"
 	"strconv"
 	"strings"
@@ -347,10 +348,7 @@ var abstractLabel = regexp.MustCompile(`^(?i:abstract|summary)\s*[:.\-–—]?\s
 // cleanAbstract drops a leading "ABSTRACT"/"Abstract:" label, markup tags
 // (JATS <jats:p> in Crossref records, <p> in others) and extra spaces.
 func cleanAbstract(s string) string {
-	if strings.Contains(s, "<") {
-		s = stripTags(s)
-	}
-	s = collapseSpace(s)
+	s = collapseSpace(stripTags(s))
 	if loc := abstractLabel.FindStringIndex(s); loc != nil {
 		rest := s[loc[1]:]
 		if r, _ := utf8.DecodeRuneInString(rest); unicode.IsUpper(r) || unicode.IsDigit(r) || !unicode.IsLetter(r) {
@@ -360,12 +358,33 @@ func cleanAbstract(s string) string {
 	return s
 }
 
-var tagPattern = regexp.MustCompile(`</?[A-Za-z][A-Za-z0-9:_-]*(?:\s[^<>]*)?/?>`)
+var (
+	tagPattern = regexp.MustCompile(`</?([A-Za-z][A-Za-z0-9:_-]*)(?:\s[^<>]*)?/?>`)
+	// inlineTags are markup that sits inside words ("H<sub>2</sub>O",
+	// "<i>E. coli</i>"): removed without a space.
+	inlineTags = map[string]bool{
+		"i": true, "b": true, "em": true, "strong": true, "sub": true, "sup": true, "scp": true,
+		"span": true, "u": true, "tt": true, "mml:mi": true, "mml:mn": true, "mml:mo": true,
+		"jats:italic": true, "jats:bold": true, "jats:sub": true, "jats:sup": true, "jats:sc": true,
+	}
+)
 
+// stripTags removes HTML/JATS markup (as Crossref and publishers put in
+// titles and abstracts) and decodes character entities.
 func stripTags(s string) string {
-	s = tagPattern.ReplaceAllString(s, " ")
-	r := strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&quot;", `"`, "&#39;", "'", "&apos;", "'", "&nbsp;", " ")
-	return r.Replace(s)
+	if strings.Contains(s, "<") {
+		s = tagPattern.ReplaceAllStringFunc(s, func(tag string) string {
+			m := tagPattern.FindStringSubmatch(tag)
+			if inlineTags[strings.ToLower(m[1])] {
+				return ""
+			}
+			return " "
+		})
+	}
+	if strings.Contains(s, "&") && strings.Contains(s, ";") {
+		s = html.UnescapeString(s)
+	}
+	return s
 }
 
 // clean tidies a parsed record: spaces collapsed, NFC, pages with an en
@@ -378,14 +397,14 @@ func (m *Metadata) clean() {
 		}
 		return s
 	}
-	m.Title = fix(m.Title)
+	m.Title = fix(stripTags(m.Title))
 	if strings.HasSuffix(m.Title, ".") && !strings.HasSuffix(m.Title, "..") {
 		m.Title = strings.TrimSuffix(m.Title, ".")
 	}
 	var alts []string
 	seen := map[string]bool{NormalizeTitle(m.Title): true}
 	for _, a := range m.AltTitles {
-		a = fix(a)
+		a = fix(stripTags(a))
 		if k := NormalizeTitle(a); a != "" && !seen[k] {
 			seen[k] = true
 			alts = append(alts, a)
@@ -400,7 +419,7 @@ func (m *Metadata) clean() {
 		}
 	}
 	m.Authors = authors
-	m.Journal = fix(m.Journal)
+	m.Journal = fix(stripTags(m.Journal))
 	m.Volume = fix(m.Volume)
 	m.Issue = fix(m.Issue)
 	m.Pages = normalizePages(fix(m.Pages))
