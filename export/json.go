@@ -3,6 +3,7 @@ package export
 import (
 	"encoding/json"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/rapport-qda/rapport/importer"
@@ -143,21 +144,34 @@ func jsonAuthors(list []importer.Author) []jsonAuthor {
 // orderedThemes returns the excerpt's exported themes in codebook order,
 // then any it carries that the export does not hold.
 func (d *Data) orderedThemes(e Excerpt) []string {
-	out := []string{}
-	seen := map[string]bool{}
-	for _, t := range d.Themes {
-		for _, name := range e.Themes {
-			if strings.EqualFold(name, t.Name) && !seen[strings.ToLower(name)] {
-				out = append(out, t.Name)
-				seen[strings.ToLower(name)] = true
-			}
+	if d.themeOrder == nil {
+		d.themeOrder = map[string]int{}
+		for i, t := range d.Themes {
+			d.themeOrder[strings.ToLower(t.Name)] = i
 		}
 	}
-	for _, name := range e.Themes {
-		if !seen[strings.ToLower(name)] {
-			out = append(out, name)
-			seen[strings.ToLower(name)] = true
+	type ranked struct {
+		name string
+		rank int
+	}
+	list := make([]ranked, 0, len(e.Themes))
+	seen := map[string]bool{}
+	for i, name := range e.Themes {
+		key := strings.ToLower(name)
+		if seen[key] {
+			continue
 		}
+		seen[key] = true
+		if r, ok := d.themeOrder[key]; ok {
+			list = append(list, ranked{d.Themes[r].Name, r})
+		} else {
+			list = append(list, ranked{name, len(d.Themes) + i})
+		}
+	}
+	sort.SliceStable(list, func(i, j int) bool { return list[i].rank < list[j].rank })
+	out := make([]string, len(list))
+	for i, r := range list {
+		out[i] = r.name
 	}
 	return out
 }

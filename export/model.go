@@ -39,6 +39,9 @@ type Data struct {
 	// Selected tells the themes the filter chose (all when it chose none),
 	// by GUID; ancestors kept only for the nesting are not selected.
 	Selected map[string]bool
+
+	byTheme    map[string][]Excerpt // excerpts by lower-case theme name, built on first use
+	themeOrder map[string]int       // index in Themes by lower-case name, built on first use
 }
 
 // Document is one exported document with its stored text.
@@ -289,18 +292,23 @@ func (d *Data) document(id int64) *Document {
 	return nil
 }
 
-// excerptsFor returns the excerpts coded with the theme, in order.
+// excerptsFor returns the excerpts coded with the theme, in order. The
+// index it builds on first use assumes Excerpts no longer change.
 func (d *Data) excerptsFor(t Theme) []Excerpt {
-	var out []Excerpt
-	for _, e := range d.Excerpts {
-		for _, name := range e.Themes {
-			if strings.EqualFold(name, t.Name) {
-				out = append(out, e)
-				break
+	if d.byTheme == nil {
+		d.byTheme = map[string][]Excerpt{}
+		for _, e := range d.Excerpts {
+			seen := map[string]bool{}
+			for _, name := range e.Themes {
+				key := strings.ToLower(name)
+				if !seen[key] {
+					seen[key] = true
+					d.byTheme[key] = append(d.byTheme[key], e)
+				}
 			}
 		}
 	}
-	return out
+	return d.byTheme[strings.ToLower(t.Name)]
 }
 
 // uncoded returns the excerpts with no exported theme.
@@ -355,8 +363,8 @@ func plural(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// hasExcerpts tells whether the theme or a theme nested under it has
-// excerpts; themes lists the exported codebook in order.
+// hasExcerpts tells whether the theme (at index i of Themes) or a theme
+// nested under it has excerpts.
 func (d *Data) hasExcerpts(i int) bool {
 	t := d.Themes[i]
 	if d.Selected[t.GUID] && len(d.excerptsFor(t)) > 0 {
