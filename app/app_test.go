@@ -61,6 +61,7 @@ func newTestUI(t *testing.T, lib *index.Library) (*UI, fyne.Window) {
 	t.Helper()
 	t.Setenv("RAPPORT_DEMO_DIR", filepath.Join(t.TempDir(), "demo-library"))
 	a := test.NewTempApp(t)
+	a.Preferences().SetBool(prefWelcomed, true) // not the first run
 	w := a.NewWindow("")
 	t.Cleanup(w.Close)
 	w.Resize(fyne.NewSize(1200, 800))

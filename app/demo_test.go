@@ -3,6 +3,9 @@ package app
 import (
 	"context"
 	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"testing"
 
 	"github.com/rapport-qda/rapport/index"
@@ -48,7 +51,11 @@ func TestFirstRunOpensTheDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, w := newTestUI(t, empty)
+	a := test.NewTempApp(t)
+	w := a.NewWindow("")
+	t.Cleanup(w.Close)
+	w.Resize(fyne.NewSize(1200, 800))
+	u := Build(a, w, empty)
 	u.Wait()
 	u.Wait() // the demo is built by a job the first one started
 	if u.lib == empty {
