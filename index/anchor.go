@@ -364,3 +364,69 @@ func reanchorIfMoved(ctx context.Context, tx *sql.Tx, ids []int64) error {
 	}
 	return nil
 }
+
+// CheckCoding verifies the coding against the text it marks: every
+// annotation not flagged orphaned holds its quote at its offsets, carries
+// at least one theme, and the codebook's tree has no cycle. It returns the
+// problems found (none: an empty list); it changes nothing.
+func (l *Library) CheckCoding(ctx context.Context) ([]string, error) {
+	problems := []string{}
+	rows, err := l.db.QueryContext(ctx, `SELECT a.id, a.doc_id, a.page, a.start, a.end, a.quote, a.orphaned,
+	(SELECT COUNT(*) FROM annotation_themes at WHERE at.annotation_id = a.id), p.text
+FROM annotations a LEFT JOIN pages p ON p.doc_id = a.doc_id AND p.page = a.page ORDER BY a.id`)
+	if err != nil {
+		return nil, fmt.Errorf("check coding: %w", err)
+	}
+	for rows.Next() {
+		var id, doc int64
+		var page, start, end, themes int
+		var quote string
+		var orphaned bool
+		var text sql.NullString
+		if err := rows.Scan(&id, &doc, &page, &start, &end, &quote, &orphaned, &themes, &text); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("check coding: %w", err)
+		}
+		if themes == 0 {
+			problems = append(problems, fmt.Sprintf("annotation %d has no theme", id))
+		}
+		if orphaned {
+			continue
+		}
+		if !text.Valid {
+			problems = append(problems, fmt.Sprintf("annotation %d points to page %d, which document %d does not have", id, page, doc))
+			continue
+		}
+		rs := nfcRunes(text.String)
+		if start < 0 || end > len(rs) || start >= end || string(rs[start:end]) != quote {
+			problems = append(problems, fmt.Sprintf("annotation %d: document %d page %d does not hold its quote at %d–%d", id, doc, page, start, end))
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("check coding: %w", err)
+	}
+	parents := map[int64]int64{}
+	prow, err := l.db.QueryContext(ctx, "SELECT id, COALESCE(parent_id, 0) FROM themes")
+	if err != nil {
+		return nil, fmt.Errorf("check coding: %w", err)
+	}
+	for prow.Next() {
+		var id, parent int64
+		prow.Scan(&id, &parent)
+		parents[id] = parent
+	}
+	prow.Close()
+	for id := range parents {
+		seen := map[int64]bool{}
+		for p := id; p != 0; p = parents[p] {
+			if seen[p] {
+				problems = append(problems, fmt.Sprintf("theme %d lies in a cycle of parents", id))
+				break
+			}
+			seen[p] = true
+		}
+	}
+	sort.Strings(problems)
+	return problems, nil
+}

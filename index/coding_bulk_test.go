@@ -280,6 +280,16 @@ func TestReextractReanchors(t *testing.T) {
 	if err != nil || !chk.OK {
 		t.Fatalf("check: %+v %v", chk, err)
 	}
+	if problems, err := lib.CheckCoding(ctx); err != nil || len(problems) != 0 {
+		t.Fatalf("check coding: %v %v", problems, err)
+	}
+	// CheckCoding sees text changed under an annotation behind the API's back.
+	if _, err := lib.db.Exec("UPDATE pages SET text = 'replaced' WHERE doc_id = ? AND page = 1", doc); err != nil {
+		t.Fatal(err)
+	}
+	if problems, err := lib.CheckCoding(ctx); err != nil || len(problems) != 3 || !strings.Contains(problems[0], "does not hold its quote") {
+		t.Fatalf("check coding after tampering: %v %v", problems, err)
+	}
 }
 
 func TestReanchorOrphanComesBack(t *testing.T) {

@@ -169,6 +169,9 @@ func TestCodingSurvivesKill(t *testing.T) {
 		if err != nil || !rep.OK {
 			t.Fatalf("iteration %d: check after kill: %+v %v", it, rep, err)
 		}
+		if problems, err := lib.CheckCoding(ctx); err != nil || len(problems) > 0 {
+			t.Fatalf("iteration %d: coding after kill: %v %v", it, problems, err)
+		}
 		lib.Close()
 	}
 	if len(acked) == 0 {
