@@ -336,3 +336,34 @@ func TestReadCodebook(t *testing.T) {
 		}
 	}
 }
+
+// TestProjectSkipsStaleExcerpts leaves out, with a warning, an excerpt
+// whose offsets no longer point at its quote or lie past its page.
+func TestProjectSkipsStaleExcerpts(t *testing.T) {
+	anns := fixtureAnnotations(t)
+	anns[0].Start++ // now points one character off its quote
+	anns[1].End = 10000
+	d, err := Build("Test library", fixedTime, fixtureDocs, fixturePages, fixtureThemes, anns, Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var warnings []string
+	var buf bytes.Buffer
+	if err := WriteProject(&buf, d, func(s string) { warnings = append(warnings, s) }); err != nil {
+		t.Fatal(err)
+	}
+	if len(warnings) != 2 || !strings.Contains(warnings[0], "annotation 1") || !strings.Contains(warnings[1], "annotation 2") {
+		t.Errorf("warnings: %q", warnings)
+	}
+	p, err := ReadProject(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, s := range p.Sources {
+		n += len(s.Selections)
+	}
+	if n != len(anns)-2 {
+		t.Errorf("%d selections written, want %d", n, len(anns)-2)
+	}
+}

@@ -255,6 +255,10 @@ func BuildProject(d *Data) (*ProjectFiles, error) {
 				skipped = append(skipped, fmt.Sprintf("annotation %d: its offsets %d–%d do not fit page %d of document %d", e.ID, e.Start, e.End, e.Page, doc.ID))
 				continue
 			}
+			if at := string([]rune(texts[i])[e.Start:e.End]); at != e.Quote {
+				skipped = append(skipped, fmt.Sprintf("annotation %d: page %d of document %d no longer holds its quote %q at %d–%d (re-anchor it or run `rapport reextract`)", e.ID, e.Page, doc.ID, shortQuote(e.Quote), e.Start, e.End))
+				continue
+			}
 			sel := qdeSelection{GUID: refiGUID("annotation", e.GUID), Name: selectionName(e.Quote),
 				StartPosition: strconv.Itoa(starts[i] + e.Start), EndPosition: strconv.Itoa(starts[i] + e.End),
 				CreatingUser: userGUID(e.Author), CreationDateTime: xmlTime(e.CreatedAt)}
