@@ -24,7 +24,8 @@ var gluedWords = []string{
 	"research", "review", "open", "editor", "summary", "objective", "objectives",
 	"purpose", "aims", "methods", "results", "conclusion", "conclusions",
 	"journal", "volume", "issue", "http", "www", "pmid", "pmcid", "issn",
-	"doi", "downloaded", "licen", "creative",
+	"doi", "downloaded", "licen", "creative", "email", "e-mail", "department",
+	"university", "vol", "page", "pages", "funding", "author",
 }
 
 // DetectDOI returns the DOI of the work whose text this is, lower-cased, or

@@ -16,6 +16,8 @@ func TestDetectDOI(t *testing.T) {
 		{"glued Keywords", "10.1016/j.jpsychires.2015.01.001Keywords: recovery", "10.1016/j.jpsychires.2015.01.001"},
 		{"glued Received", "https://doi.org/10.1080/15487768.2016.1255276Received 12 May", "10.1080/15487768.2016.1255276"},
 		{"glued upper-case", "doi 10.1186/1752-2897-4-1ABSTRACT", "10.1186/1752-2897-4-1"},
+		{"glued e-mail with digits after", "doi:10.1186/1752-2897-4-1E-mail: a1@b.org", "10.1186/1752-2897-4-1"},
+		{"glued Vol with digits after", "DOI 10.1007/s11126-015-9347-5Vol. 86", "10.1007/s11126-015-9347-5"},
 		{"glued after period", "10.1080/15487768.2016.1255276.Received 2 May", "10.1080/15487768.2016.1255276"},
 		{"glued lower-case keyword", "doi:10.1186/1752-2897-4-1abstract", "10.1186/1752-2897-4-1"},
 		{"trailing period", "See doi:10.1007/s11126-015-9347-5.", "10.1007/s11126-015-9347-5"},
