@@ -54,9 +54,8 @@ func extractPDF(ctx context.Context, data []byte) (*Extraction, error) {
 	if n <= 0 {
 		return nil, fmt.Errorf("%w: no pages", ErrMalformed)
 	}
-	if n > 100_000 {
-		return nil, fmt.Errorf("%w: page count %d", ErrMalformed, n)
-	}
+	// /Count may be wrong or hostile; the page tree walk below decides.
+	n = min(n, 100_000)
 	ex := &Extraction{Version: ExtractorVersion}
 	ex.InfoTitle = strings.TrimSpace(norm.NFC.String(rd.Trailer().Key("Info").Key("Title").Text()))
 	fonts := fontCache{}
@@ -123,6 +122,7 @@ func extractPDF(ctx context.Context, data []byte) (*Extraction, error) {
 func allPages(rd *pdf.Reader, n int) []pdf.Page {
 	out := make([]pdf.Page, 0, n)
 	visits := 0
+	seen := map[string]bool{}
 	var walk func(node pdf.Value, depth int)
 	walk = func(node pdf.Value, depth int) {
 		// Bounded against cycles in the tree (a node among its own kids).
@@ -135,8 +135,18 @@ func allPages(rd *pdf.Reader, n int) []pdf.Page {
 			out = append(out, pdf.Page{V: node})
 			return
 		}
+		ids := kidRefs(kids)
 		for i := 0; i < kids.Len() && len(out) < n; i++ {
-			walk(kids.Index(i), depth+1)
+			kid := kids.Index(i)
+			if ids != nil && kid.Key("Kids").Kind() == pdf.Array {
+				// An inner node met before: a cycle. (A page may be
+				// listed twice; it then shows twice, as in viewers.)
+				if seen[ids[i]] {
+					continue
+				}
+				seen[ids[i]] = true
+			}
+			walk(kid, depth+1)
 		}
 	}
 	walk(rd.Trailer().Key("Root").Key("Pages"), 0)
@@ -388,4 +398,24 @@ func continuesSentence(prev, next string) bool {
 		return false
 	}
 	return unicode.IsLetter(last) || last == ',' || last == '-' || last == '\u2010' || last == 0xAD
+}
+
+var objRef = regexp.MustCompile(`(\d+) (\d+) R`)
+
+// kidRefs returns the object numbers ("12 0") of the elements of a /Kids
+// array when they are all indirect references, else nil. (The library does
+// not expose object identity; its printed form of the array shows it.)
+func kidRefs(kids pdf.Value) []string {
+	if kids.Len() > 100_000 {
+		return nil
+	}
+	m := objRef.FindAllStringSubmatch(kids.String(), -1)
+	if len(m) != kids.Len() {
+		return nil
+	}
+	out := make([]string, len(m))
+	for i, x := range m {
+		out[i] = x[1] + " " + x[2]
+	}
+	return out
 }
