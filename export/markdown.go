@@ -66,7 +66,7 @@ func writeMarkdownExcerpt(w io.Writer, d *Data, e Excerpt, theme string) {
 	}
 	fmt.Fprintln(w)
 	if note := strings.TrimSpace(e.Note); note != "" {
-		fmt.Fprintf(w, "\n**Note:** %s\n", escapeMarkdown(oneLineKeepParagraphs(note)))
+		fmt.Fprintf(w, "\n**Note:** %s\n", escapeMarkdown(oneLine(note)))
 	}
 }
 
@@ -83,6 +83,3 @@ func escapeLineStart(line string) string {
 	}
 	return line
 }
-
-// oneLineKeepParagraphs folds line breaks inside a note into spaces.
-func oneLineKeepParagraphs(s string) string { return oneLine(s) }

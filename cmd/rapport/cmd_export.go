@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	"github.com/rapport-qda/rapport/export"
 	"github.com/rapport-qda/rapport/importer"
@@ -137,7 +136,7 @@ func runExport(e *env, args []string, opts exportFlags) error {
 	summary := map[string]any{"file": opts.output, "format": string(format), "excerpts": len(data.Excerpts),
 		"documents": len(data.Documents), "cited_documents": cited, "themes": len(data.Themes)}
 	return e.emit(summary, func(w io.Writer) {
-		fmt.Fprintf(w, "%s: %s excerpts from %d documents, %d themes (%s)\n", opts.output,
-			strconv.Itoa(len(data.Excerpts)), cited, len(data.Themes), format)
+		fmt.Fprintf(w, "%s: %d excerpts from %d documents, %d themes (%s)\n", opts.output,
+			len(data.Excerpts), cited, len(data.Themes), format)
 	})
 }
