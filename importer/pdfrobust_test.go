@@ -63,7 +63,7 @@ func TestHostileStructures(t *testing.T) {
 				"<< /Type /Catalog /Pages 2 0 R >>",
 				"<< /Type /Pages /Kids [2 0 R 3 0 R 2 0 R] /Count 1000000 >>",
 				page("4 0 R", "<< /Font << /F1 5 0 R >> >>"),
-				stream("BT /F1 12 Tf 72 700 Td (alive) Tj ET"),
+				stream("BT /F1 12 Tf 72 400 Td (alive) Tj ET"),
 				helv),
 			wantText: "alive",
 		},
