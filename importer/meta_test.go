@@ -403,6 +403,9 @@ func TestParseName(t *testing.T) {
 		{"Martin Luther King Jr.", Author{Family: "King Jr.", Given: "Martin Luther"}},
 		{"Smith, Jr., John", Author{Family: "Smith, Jr.", Given: "John"}},
 		{"Plato", Author{Family: "Plato"}},
+		{"Topor A", Author{Family: "Topor", Given: "A"}},
+		{"Ljungberg AM", Author{Family: "Ljungberg", Given: "AM"}},
+		{"John Smith III", Author{Family: "Smith III", Given: "John"}},
 	}
 	for _, tt := range tests {
 		if got := parseName(tt.in); got != tt.want {

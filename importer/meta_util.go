@@ -279,6 +279,11 @@ func parseName(s string) Author {
 	if len(words) == 1 {
 		return Author{Family: words[0]}
 	}
+	// "Topor A" and "Ljungberg AM" (PubMed style): family name, then
+	// initials without periods.
+	if last := words[len(words)-1]; len(last) <= 3 && !isSuffix(last) && isUpperASCII(last) && !isUpperASCII(words[0]) {
+		return Author{Family: strings.Join(words[:len(words)-1], " "), Given: last}
+	}
 	cut := len(words) - 1
 	for i := 1; i < len(words)-1; i++ {
 		if nameParticles[strings.ToLower(words[i])] {
@@ -291,6 +296,15 @@ func parseName(s string) Author {
 		cut--
 	}
 	return Author{Given: strings.Join(words[:cut], " "), Family: strings.Join(words[cut:], " ")}
+}
+
+func isUpperASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func isSuffix(s string) bool {
