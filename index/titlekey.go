@@ -1,29 +1,8 @@
 package index
 
-import (
-	"strings"
-	"unicode"
-
-	"golang.org/x/text/unicode/norm"
-)
+import "github.com/rapport-qda/rapport/importer"
 
 // titleKey normalises a title for matching metadata to documents: case,
-// accents, punctuation and spacing do not count.
-func titleKey(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range norm.NFKD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(unicode.ToLower(r))
-		default:
-			space = true
-		}
-	}
-	return b.String()
-}
+// accents, punctuation and spacing do not count. It is the importer's
+// NormalizeTitle, so that readers and the store agree.
+func titleKey(s string) string { return importer.NormalizeTitle(s) }
