@@ -104,16 +104,13 @@ func extractPDF(ctx context.Context, data []byte) (*Extraction, error) {
 		return nil, ErrNoTextLayer
 	}
 	ex.Title = chooseTitle(ex.InfoTitle, titleFromPage(layouts[0], vocab))
-	for _, pg := range ex.Pages {
-		if d := DetectDOI(pg.Text); d != "" {
-			ex.DOI = d
-			break
-		}
-		if d := DetectDOI(pg.Header); d != "" {
-			ex.DOI = d
-			break
-		}
+	// Running headers and footers count for the DOI (journals print the
+	// article's DOI there); they go first, above the page's body.
+	texts := make([]string, len(ex.Pages))
+	for i, pg := range ex.Pages {
+		texts[i] = pg.Header + "\n\n" + pg.Text
 	}
+	ex.DOI = DetectDOIInPages(texts)
 	return ex, nil
 }
 
