@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -165,6 +166,20 @@ func (l *Library) collectFiles(paths []string, rep *ImportReport) []collectedFil
 			return
 		}
 		seen[path] = true
+		// Only regular files: a FIFO would block the import for ever, a
+		// device (a link to /dev/zero) would never end.
+		if info, err := os.Stat(path); err != nil || !info.Mode().IsRegular() {
+			if explicit {
+				msg := "not a regular file"
+				if err != nil {
+					msg = unwrapPathError(err).Error()
+				}
+				rep.Failed = append(rep.Failed, ImportFailure{File: path, Error: fmt.Sprintf("import %s: %s", path, msg)})
+			} else {
+				rep.Skipped = append(rep.Skipped, path)
+			}
+			return
+		}
 		kind := importer.DetectKind(path, readHead(path))
 		if kind == importer.KindUnknown {
 			if explicit {
@@ -239,6 +254,24 @@ func readHead(path string) []byte {
 	b := make([]byte, 512)
 	n, _ := f.Read(b)
 	return b[:n]
+}
+
+// readFileLimited reads a whole file of at most limit bytes, however much
+// it grows while it is read.
+func readFileLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("file is larger than the %d bytes Rapport reads", limit)
+	}
+	return data, nil
 }
 
 func unwrapPathError(err error) error {
@@ -401,7 +434,7 @@ func (l *Library) extractFile(ctx context.Context, f collectedFile) extracted {
 		r.err = fmt.Errorf("import %s: file is %d bytes, larger than the %d bytes Rapport reads", f.path, info.Size(), MaxFileSize)
 		return r
 	}
-	data, err := os.ReadFile(f.path)
+	data, err := readFileLimited(f.path, MaxFileSize)
 	if err != nil {
 		r.err = fmt.Errorf("import %s: %w", f.path, unwrapPathError(err))
 		return r
@@ -598,7 +631,7 @@ func itemOf(d Document, file string) ImportItem {
 // document with the same DOI, else the same normalised title, else as a new
 // metadata-only record that a file imported later attaches to.
 func (l *Library) importMetadataFile(ctx context.Context, bw *bulkWriter, path string, rep *ImportReport) {
-	data, err := os.ReadFile(path)
+	data, err := readFileLimited(path, MaxFileSize)
 	if err != nil {
 		rep.Failed = append(rep.Failed, ImportFailure{File: path, Error: fmt.Sprintf("import %s: %v", path, unwrapPathError(err))})
 		return
