@@ -659,6 +659,9 @@ func (l *Library) applyMetadata(ctx context.Context, bw *bulkWriter, m importer.
 	if strings.TrimSpace(m.Title) == "" && m.DOI == "" {
 		return ImportItem{}, false, fmt.Errorf("record has neither title nor DOI: %w", ErrInvalidInput)
 	}
+	if err := checkMetadataSize(m); err != nil {
+		return ImportItem{}, false, err
+	}
 	doi := importer.NormalizeDOI(m.DOI)
 	var id int64
 	created := false
