@@ -611,12 +611,12 @@ func insertPages(ctx context.Context, tx *sql.Tx, docID int64, pages []importer.
 func matchMetadataOnly(ctx context.Context, tx *sql.Tx, doi, titleNorm string) int64 {
 	var id int64
 	if doi != "" {
-		if tx.QueryRowContext(ctx, "SELECT id FROM documents WHERE sha256 IS NULL AND doi = ? ORDER BY id LIMIT 1", doi).Scan(&id) == nil {
+		if tx.QueryRowContext(ctx, "SELECT id FROM documents WHERE sha256 IS NULL AND doi = ? AND doi <> '' ORDER BY id LIMIT 1", doi).Scan(&id) == nil {
 			return id
 		}
 	}
 	if titleNorm != "" {
-		if tx.QueryRowContext(ctx, "SELECT id FROM documents WHERE sha256 IS NULL AND title_norm = ? ORDER BY id LIMIT 1", titleNorm).Scan(&id) == nil {
+		if tx.QueryRowContext(ctx, "SELECT id FROM documents WHERE sha256 IS NULL AND title_norm = ? AND title_norm <> '' ORDER BY id LIMIT 1", titleNorm).Scan(&id) == nil {
 			return id
 		}
 	}
@@ -667,11 +667,11 @@ func (l *Library) applyMetadata(ctx context.Context, bw *bulkWriter, m importer.
 	created := false
 	err := l.txRunner(bw)(ctx, func(tx *sql.Tx) error {
 		if doi != "" {
-			tx.QueryRowContext(ctx, "SELECT id FROM documents WHERE doi = ? ORDER BY sha256 IS NULL, id LIMIT 1", doi).Scan(&id)
+			tx.QueryRowContext(ctx, "SELECT id FROM documents WHERE doi = ? AND doi <> '' ORDER BY sha256 IS NULL, id LIMIT 1", doi).Scan(&id)
 		}
 		if id == 0 && m.Title != "" {
 			for _, t := range append([]string{m.Title}, m.AltTitles...) {
-				if k := titleKey(t); k != "" && tx.QueryRowContext(ctx, "SELECT id FROM documents WHERE title_norm = ? ORDER BY sha256 IS NULL, id LIMIT 1", k).Scan(&id) == nil {
+				if k := titleKey(t); k != "" && tx.QueryRowContext(ctx, "SELECT id FROM documents WHERE title_norm = ? AND title_norm <> '' ORDER BY sha256 IS NULL, id LIMIT 1", k).Scan(&id) == nil {
 					break
 				}
 			}
