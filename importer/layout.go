@@ -748,9 +748,6 @@ func (v *vocabulary) joinHyphen(left, right string) (sep string, dropHyphen bool
 	return "", true
 }
 
-// hyphLog, when set (in tests), sees each line-end hyphen decision.
-var hyphLog func(left, right, sep string, drop bool)
-
 // paragraphText joins the lines of a paragraph.
 func (v *vocabulary) paragraphText(lines []*fragment) string {
 	var b strings.Builder
@@ -762,9 +759,6 @@ func (v *vocabulary) paragraphText(lines []*fragment) string {
 		}
 		cur := b.String()
 		sep, drop := v.joinHyphen(cur, t)
-		if hyphLog != nil && (drop || sep == "") {
-			hyphLog(cur[max(0, len(cur)-12):], t[:min(len(t), 12)], sep, drop)
-		}
 		if drop {
 			_, size := utf8.DecodeLastRuneInString(cur)
 			b.Reset()

@@ -18,7 +18,6 @@ type glyph struct {
 	size   float64 // font size in page units
 	rot    uint8   // 0: left to right; 1: bottom to top; 2: upside down; 3: top to bottom
 	space  bool    // a space character (text " ")
-	tc     float64 // character spacing added after it, in page units
 }
 
 // matrix is a PDF transformation matrix [a b c d e f].
@@ -131,8 +130,7 @@ func (in *interpreter) run(data []byte, res pdf.Value, gs graphicsState, depth i
 				if x1 < x0 {
 					x0, x1 = x1, x0
 				}
-				tcDev := gs.tc * gs.th * math.Hypot(m[0], m[1])
-				in.glyphs = append(in.glyphs, glyph{text: g.text, x0: x0, x1: x1, y: y, size: size, rot: rot, space: g.text == " ", tc: tcDev})
+				in.glyphs = append(in.glyphs, glyph{text: g.text, x0: x0, x1: x1, y: y, size: size, rot: rot, space: g.text == " "})
 			} else {
 				in.stopped = true
 			}
