@@ -58,6 +58,7 @@ func buildWords(glyphs []glyph) []word {
 	var words []word
 	var cur *word
 	var sb strings.Builder
+	var last *glyph // the last glyph written into cur
 	sawSpace := false
 	flush := func() {
 		if cur != nil {
@@ -66,11 +67,25 @@ func buildWords(glyphs []glyph) []word {
 				words = append(words, *cur)
 			}
 			cur = nil
+			last = nil
 			sb.Reset()
 		}
 	}
+	pendingAccent := ""
 	for i := range glyphs {
 		g := &glyphs[i]
+		// A spacing accent drawn over a letter (TeX's "A˚", "Vall`es")
+		// combines with it: "Å", "Vallès".
+		if comb, ok := combiningAccents[g.text]; ok {
+			if i+1 < len(glyphs) && overGlyph(g, &glyphs[i+1]) {
+				pendingAccent = comb
+				continue
+			}
+			if cur != nil && last != nil && overGlyph(g, last) {
+				sb.WriteString(comb)
+				continue
+			}
+		}
 		if g.space || strings.TrimSpace(g.text) == "" && g.text != "" {
 			flush()
 			sawSpace = true
@@ -100,6 +115,11 @@ func buildWords(glyphs []glyph) []word {
 			sawSpace = false
 		}
 		sb.WriteString(g.text)
+		if pendingAccent != "" {
+			sb.WriteString(pendingAccent)
+			pendingAccent = ""
+		}
+		last = g
 		if g.x1 > cur.x1 {
 			cur.x1 = g.x1
 		}
@@ -112,6 +132,29 @@ func buildWords(glyphs []glyph) []word {
 	}
 	flush()
 	return words
+}
+
+// combiningAccents maps spacing accents to the combining marks they stand
+// for when drawn over a letter.
+var combiningAccents = map[string]string{
+	"´": "\u0301", "`": "\u0300", "ˆ": "\u0302", "^": "\u0302", "˜": "\u0303", "~": "\u0303",
+	"¨": "\u0308", "˚": "\u030A", "¸": "\u0327", "ˇ": "\u030C", "˘": "\u0306", "˙": "\u0307",
+	"˝": "\u030B", "˛": "\u0328", "¯": "\u0304",
+}
+
+// overGlyph reports whether accent a is drawn over (or under) letter b: its
+// middle within b's width, close to b's baseline.
+func overGlyph(a, b *glyph) bool {
+	if a.rot != b.rot || b.text == "" {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(b.text)
+	if !unicode.IsLetter(r) {
+		return false
+	}
+	mid := (a.x0 + a.x1) / 2
+	slack := 0.05 * b.size
+	return mid >= b.x0-slack && mid <= b.x1+slack && math.Abs(a.y-b.y) < 1.2*b.size
 }
 
 // letterSpacing estimates the spacing between letters around glyph i (the
@@ -415,7 +458,10 @@ func newFragment(ws []word, y, size float64, rot uint8) *fragment {
 			prev := ws[i-1]
 			gap := w.x0 - prev.x1
 			em := math.Max(math.Min(w.size, prev.size), 1)
-			if gap > wordGapEm*em || (w.spaceBefore && gap > -0.2*em) {
+			// A raised small mark before a word ("¹These authors") is a word
+			// of its own; after a word ("Datta¹", "His³⁸⁸") it stays glued.
+			markBefore := prev.y-w.y > 0.15*em && prev.size < 0.9*w.size && startsWithLetter(w.text)
+			if gap > wordGapEm*em || (w.spaceBefore && gap > -0.2*em) || markBefore {
 				b.WriteByte(' ')
 			}
 		}
@@ -423,6 +469,11 @@ func newFragment(ws []word, y, size float64, rot uint8) *fragment {
 	}
 	f.text = b.String()
 	return f
+}
+
+func startsWithLetter(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLetter(r)
 }
 
 // ---- blocks and reading order ----

@@ -576,3 +576,34 @@ func FuzzExtractPDF(f *testing.F) {
 		}
 	})
 }
+
+// TestAccentsCombine: spacing accents drawn over a letter (as TeX does)
+// combine with it; a raised mark before a word is separate from it.
+func TestAccentsCombine(t *testing.T) {
+	g := func(s string, x0, x1, y, size float64) glyph {
+		return glyph{text: s, x0: x0, x1: x1, y: y, size: size}
+	}
+	tests := []struct {
+		name   string
+		glyphs []glyph
+		want   string
+	}{
+		{"grave before its letter", []glyph{g("V", 0, 7, 0, 10), g("a", 7, 11, 0, 10), g("l", 11, 14, 0, 10), g("l", 14, 17, 0, 10),
+			g("`", 17.5, 20.5, 0, 10), g("e", 17, 21, 0, 10), g("s", 21, 25, 0, 10)}, "Vallès"},
+		{"ring after its letter", []glyph{g("A", 0, 7, 0, 10), g("˚", 2, 5, 2, 10)}, "Å"},
+		{"accent beside no letter stays", []glyph{g("a", 0, 4, 0, 10), g("´", 8, 11, 0, 10)}, "a ´"},
+		{"footnote mark before a word", []glyph{g("1", 0, 3, 4, 6), g("T", 3, 9, 0, 10), g("h", 9, 14, 0, 10)}, "1 Th"},
+		{"mark after a word stays glued", []glyph{g("H", 0, 7, 0, 10), g("i", 7, 10, 0, 10), g("3", 10, 13, 4, 6)}, "Hi3"},
+	}
+	for _, tc := range tests {
+		words := buildWords(tc.glyphs)
+		lines := buildLines(words)
+		var parts []string
+		for _, f := range splitLines(lines, 0) {
+			parts = append(parts, f.text)
+		}
+		if got := norm.NFC.String(strings.Join(parts, "|")); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
