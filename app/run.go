@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
+	"github.com/rapport-qda/rapport/assets"
 	"github.com/rapport-qda/rapport/index"
 )
 
@@ -20,6 +21,7 @@ import (
 // start (see StartView), for screenshots and demos.
 func Run(dir string) error {
 	a := fyneapp.NewWithID(AppID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
 	if pref := a.Preferences().String(prefLibraryDir); pref != "" && !explicitLibrary() {
 		dir = pref
 	}
