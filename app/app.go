@@ -148,6 +148,7 @@ func New(a fyne.App, w fyne.Window, lib *index.Library) *UI {
 // Start loads the library's lists, restores the last view and, on an empty
 // library, offers the demo library.
 func (u *UI) Start() {
+	u.setStatus("Library: %s", u.lib.Dir())
 	u.reloadAll()
 	if v := u.app.Preferences().String(prefLastView); v != "" {
 		u.ShowView(v)
@@ -167,6 +168,7 @@ func (u *UI) SwitchLibrary(lib *index.Library) {
 	u.lib = lib
 	u.reader.close()
 	u.setTitle()
+	u.setStatus("Library: %s", lib.Dir())
 	u.reloadAll()
 }
 
@@ -340,7 +342,8 @@ Esc	clear the selection`
 }
 
 // StartView opens a view described as "library", "search:QUERY",
-// "reader:DOC[:PAGE[:QUERY]]", "annotations", "codebook" or "reports"
+// "reader:DOC[:PAGE[:QUERY]]", "annotations", "codebook", "reports" or
+// "reports:cooccurrence"
 // (RAPPORT_VIEW, for screenshots and demos).
 func (u *UI) StartView(spec string) {
 	parts := strings.SplitN(spec, ":", 4)
@@ -366,6 +369,11 @@ func (u *UI) StartView(spec string) {
 			query = parts[3]
 		}
 		u.OpenDocument(doc, page, query)
+	case ViewReports:
+		u.ShowView(ViewReports)
+		if len(parts) > 1 && parts[1] == "cooccurrence" {
+			u.reports.tabs.SelectIndex(1)
+		}
 	default:
 		u.ShowView(parts[0])
 	}

@@ -143,7 +143,9 @@ func (p *codebookPane) reload() {
 			}
 			p.themes = themes
 			p.list.Refresh()
-			if p.sel != "" {
+			if p.sel == "" && len(themes) > 0 {
+				p.list.Select(0)
+			} else if p.sel != "" {
 				p.selectTheme(p.sel)
 			}
 		})

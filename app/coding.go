@@ -236,7 +236,7 @@ func newTagPanel(u *UI, r *readerPane) *tagPanel {
 		widget.NewSeparator(),
 		bold("Annotations on this page"), p.annList,
 	)
-	p.content = container.NewVScroll(box)
+	p.content = container.NewScroll(box)
 	return p
 }
 
@@ -246,7 +246,7 @@ func (p *tagPanel) setThemes(themes []index.Theme) {
 	p.buttons.RemoveAll()
 	for i, t := range themes {
 		t := t
-		label := strings.Repeat("   ", t.Depth) + t.Name
+		label := strings.Repeat("   ", t.Depth) + shorten(t.Name, 34)
 		if i < 9 {
 			label = fmt.Sprintf("%d  %s", i+1, label)
 		}

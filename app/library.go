@@ -22,12 +22,12 @@ type docColumn struct {
 }
 
 var docColumns = []docColumn{
-	{"Title", "title", 420, func(d *index.Document) string { return displayTitle(d) }},
-	{"Authors", "authors", 200, func(d *index.Document) string { return authorList(d) }},
+	{"Title", "title", 360, func(d *index.Document) string { return displayTitle(d) }},
+	{"Authors", "authors", 180, func(d *index.Document) string { return authorList(d) }},
 	{"Year", "year", 60, func(d *index.Document) string { return yearText(d.Year) }},
-	{"Journal", "journal", 220, func(d *index.Document) string { return d.Journal }},
+	{"Journal", "journal", 200, func(d *index.Document) string { return d.Journal }},
 	{"Pages", "pages", 60, func(d *index.Document) string { return strconv.Itoa(d.PageCount) }},
-	{"Annotations", "annotations", 100, func(d *index.Document) string { return strconv.Itoa(d.AnnotationCount) }},
+	{"Annotations", "annotations", 110, func(d *index.Document) string { return strconv.Itoa(d.AnnotationCount) }},
 }
 
 func displayTitle(d *index.Document) string {

@@ -26,6 +26,7 @@ type reportsPane struct {
 	bars     *fyne.Container
 	heat     *fyne.Container
 	info     *widget.Label
+	tabs     *container.AppTabs
 	overview *index.CodingOverview
 	gen      int
 }
@@ -40,15 +41,15 @@ func newReportsPane(u *UI) *reportsPane {
 	bold := func(s string) *widget.Label {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
-	body := container.NewVBox(
-		p.info,
-		container.NewBorder(nil, nil, nil, saveBars, bold("Theme frequency per document")),
-		p.bars,
-		widget.NewSeparator(),
-		container.NewBorder(nil, nil, nil, saveHeat, bold("Theme co-occurrence (passages where two themes meet)")),
-		p.heat,
+	p.tabs = container.NewAppTabs(
+		container.NewTabItem("Frequency per document", container.NewBorder(
+			container.NewBorder(nil, nil, nil, saveBars, bold("Theme frequency per document")), nil, nil, nil,
+			container.NewScroll(p.bars))),
+		container.NewTabItem("Co-occurrence", container.NewBorder(
+			container.NewBorder(nil, nil, nil, saveHeat, bold("Theme co-occurrence: passages where two themes meet")), nil, nil, nil,
+			container.NewScroll(p.heat))),
 	)
-	p.content = container.NewScroll(body)
+	p.content = container.NewBorder(p.info, nil, nil, nil, p.tabs)
 	return p
 }
 
@@ -100,6 +101,21 @@ func chartText(s string, size float32, c color.Color, align fyne.TextAlign) *can
 	return t
 }
 
+// fitText shortens s with an ellipsis until it is at most width wide.
+func fitText(s string, size, width float32) string {
+	if fyne.MeasureText(s, size, fyne.TextStyle{}).Width <= width {
+		return s
+	}
+	r := []rune(s)
+	for n := len(r) - 1; n > 1; n-- {
+		t := strings.TrimSpace(string(r[:n])) + "…"
+		if fyne.MeasureText(t, size, fyne.TextStyle{}).Width <= width {
+			return t
+		}
+	}
+	return "…"
+}
+
 func shorten(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
@@ -137,7 +153,7 @@ func (p *reportsPane) barChart() fyne.CanvasObject {
 	var objs []fyne.CanvasObject
 	y := float32(8)
 	for _, d := range ov.Documents {
-		objs = append(objs, place(chartText(shorten(d.Title, 44), ts, fg, fyne.TextAlignTrailing), 0, y, labelW-10, rowH))
+		objs = append(objs, place(chartText(fitText(d.Title, ts, labelW-14), ts, fg, fyne.TextAlignTrailing), 0, y, labelW-10, rowH))
 		x := labelW
 		for i, c := range d.Counts {
 			if c == 0 {
@@ -205,7 +221,7 @@ func (p *reportsPane) heatmap() fyne.CanvasObject {
 	}
 	for r, i := range used {
 		y := top + float32(r)*cell
-		objs = append(objs, place(chartText(fmt.Sprintf("%s  %d", shorten(ov.Themes[i].Name, 40), r+1), ts*0.9, fg, fyne.TextAlignTrailing), 0, y, labelW-8, cell))
+		objs = append(objs, place(chartText(fitText(ov.Themes[i].Name, ts*0.9, labelW-40)+fmt.Sprintf("  %d", r+1), ts*0.9, fg, fyne.TextAlignTrailing), 0, y, labelW-8, cell))
 		for c, j := range used {
 			v := ov.CoOccurrence[i][j]
 			x := labelW + float32(c)*cell

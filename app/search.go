@@ -74,7 +74,7 @@ func newSearchPane(u *UI) *searchPane {
 	facetScroll.SetMinSize(fyne.NewSize(200, 0))
 	results := container.NewBorder(container.NewVBox(s.summary, s.filters), s.more, nil, nil, s.list)
 	split := container.NewHSplit(results, facetScroll)
-	split.SetOffset(0.75)
+	split.SetOffset(0.78)
 	s.content = split
 	return s
 }
@@ -276,13 +276,15 @@ func (r *hitRow) set(h *index.SearchHit) {
 }
 
 func (r *hitRow) CreateRenderer() fyne.WidgetRenderer {
-	// A fixed-height row (title line + three snippet lines) keeps the list
-	// virtualised with uniform rows.
+	// A fixed-height row (title line + four snippet lines, the rest
+	// clipped) keeps the list virtualised with uniform rows.
 	spacer := canvas.NewRectangle(nil)
-	h := theme.TextSize()*1.35*4 + theme.Padding()*6
+	h := theme.TextSize()*1.45*5 + theme.Padding()*6
 	spacer.SetMinSize(fyne.NewSize(200, h))
 	head := container.NewBorder(nil, nil, nil, container.NewHBox(r.themes, r.page), r.title)
-	body := container.NewBorder(head, nil, nil, nil, r.snippet)
+	clip := container.NewScroll(r.snippet)
+	clip.Direction = container.ScrollNone
+	body := container.NewBorder(head, nil, nil, nil, clip)
 	return widget.NewSimpleRenderer(container.NewStack(spacer, container.NewPadded(body)))
 }
 
