@@ -27,6 +27,8 @@ const (
 	blockLeadEm   = 1.9  // max baseline distance between lines of one block
 	sameBaseEm    = 0.22 // baselines closer than this are the same line
 	maxWordsPerPg = 200_000
+	// Pages with more blocks than this are ordered simply (see orderBlocks).
+	maxOrderedBlocks = 400
 )
 
 type word struct {
@@ -544,6 +546,17 @@ func buildBlocks(frags []*fragment) []*block {
 func orderBlocks(blocks []*block) []*block {
 	n := len(blocks)
 	if n < 2 {
+		return blocks
+	}
+	if n > maxOrderedBlocks {
+		// Scattered text (a chart, a map): the pairwise rules would cost
+		// n³; read it top to bottom, left to right.
+		sort.SliceStable(blocks, func(i, j int) bool {
+			if blocks[i].y1 != blocks[j].y1 {
+				return blocks[i].y1 > blocks[j].y1
+			}
+			return blocks[i].x0 < blocks[j].x0
+		})
 		return blocks
 	}
 	overlapX := func(a, b *block) bool {
