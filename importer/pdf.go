@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime/debug"
 	"strings"
 	"time"
 )
@@ -99,7 +98,6 @@ func ExtractPDF(ctx context.Context, data []byte) (*Extraction, error) {
 		defer func() {
 			if p := recover(); p != nil {
 				r = result{nil, fmt.Errorf("%w: parser failed: %v", ErrMalformed, p)}
-				_ = debug.Stack
 			}
 			done <- r
 		}()

@@ -354,6 +354,9 @@ func TestExtractErrors(t *testing.T) {
 			t.Errorf("%s: error %v, want %v", tc.name, err, tc.want)
 		}
 	}
+	if ex, err := ExtractPDF(ctx, append([]byte("junk before the header\r\n"), valid...)); err != nil || !strings.Contains(ex.Pages[0].Text, "some text") {
+		t.Errorf("leading junk: %v", err)
+	}
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
 	if _, err := ExtractPDF(cctx, valid); err == nil {

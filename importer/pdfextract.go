@@ -25,6 +25,11 @@ type pageLayout struct {
 }
 
 func openPDF(data []byte) (*pdf.Reader, error) {
+	// Junk before the header (a mail or MacBinary wrapper): offsets count
+	// from the header.
+	if i := bytes.Index(data[:min(len(data), 1024)], []byte("%PDF-")); i > 0 {
+		data = data[i:]
+	}
 	// The library insists on a "%PDF-1.x" header followed by a newline;
 	// present such a header for files that say "%PDF-2.0" or "%PDF-1.4 ".
 	if len(data) > 9 && bytes.HasPrefix(data, []byte("%PDF-")) &&
