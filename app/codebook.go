@@ -36,6 +36,7 @@ type codebookPane struct {
 	source      *widget.Label
 	count       *widget.Label
 	form        fyne.CanvasObject
+	fields      *widget.Form
 	save        *widget.Button
 	mergeBtn    *widget.Button
 	deleteBtn   *widget.Button
@@ -101,7 +102,7 @@ func newCodebookPane(u *UI) *codebookPane {
 	p.addChild = widget.NewButtonWithIcon("Add sub-theme", theme.ContentAddIcon(), func() { p.askAdd(p.sel) })
 	add := widget.NewButtonWithIcon("Add theme", theme.ContentAddIcon(), func() { p.askAdd("") })
 
-	form := widget.NewForm(
+	p.fields = widget.NewForm(
 		widget.NewFormItem("Name", p.name),
 		widget.NewFormItem("Description", p.description),
 		widget.NewFormItem("Colour", container.NewHBox(p.colour, pick)),
@@ -111,7 +112,7 @@ func newCodebookPane(u *UI) *codebookPane {
 		widget.NewFormItem("Source", p.source),
 		widget.NewFormItem("Coded passages", p.count),
 	)
-	p.form = container.NewVScroll(container.NewVBox(form,
+	p.form = container.NewVScroll(container.NewVBox(p.fields,
 		container.NewHBox(p.save, p.addChild, p.mergeBtn, p.deleteBtn)))
 	p.setEditing(false)
 	left := container.NewBorder(container.NewHBox(add), nil, nil, nil, p.list)
@@ -128,6 +129,9 @@ func (p *codebookPane) setEditing(on bool) {
 		} else {
 			w.Disable()
 		}
+	}
+	if p.fields != nil {
+		p.fields.Refresh()
 	}
 }
 
