@@ -120,6 +120,7 @@ func run(ctx context.Context, args []string) error {
 	fs.StringVar(&c.out, "out", "bench/results.json", "where to write the results")
 	fs.IntVar(&c.workers, "workers", runtime.GOMAXPROCS(0), "parallel extraction processes/goroutines for both extractors")
 	fs.IntVar(&c.rounds, "rounds", 5, "times each query is run in-process")
+	merge := fs.Bool("merge", false, "keep the steps of the existing -out file that this run skips (e.g. -skip extract,import,recoll,search -merge measures the GUI alone)")
 	skip := fs.String("skip", os.Getenv("BENCH_SKIP"), "comma-separated steps to skip: extract,import,recoll,search,gui")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -320,12 +321,52 @@ func run(ctx context.Context, args []string) error {
 	}
 
 	res.Load += " → " + loadavg()
+	if *merge {
+		mergeResults(res, c.out)
+	}
 	printTable(os.Stdout, res)
 	data, _ := json.MarshalIndent(res, "", "  ")
 	if err := os.MkdirAll(filepath.Dir(c.out), 0o755); err != nil {
 		return err
 	}
 	return os.WriteFile(c.out, append(data, '\n'), 0o644)
+}
+
+// mergeResults keeps, from the results already in path, the steps, ratios
+// and notes this run did not produce.
+func mergeResults(res *Results, path string) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return
+	}
+	var old Results
+	if json.Unmarshal(data, &old) != nil || old.N != res.N || old.Seed != res.Seed {
+		return
+	}
+	have := map[string]bool{}
+	for _, s := range res.Steps {
+		have[s.Step+"|"+s.Tool] = true
+	}
+	var steps []Step
+	for _, s := range old.Steps {
+		if !have[s.Step+"|"+s.Tool] {
+			steps = append(steps, s)
+		}
+	}
+	res.Steps = append(steps, res.Steps...)
+	for k, v := range old.Ratios {
+		if _, ok := res.Ratios[k]; !ok {
+			res.Ratios[k] = v
+		}
+	}
+	res.Notes = append(old.Notes, res.Notes...)
+	if res.TextMB == 0 {
+		res.TextMB = old.TextMB
+	}
+	if res.Queries == 0 {
+		res.Queries, res.QueryKinds = old.Queries, old.QueryKinds
+	}
+	res.Load = old.Load + "; " + res.Load
 }
 
 func envInt(name string, def int) int {
@@ -457,7 +498,7 @@ func runRecollindex(ctx context.Context, c *bench.Corpus, conf string) (*Step, e
 	if err := os.MkdirAll(conf, 0o755); err != nil {
 		return nil, err
 	}
-	cfg := fmt.Sprintf("topdirs = %s\ndbdir = %s\nloglevel = 1\nnoaspell = 1\nidxflushmb = 50\n", c.PDFDir, filepath.Join(conf, "xapiandb"))
+	cfg := fmt.Sprintf("topdirs = %s\ndbdir = %s\nloglevel = 1\nnoaspell = 1\nidxflushmb = 50\nidxniceprio = 0\n", c.PDFDir, filepath.Join(conf, "xapiandb"))
 	if err := os.WriteFile(filepath.Join(conf, "recoll.conf"), []byte(cfg), 0o644); err != nil {
 		return nil, err
 	}
@@ -469,7 +510,7 @@ func runRecollindex(ctx context.Context, c *bench.Corpus, conf string) (*Step, e
 	// How many documents went in: every article names its DOI resolver.
 	n := recollCount(ctx, conf, "doi")
 	st := &Step{Step: "import+index", Tool: "recollindex", WallS: p.wall, CPUS: p.cpu, Unit: "pages/s", RSSMB: p.rssMB, DiskMB: mb(size),
-		Note: fmt.Sprintf("%d documents found by recollq; disk = Xapian index; peak RSS of recollindex (its pdftotext children not counted)", n)}
+		Note: fmt.Sprintf("%d documents found by recollq; disk = Xapian index; CPU and peak RSS include its filters (rclpdf.py, pdftotext); idxniceprio = 0", n)}
 	if n == 0 {
 		return nil, fmt.Errorf("recollindex indexed no PDF (is pdftotext installed?)")
 	}

@@ -6,7 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/pprof"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/rapport-qda/rapport/index"
@@ -45,9 +48,32 @@ func childImport(ctx context.Context, args []string) error {
 	if err := lib.Close(); err != nil {
 		return err
 	}
+	run, wait := schedStat()
 	return json.NewEncoder(os.Stdout).Encode(map[string]any{
 		"imported": len(rep.Imported), "updated": len(rep.Updated), "failed": len(rep.Failed),
 		"import_s": imported.Seconds(), "total_s": time.Since(start).Seconds(),
-		"note": fmt.Sprintf("close took %.2fs", time.Since(start).Seconds()-imported.Seconds()),
+		"note": fmt.Sprintf("close took %.2fs; threads ran %.2fs and waited %.2fs for a CPU (run queue)", time.Since(start).Seconds()-imported.Seconds(), run, wait),
 	})
+}
+
+// schedStat sums, over the process's threads, the time they ran on a CPU
+// and the time they were runnable but waiting for one (/proc schedstat):
+// on a shared machine the second tells contention from I/O waits.
+func schedStat() (run, wait float64) {
+	tasks, _ := filepath.Glob("/proc/self/task/*/schedstat")
+	for _, t := range tasks {
+		data, err := os.ReadFile(t)
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(data))
+		if len(f) < 2 {
+			continue
+		}
+		r, _ := strconv.ParseFloat(f[0], 64)
+		w, _ := strconv.ParseFloat(f[1], 64)
+		run += r / 1e9
+		wait += w / 1e9
+	}
+	return run, wait
 }
