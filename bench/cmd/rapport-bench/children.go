@@ -237,6 +237,7 @@ func childSearch(ctx context.Context, args []string) error {
 	}
 	var lat []float64
 	byKind := map[string][]float64{}
+	run0, wait0 := schedStat()
 	start := time.Now()
 	for range *rounds {
 		for i, r := range reqs {
@@ -256,10 +257,11 @@ func childSearch(ctx context.Context, args []string) error {
 	}
 	sort.Strings(perKind)
 	out.TotalS = time.Since(start).Seconds()
+	run1, wait1 := schedStat()
 	out.Count = len(lat)
 	sort.Float64s(lat)
 	out.P50, out.P95, out.P99 = pct(lat, 50), pct(lat, 95), pct(lat, 99)
-	out.Note = fmt.Sprintf("%d queries × %d rounds, limit 20; %d queries without hits; %d hits, %d with a marked snippet; library opened in %.2fs; p50/p99 ms by kind: %s",
-		len(reqs), *rounds, zero, hits, marked, openS, strings.Join(perKind, ", "))
+	out.Note = fmt.Sprintf("%d queries × %d rounds, limit 20; %d queries without hits; %d hits, %d with a marked snippet; library opened in %.2fs; p50/p99 ms by kind: %s; while measuring, threads ran %.1fs and waited %.1fs for a CPU",
+		len(reqs), *rounds, zero, hits, marked, openS, strings.Join(perKind, ", "), run1-run0, wait1-wait0)
 	return json.NewEncoder(os.Stdout).Encode(out)
 }

@@ -47,6 +47,8 @@ func main() {
 			err = childSearch(ctx, os.Args[2:])
 		case "import":
 			err = childImport(ctx, os.Args[2:])
+		case "table":
+			err = printTableFile(os.Args[2:])
 		case "prepare":
 			err = childPrepare(ctx, os.Args[2:])
 		default:
@@ -242,6 +244,7 @@ func run(ctx context.Context, args []string) error {
 			if rapportImp != nil {
 				r := rapportImp.WallS / recollImp.WallS
 				res.Ratios["import_time_vs_recollindex"] = fmt.Sprintf("%.2f", r)
+				res.Ratios["import_cpu_vs_recollindex"] = fmt.Sprintf("%.2f", rapportImp.CPUS/recollImp.CPUS)
 				res.Steps[len(res.Steps)-2].Ratio = fmt.Sprintf("%.2f× recollindex time", r)
 			}
 		}
@@ -367,6 +370,23 @@ func mergeResults(res *Results, path string) {
 		res.Queries, res.QueryKinds = old.Queries, old.QueryKinds
 	}
 	res.Load = old.Load + "; " + res.Load
+}
+
+// printTableFile prints the table of a results file: rapport-bench table FILE.
+func printTableFile(args []string) error {
+	if len(args) != 1 {
+		return errors.New("usage: rapport-bench table results.json")
+	}
+	data, err := os.ReadFile(args[0])
+	if err != nil {
+		return err
+	}
+	var r Results
+	if err := json.Unmarshal(data, &r); err != nil {
+		return fmt.Errorf("%s: %w", args[0], err)
+	}
+	printTable(os.Stdout, &r)
+	return nil
 }
 
 func envInt(name string, def int) int {
