@@ -293,7 +293,9 @@ func (l *Library) indexDocuments(ctx context.Context, idx bleve.Index, ids []int
 		if err := idx.Batch(b); err != nil {
 			return fmt.Errorf("write search index: %w", err)
 		}
-		b.Reset()
+		// A new batch, not b.Reset(): scorch's analysis goroutine may still
+		// be ranging over the old batch's operations when Batch returns.
+		b = idx.NewBatch()
 		return nil
 	}
 	// What each document's change counter was before its entries were read:
