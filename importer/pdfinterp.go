@@ -92,6 +92,10 @@ func (in *interpreter) runPage(p pdf.Page) {
 		appendStream(contents)
 	}
 	in.bytes = int64(len(data))
+	// A page shows at most about one glyph per byte of content, usually one
+	// per two or three: room for that up front spares the repeated growing
+	// and copying of the glyph slice (a sixth of import CPU in profiles).
+	in.glyphs = make([]glyph, 0, min(len(data)/3+16, maxGlyphsPerPage))
 	gs := graphicsState{ctm: identity, th: 1}
 	in.run(data, p.Resources(), gs, 0)
 }
