@@ -14,14 +14,17 @@ type Theme struct {
 	Source      string `json:"source,omitempty"` // a source key of the codebook, e.g. LDT2015
 	// SourceCitation is the source's APA citation (with its DOI) when the
 	// built-in codebook gave one.
-	SourceCitation string    `json:"source_citation,omitempty"`
-	Provisional    bool      `json:"provisional"`
-	Memo           string    `json:"memo,omitempty"`
-	Position       int       `json:"position"`
-	Depth          int       `json:"depth"` // 0 at the top level, as Themes lists the tree
-	Count          int       `json:"count"` // annotations coded with the theme
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	SourceCitation string `json:"source_citation,omitempty"`
+	Provisional    bool   `json:"provisional"`
+	Memo           string `json:"memo,omitempty"`
+	Position       int    `json:"position"`
+	Depth          int    `json:"depth"` // 0 at the top level, as Themes lists the tree
+	Count          int    `json:"count"` // annotations coded with the theme
+	// TotalCount counts the annotations coded with the theme or any theme
+	// below it, each once.
+	TotalCount int       `json:"total_count"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // Annotation marks a span of one page's text. Start and End count Unicode

@@ -186,6 +186,23 @@ func TestTagFindsPassages(t *testing.T) {
 	if len(list) != 6 {
 		t.Errorf("annotations under the LDT2015 group: %d, want 6", len(list))
 	}
+	themes, _ := lib.Themes(ctx)
+	for _, th := range themes {
+		switch th.Name {
+		case "Helpful relationships with professionals":
+			if th.Count != 0 || th.TotalCount != 6 {
+				t.Errorf("group counts %d / %d, want 0 / 6", th.Count, th.TotalCount)
+			}
+		case "Trust":
+			if th.Count != 2 || th.TotalCount != 2 {
+				t.Errorf("Trust counts %d / %d, want 2 / 2", th.Count, th.TotalCount)
+			}
+		case "Helpful relationships in IPS":
+			if th.TotalCount != 1 { // one annotation with two of its themes counts once
+				t.Errorf("IPS group total %d, want 1", th.TotalCount)
+			}
+		}
+	}
 	list, _ = lib.Annotations(ctx, AnnotationFilter{DocID: doc, Page: 2})
 	if len(list) != 3 {
 		t.Errorf("annotations on page 2: %d, want 3", len(list))

@@ -145,6 +145,9 @@ func (l *Library) Themes(ctx context.Context) ([]Theme, error) {
 		all[i].SourceCitation = sources[t.Source]
 		children[t.ParentID] = append(children[t.ParentID], i)
 	}
+	if err := l.fillTotalCounts(ctx, all); err != nil {
+		return nil, err
+	}
 	out := make([]Theme, 0, len(all))
 	seen := map[int64]bool{}
 	var walk func(parent int64, depth int)
@@ -166,6 +169,46 @@ func (l *Library) Themes(ctx context.Context) ([]Theme, error) {
 		}
 	}
 	return out, nil
+}
+
+// fillTotalCounts sets each theme's TotalCount: the distinct annotations
+// coded with it or with a theme below it.
+func (l *Library) fillTotalCounts(ctx context.Context, themes []Theme) error {
+	parent := map[int64]int64{}
+	for _, t := range themes {
+		parent[t.ID] = t.ParentID
+	}
+	rows, err := l.db.QueryContext(ctx, "SELECT theme_id, annotation_id FROM annotation_themes ORDER BY annotation_id")
+	if err != nil {
+		return fmt.Errorf("count themes: %w", err)
+	}
+	defer rows.Close()
+	total := map[int64]int{}
+	var last int64 = -1
+	counted := map[int64]bool{} // themes already counting the current annotation
+	for rows.Next() {
+		var theme, ann int64
+		if err := rows.Scan(&theme, &ann); err != nil {
+			return fmt.Errorf("count themes: %w", err)
+		}
+		if ann != last {
+			last = ann
+			clear(counted)
+		}
+		for id, steps := theme, 0; id != 0 && steps < len(themes)+1; id, steps = parent[id], steps+1 {
+			if !counted[id] {
+				counted[id] = true
+				total[id]++
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("count themes: %w", err)
+	}
+	for i := range themes {
+		themes[i].TotalCount = total[themes[i].ID]
+	}
+	return nil
 }
 
 // ThemeByName returns the theme of that name (case-insensitive).

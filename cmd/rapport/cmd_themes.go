@@ -176,7 +176,11 @@ func listThemes(e *env) error {
 			if pad := 62 - utf8.RuneCountInString(name); pad > 0 {
 				name += strings.Repeat(" ", pad)
 			}
-			fmt.Fprintf(w, "%s %s %4d%s\n", name, t.Color, t.Count, flags)
+			count := fmt.Sprint(t.Count)
+			if t.TotalCount != t.Count {
+				count = fmt.Sprintf("%d (%d with sub-themes)", t.Count, t.TotalCount)
+			}
+			fmt.Fprintf(w, "%s %s %4s%s\n", name, t.Color, count, flags)
 		}
 		fmt.Fprintf(w, "%d themes\n", len(themes))
 	})
