@@ -168,13 +168,11 @@ func evalFile(path, dump string, runs int) (r result, rapportTime, popplerTime t
 	}
 	var popBody []string
 	for i, page := range strings.Split(popText, "\f") {
-		pt := tokens(page)
 		if i < len(ex.Pages) {
-			for _, h := range strings.Split(ex.Pages[i].Header, "\n") {
-				pt = removeSeq(pt, tokens(h))
-			}
+			popBody = append(popBody, withoutHeaders(page, ex.Pages[i].Header)...)
+		} else {
+			popBody = append(popBody, tokens(page)...)
 		}
-		popBody = append(popBody, pt...)
 	}
 	r.order = ngramShare(popBody, bodyTokens, 8)
 	r.orderWords = ngramShare(lettersOnly(popBody), lettersOnly(bodyTokens), 8)
@@ -262,6 +260,62 @@ func median(xs []float64) float64 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// withoutHeaders returns the tokens of one page of pdftotext's text without
+// the lines that Rapport took out as running headers and footers (header,
+// one line each). A header line is removed where pdftotext has its words in
+// the same order; where pdftotext has cut it up (a page number or a
+// copyright line laid out apart, pieces of an overprinted footer in another
+// order), the pdftotext lines of two or more words that are made only of
+// that header's words are removed instead.
+func withoutHeaders(page, header string) []string {
+	pt := tokens(page)
+	var whole [][]string
+	left := map[string]int{}
+	for _, h := range strings.Split(header, "\n") {
+		ht := tokens(h)
+		if len(ht) == 0 {
+			continue
+		}
+		if len(removeSeq(pt, ht)) < len(pt) {
+			whole = append(whole, ht)
+			continue
+		}
+		for _, t := range ht {
+			left[t]++
+		}
+	}
+	if len(left) > 0 {
+		var kept []string
+		for _, line := range strings.Split(page, "\n") {
+			lt := tokens(line)
+			if len(lt) >= 2 && consume(left, lt) {
+				continue
+			}
+			kept = append(kept, line)
+		}
+		pt = tokens(strings.Join(kept, "\n"))
+	}
+	for _, ht := range whole {
+		pt = removeSeq(pt, ht)
+	}
+	return pt
+}
+
+// consume takes ws out of the multiset left if all of them are in it.
+func consume(left map[string]int, ws []string) bool {
+	need := map[string]int{}
+	for _, w := range ws {
+		need[w]++
+		if need[w] > left[w] {
+			return false
+		}
+	}
+	for w, n := range need {
+		left[w] -= n
+	}
+	return true
 }
 
 // removeSeq removes the first occurrence of seq from ws.
