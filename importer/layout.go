@@ -339,6 +339,18 @@ func splitLines(lines []*rawLine, rot uint8) []*fragment {
 	cover := make([]int, nb)
 	var sides [][]float64 = make([][]float64, nb)
 	for li, l := range lines {
+		// A line whose word spaces are all stretched alike (justified
+		// text set loosely) has no gutter in it, however wide its spaces.
+		if len(l.words) >= 5 {
+			lo, hi := math.Inf(1), math.Inf(-1)
+			for i := 1; i < len(l.words); i++ {
+				g := l.words[i].x0 - l.words[i-1].x1
+				lo, hi = math.Min(lo, g), math.Max(hi, g)
+			}
+			if lo >= columnGapEm*l.size && hi <= 1.3*lo {
+				continue
+			}
+		}
 		var cuts []int
 		for i := 1; i < len(l.words); i++ {
 			if l.words[i].x0-l.words[i-1].x1 >= columnGapEm*l.size {
@@ -772,15 +784,18 @@ func (v *vocabulary) joinHyphen(left, right string) (sep string, dropHyphen bool
 	if last == 0xAD { // soft hyphen: always a break inside a word
 		return "", true
 	}
-	if last != '-' && last != '\u2010' {
+	if last != '-' && last != '\u2010' && last != '\u2013' {
 		return " ", false
 	}
 	body := left[:len(left)-size]
 	prevRune, _ := utf8.DecodeLastRuneInString(body)
-	if !unicode.IsLetter(prevRune) {
+	first, _ := utf8.DecodeRuneInString(right)
+	if unicode.IsDigit(prevRune) && unicode.IsDigit(first) {
+		return "", false // a range broken at the dash: "482-" + "5" is "482-5"
+	}
+	if !unicode.IsLetter(prevRune) || last == '\u2013' {
 		return " ", false
 	}
-	first, _ := utf8.DecodeRuneInString(right)
 	if !unicode.IsLetter(first) {
 		return "", false
 	}

@@ -218,7 +218,7 @@ func TestExtractTwoColumnArticle(t *testing.T) {
 			if len(ex.Pages) != 3 {
 				t.Fatalf("%d pages", len(ex.Pages))
 			}
-			if ex.Version != 2 || ExtractorVersion != 2 {
+			if ex.Version != 3 || ExtractorVersion != 3 {
 				t.Errorf("version %d", ex.Version)
 			}
 			if ex.DOI != "10.5555/rapport.test.2024" {
@@ -320,7 +320,10 @@ func TestHyphenJoin(t *testing.T) {
 		{"wish-", "fulfilment", "wish-fulfilment"},
 		{"self-", "report", "self-report"},
 		{"Smith-", "Jones", "Smith-Jones"},
-		{"pages 10-", "12", "pages 10- 12"},
+		{"pages 10-", "12", "pages 10-12"},
+		{"147\u2013", "154", "147\u2013154"},
+		{"in 2010-", "the", "in 2010- the"},
+		{"the well\u2013", "known", "the well\u2013 known"},
 		{"end.", "Next", "end. Next"},
 		{"soft\u00ad", "ware", "software"},
 	}
