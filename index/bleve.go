@@ -464,15 +464,22 @@ type pageCodingInfo struct {
 }
 
 // pageCoding returns, per page of a document, the names of the themes coded
-// there and the text of its annotations (quotes and notes).
+// there — with their parent themes, so that searching a group theme finds
+// pages coded with any theme under it — and the text of its annotations
+// (quotes and notes).
 func (l *Library) pageCoding(ctx context.Context, docID int64) (map[int]*pageCodingInfo, error) {
 	rows, err := l.db.QueryContext(ctx, `
-SELECT a.page, a.quote, a.note, COALESCE(GROUP_CONCAT(t.name, char(31)), '')
+WITH RECURSIVE lineage(theme_id, name, parent_id, depth) AS (
+	SELECT id, name, parent_id, 0 FROM themes
+	UNION ALL
+	SELECT l.theme_id, t.name, t.parent_id, l.depth + 1 FROM lineage l JOIN themes t ON t.id = l.parent_id WHERE l.depth < 32
+)
+SELECT a.page, a.quote, a.note, COALESCE((
+	SELECT GROUP_CONCAT(li.name, char(31)) FROM annotation_themes at JOIN lineage li ON li.theme_id = at.theme_id
+	WHERE at.annotation_id = a.id), '')
 FROM annotations a
-LEFT JOIN annotation_themes at ON at.annotation_id = a.id
-LEFT JOIN themes t ON t.id = at.theme_id
 WHERE a.doc_id = ?
-GROUP BY a.id ORDER BY a.page, a.start`, docID)
+ORDER BY a.page, a.start`, docID)
 	if err != nil {
 		return nil, fmt.Errorf("annotations of document %d: %w", docID, err)
 	}

@@ -29,7 +29,8 @@ type CheckOptions struct {
 }
 
 // Check verifies the library: SQLite's integrity and foreign keys, the
-// stored originals, and that the search index holds exactly the entries
+// stored originals, that every annotation still points at its quote, and
+// that the search index holds exactly the entries
 // SQLite says it should. With Repair, it rebuilds the index from SQLite
 // when needed; it never changes library.sqlite's data.
 func (l *Library) Check(ctx context.Context, opts CheckOptions) (*CheckReport, error) {
@@ -95,6 +96,14 @@ func (l *Library) Check(ctx context.Context, opts CheckOptions) (*CheckReport, e
 				problem("files: original of document %d (%s) does not match its SHA-256", d.ID, d.FileName)
 			}
 		}
+	}
+
+	coding, err := l.CheckCoding(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("check %s: %w", l.dir, err)
+	}
+	for _, p := range coding {
+		problem("annotations: %s", p)
 	}
 
 	indexProblem := l.checkIndex(ctx, rep)

@@ -345,18 +345,26 @@ func affectedDocuments(ctx context.Context, tx *sql.Tx, ops []rowOp, extra map[i
 			if themeNames[op.Key[0]] == nil {
 				themeNames[op.Key[0]] = map[string]bool{}
 			}
-			name := ""
+			// Pages carry the names of their themes and of the themes'
+			// parents: a new name or a new parent changes what they hold.
+			place := ""
 			if op.Row != nil {
-				name = fmt.Sprint(op.Row["name"])
+				place = fmt.Sprint(op.Row["name"], "\x1f", op.Row["parent_id"])
 			}
-			themeNames[op.Key[0]][name] = true
+			themeNames[op.Key[0]][place] = true
 		}
 	}
 	for id, names := range themeNames {
 		if len(names) < 2 {
-			continue // the name did not change
+			continue // neither name nor parent changed
 		}
-		ids, err := txIDs(ctx, tx, "SELECT DISTINCT a.doc_id FROM annotations a JOIN annotation_themes at ON at.annotation_id = a.id WHERE at.theme_id = ?", id)
+		ids, err := txIDs(ctx, tx, `
+WITH RECURSIVE sub(id, depth) AS (
+	SELECT ?, 0
+	UNION SELECT t.id, sub.depth + 1 FROM themes t JOIN sub ON t.parent_id = sub.id WHERE sub.depth < 32
+)
+SELECT DISTINCT a.doc_id FROM annotations a JOIN annotation_themes at ON at.annotation_id = a.id
+WHERE at.theme_id IN (SELECT id FROM sub)`, id)
 		if err != nil {
 			return nil, err
 		}

@@ -123,7 +123,8 @@ func TestCLICoding(t *testing.T) {
 	if rapportJSON(t, lib, &res, "search", `theme:"Collaboration"`); res.Total != 1 {
 		t.Errorf(`search theme:"Collaboration": %d`, res.Total)
 	}
-	if rapportJSON(t, lib, &res, "search", "--annotated", "--facets"); res.Total != 2 || len(res.Facets["theme"]) != 3 {
+	// three themes coded, and the group theme they all sit under
+	if rapportJSON(t, lib, &res, "search", "--annotated", "--facets"); res.Total != 2 || len(res.Facets["theme"]) != 4 {
 		t.Errorf("search --annotated --facets: %+v", res)
 	}
 
