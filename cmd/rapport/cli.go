@@ -212,7 +212,7 @@ commands:
 	sort.Strings(names)
 	for _, n := range names {
 		c := commands[n]
-		fmt.Fprintf(w, "  %-12s %-40s %s\n", n, c.args, c.summary)
+		fmt.Fprintf(w, "  %s %s\n      %s\n", n, c.args, c.summary)
 	}
 	fmt.Fprintln(w, "\nEvery command takes --json for machine-readable output; `rapport COMMAND -h` lists its flags.")
 }
