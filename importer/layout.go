@@ -848,3 +848,117 @@ func (v *vocabulary) paragraphText(lines []*fragment) string {
 	}
 	return b.String()
 }
+
+// ---- tables ----
+
+// tableRows reads a block laid out as a table (lines whose words fall into
+// three or more columns separated by wide spaces, with the spaces at the
+// same x on every line) row by row: a row starts at a line with text in
+// the first column, and each cell's lines are kept together, left to right
+// ("p0 = 0.35 p1 = 0.65" in one cell, not mixed with the next cell's
+// lines). Lines spanning most of the block (a note, a caption) are rows of
+// their own. It returns nil when b is not such a table.
+func tableRows(b *block, v *vocabulary) []string {
+	if len(b.lines) < 2 {
+		return nil
+	}
+	type cell struct {
+		words  []word
+		x0, x1 float64
+		line   int
+	}
+	width := b.x1 - b.x0
+	cellsOf := make([][]cell, len(b.lines))
+	wide := make([]bool, len(b.lines))
+	multi := 0
+	var spans [][2]float64
+	for li, f := range b.lines {
+		start := 0
+		for i := 1; i <= len(f.words); i++ {
+			if i == len(f.words) || f.words[i].x0-f.words[i-1].x1 >= columnGapEm*f.size {
+				ws := f.words[start:i]
+				c := cell{words: ws, x0: ws[0].x0, x1: ws[0].x1, line: li}
+				for _, w := range ws {
+					c.x0, c.x1 = math.Min(c.x0, w.x0), math.Max(c.x1, w.x1)
+				}
+				cellsOf[li] = append(cellsOf[li], c)
+				start = i
+			}
+		}
+		if len(cellsOf[li]) > 1 {
+			multi++
+		}
+		if len(cellsOf[li]) == 1 && cellsOf[li][0].x1-cellsOf[li][0].x0 > 0.6*width {
+			wide[li] = true
+			continue
+		}
+		for _, c := range cellsOf[li] {
+			spans = append(spans, [2]float64{c.x0, c.x1})
+		}
+	}
+	if multi*4 < len(b.lines) || multi < 2 {
+		return nil
+	}
+	// Columns: the x ranges covered by cells, merged where they overlap.
+	sort.Slice(spans, func(i, j int) bool { return spans[i][0] < spans[j][0] })
+	var cols [][2]float64
+	for _, s := range spans {
+		if n := len(cols); n > 0 && s[0] < cols[n-1][1] {
+			cols[n-1][1] = math.Max(cols[n-1][1], s[1])
+			continue
+		}
+		cols = append(cols, s)
+	}
+	if len(cols) < 3 {
+		return nil
+	}
+	colOf := func(c cell) int {
+		for k, r := range cols {
+			if c.x0 >= r[0] && c.x0 < r[1] {
+				return k
+			}
+		}
+		return len(cols) - 1
+	}
+	var rows []string
+	var cur [][]cell // cells of the row being read, by column
+	flush := func() {
+		var parts []string
+		for _, cs := range cur {
+			if len(cs) == 0 {
+				continue
+			}
+			frs := make([]*fragment, 0, len(cs))
+			for _, c := range cs {
+				f := b.lines[c.line]
+				frs = append(frs, newFragment(c.words, f.y, f.size, f.rot))
+			}
+			if t := strings.TrimSpace(v.paragraphText(frs)); t != "" {
+				parts = append(parts, t)
+			}
+		}
+		if len(parts) > 0 {
+			rows = append(rows, strings.Join(parts, " "))
+		}
+		cur = nil
+	}
+	for li := range b.lines {
+		if wide[li] {
+			flush()
+			cur = [][]cell{{cellsOf[li][0]}}
+			flush()
+			continue
+		}
+		cs := cellsOf[li]
+		if cur == nil || colOf(cs[0]) == 0 {
+			flush()
+			cur = make([][]cell, len(cols))
+		}
+		for _, c := range cs {
+			k := colOf(c)
+			cur[k] = append(cur[k], c)
+		}
+	}
+	flush()
+	return rows
+}

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"sort"
 	"strings"
 	"testing"
 )
@@ -47,5 +48,61 @@ func TestStretchedLineIsNotCut(t *testing.T) {
 	want = append(want, "comprehensive analysis of cognitive health")
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("fragments:\n%q\nwant\n%q", got, want)
+	}
+}
+
+// cellLine builds a table line: cells of words at the given x positions.
+func cellLine(y float64, cells map[float64]string) *fragment {
+	var xs []float64
+	for x := range cells {
+		xs = append(xs, x)
+	}
+	sort.Float64s(xs)
+	var ws []word
+	for _, x := range xs {
+		for i, t := range strings.Fields(cells[x]) {
+			if i > 0 {
+				x = ws[len(ws)-1].x1 + 2.5
+			}
+			ws = append(ws, word{text: t, x0: x, x1: x + 5*float64(len([]rune(t))), y: y, size: 9})
+		}
+	}
+	return newFragment(ws, y, 9, 0)
+}
+
+// TestTableRows: a table block reads row by row, each cell's lines kept
+// together; a line spanning the table (a note) is a row of its own; prose
+// is not a table.
+func TestTableRows(t *testing.T) {
+	lines := []*fragment{
+		cellLine(700, map[float64]string{80: "Model", 150: "Tree", 250: "LRT", 330: "Parameter"}),
+		cellLine(690, map[float64]string{250: "result", 330: "estimates"}),
+		cellLine(670, map[float64]string{80: "m0", 150: "Sample", 250: "N/A", 330: "w = 0.61"}),
+		cellLine(650, map[float64]string{80: "m1", 150: "Sample", 250: "N/A", 330: "p0 = 0.35"}),
+		cellLine(640, map[float64]string{330: "p1 = 0.64"}),
+		cellLine(630, map[float64]string{250: "m1Neutral,", 330: "w0 = 0.08"}),
+		cellLine(620, map[float64]string{250: "modelA", 330: "w1 = 1.00"}),
+		cellLine(600, map[float64]string{80: "Notes. The following information is provided for each model tested."}),
+	}
+	b := &block{}
+	for _, f := range lines {
+		b.add(f)
+	}
+	got := tableRows(b, newVocabulary())
+	want := []string{
+		"Model Tree LRT result Parameter estimates",
+		"m0 Sample N/A w = 0.61",
+		"m1 Sample N/A m1Neutral, modelA p0 = 0.35 p1 = 0.64 w0 = 0.08 w1 = 1.00",
+		"Notes. The following information is provided for each model tested.",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("rows:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	prose := &block{}
+	for i, s := range []string{"The desire to improve on health systems and", "healthcare delivery is common in many low", "and middle income countries."} {
+		prose.add(cellLine(700-12*float64(i), map[float64]string{72: s}))
+	}
+	if rows := tableRows(prose, newVocabulary()); rows != nil {
+		t.Errorf("prose read as a table: %q", rows)
 	}
 }

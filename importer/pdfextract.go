@@ -284,6 +284,10 @@ func pageText(lay *pageLayout, vocab *vocabulary) (text, header string) {
 			continue
 		}
 		for _, b := range orderBlocks(buildBlocks(fs)) {
+			if rows := tableRows(b, vocab); rows != nil {
+				parts = append(parts, rows...)
+				continue
+			}
 			for _, para := range paragraphs(b) {
 				t := strings.TrimSpace(vocab.paragraphText(para))
 				if t == "" {
