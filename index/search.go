@@ -73,6 +73,9 @@ const (
 
 const snippetRunes = 240
 
+// MaxSearchWindow bounds a search request's offset and limit.
+const MaxSearchWindow = 1_000_000
+
 // Search runs a query over the library's pages.
 func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult, error) {
 	start := time.Now()
@@ -90,6 +93,10 @@ func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 	limit := req.Limit
 	if limit <= 0 {
 		limit = 20
+	}
+	// Bleve panics on a negative offset and allocates offset+limit slots.
+	if req.Offset < 0 || req.Offset > MaxSearchWindow || limit > MaxSearchWindow {
+		return nil, fmt.Errorf("search %q: offset %d and limit %d must lie between 0 and %d: %w", req.Query, req.Offset, limit, MaxSearchWindow, ErrInvalidInput)
 	}
 	sr := bleve.NewSearchRequestOptions(q, limit, req.Offset, false)
 	sr.IncludeLocations = !req.NoSnippets
