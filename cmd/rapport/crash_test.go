@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -158,6 +159,23 @@ type committedDoc struct {
 	pages int
 }
 
+// committedAnnotation is an annotation a `rapport tag` that returned
+// reported: it must survive every later crash, with its quote and themes.
+type committedAnnotation struct {
+	id     int64
+	doc    int64
+	quote  string
+	themes string
+}
+
+// tagTarget is a page of a generated article: its text ends with a word
+// found nowhere else, so its last words are a quote found exactly once.
+type tagTarget struct {
+	doc  int64
+	page int
+	text []string // words
+}
+
 func TestCrashSafety(t *testing.T) {
 	bin := rapportBinary(t)
 	iterations := crashIterations()
@@ -179,25 +197,80 @@ func TestCrashSafety(t *testing.T) {
 	base := time.Since(start)
 	committed := map[int64]committedDoc{}
 	recordDocs(t, runCLI(t, bin, lib, "docs"), committed, true)
+	annotations := map[int64]committedAnnotation{}
+	var themes []string
+	{
+		var list []struct{ Name string }
+		r := runCLI(t, bin, lib, "themes")
+		if err := json.Unmarshal(r.stdout, &list); err != nil || len(list) == 0 {
+			t.Fatalf("themes: %v %s", err, r.stderr)
+		}
+		for _, th := range list {
+			themes = append(themes, th.Name)
+		}
+	}
+	var targets []tagTarget
+	addTargets := func(items []index.ImportItem) {
+		for _, it := range items {
+			if !strings.Contains(filepath.Base(it.File), "crash ") {
+				continue
+			}
+			var txt struct {
+				Pages []struct {
+					Page int
+					Text string
+				}
+			}
+			r := runCLI(t, bin, lib, "text", strconv.FormatInt(it.ID, 10))
+			if err := json.Unmarshal(r.stdout, &txt); err != nil {
+				t.Fatalf("text %d: %v %s", it.ID, err, r.stderr)
+			}
+			for _, p := range txt.Pages {
+				targets = append(targets, tagTarget{it.ID, p.Page, strings.Fields(p.Text)})
+			}
+		}
+	}
+	{
+		var docs []docSummary
+		json.Unmarshal(runCLI(t, bin, lib, "docs").stdout, &docs)
+		for i, d := range docs {
+			addTargets([]index.ImportItem{{ID: d.ID, File: pool[i]}})
+		}
+	}
 
 	stats := map[string]int{}
 	for i := 0; i < iterations; i++ {
 		var args []string
 		switch k := rng.Intn(10); {
-		case k < 7:
+		case k < 4 && len(targets) > 0:
+			tg := targets[rng.Intn(len(targets))]
+			n := 1 + rng.Intn(min(6, len(tg.text)))
+			args = []string{"tag", strconv.FormatInt(tg.doc, 10), "--page", strconv.Itoa(tg.page),
+				"--quote", strings.Join(tg.text[len(tg.text)-n:], " "), "--theme", themes[rng.Intn(len(themes))],
+				"--note", fmt.Sprintf("note of iteration %d", i)}
+			if rng.Intn(2) == 0 {
+				args = append(args, "--theme", themes[rng.Intn(len(themes))])
+			}
+		case k < 8:
 			n := 2 + rng.Intn(12)
 			args = []string{"import"}
 			for j := 0; j < n; j++ {
 				args = append(args, pool[rng.Intn(len(pool))])
 			}
-		case k < 8:
+		case k < 9 && rng.Intn(2) == 0:
 			args = []string{"reindex"}
 		case k < 9:
 			args = []string{"check", "--repair"}
 		default:
 			args = []string{"set", "1", "journal", fmt.Sprintf("Journal %d", i)}
 		}
-		limit := base * time.Duration(len(args)) / 3
+		limit := base
+		switch args[0] {
+		case "import":
+			limit = base * time.Duration(len(args)) / 3
+		case "reindex", "check", "tag":
+			limit = 2 * base
+		}
 		delay := time.Duration(rng.Int63n(int64(limit) + 1))
 		killed, res := runAndKill(t, bin, lib, delay, args...)
 		if killed {
@@ -212,12 +285,21 @@ func TestCrashSafety(t *testing.T) {
 				for _, it := range append(rep.Imported, rep.Updated...) {
 					committed[it.ID] = committedDoc{it.ID, it.Title, it.Pages}
 				}
+				addTargets(rep.Imported)
+			}
+			if args[0] == "tag" && res.code == 0 {
+				var a index.Annotation
+				if err := json.Unmarshal(res.stdout, &a); err != nil || a.ID == 0 {
+					t.Fatalf("iteration %d: tag output: %v\n%s", i, err, res.stdout)
+				}
+				sort.Strings(a.Themes)
+				annotations[a.ID] = committedAnnotation{a.ID, a.DocID, a.Quote, strings.Join(a.Themes, "|")}
 			}
 			if res.code != 0 && args[0] != "check" {
 				t.Errorf("iteration %d: rapport %s finished with exit %d: %s", i, args[0], res.code, res.stderr)
 			}
 		}
-		if n := verifyAfterCrash(t, bin, lib, i, committed); n > 0 {
+		if n := verifyAfterCrash(t, bin, lib, i, committed, annotations); n > 0 {
 			stats["repairs needed"]++
 		}
 		if t.Failed() {
@@ -227,7 +309,7 @@ func TestCrashSafety(t *testing.T) {
 	if r := runCLI(t, bin, lib, "search", "crashmark1"); r.code != 0 {
 		t.Errorf("search after the crashes: exit %d: %s", r.code, r.stderr)
 	}
-	t.Logf("crash harness: %d iterations survived, %d documents committed and all present, 0 lost; %v", iterations, len(committed), stats)
+	t.Logf("crash harness: %d iterations survived; %d documents and %d annotations committed, all present (0 lost); %v", iterations, len(committed), len(annotations), stats)
 }
 
 // runAndKill starts rapport and SIGKILLs it after delay unless it finished
@@ -266,7 +348,7 @@ func runAndKill(t *testing.T, bin, lib string, delay time.Duration, args ...stri
 
 // verifyAfterCrash checks the library after a kill; it returns how many
 // problems check found (all must be repairable index problems).
-func verifyAfterCrash(t *testing.T, bin, lib string, iter int, committed map[int64]committedDoc) int {
+func verifyAfterCrash(t *testing.T, bin, lib string, iter int, committed map[int64]committedDoc, annotations map[int64]committedAnnotation) int {
 	t.Helper()
 	r := runCLI(t, bin, lib, "check")
 	var rep index.CheckReport
@@ -295,6 +377,26 @@ func verifyAfterCrash(t *testing.T, bin, lib string, iter int, committed map[int
 			t.Errorf("iteration %d: document %d (%s), imported by a command that returned, is gone", iter, id, want.title)
 		} else if got.pages != want.pages {
 			t.Errorf("iteration %d: document %d has %d pages, had %d", iter, id, got.pages, want.pages)
+		}
+	}
+	var list []index.Annotation
+	r = runCLI(t, bin, lib, "annotations")
+	if err := json.Unmarshal(r.stdout, &list); err != nil {
+		t.Errorf("iteration %d: annotations: exit %d: %v %s", iter, r.code, err, r.stderr)
+	}
+	have := map[int64]index.Annotation{}
+	for _, a := range list {
+		have[a.ID] = a
+	}
+	for id, want := range annotations {
+		a, ok := have[id]
+		if !ok {
+			t.Errorf("iteration %d: annotation %d (%q), made by a tag that returned, is gone", iter, id, want.quote)
+			continue
+		}
+		sort.Strings(a.Themes)
+		if a.DocID != want.doc || a.Quote != want.quote || strings.Join(a.Themes, "|") != want.themes {
+			t.Errorf("iteration %d: annotation %d changed: %+v, want %+v", iter, id, a, want)
 		}
 	}
 	return problems
