@@ -72,6 +72,8 @@ type hostileCase struct {
 	imported int
 	// during runs beside the import (a file vanishing mid-import).
 	during func(p ImportProgress, paths []string)
+	// big inputs are generated at test time and skipped with -short.
+	big bool
 }
 
 func corpusFile(name string) func(*testing.T, string) []string {
@@ -137,9 +139,9 @@ func hostileCases() []hostileCase {
 		hostileCase{name: "cyclic-xobject.pdf", make: corpusFile("cyclic-xobject.pdf"), imported: 1},
 		hostileCase{name: "latin1.bib", make: corpusFile("latin1.bib"), imported: 1},
 		hostileCase{name: "invalid-utf8.ris", make: corpusFile("invalid-utf8.ris"), imported: 1},
-		hostileCase{name: "decompression bomb (1 GiB stream)", make: generated("bomb.pdf", func() []byte { return bombPDF(1 << 30) }), imported: 1},
-		hostileCase{name: "2000 pages", make: generated("many-pages.pdf", func() []byte { return manyPagesPDF(2000) }), imported: 1},
-		hostileCase{name: "50 MB metadata file, one record", make: generated("big.bib", bigAbstractBib), fail: "more than the"},
+		hostileCase{name: "decompression bomb (1 GiB stream)", make: generated("bomb.pdf", func() []byte { return bombPDF(1 << 30) }), imported: 1, big: true},
+		hostileCase{name: "2000 pages", make: generated("many-pages.pdf", func() []byte { return manyPagesPDF(2000) }), imported: 1, big: true},
+		hostileCase{name: "50 MB metadata file, one record", make: generated("big.bib", bigAbstractBib), fail: "more than the", big: true},
 		hostileCase{name: "path with spaces and Unicode", make: func(t *testing.T, dir string) []string {
 			sub := filepath.Join(dir, "Dossier à lire", "論文 collection")
 			os.MkdirAll(sub, 0o755)
@@ -193,7 +195,7 @@ func hostileCases() []hostileCase {
 				}
 			}},
 		// Last: it leaves thousands of records, which slow the snapshots.
-		hostileCase{name: "metadata file of 2500 records", make: generated("many.ris", func() []byte { return manyRecordsRIS(1 << 20) }), imported: -1},
+		hostileCase{name: "metadata file of 2500 records", make: generated("many.ris", func() []byte { return manyRecordsRIS(1 << 20) }), imported: -1, big: true},
 	)
 	return cases
 }
@@ -210,6 +212,9 @@ func TestHostileInputs(t *testing.T) {
 	inputs := 0
 	for _, tc := range hostileCases() {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.big && testing.Short() {
+				t.Skip("big generated input: skipped with -short")
+			}
 			dir := filepath.Join(tmp, "in", strings.NewReplacer(" ", "_", "/", "_").Replace(tc.name))
 			os.MkdirAll(dir, 0o755)
 			paths := tc.make(t, dir)
