@@ -144,6 +144,10 @@ func (l *Library) searchIndex(ctx context.Context) (bleve.Index, error) {
 	path := filepath.Join(l.dir, IndexDir)
 	idx, reason := openIndex(path)
 	if idx == nil {
+		var docs int
+		if reason == "" && l.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM documents").Scan(&docs) == nil && docs > 0 {
+			reason = "is missing"
+		}
 		if reason != "" {
 			l.notify(fmt.Sprintf("The search index of %s %s; rebuilding it from the library database.", l.dir, reason))
 		}
@@ -182,9 +186,18 @@ func openIndex(path string) (bleve.Index, string) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil, ""
 	}
-	idx, err := bleve.Open(path)
+	var idx bleve.Index
+	err := guardIndex("open search index", func() error {
+		var err error
+		idx, err = bleve.Open(path)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Sprintf("could not be opened (%v)", err)
+	}
+	if err := probeIndex(idx); err != nil {
+		guardIndex("close search index", idx.Close)
+		return nil, fmt.Sprintf("is damaged (%v)", err)
 	}
 	v, err := idx.GetInternal([]byte(indexVersionKey))
 	if err != nil || string(v) != strconv.Itoa(indexMappingVersion) {

@@ -147,7 +147,12 @@ func (l *Library) checkIndex(ctx context.Context, rep *CheckReport) string {
 		l.idxMu.Unlock()
 		idx = opened
 	}
-	n, err := idx.DocCount()
+	var n uint64
+	err := guardIndex("count index entries", func() error {
+		var err error
+		n, err = idx.DocCount()
+		return err
+	})
 	if err != nil {
 		return fmt.Sprintf("unreadable: %v", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -102,6 +103,9 @@ func (l *Library) openDB(ctx context.Context) error {
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
+		if msg := err.Error(); strings.Contains(msg, "malformed") || strings.Contains(msg, "not a database") {
+			return fmt.Errorf("open %s: database is damaged (%v); it was left as it is — restore a backup (`rapport restore`): %w", path, err, ErrNotALibrary)
+		}
 		return fmt.Errorf("open %s: %w", path, err)
 	}
 	var ok string

@@ -105,7 +105,7 @@ func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 		sr.AddFacet("year", bleve.NewFacetRequest("facet_year", 50))
 		sr.AddFacet("journal", bleve.NewFacetRequest("facet_journal", 30))
 	}
-	res, err := idx.SearchInContext(ctx, sr)
+	res, err := l.searchGuarded(ctx, idx, sr)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", req.Query, err)
 	}

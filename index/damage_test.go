@@ -1,0 +1,207 @@
+package index
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// damagedLibrary builds a closed library of a few articles and returns its
+// folder.
+func damagedLibrary(t *testing.T) string {
+	t.Helper()
+	tmp := t.TempDir()
+	dir := filepath.Join(tmp, "lib")
+	l, err := Open(context.Background(), dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustImport(t, l, writeArticles(t, filepath.Join(tmp, "in"), 1, 8)...)
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, DBFile+"-wal")); err == nil {
+		if info, _ := os.Stat(filepath.Join(dir, DBFile+"-wal")); info.Size() > 0 {
+			t.Fatalf("the WAL was not checkpointed on close")
+		}
+	}
+	return dir
+}
+
+// TestDamagedDatabaseIsNeverOverwritten damages library.sqlite in several
+// ways: opening it must fail with a clear error and leave its bytes as
+// they were.
+func TestDamagedDatabaseIsNeverOverwritten(t *testing.T) {
+	tests := []struct {
+		name   string
+		damage func(t *testing.T, path string)
+		want   error
+		say    string
+	}{
+		{"garbage over the middle", func(t *testing.T, path string) {
+			data, _ := os.ReadFile(path)
+			junk := randomBytes(len(data)-8192, 7)
+			copy(data[4096:], junk)
+			os.WriteFile(path, data, 0o644)
+		}, ErrNotALibrary, "damaged"},
+		{"truncated to half", func(t *testing.T, path string) {
+			data, _ := os.ReadFile(path)
+			os.WriteFile(path, data[:len(data)/2], 0o644)
+		}, ErrNotALibrary, "damaged"},
+		{"header only", func(t *testing.T, path string) {
+			data, _ := os.ReadFile(path)
+			os.WriteFile(path, append(data[:100:100], bytes.Repeat([]byte{0xAB}, 4000)...), 0o644)
+		}, ErrNotALibrary, "damaged"},
+		{"not SQLite at all", func(t *testing.T, path string) {
+			os.WriteFile(path, []byte("%PDF-1.4 someone saved a PDF here"), 0o644)
+		}, ErrNotALibrary, "not an SQLite database"},
+		{"written by a newer Rapport", func(t *testing.T, path string) {
+			db, err := sql.Open("sqlite", "file:"+path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Exec("PRAGMA user_version = 999"); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+		}, ErrNewerSchema, "newer"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := damagedLibrary(t)
+			path := filepath.Join(dir, DBFile)
+			tc.damage(t, path)
+			before, _ := os.ReadFile(path)
+			for attempt := 0; attempt < 2; attempt++ {
+				l, err := Open(context.Background(), dir, nil)
+				if err == nil {
+					l.Close()
+					t.Fatal("a damaged library opened")
+				}
+				if tc.want != nil && !errors.Is(err, tc.want) {
+					t.Errorf("error %v, want %v", err, tc.want)
+				}
+				if !strings.Contains(err.Error(), path) || (tc.say != "" && !strings.Contains(err.Error(), tc.say)) {
+					t.Errorf("error does not name the file and say %q: %v", tc.say, err)
+				}
+				t.Logf("attempt %d: %v", attempt+1, err)
+			}
+			after, _ := os.ReadFile(path)
+			if !bytes.Equal(before, after) {
+				t.Fatal("library.sqlite was changed by opening it")
+			}
+			// A backup of a damaged one is refused, not written half (a
+			// newer library's backup is a faithful copy: allowed).
+			if tc.want == ErrNewerSchema {
+				return
+			}
+			if _, err := BackupDir(context.Background(), dir, filepath.Join(t.TempDir(), "b.zip"), nil); err == nil {
+				t.Error("a damaged library was backed up without complaint")
+			}
+			if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+				t.Fatal("library.sqlite was changed by a backup attempt")
+			}
+		})
+	}
+}
+
+// TestDamagedIndexIsRebuilt damages index.bleve in several ways: the
+// library must notice, say so, rebuild from SQLite and search correctly.
+func TestDamagedIndexIsRebuilt(t *testing.T) {
+	files := func(t *testing.T, dir, pattern string) []string {
+		var out []string
+		filepath.Walk(filepath.Join(dir, IndexDir), func(p string, info os.FileInfo, err error) error {
+			if err == nil && !info.IsDir() {
+				if ok, _ := filepath.Match(pattern, info.Name()); ok {
+					out = append(out, p)
+				}
+			}
+			return nil
+		})
+		if len(out) == 0 {
+			t.Fatalf("no %s in the index", pattern)
+		}
+		return out
+	}
+	tests := []struct {
+		name   string
+		damage func(t *testing.T, dir string)
+	}{
+		{"deleted", func(t *testing.T, dir string) { os.RemoveAll(filepath.Join(dir, IndexDir)) }},
+		{"replaced by a file", func(t *testing.T, dir string) {
+			os.RemoveAll(filepath.Join(dir, IndexDir))
+			os.WriteFile(filepath.Join(dir, IndexDir), []byte("junk"), 0o644)
+		}},
+		{"root.bolt garbage", func(t *testing.T, dir string) {
+			for _, p := range files(t, dir, "root.bolt") {
+				os.WriteFile(p, randomBytes(8192, 3), 0o644)
+			}
+		}},
+		{"segments truncated", func(t *testing.T, dir string) {
+			for _, p := range files(t, dir, "*.zap") {
+				data, _ := os.ReadFile(p)
+				os.WriteFile(p, data[:len(data)/3], 0o644)
+			}
+		}},
+		{"segments scribbled", func(t *testing.T, dir string) {
+			r := rand.New(rand.NewSource(5))
+			for _, p := range files(t, dir, "*.zap") {
+				data, _ := os.ReadFile(p)
+				for i := 0; i < len(data)/50; i++ {
+					data[r.Intn(len(data))] = byte(r.Intn(256))
+				}
+				os.WriteFile(p, data, 0o644)
+			}
+		}},
+		{"segments deleted", func(t *testing.T, dir string) {
+			for _, p := range files(t, dir, "*.zap") {
+				os.Remove(p)
+			}
+		}},
+		{"metadata garbage", func(t *testing.T, dir string) {
+			os.WriteFile(filepath.Join(dir, IndexDir, "index_meta.json"), []byte(`{"storage":"nosuch","index_type":"x"}`), 0o644)
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := damagedLibrary(t)
+			tc.damage(t, dir)
+			ctx := context.Background()
+			var notices []string
+			l, err := Open(ctx, dir, &Options{Notice: func(m string) { notices = append(notices, m) }})
+			if err != nil {
+				t.Fatalf("open with a damaged index: %v", err)
+			}
+			defer l.Close()
+			// The app's path: the first search finds the damage, says so,
+			// rebuilds and answers correctly.
+			for seed := 1; seed <= 8; seed++ {
+				res, err := l.Search(ctx, SearchRequest{Query: fmt.Sprintf("marker%dp1", seed)})
+				if err != nil {
+					t.Fatalf("search with a damaged index: %v", err)
+				}
+				if res.Total != 1 {
+					t.Errorf("marker of article %d: %d hits after the rebuild, want 1", seed, res.Total)
+				}
+			}
+			if len(notices) == 0 {
+				t.Error("the damaged index was rebuilt without telling the user")
+			}
+			t.Logf("notices: %q", notices)
+			rep, err := l.Check(ctx, CheckOptions{})
+			if err != nil {
+				t.Fatalf("check: %v", err)
+			}
+			if !rep.OK {
+				t.Fatalf("check after the rebuild: %v", rep.Problems)
+			}
+		})
+	}
+}

@@ -1,0 +1,92 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/blevesearch/bleve/v2"
+)
+
+// A damaged index.bleve makes Bleve panic (out-of-range reads in a segment)
+// rather than return an error. The index is derived data, so a panic while
+// reading it is caught here and answered with a rebuild from SQLite; it
+// must never take the app down.
+
+// guardIndex runs fn, turning a panic inside Bleve into an error wrapping
+// ErrIndexDamaged.
+func guardIndex(what string, fn func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%s: %w (%v)", what, ErrIndexDamaged, p)
+		}
+	}()
+	return fn()
+}
+
+// probeIndex reads what opening does not: the entry count and one hit,
+// which touch every segment.
+func probeIndex(idx bleve.Index) error {
+	return guardIndex("read search index", func() error {
+		if _, err := idx.DocCount(); err != nil {
+			return err
+		}
+		_, err := idx.Search(bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 1, 0, false))
+		return err
+	})
+}
+
+// dropDamagedIndex closes and deletes an index found damaged while in use,
+// so that the next use rebuilds it from SQLite, and tells the user.
+func (l *Library) dropDamagedIndex(damaged bleve.Index, cause error) {
+	l.idxMu.Lock()
+	defer l.idxMu.Unlock()
+	if l.idx != damaged {
+		return // already dropped or rebuilt
+	}
+	guardIndex("close search index", func() error { return l.idx.Close() })
+	l.idx = nil
+	path := filepath.Join(l.dir, IndexDir)
+	os.RemoveAll(path)
+	l.notify(fmt.Sprintf("The search index of %s is damaged (%v); rebuilding it from the library database.", l.dir, cause))
+}
+
+// searchGuarded runs a search; when the index turns out damaged it is
+// rebuilt and the search run once more.
+func (l *Library) searchGuarded(ctx context.Context, idx bleve.Index, sr *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	var res *bleve.SearchResult
+	err := guardIndex("search", func() error {
+		var err error
+		res, err = idx.SearchInContext(ctx, sr)
+		return err
+	})
+	if err == nil || !isIndexDamaged(err) {
+		return res, err
+	}
+	l.dropDamagedIndex(idx, err)
+	idx, err = l.searchIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	err = guardIndex("search", func() error {
+		var err error
+		res, err = idx.SearchInContext(ctx, sr)
+		return err
+	})
+	return res, err
+}
+
+func isIndexDamaged(err error) bool {
+	for e := err; e != nil; {
+		if e == ErrIndexDamaged {
+			return true
+		}
+		u, ok := e.(interface{ Unwrap() error })
+		if !ok {
+			return false
+		}
+		e = u.Unwrap()
+	}
+	return false
+}
