@@ -143,6 +143,14 @@ func (l *Library) searchIndex(ctx context.Context) (bleve.Index, error) {
 	}
 	path := filepath.Join(l.dir, IndexDir)
 	idx, reason := openIndex(path)
+	if idx != nil {
+		// Bleve opens an index whose segments are lost or unreadable as an
+		// empty one ("unable to load snapshot, continuing"): count.
+		if why := l.indexShortfall(ctx, idx); why != "" {
+			guardIndex("close search index", idx.Close)
+			idx, reason = nil, why
+		}
+	}
 	if idx == nil {
 		var docs int
 		if reason == "" && l.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM documents").Scan(&docs) == nil && docs > 0 {

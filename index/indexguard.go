@@ -90,3 +90,24 @@ func isIndexDamaged(err error) bool {
 	}
 	return false
 }
+
+// indexShortfall says why an opened index cannot be trusted when it holds
+// fewer entries than the documents SQLite marks indexed, or "".
+func (l *Library) indexShortfall(ctx context.Context, idx bleve.Index) string {
+	var n uint64
+	if err := guardIndex("count index entries", func() error {
+		var err error
+		n, err = idx.DocCount()
+		return err
+	}); err != nil {
+		return fmt.Sprintf("is unreadable (%v)", err)
+	}
+	var want uint64
+	if err := l.db.QueryRowContext(ctx, "SELECT COALESCE(SUM(MAX(page_count, 1)), 0) FROM documents WHERE indexed = 1").Scan(&want); err != nil {
+		return ""
+	}
+	if n < want {
+		return fmt.Sprintf("has lost entries (it holds %d, the library's indexed documents need %d)", n, want)
+	}
+	return ""
+}
