@@ -341,15 +341,8 @@ func splitLines(lines []*rawLine, rot uint8) []*fragment {
 	for li, l := range lines {
 		// A line whose word spaces are all stretched alike (justified
 		// text set loosely) has no gutter in it, however wide its spaces.
-		if len(l.words) >= 5 {
-			lo, hi := math.Inf(1), math.Inf(-1)
-			for i := 1; i < len(l.words); i++ {
-				g := l.words[i].x0 - l.words[i-1].x1
-				lo, hi = math.Min(lo, g), math.Max(hi, g)
-			}
-			if lo >= columnGapEm*l.size && hi <= 1.3*lo {
-				continue
-			}
+		if stretchedLine(l.words, l.size) {
+			continue
 		}
 		var cuts []int
 		for i := 1; i < len(l.words); i++ {
@@ -460,6 +453,20 @@ func splitLines(lines []*rawLine, rot uint8) []*fragment {
 		}
 	}
 	return frags
+}
+
+// stretchedLine reports whether a line's word spaces are all wide and alike:
+// loosely justified text, not columns or table cells.
+func stretchedLine(ws []word, size float64) bool {
+	if len(ws) < 5 {
+		return false
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i := 1; i < len(ws); i++ {
+		g := ws[i].x0 - ws[i-1].x1
+		lo, hi = math.Min(lo, g), math.Max(hi, g)
+	}
+	return lo >= columnGapEm*size && hi <= 1.3*lo
 }
 
 func newFragment(ws []word, y, size float64, rot uint8) *fragment {
@@ -872,10 +879,12 @@ func tableRows(b *block, v *vocabulary) []string {
 	wide := make([]bool, len(b.lines))
 	multi := 0
 	var spans [][2]float64
+	nWide := 0
 	for li, f := range b.lines {
 		start := 0
+		loose := stretchedLine(f.words, f.size)
 		for i := 1; i <= len(f.words); i++ {
-			if i == len(f.words) || f.words[i].x0-f.words[i-1].x1 >= columnGapEm*f.size {
+			if i == len(f.words) || !loose && f.words[i].x0-f.words[i-1].x1 >= columnGapEm*f.size {
 				ws := f.words[start:i]
 				c := cell{words: ws, x0: ws[0].x0, x1: ws[0].x1, line: li}
 				for _, w := range ws {
@@ -890,13 +899,14 @@ func tableRows(b *block, v *vocabulary) []string {
 		}
 		if len(cellsOf[li]) == 1 && cellsOf[li][0].x1-cellsOf[li][0].x0 > 0.6*width {
 			wide[li] = true
+			nWide++
 			continue
 		}
 		for _, c := range cellsOf[li] {
 			spans = append(spans, [2]float64{c.x0, c.x1})
 		}
 	}
-	if multi*4 < len(b.lines) || multi < 2 {
+	if multi*4 < len(b.lines) || multi < 2 || nWide*2 > len(b.lines) {
 		return nil
 	}
 	// Columns: the x ranges covered by cells, merged where they overlap.

@@ -105,4 +105,14 @@ func TestTableRows(t *testing.T) {
 	if rows := tableRows(prose, newVocabulary()); rows != nil {
 		t.Errorf("prose read as a table: %q", rows)
 	}
+	// Loosely justified prose: every space is wide, alike on each line.
+	loose := &block{}
+	for i, spaces := range [][]float64{{8.6, 8.6, 8.6, 8.5}, {3, 3, 3, 3}, {10.1, 10, 10.1, 10}, {3, 3, 3, 3}} {
+		y := 700 - 12*float64(i)
+		ws := wordsAt(56, y, []string{"the", "betula", "project", "is", "supported"}, spaces)
+		loose.add(newFragment(ws, y, 10, 0))
+	}
+	if rows := tableRows(loose, newVocabulary()); rows != nil {
+		t.Errorf("loosely justified prose read as a table: %q", rows)
+	}
 }
