@@ -863,7 +863,7 @@ func (v *vocabulary) paragraphText(lines []*fragment) string {
 // same x on every line) row by row: a row starts at a line with text in
 // the first column, and each cell's lines are kept together, left to right
 // ("p0 = 0.35 p1 = 0.65" in one cell, not mixed with the next cell's
-// lines). Lines spanning most of the block (a note, a caption) are rows of
+// lines). The first column is the one where most lines start. Lines spanning most of the block (a note, a caption) are rows of
 // their own. It returns nil when b is not such a table.
 func tableRows(b *block, v *vocabulary) []string {
 	if len(b.lines) < 2 {
@@ -894,16 +894,22 @@ func tableRows(b *block, v *vocabulary) []string {
 				start = i
 			}
 		}
-		if len(cellsOf[li]) > 1 {
-			multi++
-		}
-		if len(cellsOf[li]) == 1 && cellsOf[li][0].x1-cellsOf[li][0].x0 > 0.6*width {
-			wide[li] = true
-			nWide++
+		if len(cellsOf[li]) == 1 {
+			// Lines of one cell do not define columns (a note, a title, a
+			// cell's next line); one spanning the table is a row alone.
+			if cellsOf[li][0].x1-cellsOf[li][0].x0 > 0.6*width {
+				wide[li] = true
+				nWide++
+			}
 			continue
 		}
+		multi++
 		for _, c := range cellsOf[li] {
-			spans = append(spans, [2]float64{c.x0, c.x1})
+			// A cell spanning much of the table (a title after "Table 4")
+			// does not define a column either.
+			if c.x1-c.x0 <= 0.4*width {
+				spans = append(spans, [2]float64{c.x0, c.x1})
+			}
 		}
 	}
 	if multi*4 < len(b.lines) || multi < 2 || nWide*2 > len(b.lines) {
@@ -922,13 +928,29 @@ func tableRows(b *block, v *vocabulary) []string {
 	if len(cols) < 3 {
 		return nil
 	}
+	// colOf: the last column starting at or left of the cell.
 	colOf := func(c cell) int {
-		for k, r := range cols {
-			if c.x0 >= r[0] && c.x0 < r[1] {
-				return k
+		k := 0
+		for i, r := range cols {
+			if r[0] <= c.x0+0.5 {
+				k = i
 			}
 		}
-		return len(cols) - 1
+		return k
+	}
+	// Rows start at the column where most lines of several cells start
+	// (the row labels), or left of it (a title, a group heading).
+	starts := make([]int, len(cols))
+	for li, cs := range cellsOf {
+		if !wide[li] && len(cs) > 1 {
+			starts[colOf(cs[0])]++
+		}
+	}
+	rowCol := 0
+	for k, n := range starts {
+		if n > starts[rowCol] {
+			rowCol = k
+		}
 	}
 	var rows []string
 	var cur [][]cell // cells of the row being read, by column
@@ -960,7 +982,7 @@ func tableRows(b *block, v *vocabulary) []string {
 			continue
 		}
 		cs := cellsOf[li]
-		if cur == nil || colOf(cs[0]) == 0 {
+		if cur == nil || colOf(cs[0]) <= rowCol {
 			flush()
 			cur = make([][]cell, len(cols))
 		}
