@@ -267,8 +267,9 @@ func median(xs []float64) float64 {
 // one line each). A header line is removed where pdftotext has its words in
 // the same order; where pdftotext has cut it up (a page number or a
 // copyright line laid out apart, pieces of an overprinted footer in another
-// order), the pdftotext lines of two or more words that are made only of
-// that header's words are removed instead.
+// order), the pdftotext lines made only of that header's words are removed
+// instead (lines of one word only if it has three characters or more, such
+// as a page number "151": not a stray "1").
 func withoutHeaders(page, header string) []string {
 	pt := tokens(page)
 	var whole [][]string
@@ -290,7 +291,7 @@ func withoutHeaders(page, header string) []string {
 		var kept []string
 		for _, line := range strings.Split(page, "\n") {
 			lt := tokens(line)
-			if len(lt) >= 2 && consume(left, lt) {
+			if (len(lt) >= 2 || len(lt) == 1 && len(lt[0]) >= 3) && consume(left, lt) {
 				continue
 			}
 			kept = append(kept, line)
