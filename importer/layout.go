@@ -797,8 +797,10 @@ func (v *vocabulary) joinHyphen(left, right string) (sep string, dropHyphen bool
 	body := left[:len(left)-size]
 	prevRune, _ := utf8.DecodeLastRuneInString(body)
 	first, _ := utf8.DecodeRuneInString(right)
-	if unicode.IsDigit(prevRune) && unicode.IsDigit(first) {
-		return "", false // a range broken at the dash: "482-" + "5" is "482-5"
+	if unicode.IsDigit(prevRune) && (unicode.IsDigit(first) || unicode.IsLower(first) && last != '\u2013') {
+		// A range broken at the dash ("482-" + "5" is "482-5"), a number
+		// compound ("317-" + "day" is "317-day").
+		return "", false
 	}
 	if !unicode.IsLetter(prevRune) || last == '\u2013' {
 		return " ", false
