@@ -343,7 +343,7 @@ Esc	clear the selection`
 
 // StartView opens a view described as "library", "search:QUERY",
 // "reader:DOC[:PAGE[:QUERY]]", "annotations", "codebook", "reports" or
-// "reports:cooccurrence"
+// "reports:cooccurrence", or "import:PATH" (starts importing PATH)
 // (RAPPORT_VIEW, for screenshots and demos).
 func (u *UI) StartView(spec string) {
 	parts := strings.SplitN(spec, ":", 4)
@@ -369,6 +369,10 @@ func (u *UI) StartView(spec string) {
 			query = parts[3]
 		}
 		u.OpenDocument(doc, page, query)
+	case "import":
+		if len(parts) > 1 {
+			u.StartImport([]string{strings.Join(parts[1:], ":")})
+		}
 	case ViewReports:
 		u.ShowView(ViewReports)
 		if len(parts) > 1 && parts[1] == "cooccurrence" {

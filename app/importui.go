@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -94,7 +95,8 @@ func (u *UI) StartImport(paths []string) {
 	u.banner.Add(job.panel)
 	lib := u.lib
 	u.background(func() {
-		opts := &index.ImportOptions{Progress: func(p index.ImportProgress) {
+		// one core fewer than the machine has: the window keeps one
+		opts := &index.ImportOptions{Workers: max(1, runtime.NumCPU()-1), Progress: func(p index.ImportProgress) {
 			u.do(func() {
 				if p.Total > 0 {
 					job.bar.SetValue(float64(p.Done) / float64(p.Total))

@@ -118,7 +118,7 @@ func (s *searchPane) request(offset int) (index.SearchRequest, error) {
 		}
 		q = strings.TrimSpace(q + " " + clause)
 	}
-	req := index.SearchRequest{Query: q, Limit: searchPageSize, Offset: offset, Facets: offset == 0}
+	req := index.SearchRequest{Query: q, Limit: searchPageSize, Offset: offset}
 	if s.theme != "" {
 		req.Themes = []string{s.theme}
 	}
@@ -165,8 +165,8 @@ func (s *searchPane) run(offset int) {
 			s.lastQuery = query
 			if offset == 0 {
 				s.hits = res.Hits
-				s.facetData = res.Facets
 				s.list.ScrollToTop()
+				s.loadFacets(gen, req)
 			} else {
 				s.hits = append(s.hits, res.Hits...)
 			}
@@ -187,6 +187,24 @@ func (s *searchPane) run(offset int) {
 			s.showFilters()
 			s.showFacets()
 			s.list.Refresh()
+		})
+	})
+}
+
+// loadFacets counts hits per theme, year and journal in a request of its
+// own: facets can take much longer than the hits (while an import adds
+// to the index), and the hits should not wait for them.
+func (s *searchPane) loadFacets(gen int, req index.SearchRequest) {
+	req.Facets, req.NoSnippets, req.Limit, req.Offset = true, true, 1, 0
+	lib := s.u.lib
+	s.u.background(func() {
+		res, err := lib.Search(s.u.ctx, req)
+		s.u.do(func() {
+			if gen != s.generation || err != nil {
+				return
+			}
+			s.facetData = res.Facets
+			s.showFacets()
 		})
 	})
 }
