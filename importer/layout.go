@@ -169,7 +169,18 @@ func letterSpacing(glyphs []glyph, i int) float64 {
 			return 0, false
 		}
 		a, b := &glyphs[k-1], &glyphs[k]
-		if a.space || b.space || a.text == "" || b.text == "" || a.rot != b.rot || math.Abs(a.y-b.y) > 0.1*b.size {
+		// An accent drawn over its letter touches it whatever the spacing.
+		if _, acc := combiningAccents[a.text]; acc {
+			return 0, false
+		}
+		if _, acc := combiningAccents[b.text]; acc {
+			return 0, false
+		}
+		// Both on glyph i's baseline: the end of the line drawn before
+		// says nothing about this line's spacing.
+		g := &glyphs[i]
+		if a.space || b.space || a.text == "" || b.text == "" || a.rot != b.rot || a.rot != g.rot ||
+			math.Abs(a.y-b.y) > 0.1*b.size || math.Abs(b.y-g.y) > 0.1*g.size {
 			return 0, false
 		}
 		return b.x0 - a.x1, true

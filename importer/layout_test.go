@@ -116,3 +116,39 @@ func TestTableRows(t *testing.T) {
 		t.Errorf("loosely justified prose read as a table: %q", rows)
 	}
 }
+
+// spacedGlyphs sets text in 7 pt capitals with 1 pt between letters and 4.5
+// pt between words; accents (´) are drawn at no width over the letter gap.
+func spacedGlyphs(x, y float64, text string) []glyph {
+	var gs []glyph
+	for _, r := range text {
+		switch {
+		case r == ' ':
+			x += 3.5
+		case r == '´':
+			gs = append(gs, glyph{text: "´", x0: x - 1, x1: x + 1, y: y, size: 9})
+			x++
+		default:
+			gs = append(gs, glyph{text: string(r), x0: x, x1: x + 5, y: y, size: 7})
+			x += 6
+		}
+	}
+	return gs
+}
+
+// TestLetterSpacedCapitals: letter-spaced small capitals are words, not
+// letters, also right after a line of ordinary text in the content stream
+// and around a spacing accent.
+func TestLetterSpacedCapitals(t *testing.T) {
+	prev := []glyph{{text: "e", x0: 80, x1: 85, y: 180, size: 10}, {text: "n", x0: 85, x1: 90, y: 180, size: 10},
+		{text: "t", x0: 90, x1: 93, y: 180, size: 10}, {text: "s", x0: 93, x1: 97, y: 180, size: 10}}
+	gs := append(prev, spacedGlyphs(277, 160, "ALL DEMENTIA ALZHEIMER´S DISEASE")...)
+	var got []string
+	for _, w := range buildWords(gs) {
+		got = append(got, w.text)
+	}
+	want := "ents ALL DEMENTIA ALZHEIMER´S DISEASE"
+	if strings.Join(got, " ") != want {
+		t.Errorf("words %q, want %q", got, want)
+	}
+}
