@@ -146,7 +146,11 @@ func (l *Library) searchIndex(ctx context.Context) (bleve.Index, error) {
 	if idx != nil {
 		// Bleve opens an index whose segments are lost or unreadable as an
 		// empty one ("unable to load snapshot, continuing"): count.
-		if why := l.indexShortfall(ctx, idx); why != "" {
+		why := l.indexShortfall(ctx, idx)
+		if why == "" && l.rebuildInterrupted(ctx) {
+			why = "was being rebuilt when Rapport stopped"
+		}
+		if why != "" {
 			guardIndex("close search index", idx.Close)
 			idx, reason = nil, why
 		}
@@ -225,6 +229,10 @@ func (l *Library) rebuildIndex(ctx context.Context, path string, progress func(d
 	if err != nil {
 		return nil, fmt.Errorf("create search index %s: %w", tmp, err)
 	}
+	if err := l.setRebuildMarker(ctx, true); err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("rebuild search index: %w", err)
+	}
 	if _, err := l.db.ExecContext(ctx, "UPDATE documents SET indexed = 0"); err != nil {
 		idx.Close()
 		return nil, fmt.Errorf("rebuild search index: %w", err)
@@ -247,6 +255,8 @@ func (l *Library) rebuildIndex(ctx context.Context, path string, progress func(d
 	if err := os.Rename(tmp, path); err != nil {
 		return nil, fmt.Errorf("replace search index %s: %w", path, err)
 	}
+	syncDir(filepath.Dir(path))
+	l.setRebuildMarker(ctx, false) // should this fail, the next open rebuilds again
 	idx, err = bleve.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open rebuilt search index %s: %w", path, err)

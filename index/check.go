@@ -127,6 +127,9 @@ func (l *Library) Check(ctx context.Context, opts CheckOptions) (*CheckReport, e
 
 // checkIndex compares the search index with SQLite without repairing it.
 func (l *Library) checkIndex(ctx context.Context, rep *CheckReport) string {
+	if l.rebuildInterrupted(ctx) {
+		return "a rebuild was interrupted; the index may be stale"
+	}
 	l.idxMu.Lock()
 	idx := l.idx
 	l.idxMu.Unlock()

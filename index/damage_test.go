@@ -205,3 +205,46 @@ func TestDamagedIndexIsRebuilt(t *testing.T) {
 		})
 	}
 }
+
+// TestInterruptedRebuildIsRedone: a rebuild that stopped before its swap
+// (the marker it leaves in SQLite) makes the next open distrust the old
+// index, say so and rebuild; check reports it and --repair clears it.
+func TestInterruptedRebuildIsRedone(t *testing.T) {
+	ctx := context.Background()
+	dir := damagedLibrary(t)
+	l, err := Open(ctx, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.setRebuildMarker(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := l.Check(ctx, CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.OK {
+		t.Error("check passed with an interrupted rebuild")
+	}
+	l.Close()
+
+	var notices []string
+	l, err = Open(ctx, dir, &Options{Notice: func(m string) { notices = append(notices, m) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	res, err := l.Search(ctx, SearchRequest{Query: "marker3p1"})
+	if err != nil || res.Total != 1 {
+		t.Fatalf("search after an interrupted rebuild: %v %v", res, err)
+	}
+	if len(notices) == 0 || !strings.Contains(notices[0], "rebuilt when Rapport stopped") {
+		t.Errorf("notices %q, want one about the interrupted rebuild", notices)
+	}
+	if l.rebuildInterrupted(ctx) {
+		t.Error("the marker outlived a finished rebuild")
+	}
+	if rep, err := l.Check(ctx, CheckOptions{}); err != nil || !rep.OK {
+		t.Errorf("check after the rebuild: %v %v", rep, err)
+	}
+}

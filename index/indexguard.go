@@ -111,3 +111,26 @@ func (l *Library) indexShortfall(ctx context.Context, idx bleve.Index) string {
 	}
 	return ""
 }
+
+// rebuildMarker, in the settings table, says a rebuild of the index began
+// and has not been swapped in yet. A rebuild marks documents indexed as it
+// writes them into the new index; if it stops before the swap (killed,
+// cancelled, disk full), those marks describe an index that was thrown
+// away, and the old one may be stale for them. While the marker stands the
+// old index is not trusted: the next open rebuilds it.
+const rebuildMarker = "index_rebuild_started"
+
+func (l *Library) setRebuildMarker(ctx context.Context, on bool) error {
+	var err error
+	if on {
+		_, err = l.db.ExecContext(ctx, "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", rebuildMarker, now())
+	} else {
+		_, err = l.db.ExecContext(ctx, "DELETE FROM settings WHERE key = ?", rebuildMarker)
+	}
+	return err
+}
+
+func (l *Library) rebuildInterrupted(ctx context.Context) bool {
+	var at string
+	return l.db.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", rebuildMarker).Scan(&at) == nil
+}
