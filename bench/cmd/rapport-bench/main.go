@@ -74,6 +74,9 @@ type Step struct {
 	P50ms   float64 `json:"p50_ms,omitempty"`
 	P95ms   float64 `json:"p95_ms,omitempty"`
 	P99ms   float64 `json:"p99_ms,omitempty"`
+	CPUP50  float64 `json:"cpu_p50_ms,omitempty"` // search: CPU time of the querying thread
+	CPUP95  float64 `json:"cpu_p95_ms,omitempty"`
+	CPUP99  float64 `json:"cpu_p99_ms,omitempty"`
 	RSSMB   float64 `json:"peak_rss_mb,omitempty"`
 	DiskMB  float64 `json:"disk_mb,omitempty"`
 	Ratio   string  `json:"ratio,omitempty"` // against the step's reference tool
@@ -278,7 +281,9 @@ func run(ctx context.Context, args []string) error {
 				return fmt.Errorf("search %s: %w", mode, err)
 			}
 			st := Step{Step: "search " + mode, Tool: "rapport (Bleve, in-process)", WallS: out.TotalS, Rate: float64(out.Count) / out.TotalS, Unit: "queries/s",
-				P50ms: out.P50, P95ms: out.P95, P99ms: out.P99, RSSMB: p.rssMB, Note: out.Note}
+				P50ms: out.P50, P95ms: out.P95, P99ms: out.P99, RSSMB: p.rssMB,
+				Note: fmt.Sprintf("CPU time of the querying thread p50/p95/p99 %.2f/%.2f/%.2f ms; %s", out.CPUP50, out.CPUP95, out.CPUP99, out.Note)}
+			st.CPUP50, st.CPUP95, st.CPUP99 = out.CPUP50, out.CPUP95, out.CPUP99
 			if out.Count == 0 {
 				st.Skipped = true
 			}
@@ -657,7 +662,7 @@ func printTable(w io.Writer, r *Results) {
 	fmt.Fprintf(w, "\nRapport benchmark — N=%d articles (%d pages, %.1f MB PDF, %.1f MB extracted text), seed %d, %d queries\n",
 		r.N, r.Pages, r.PDFMB, r.TextMB, r.Seed, r.Queries)
 	fmt.Fprintf(w, "Machine: %s; %s; commit %s; %s; load average %s\n\n", r.Machine, r.GoVersion, r.Commit, r.Date, r.Load)
-	fmt.Fprintln(w, "| step | tool | wall s | CPU s | rate | p50/p95/p99 ms | peak RSS MB | disk MB | ratio |")
+	fmt.Fprintln(w, "| step | tool | wall s | CPU s | rate | latency p50/p95/p99 ms | peak RSS MB | disk MB | ratio |")
 	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---|")
 	for _, s := range r.Steps {
 		if s.Skipped {
@@ -673,6 +678,9 @@ func printTable(w io.Writer, r *Results) {
 		}
 		if s.P50ms > 0 {
 			lat = fmt.Sprintf("%.2f / %.2f / %.2f", s.P50ms, s.P95ms, s.P99ms)
+			if s.CPUP50 > 0 {
+				lat += fmt.Sprintf(" (CPU %.2f / %.2f / %.2f)", s.CPUP50, s.CPUP95, s.CPUP99)
+			}
 		}
 		if s.DiskMB > 0 {
 			disk = fmt.Sprintf("%.1f", s.DiskMB)
