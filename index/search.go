@@ -99,7 +99,10 @@ func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 		return nil, fmt.Errorf("search %q: offset %d and limit %d must lie between 0 and %d: %w", req.Query, req.Offset, limit, MaxSearchWindow, ErrInvalidInput)
 	}
 	sr := bleve.NewSearchRequestOptions(q, limit, req.Offset, false)
-	sr.IncludeLocations = !req.NoSnippets
+	// Term locations (for snippets) are not asked of the first search:
+	// Bleve would gather them for every matching page, not only the ones
+	// shown. The pages shown get theirs from a second search limited to
+	// them (addLocations).
 	if req.Facets {
 		sr.AddFacet("theme", bleve.NewFacetRequest("theme", 50))
 		sr.AddFacet("year", bleve.NewFacetRequest("facet_year", 50))
@@ -108,6 +111,11 @@ func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 	res, err := l.searchGuarded(ctx, idx, sr)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", req.Query, err)
+	}
+	if !req.NoSnippets {
+		if err := l.addLocations(ctx, idx, q, res.Hits); err != nil {
+			return nil, fmt.Errorf("search %q: %w", req.Query, err)
+		}
 	}
 	out := &SearchResult{Total: res.Total, Hits: make([]SearchHit, 0, len(res.Hits))}
 	var matches []*search.DocumentMatch
@@ -140,6 +148,33 @@ func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// addLocations fills in the term locations of the hits shown, by running
+// the query again restricted to their pages: a search of a handful of pages
+// however many matched.
+func (l *Library) addLocations(ctx context.Context, idx bleve.Index, q query.Query, hits search.DocumentMatchCollection) error {
+	if len(hits) == 0 {
+		return nil
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	sr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(q, bleve.NewDocIDQuery(ids)), len(ids), 0, false)
+	sr.IncludeLocations = true
+	res, err := l.searchGuarded(ctx, idx, sr)
+	if err != nil {
+		return err
+	}
+	locs := make(map[string]search.FieldTermLocationMap, len(res.Hits))
+	for _, h := range res.Hits {
+		locs[h.ID] = h.Locations
+	}
+	for _, h := range hits {
+		h.Locations = locs[h.ID]
+	}
+	return nil
 }
 
 // buildQuery turns a request into a Bleve query.
