@@ -1007,3 +1007,78 @@ func tableRows(b *block, v *vocabulary) []string {
 	flush()
 	return rows
 }
+
+// orderBands orders blocks in horizontal bands, top to bottom, and each
+// band with orderBlocks. The page is cut across where no block straddles
+// and the strip of text on one side of the cut belongs to a figure (a
+// block crossing the middle of the page, such as a flow chart's centred
+// box or a full-width title, and the strips without column text below
+// it): all of a figure then reads before the columns set below it. Cuts
+// between two strips of column text are not made (their paragraph breaks
+// line up by chance).
+func orderBands(blocks []*block) []*block {
+	if len(blocks) < 3 || len(blocks) > maxOrderedBlocks {
+		return orderBlocks(blocks)
+	}
+	minX, maxX := math.Inf(1), math.Inf(-1)
+	for _, b := range blocks {
+		minX, maxX = math.Min(minX, b.x0), math.Max(maxX, b.x1)
+	}
+	mid := (minX + maxX) / 2
+	// Only pages with columns: paragraphs of several lines wholly on each
+	// side of the middle (not a margin note beside single-column text).
+	left, right := false, false
+	for _, b := range blocks {
+		if len(b.lines) >= 3 && b.x1-b.x0 > 0.25*(maxX-minX) {
+			left = left || b.x1 < mid
+			right = right || b.x0 > mid
+		}
+	}
+	if !left || !right {
+		return orderBlocks(blocks)
+	}
+	byTop := append([]*block(nil), blocks...)
+	sort.SliceStable(byTop, func(i, j int) bool { return byTop[i].y1 > byTop[j].y1 })
+	// Strips: runs of blocks, top down, each starting below every block
+	// before it.
+	var strips [][]*block
+	low := math.Inf(1)
+	for _, b := range byTop {
+		if len(strips) == 0 || b.y1 < low {
+			strips = append(strips, nil)
+		}
+		strips[len(strips)-1] = append(strips[len(strips)-1], b)
+		low = math.Min(low, b.y0)
+	}
+	if len(strips) < 2 {
+		return orderBlocks(blocks)
+	}
+	// A strip is part of a figure (or a full-width title) when a block
+	// crosses the middle, or when it has no column text and follows such
+	// a strip (the figure's lower boxes, its caption).
+	figure := make([]bool, len(strips))
+	for i, s := range strips {
+		columnar := false
+		for _, b := range s {
+			if b.x0 < mid-0.5*b.size && b.x1 > mid+0.5*b.size {
+				figure[i] = true
+			}
+			if len(b.lines) >= 3 && b.x1-b.x0 > 0.25*(maxX-minX) {
+				columnar = true
+			}
+		}
+		if i > 0 && figure[i-1] && !columnar {
+			figure[i] = true
+		}
+	}
+	var out, band []*block
+	for i, s := range strips {
+		band = append(band, s...)
+		if i+1 < len(strips) && !figure[i] && !figure[i+1] {
+			continue
+		}
+		out = append(out, orderBlocks(band)...)
+		band = nil
+	}
+	return out
+}

@@ -152,3 +152,51 @@ func TestLetterSpacedCapitals(t *testing.T) {
 		t.Errorf("words %q, want %q", got, want)
 	}
 }
+
+// textBlock is a block of n lines of 10 pt text from x0 to x1, the first
+// baseline at y, named by its first word.
+func textBlock(name string, x0, x1, y float64, n int) *block {
+	b := &block{}
+	for i := 0; i < n; i++ {
+		yy := y - 12*float64(i)
+		ws := []word{{text: name, x0: x0, x1: x0 + 30, y: yy, size: 10}, {text: "text", x0: x1 - 20, x1: x1, y: yy, size: 10}}
+		b.add(newFragment(ws, yy, 10, 0))
+	}
+	return b
+}
+
+// TestFigureAboveColumnsReadsFirst: a flow chart at the top of a
+// two-column page (boxes left, centre and right, none spanning the page)
+// reads whole before the columns below it; a margin note beside single
+// column text does not cut the page.
+func TestFigureAboveColumnsReadsFirst(t *testing.T) {
+	order := func(bs []*block) string {
+		var names []string
+		for _, b := range orderBands(bs) {
+			names = append(names, strings.Fields(b.lines[0].text)[0])
+		}
+		return strings.Join(names, " ")
+	}
+	page := []*block{
+		textBlock("boxL1", 100, 200, 740, 3),
+		textBlock("boxC", 230, 380, 730, 2),
+		textBlock("boxR1", 400, 500, 740, 3),
+		textBlock("boxL2", 100, 200, 690, 3),
+		textBlock("boxR2", 400, 500, 690, 3),
+		textBlock("caption", 56, 300, 640, 1),
+		textBlock("left", 56, 290, 610, 30),
+		textBlock("right", 310, 545, 610, 30),
+	}
+	if got, want := order(page), "boxL1 boxC boxR1 boxL2 boxR2 caption left right"; got != want {
+		t.Errorf("order %q, want %q", got, want)
+	}
+	single := []*block{
+		textBlock("note1", 20, 120, 700, 3),
+		textBlock("body1", 150, 545, 700, 10),
+		textBlock("note2", 20, 120, 560, 3),
+		textBlock("body2", 150, 545, 560, 10),
+	}
+	if got, want := order(single), "note1 note2 body1 body2"; got != want {
+		t.Errorf("order %q, want %q", got, want)
+	}
+}
