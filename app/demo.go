@@ -125,10 +125,16 @@ func (u *UI) offerDemoIfEmpty() {
 
 // showBanner shows a message with buttons above the views until dismissed.
 func (u *UI) showBanner(msg string, buttons ...fyne.CanvasObject) {
+	u.showBannerWith(widget.NewLabel(msg), buttons...)
+}
+
+// showBannerWith shows content with buttons above the views until
+// dismissed (a running import's progress stays).
+func (u *UI) showBannerWith(content fyne.CanvasObject, buttons ...fyne.CanvasObject) {
 	var box *fyne.Container
 	closeBtn := widget.NewButtonWithIcon("", theme.CancelIcon(), func() { u.banner.Remove(box) })
 	buttons = append(buttons, closeBtn)
-	box = container.NewBorder(nil, nil, nil, container.NewHBox(buttons...), widget.NewLabel(msg))
+	box = container.NewBorder(nil, nil, nil, container.NewHBox(buttons...), content)
 	u.banner.RemoveAll()
 	if u.importing != nil && !u.importing.finished {
 		u.banner.Add(u.importing.panel)

@@ -138,25 +138,32 @@ func (u *UI) showImportSummary(job *importJob) {
 	job.summary = widget.NewLabel(b.String())
 	job.summary.Wrapping = fyne.TextWrapWord
 	u.setStatus("Import: %s", strings.SplitN(b.String(), "\n", 2)[0])
-	content := container.NewVBox(job.summary)
+	// The summary goes above the views, not in a dialog: a dialog popping
+	// up would take the keys of someone typing while the import ends.
+	var buttons []fyne.CanvasObject
 	if len(rep.Failed) > 0 {
-		fails := widget.NewList(
-			func() int { return len(rep.Failed) },
-			func() fyne.CanvasObject {
-				l := widget.NewLabel("")
-				l.Wrapping = fyne.TextWrapWord
-				return l
-			},
-			func(id widget.ListItemID, o fyne.CanvasObject) {
-				f := rep.Failed[id]
-				o.(*widget.Label).SetText(filepath.Base(f.File) + " — " + f.Error)
-			})
-		scroll := container.NewStack(fails)
-		content = container.NewVBox(job.summary, widget.NewLabelWithStyle("Files that could not be imported:", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-		d := dialog.NewCustom("Import finished", "Close", container.NewBorder(content, nil, nil, nil, scroll), u.win)
-		d.Resize(fyne.NewSize(700, 450))
-		d.Show()
-		return
+		buttons = append(buttons, widget.NewButtonWithIcon(fmt.Sprintf("Failed files (%d)…", len(rep.Failed)), theme.WarningIcon(), func() {
+			u.showImportFailures(rep.Failed)
+		}))
 	}
-	dialog.ShowCustom("Import finished", "Close", content, u.win)
+	u.showBannerWith(job.summary, buttons...)
+}
+
+// showImportFailures lists the files an import could not read, and why.
+func (u *UI) showImportFailures(failed []index.ImportFailure) {
+	fails := widget.NewList(
+		func() int { return len(failed) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Wrapping = fyne.TextWrapWord
+			return l
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			f := failed[id]
+			o.(*widget.Label).SetText(filepath.Base(f.File) + " — " + f.Error)
+		})
+	head := widget.NewLabelWithStyle("Files that could not be imported:", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	d := dialog.NewCustom("Import", "Close", container.NewBorder(head, nil, nil, nil, fails), u.win)
+	d.Resize(fyne.NewSize(700, 450))
+	d.Show()
 }

@@ -69,4 +69,8 @@ func TestImportProgressAndFailures(t *testing.T) {
 			t.Error("progress panel still shown after the import")
 		}
 	}
+	if len(u.banner.Objects) != 1 {
+		t.Errorf("banner holds %d objects, want the summary", len(u.banner.Objects))
+	}
+	u.showImportFailures(job.report.Failed) // the summary's "Failed files" button
 }
