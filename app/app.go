@@ -150,8 +150,13 @@ func New(a fyne.App, w fyne.Window, lib *index.Library) *UI {
 func (u *UI) Start() {
 	u.setStatus("Library: %s", u.lib.Dir())
 	u.reloadAll()
-	if v := u.app.Preferences().String(prefLastView); v != "" {
+	p := u.app.Preferences()
+	if v := p.String(prefLastView); v != "" {
 		u.ShowView(v)
+	}
+	if doc := p.Int(prefLastDoc); doc > 0 {
+		// the document last read, at its page (quietly: it may be gone)
+		u.reader.open(int64(doc), max(1, p.Int(prefLastPage)), "", 0)
 	}
 	u.offerDemoIfEmpty()
 }

@@ -178,3 +178,19 @@ func TestReaderNavigationAndFind(t *testing.T) {
 		t.Errorf("find: page %d, %d matches", u.reader.page, len(u.reader.findSpans))
 	}
 }
+
+func TestLastViewAndDocumentRemembered(t *testing.T) {
+	lib, _ := newTestLibrary(t)
+	u, _ := newTestUI(t, lib)
+	doc := openFirstArticle(t, u, lib)
+	u.reader.showPage(2)
+	u.Wait()
+	// a new window with the same preferences opens where the user left
+	w2 := u.app.NewWindow("")
+	defer w2.Close()
+	u2 := Build(u.app, w2, lib)
+	u2.Wait()
+	if u2.currentView() != ViewReader || !u2.reader.hasDoc || u2.reader.doc.ID != doc.ID || u2.reader.page != 2 {
+		t.Errorf("reopened on view %q, doc %d page %d", u2.currentView(), u2.reader.doc.ID, u2.reader.page)
+	}
+}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"os/exec"
 	"runtime"
@@ -186,6 +187,9 @@ func (r *readerPane) load(docID int64, page int, scrollTop bool) {
 			}
 			if err != nil {
 				r.u.setStatus("Reader: %v", err)
+				if errors.Is(err, index.ErrNotFound) {
+					r.close()
+				}
 				return
 			}
 			r.show(d, scrollTop)
