@@ -53,11 +53,13 @@ func TestTaggingASelectionCreatesAnAnnotation(t *testing.T) {
 		t.Fatalf("selection after Shift+click: %q", got)
 	}
 	// a click on one sentence again, and key 1 tags it with the first theme
-	test.TapAt(v, pieceOf(t, v, "grows"))
 	first := u.reader.tagPanel.themes[0].Name
 	test.Type(u.reader.tagPanel.note, "slow trust")
-	u.win.Canvas().Unfocus()
-	u.typedRune('1')
+	test.TapAt(v, pieceOf(t, v, "grows")) // takes the focus from the note
+	if u.win.Canvas().Focused() != nil {
+		t.Fatal("the note keeps the focus after a click in the text")
+	}
+	test.TypeOnCanvas(u.win.Canvas(), "1")
 	u.Wait()
 
 	annots, err := lib.Annotations(context.Background(), index.AnnotationFilter{DocID: doc.ID})

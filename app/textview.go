@@ -369,9 +369,18 @@ func (v *textView) MouseDown(ev *desktop.MouseEvent) {
 // MouseUp is part of desktop.Mouseable.
 func (v *textView) MouseUp(*desktop.MouseEvent) { v.pressed = false }
 
+// releaseFocus takes the keyboard focus from whichever field had it, so
+// that the reader's keys (1–9, Enter, arrows) reach the window.
+func (v *textView) releaseFocus() {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(v); c != nil {
+		c.Unfocus()
+	}
+}
+
 // Tapped selects the sentence under the pointer, or extends the selection
 // to it with Shift.
 func (v *textView) Tapped(ev *fyne.PointEvent) {
+	v.releaseFocus()
 	r := v.runeAt(ev.Position)
 	if r < 0 {
 		return
@@ -389,6 +398,7 @@ func (v *textView) Tapped(ev *fyne.PointEvent) {
 
 // DoubleTapped selects the paragraph under the pointer.
 func (v *textView) DoubleTapped(ev *fyne.PointEvent) {
+	v.releaseFocus()
 	r := v.runeAt(ev.Position)
 	if r < 0 {
 		return
@@ -424,6 +434,7 @@ func (v *textView) Dragged(ev *fyne.DragEvent) {
 
 // DragEnd finishes a drag selection.
 func (v *textView) DragEnd() {
+	v.releaseFocus()
 	v.dragging = false
 	if v.OnSelect != nil {
 		v.OnSelect(v.sel)
