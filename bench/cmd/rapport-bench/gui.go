@@ -23,19 +23,26 @@ func measureGUI(ctx context.Context, rapport, lib string) (*Step, error) {
 	if out, _ := exec.Command("go", "version", "-m", rapport).Output(); strings.Contains(string(out), "CGO_ENABLED=0") {
 		return nil, errors.New("bin/rapport was built without cgo (no window): build it with make build")
 	}
-	display := ":" + strconv.Itoa(90+os.Getpid()%9)
-	x := exec.CommandContext(ctx, "Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	// Xvfb picks a free display itself and writes its number to fd 3.
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	x := exec.CommandContext(ctx, "Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	x.ExtraFiles = []*os.File{w}
 	if err := x.Start(); err != nil {
 		return nil, fmt.Errorf("start Xvfb: %w", err)
 	}
+	w.Close()
 	defer func() { x.Process.Kill(); x.Wait() }()
-	sock := "/tmp/.X11-unix/X" + strings.TrimPrefix(display, ":")
-	for i := 0; i < 100; i++ {
-		if _, err := os.Stat(sock); err == nil {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
+	buf := make([]byte, 16)
+	r.SetReadDeadline(time.Now().Add(20 * time.Second))
+	n, err := r.Read(buf)
+	r.Close()
+	if err != nil || strings.TrimSpace(string(buf[:n])) == "" {
+		return nil, fmt.Errorf("Xvfb did not report its display: %v", err)
 	}
+	display := ":" + strings.TrimSpace(string(buf[:n]))
 	env := append(os.Environ(), "DISPLAY="+display)
 	app := exec.CommandContext(ctx, rapport, "--library", lib)
 	app.Env = env
