@@ -354,10 +354,11 @@ func mergeResults(res *Results, path string) {
 	have := map[string]bool{}
 	for _, s := range res.Steps {
 		have[s.Step+"|"+s.Tool] = true
+		have[s.Step] = true
 	}
 	var steps []Step
 	for _, s := range old.Steps {
-		if !have[s.Step+"|"+s.Tool] {
+		if !have[s.Step+"|"+s.Tool] && !(s.Skipped && have[s.Step]) {
 			steps = append(steps, s)
 		}
 	}
