@@ -178,14 +178,23 @@ func (l *Library) searchIndex(ctx context.Context) (bleve.Index, error) {
 
 // catchUp indexes documents changed since they were last indexed (a
 // metadata correction, new annotations), so that a search sees every
-// committed change. When another goroutine is indexing already (an import),
-// it does not wait: that indexer will get there.
+// committed change. When another goroutine is indexing already or an
+// import is running, it does not wait: that indexer will get there.
 func (l *Library) catchUp(ctx context.Context, idx bleve.Index) error {
 	var pending bool
 	if err := l.db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM documents WHERE indexed = 0)").Scan(&pending); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
-	if !pending || !l.indexing.TryLock() {
+	if !pending {
+		return nil
+	}
+	// An import (or reindex, or check) under way indexes its own documents:
+	// a search does not take that work on.
+	if !l.writeMu.TryLock() {
+		return nil
+	}
+	defer l.writeMu.Unlock()
+	if !l.indexing.TryLock() {
 		return nil
 	}
 	defer l.indexing.Unlock()
