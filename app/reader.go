@@ -100,14 +100,16 @@ func newReaderPane(u *UI) *readerPane {
 // OpenDocument shows a document's page in the reader, with the words of
 // query highlighted.
 func (u *UI) OpenDocument(docID int64, page int, query string) {
-	u.reader.open(docID, page, query, 0)
+	// The view first: the page then loads in the background, and nothing
+	// lays the reader out while that job updates it.
 	u.ShowView(ViewReader)
+	u.reader.open(docID, page, query, 0)
 }
 
 // OpenAnnotation shows the page of an annotation with it selected.
 func (u *UI) OpenAnnotation(docID int64, page int, annotationID int64) {
-	u.reader.open(docID, page, "", annotationID)
 	u.ShowView(ViewReader)
+	u.reader.open(docID, page, "", annotationID)
 }
 
 func (r *readerPane) open(docID int64, page int, query string, annot int64) {
