@@ -9,6 +9,8 @@ import (
 	"github.com/ledongthuc/pdf"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/rapport-qda/rapport/internal/stdfonts"
 )
 
 // pdfFont is what the text interpreter needs from a font dictionary: how to
@@ -773,14 +775,14 @@ func glyphNameText(name string) string {
 // standardWidths approximates the widths of the standard 14 fonts used
 // without /Widths (per unit font size ×1000).
 func standardWidths(base string) func(r rune) float64 {
-	table := &stdHelveticaWidths
+	table := &stdfonts.Helvetica
 	switch {
 	case strings.Contains(base, "Courier"):
 		return func(rune) float64 { return 600 }
 	case strings.Contains(base, "Times"):
-		table = &stdTimesWidths
+		table = &stdfonts.TimesRoman
 	case strings.Contains(base, "Bold"):
-		table = &stdHelveticaBoldWidths
+		table = &stdfonts.HelveticaBold
 	}
 	return func(r rune) float64 {
 		if r >= 32 && r < 127 {

@@ -11,6 +11,8 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+
+	"github.com/rapport-qda/rapport/internal/stdfonts"
 )
 
 // Font names a standard font. Only WinAnsi (Latin-1) text can be shown.
@@ -130,12 +132,12 @@ func Width(f Font, size float64, s string) float64 {
 }
 
 func glyphWidth(f Font, r rune) int {
-	table := helveticaWidths
+	table := stdfonts.Helvetica
 	switch f {
 	case HelveticaBold:
-		table = helveticaBoldWidths
+		table = stdfonts.HelveticaBold
 	case TimesRoman, TimesLigDiff, TimesLigCMap, TimesCID:
-		table = timesWidths
+		table = stdfonts.TimesRoman
 	}
 	if isLigFont(f) && (r == 1 || r == 2) {
 		return 556 // Times fi, fl

@@ -1,8 +1,11 @@
-package importer
+// Package stdfonts holds the glyph widths of PDF's standard fonts (Adobe's
+// font metrics, in 1/1000 em, for ASCII 32..126): the extractor needs them
+// for PDFs that name a standard font without /Widths, and the test PDF
+// generator writes them into the PDFs it makes.
+package stdfonts
 
-// Glyph widths (1/1000 em) of standard fonts for ASCII 32..126 (Adobe font
-// metrics), used for the standard 14 fonts when a PDF gives no /Widths.
-var stdHelveticaWidths = [95]int{
+// Widths of ASCII 32..126; index with r-32.
+var Helvetica = [95]int{
 	278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
 	556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,
 	1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
@@ -11,7 +14,7 @@ var stdHelveticaWidths = [95]int{
 	556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
 }
 
-var stdHelveticaBoldWidths = [95]int{
+var HelveticaBold = [95]int{
 	278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278,
 	556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611,
 	975, 722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722, 778,
@@ -20,7 +23,7 @@ var stdHelveticaBoldWidths = [95]int{
 	611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584,
 }
 
-var stdTimesWidths = [95]int{
+var TimesRoman = [95]int{
 	250, 333, 408, 500, 500, 833, 778, 180, 333, 333, 500, 564, 250, 333, 250, 278,
 	500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 278, 278, 564, 564, 564, 444,
 	921, 722, 667, 667, 722, 611, 556, 722, 722, 333, 389, 722, 611, 889, 722, 722,
