@@ -159,15 +159,22 @@ func parseID(s string) (int64, error) {
 	return id, nil
 }
 
-func runShow(e *env, args []string) error {
-	if len(args) != 1 {
-		return usagef("show takes one document id")
+// documentArgs checks that args holds exactly n arguments, the first a
+// document id, and opens the library.
+func (e *env) documentArgs(args []string, n int, usage string) (*index.Library, int64, error) {
+	if len(args) != n {
+		return nil, 0, usagef("%s", usage)
 	}
 	id, err := parseID(args[0])
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	lib, err := e.library()
+	return lib, id, err
+}
+
+func runShow(e *env, args []string) error {
+	lib, id, err := e.documentArgs(args, 1, "show takes one document id")
 	if err != nil {
 		return err
 	}
@@ -211,14 +218,7 @@ func runShow(e *env, args []string) error {
 }
 
 func runText(e *env, args []string, page int) error {
-	if len(args) != 1 {
-		return usagef("text takes one document id")
-	}
-	id, err := parseID(args[0])
-	if err != nil {
-		return err
-	}
-	lib, err := e.library()
+	lib, id, err := e.documentArgs(args, 1, "text takes one document id")
 	if err != nil {
 		return err
 	}
@@ -274,14 +274,7 @@ func runExtract(e *env, args []string) error {
 }
 
 func runSet(e *env, args []string) error {
-	if len(args) != 3 {
-		return usagef("set takes a document id, a field and a value")
-	}
-	id, err := parseID(args[0])
-	if err != nil {
-		return err
-	}
-	lib, err := e.library()
+	lib, id, err := e.documentArgs(args, 3, "set takes a document id, a field and a value")
 	if err != nil {
 		return err
 	}
