@@ -22,7 +22,7 @@ import (
 // indexMappingVersion names the shape of the search index. Raise it with
 // any change to indexMapping or pageEntry: an index of another version is
 // rebuilt from SQLite when the library opens it.
-const indexMappingVersion = 2
+const indexMappingVersion = 3
 
 const (
 	indexVersionKey = "rapport_mapping_version"
@@ -89,7 +89,11 @@ func indexMapping() mapping.IndexMapping {
 	page := bleve.NewDocumentStaticMapping()
 	page.AddFieldMappingsAt("doc", kw(keyword.Name))
 	page.AddFieldMappingsAt("page", num())
-	page.AddFieldMappingsAt("text", text(false, true))
+	// The page text is the bulk of the index: it is kept out of _all, and
+	// queries that name no field search it beside _all (searchTextToo).
+	pageText := text(false, true)
+	pageText.IncludeInAll = false
+	page.AddFieldMappingsAt("text", pageText)
 	page.AddFieldMappingsAt("title", text(false, true))
 	page.AddFieldMappingsAt("alt_title", text(false, false))
 	page.AddFieldMappingsAt("author", text(false, false))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -181,11 +182,11 @@ func (l *Library) addLocations(ctx context.Context, idx bleve.Index, q query.Que
 func buildQuery(req SearchRequest) (query.Query, error) {
 	var must []query.Query
 	if s := strings.TrimSpace(req.Query); s != "" {
-		qs := bleve.NewQueryStringQuery(s)
-		if _, err := qs.Parse(); err != nil {
+		parsed, err := bleve.NewQueryStringQuery(s).Parse()
+		if err != nil {
 			return nil, fmt.Errorf("search %q: query syntax: %v: %w", s, err, ErrInvalidInput)
 		}
-		must = append(must, qs)
+		must = append(must, searchTextToo(parsed))
 	}
 	if len(req.Themes) > 0 {
 		var any []query.Query
@@ -217,6 +218,49 @@ func buildQuery(req SearchRequest) (query.Query, error) {
 		return must[0], nil
 	}
 	return bleve.NewConjunctionQuery(must...), nil
+}
+
+// searchTextToo makes every clause of a parsed query string that names no
+// field search the page text as well as _all: the page text is indexed
+// once, in its own field, rather than a second time inside _all (which
+// holds the metadata, abstract and annotations).
+func searchTextToo(q query.Query) query.Query {
+	switch q := q.(type) {
+	case *query.BooleanQuery:
+		q.Must = searchTextToo(q.Must)
+		q.Should = searchTextToo(q.Should)
+		q.MustNot = searchTextToo(q.MustNot)
+		return q
+	case *query.ConjunctionQuery:
+		for i, c := range q.Conjuncts {
+			q.Conjuncts[i] = searchTextToo(c)
+		}
+		return q
+	case *query.DisjunctionQuery:
+		for i, d := range q.Disjuncts {
+			q.Disjuncts[i] = searchTextToo(d)
+		}
+		return q
+	case query.FieldableQuery:
+		if f := q.Field(); f != "" && f != "_all" {
+			return q
+		}
+		if _, numeric := q.(*query.NumericRangeQuery); numeric {
+			return q
+		}
+		return query.NewDisjunctionQuery([]query.Query{withField(q, "text"), withField(q, "_all")})
+	}
+	return q
+}
+
+// withField returns a copy of a field query aimed at another field.
+func withField(q query.FieldableQuery, field string) query.Query {
+	v := reflect.ValueOf(q).Elem()
+	c := reflect.New(v.Type())
+	c.Elem().Set(v)
+	fq := c.Interface().(query.FieldableQuery)
+	fq.SetField(field)
+	return fq
 }
 
 // fillHits completes hits from SQLite in three queries whatever their
