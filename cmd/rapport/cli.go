@@ -30,6 +30,9 @@ type command struct {
 	name    string
 	args    string // synopsis of the arguments, for help
 	summary string
+	// freeText marks commands whose arguments are text that may start
+	// with "-" (a query's excluded word).
+	freeText bool
 	// flags declares the command's flags on fs; it returns the function
 	// that runs the command once flags and positional args are parsed.
 	flags func(fs *flag.FlagSet) func(env *env, args []string) error
@@ -142,7 +145,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "usage: rapport %s %s\n  %s\n", c.name, c.args, c.summary)
 		fs.PrintDefaults()
 	}
-	positional, err := parseInterspersed(fs, rest[1:])
+	positional, err := parseInterspersed(fs, rest[1:], c.freeText)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -174,23 +177,43 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 // parseInterspersed parses flags that may stand before, between or after
-// positional arguments ("search QUERY --limit 5"); "--" ends flags.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
+// positional arguments ("search QUERY --limit 5"); "--" ends flags. For a
+// command that takes free text (a query), an argument that looks like a
+// flag but names none of the command's flags is text: "search -dementia
+// +stress" excludes a word rather than failing.
+func parseInterspersed(fs *flag.FlagSet, args []string, freeText bool) ([]string, error) {
+	var flags, positional []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			positional = append(positional, args[i+1:]...)
+			break
 		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return positional, nil
+		if len(a) < 2 || a[0] != '-' {
+			positional = append(positional, a)
+			continue
 		}
-		if args[0] == "--" {
-			return append(positional, args[1:]...), nil
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		f := fs.Lookup(name)
+		if f == nil && freeText && name != "h" && name != "help" {
+			positional = append(positional, a)
+			continue
 		}
-		positional = append(positional, args[0])
-		args = args[1:]
+		flags = append(flags, a)
+		if f != nil && !hasValue && !isBoolFlag(f) && i+1 < len(args) {
+			i++
+			flags = append(flags, args[i])
+		}
 	}
+	if err := fs.Parse(flags); err != nil {
+		return nil, err
+	}
+	return positional, nil
+}
+
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 func printHelp(w io.Writer) {

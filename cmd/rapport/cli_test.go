@@ -202,3 +202,36 @@ func TestCLIImportSharedCorpusAndSeeds(t *testing.T) {
 		}
 	}
 }
+
+// A query may start with an excluded word: "-word" is text to search, not
+// an unknown flag, while the command's own flags still work around it.
+func TestCLISearchExcludedWordIsNotAFlag(t *testing.T) {
+	lib := filepath.Join(t.TempDir(), "lib")
+	src := t.TempDir()
+	writeArticle(t, src, "a.pdf", "Here and now action", "wombatmarker", 3)
+	if _, errs, code := rapport(t, lib, "import", src); code != 0 {
+		t.Fatalf("import: %s", errs)
+	}
+	for _, tc := range []struct {
+		args  []string
+		total int
+	}{
+		{[]string{"search", "-wombatmarkerb helpful"}, 2},
+		{[]string{"search", "--limit", "5", "-wombatmarkerb", "helpful"}, 2},
+		{[]string{"search", "helpful", "-wombatmarkerc", "--limit=5"}, 2},
+		{[]string{"search", "helpful", "--limit", "1"}, 3},
+	} {
+		var res struct {
+			Total int `json:"total"`
+			Hits  []struct {
+				Page int `json:"page"`
+			} `json:"hits"`
+		}
+		if code := rapportJSON(t, lib, &res, tc.args...); code != 0 || res.Total != tc.total {
+			t.Errorf("%q: code %d, total %d, want %d", tc.args, code, res.Total, tc.total)
+		}
+	}
+	if _, errs, code := rapport(t, lib, "text", "1", "--pgae", "2"); code != exitUsage || !strings.Contains(errs, "pgae") {
+		t.Errorf("a misspelt flag of a command without free text: code %d, stderr %q", code, errs)
+	}
+}

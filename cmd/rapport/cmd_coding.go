@@ -12,7 +12,7 @@ import (
 // Bulk coding commands: autocode, reextract, report.
 
 func init() {
-	register(&command{name: "autocode", args: "QUERY --theme NAME [--unit sentence|paragraph] [--dry-run]",
+	register(&command{name: "autocode", freeText: true, args: "QUERY --theme NAME [--unit sentence|paragraph] [--dry-run]",
 		summary: "code the sentence (or paragraph) around every search hit with a theme, in one undoable step",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error {
 			var req index.AutocodeRequest

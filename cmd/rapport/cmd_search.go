@@ -19,7 +19,7 @@ func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 func init() {
-	register(&command{name: "search", args: "QUERY [--limit N] [--theme T] [--annotated] [--facets]",
+	register(&command{name: "search", freeText: true, args: "QUERY [--limit N] [--theme T] [--annotated] [--facets]",
 		summary: "full-text search (Bleve query syntax: words, \"phrases\", +must, -not, field:value, fuzzy~)",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error {
 			var req index.SearchRequest
