@@ -60,8 +60,12 @@ type ImportOptions struct {
 	Workers int
 	// Handlers read kinds of file the library itself does not (REFI-QDA
 	// projects and codebooks); each returns the items it created.
-	Handlers map[importer.Kind]func(ctx context.Context, l *Library, path string) ([]ImportItem, error)
+	Handlers map[importer.Kind]ImportHandler
 }
+
+// ImportHandler imports one file of a kind the library does not read
+// itself, and returns the items it created.
+type ImportHandler func(ctx context.Context, l *Library, path string) ([]ImportItem, error)
 
 // Import reads files and folders (recursively) into the library: PDFs and
 // text sources become documents, metadata files update or create records.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -25,8 +26,8 @@ func init() {
 			fs.BoolVar(&opts.bom, "bom", false, "start a CSV with a UTF-8 byte-order mark (for Excel)")
 			return func(e *env, args []string) error { return runExport(e, args, opts) }
 		}})
-	importHandlers[importer.KindQDPX] = func(e *env) func(contextT, *index.Library, string) ([]index.ImportItem, error) {
-		return func(ctx contextT, lib *index.Library, path string) ([]index.ImportItem, error) {
+	importHandlers[importer.KindQDPX] = func(e *env) index.ImportHandler {
+		return func(ctx context.Context, lib *index.Library, path string) ([]index.ImportItem, error) {
 			p, err := export.ReadProjectFile(path)
 			if err != nil {
 				return nil, err
@@ -43,8 +44,8 @@ func init() {
 			return items, nil
 		}
 	}
-	importHandlers[importer.KindQDC] = func(e *env) func(contextT, *index.Library, string) ([]index.ImportItem, error) {
-		return func(ctx contextT, lib *index.Library, path string) ([]index.ImportItem, error) {
+	importHandlers[importer.KindQDC] = func(e *env) index.ImportHandler {
+		return func(ctx context.Context, lib *index.Library, path string) ([]index.ImportItem, error) {
 			data, err := os.ReadFile(path)
 			if err != nil {
 				return nil, fmt.Errorf("import %s: %w", path, err)

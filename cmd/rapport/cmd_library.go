@@ -40,7 +40,7 @@ func init() {
 
 // importHandlers are the readers of file kinds the library does not read
 // itself (REFI-QDA projects and codebooks), registered by their commands.
-var importHandlers = map[importer.Kind]func(e *env) func(ctx contextT, l *index.Library, path string) ([]index.ImportItem, error){}
+var importHandlers = map[importer.Kind]func(e *env) index.ImportHandler{}
 
 func runImport(e *env, args []string) error {
 	if len(args) == 0 {
@@ -50,7 +50,7 @@ func runImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := &index.ImportOptions{Handlers: map[importer.Kind]func(contextT, *index.Library, string) ([]index.ImportItem, error){}}
+	opts := &index.ImportOptions{Handlers: map[importer.Kind]index.ImportHandler{}}
 	for k, h := range importHandlers {
 		opts.Handlers[k] = h(e)
 	}

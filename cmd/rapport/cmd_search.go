@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"html"
@@ -10,8 +9,6 @@ import (
 
 	"github.com/rapport-qda/rapport/index"
 )
-
-type contextT = context.Context
 
 type stringList []string
 
