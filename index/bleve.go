@@ -182,8 +182,8 @@ func (l *Library) searchIndex(ctx context.Context) (bleve.Index, error) {
 
 // catchUp indexes documents changed since they were last indexed (a
 // metadata correction, new annotations), so that a search sees every
-// committed change. When another goroutine is indexing already or an
-// import is running, it does not wait: that indexer will get there.
+// committed change. When an import, a reindex or another search's catch-up
+// holds the write lock, it does not wait: that indexer will get there.
 func (l *Library) catchUp(ctx context.Context, idx bleve.Index) error {
 	var pending bool
 	if err := l.db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM documents WHERE indexed = 0)").Scan(&pending); err != nil {
@@ -198,10 +198,6 @@ func (l *Library) catchUp(ctx context.Context, idx bleve.Index) error {
 		return nil
 	}
 	defer l.writeMu.Unlock()
-	if !l.indexing.TryLock() {
-		return nil
-	}
-	defer l.indexing.Unlock()
 	return l.indexPending(ctx, idx, nil)
 }
 

@@ -47,8 +47,7 @@ type Library struct {
 	idx    bleve.Index
 	notice func(string)
 
-	writeMu  sync.Mutex // serialises multi-statement writers (imports, reindex)
-	indexing sync.Mutex // held by whoever is catching the index up
+	writeMu sync.Mutex // serialises multi-statement writers (imports, reindex, catch-up)
 }
 
 // Options tune Open.
