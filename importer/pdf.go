@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 )
 
@@ -120,41 +119,11 @@ func ExtractPDF(ctx context.Context, data []byte) (*Extraction, error) {
 // chooseTitle prefers the info dictionary's title unless it looks like junk
 // (a file name, a job number, too short), then the large-font lines.
 func chooseTitle(info, fromPage string) string {
-	if plausibleTitle(info) {
+	if PlausibleTitle(info) {
 		return info
 	}
-	if plausibleTitle(fromPage) {
+	if PlausibleTitle(fromPage) {
 		return fromPage
 	}
 	return ""
-}
-
-func plausibleTitle(s string) bool {
-	s = strings.TrimSpace(s)
-	if len([]rune(s)) < 8 || len([]rune(s)) > 400 {
-		return false
-	}
-	words := strings.Fields(s)
-	if len(words) < 2 {
-		return false
-	}
-	letters, digits := 0, 0
-	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			digits++
-		case r > ' ' && !strings.ContainsRune(".,;:-_()[]/\\", r):
-			letters++
-		}
-	}
-	if digits*2 > letters {
-		return false
-	}
-	low := strings.ToLower(s)
-	for _, junk := range []string{".dvi", ".doc", ".pdf", ".tex", "untitled", "microsoft word", ".indd", ".qxd"} {
-		if strings.Contains(low, junk) {
-			return false
-		}
-	}
-	return true
 }

@@ -372,7 +372,7 @@ func titleFromPage(lay *pageLayout, vocab *vocabulary) string {
 			continue
 		}
 		t := strings.Join(strings.Fields(vocab.paragraphText(group)), " ")
-		if plausibleTitle(t) && len(strings.Fields(t)) >= 3 {
+		if PlausibleTitle(t) && len(strings.Fields(t)) >= 3 {
 			return norm.NFC.String(t)
 		}
 	}
