@@ -1,12 +1,12 @@
 package export
 
 import (
-	"bytes"
+	"bufio"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
+
+	"github.com/rapport-qda/rapport/internal/atomicfile"
 )
 
 // Format names an export format.
@@ -90,36 +90,18 @@ func Write(w io.Writer, f Format, d *Data, opts Options) error {
 // atomically: the export goes to a temporary file in the same folder,
 // which is synced and renamed over path only when complete.
 func WriteFile(path string, f Format, d *Data, opts Options) error {
-	var buf bytes.Buffer
-	if err := Write(&buf, f, d, opts); err != nil {
-		return err
-	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	name := tmp.Name()
-	fail := func(err error) error {
-		tmp.Close()
-		os.Remove(name)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(name)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(name, path); err != nil {
-		os.Remove(name)
+	var exportErr error // the export's own error, returned as it is
+	err := atomicfile.Write(path, 0o644, func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		if exportErr = Write(bw, f, d, opts); exportErr != nil {
+			return exportErr
+		}
+		return bw.Flush()
+	})
+	switch {
+	case exportErr != nil:
+		return exportErr
+	case err != nil:
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/rapport-qda/rapport/internal/atomicfile"
 	"io"
 	"os"
 	"path"
@@ -106,53 +107,34 @@ func backup(ctx context.Context, db *sql.DB, dir, dest string, opts *BackupOptio
 		return nil, fmt.Errorf("back up %s: %w", dir, err)
 	}
 
-	tmp, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".*"+tmpSuffix)
+	err = atomicfile.Write(dest, 0o600, func(w io.Writer) error {
+		zw := zip.NewWriter(w)
+		manifest, _ := json.MarshalIndent(rep, "", "  ")
+		if err := addZipBytes(zw, backupManifestName, manifest, zip.Deflate); err != nil {
+			return err
+		}
+		if err := addZipFile(ctx, zw, DBFile, snap, zip.Deflate); err != nil {
+			return err
+		}
+		for i, rel := range files {
+			// Originals are mostly compressed already (PDFs): store them.
+			if err := addZipFile(ctx, zw, rel, filepath.Join(dir, filepath.FromSlash(rel)), zip.Store); err != nil {
+				return fmt.Errorf("original %s: %w", rel, err)
+			}
+			if opts.Progress != nil {
+				opts.Progress(i+1, len(files))
+			}
+		}
+		return zw.Close()
+	})
 	if err != nil {
 		return nil, fmt.Errorf("back up to %s: %w", dest, err)
 	}
-	tmpName := tmp.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(tmpName)
-		}
-	}()
-	zw := zip.NewWriter(tmp)
-	manifest, _ := json.MarshalIndent(rep, "", "  ")
-	if err := addZipBytes(zw, backupManifestName, manifest, zip.Deflate); err != nil {
-		return nil, fmt.Errorf("back up to %s: %w", dest, err)
-	}
-	if err := addZipFile(ctx, zw, DBFile, snap, zip.Deflate); err != nil {
-		return nil, fmt.Errorf("back up to %s: %w", dest, err)
-	}
-	for i, rel := range files {
-		// Originals are mostly compressed already (PDFs): store them.
-		if err := addZipFile(ctx, zw, rel, filepath.Join(dir, filepath.FromSlash(rel)), zip.Store); err != nil {
-			return nil, fmt.Errorf("back up to %s: original %s: %w", dest, rel, err)
-		}
-		if opts.Progress != nil {
-			opts.Progress(i+1, len(files))
-		}
-	}
-	if err := zw.Close(); err != nil {
-		return nil, fmt.Errorf("back up to %s: %w", dest, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return nil, fmt.Errorf("back up to %s: %w", dest, err)
-	}
-	info, err := tmp.Stat()
+	atomicfile.SyncDir(filepath.Dir(dest))
+	info, err := os.Stat(dest)
 	if err != nil {
 		return nil, fmt.Errorf("back up to %s: %w", dest, err)
 	}
-	if err := tmp.Close(); err != nil {
-		return nil, fmt.Errorf("back up to %s: %w", dest, err)
-	}
-	if err := os.Rename(tmpName, dest); err != nil {
-		return nil, fmt.Errorf("back up to %s: %w", dest, err)
-	}
-	ok = true
-	syncDir(filepath.Dir(dest))
 	rep.Bytes = info.Size()
 	return rep, nil
 }
@@ -322,7 +304,7 @@ func Restore(ctx context.Context, archive, dir string, opts *RestoreOptions) (*R
 	if err := os.Rename(work, dir); err != nil {
 		return fail(err)
 	}
-	syncDir(parent)
+	atomicfile.SyncDir(parent)
 	rep.Dir = dir
 	return rep, nil
 }
@@ -461,12 +443,4 @@ func dirState(dir string) (dirStatus, error) {
 func isInside(path, dir string) bool {
 	rel, err := filepath.Rel(dir, path)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
-}
-
-// syncDir flushes a folder's entries (a rename) to disk, where supported.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/rapport-qda/rapport/internal/atomicfile"
 )
 
 // indexMappingVersion names the shape of the search index. Raise it with
@@ -264,7 +265,7 @@ func (l *Library) rebuildIndex(ctx context.Context, path string, progress func(d
 	if err := os.Rename(tmp, path); err != nil {
 		return nil, fmt.Errorf("replace search index %s: %w", path, err)
 	}
-	syncDir(filepath.Dir(path))
+	atomicfile.SyncDir(filepath.Dir(path))
 	l.setRebuildMarker(ctx, false) // should this fail, the next open rebuilds again
 	idx, err = bleve.Open(path)
 	if err != nil {
