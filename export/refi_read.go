@@ -273,7 +273,7 @@ func flattenCodes(p *Project, list []qdeCode, notes map[string]string) []Code {
 				guid = StableGUID("code", name)
 			}
 			if name == "" {
-				name = "Unnamed code " + guid[:8]
+				name = "Unnamed code " + guid[:min(len(guid), 8)] // another tool's GUID may be short
 				p.problem("code %s has no name; imported as %q", guid, name)
 			}
 			if seen[guid] {
