@@ -23,7 +23,7 @@ import (
 // indexMappingVersion names the shape of the search index. Raise it with
 // any change to indexMapping or pageEntry: an index of another version is
 // rebuilt from SQLite when the library opens it.
-const indexMappingVersion = 3
+const indexMappingVersion = 4
 
 const (
 	indexVersionKey = "rapport_mapping_version"
@@ -70,6 +70,7 @@ func indexMapping() mapping.IndexMapping {
 		f.Store = store
 		f.IncludeTermVectors = vectors
 		f.IncludeInAll = true
+		f.DocValues = false // only facets read doc values; for text they would copy every term again
 		return f
 	}
 	kw := func(analyzer string) *mapping.FieldMapping {
@@ -78,12 +79,19 @@ func indexMapping() mapping.IndexMapping {
 		f.Store = false
 		f.IncludeInAll = false
 		f.IncludeTermVectors = false
+		f.DocValues = false
 		return f
 	}
 	num := func() *mapping.FieldMapping {
 		f := bleve.NewNumericFieldMapping()
 		f.Store = false
 		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	facet := func(analyzer string) *mapping.FieldMapping {
+		f := kw(analyzer)
+		f.DocValues = true // facet counts are read from doc values
 		return f
 	}
 
@@ -103,16 +111,17 @@ func indexMapping() mapping.IndexMapping {
 	page.AddFieldMappingsAt("doi", kw(lowerKeyword))
 	page.AddFieldMappingsAt("abstract", text(false, true))
 	page.AddFieldMappingsAt("kind", kw(lowerKeyword))
-	theme := kw(lowerKeyword)
+	theme := facet(lowerKeyword)
 	theme.IncludeTermVectors = true // the phrase syntax theme:"Name" needs term positions
 	page.AddFieldMappingsAt("theme", theme)
 	page.AddFieldMappingsAt("annotation", text(false, true))
 	annotated := bleve.NewBooleanFieldMapping()
 	annotated.Store = false
 	annotated.IncludeInAll = false
+	annotated.DocValues = false
 	page.AddFieldMappingsAt("annotated", annotated)
-	page.AddFieldMappingsAt("facet_year", kw(keyword.Name))
-	page.AddFieldMappingsAt("facet_journal", kw(keyword.Name))
+	page.AddFieldMappingsAt("facet_year", facet(keyword.Name))
+	page.AddFieldMappingsAt("facet_journal", facet(keyword.Name))
 
 	im.DefaultMapping = page
 	im.DefaultField = "_all"
