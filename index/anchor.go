@@ -218,7 +218,7 @@ func reanchor(pages []pageRunes, a anchorTarget) (span, bool) {
 
 // loadPageRunes reads a document's pages as NFC code points.
 func loadPageRunes(ctx context.Context, q queryer, docID int64) ([]pageRunes, error) {
-	rows, err := q.QueryContext(ctx, "SELECT page, text FROM pages WHERE doc_id = ? ORDER BY page", docID)
+	rows, err := q.QueryContext(ctx, "SELECT page, text_z FROM pages WHERE doc_id = ? ORDER BY page", docID)
 	if err != nil {
 		return nil, fmt.Errorf("pages of document %d: %w", docID, err)
 	}
@@ -226,11 +226,11 @@ func loadPageRunes(ctx context.Context, q queryer, docID int64) ([]pageRunes, er
 	var out []pageRunes
 	for rows.Next() {
 		var p pageRunes
-		var text string
+		var text storedText
 		if err := rows.Scan(&p.page, &text); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("pages of document %d: %w", docID, err)
 		}
-		p.text = nfcRunes(text)
+		p.text = nfcRunes(text.String)
 		out = append(out, p)
 	}
 	return out, rows.Err()
@@ -372,7 +372,7 @@ func reanchorIfMoved(ctx context.Context, tx *sql.Tx, ids []int64) error {
 func (l *Library) CheckCoding(ctx context.Context) ([]string, error) {
 	problems := []string{}
 	rows, err := l.db.QueryContext(ctx, `SELECT a.id, a.doc_id, a.page, a.start, a.end, a.quote, a.orphaned,
-	(SELECT COUNT(*) FROM annotation_themes at WHERE at.annotation_id = a.id), p.text
+	(SELECT COUNT(*) FROM annotation_themes at WHERE at.annotation_id = a.id), p.text_z
 FROM annotations a LEFT JOIN pages p ON p.doc_id = a.doc_id AND p.page = a.page ORDER BY a.id`)
 	if err != nil {
 		return nil, fmt.Errorf("check coding: %w", err)
@@ -382,8 +382,8 @@ FROM annotations a LEFT JOIN pages p ON p.doc_id = a.doc_id AND p.page = a.page 
 		var page, start, end, themes int
 		var quote string
 		var orphaned bool
-		var text sql.NullString
-		if err := rows.Scan(&id, &doc, &page, &start, &end, &quote, &orphaned, &themes, &text); err != nil {
+		var stored []byte // NULL: no such page
+		if err := rows.Scan(&id, &doc, &page, &start, &end, &quote, &orphaned, &themes, &stored); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("check coding: %w", err)
 		}
@@ -393,11 +393,16 @@ FROM annotations a LEFT JOIN pages p ON p.doc_id = a.doc_id AND p.page = a.page 
 		if orphaned {
 			continue
 		}
-		if !text.Valid {
+		if stored == nil {
 			problems = append(problems, fmt.Sprintf("annotation %d points to page %d, which document %d does not have", id, page, doc))
 			continue
 		}
-		rs := nfcRunes(text.String)
+		text, err := decompressPageText(stored)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("annotation %d: document %d page %d: %v", id, doc, page, err))
+			continue
+		}
+		rs := nfcRunes(text)
 		if start < 0 || end > len(rs) || start >= end || string(rs[start:end]) != quote {
 			problems = append(problems, fmt.Sprintf("annotation %d: document %d page %d does not hold its quote at %d–%d", id, doc, page, start, end))
 		}

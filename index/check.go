@@ -73,6 +73,10 @@ func (l *Library) Check(ctx context.Context, opts CheckOptions) (*CheckReport, e
 		problem("database: %d documents whose page count differs from their stored pages", mismatched)
 	}
 
+	if err := l.checkPageText(ctx, problem); err != nil {
+		return nil, fmt.Errorf("check %s: %w", l.dir, err)
+	}
+
 	docs, err := l.Documents(ctx)
 	if err != nil {
 		return nil, err
@@ -199,4 +203,25 @@ func fileSHA256(path string) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// checkPageText reads back every stored page's text.
+func (l *Library) checkPageText(ctx context.Context, problem func(string, ...any)) error {
+	rows, err := l.db.QueryContext(ctx, "SELECT doc_id, page, text_z FROM pages")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var doc int64
+		var page int
+		var stored []byte
+		if err := rows.Scan(&doc, &page, &stored); err != nil {
+			return err
+		}
+		if _, err := decompressPageText(stored); err != nil {
+			problem("database: document %d page %d: %v", doc, page, err)
+		}
+	}
+	return rows.Err()
 }

@@ -121,7 +121,7 @@ func (l *Library) Pages(ctx context.Context, docID int64) ([]Page, error) {
 	if _, err := l.Document(ctx, docID); err != nil {
 		return nil, err
 	}
-	rows, err := l.db.QueryContext(ctx, "SELECT page, label, text, header FROM pages WHERE doc_id = ? ORDER BY page", docID)
+	rows, err := l.db.QueryContext(ctx, "SELECT page, label, text_z, header FROM pages WHERE doc_id = ? ORDER BY page", docID)
 	if err != nil {
 		return nil, fmt.Errorf("pages of document %d: %w", docID, err)
 	}
@@ -129,9 +129,11 @@ func (l *Library) Pages(ctx context.Context, docID int64) ([]Page, error) {
 	var pages []Page
 	for rows.Next() {
 		p := Page{DocID: docID}
-		if err := rows.Scan(&p.Number, &p.Label, &p.Text, &p.Header); err != nil {
+		var text storedText
+		if err := rows.Scan(&p.Number, &p.Label, &text, &p.Header); err != nil {
 			return nil, fmt.Errorf("pages of document %d: %w", docID, err)
 		}
+		p.Text = text.String
 		pages = append(pages, p)
 	}
 	return pages, rows.Err()
@@ -140,8 +142,10 @@ func (l *Library) Pages(ctx context.Context, docID int64) ([]Page, error) {
 // PageText returns one page of a document.
 func (l *Library) PageText(ctx context.Context, docID int64, page int) (Page, error) {
 	p := Page{DocID: docID, Number: page}
-	err := l.db.QueryRowContext(ctx, "SELECT label, text, header FROM pages WHERE doc_id = ? AND page = ?", docID, page).
-		Scan(&p.Label, &p.Text, &p.Header)
+	var text storedText
+	err := l.db.QueryRowContext(ctx, "SELECT label, text_z, header FROM pages WHERE doc_id = ? AND page = ?", docID, page).
+		Scan(&p.Label, &text, &p.Header)
+	p.Text = text.String
 	if errors.Is(err, sql.ErrNoRows) {
 		if _, derr := l.Document(ctx, docID); derr != nil {
 			return p, derr

@@ -572,13 +572,13 @@ func insertPages(ctx context.Context, tx *sql.Tx, docID int64, pages []importer.
 	if _, err := tx.ExecContext(ctx, "DELETE FROM pages WHERE doc_id = ?", docID); err != nil {
 		return err
 	}
-	stmt, err := tx.PrepareContext(ctx, "INSERT INTO pages (doc_id, page, label, text, header) VALUES (?, ?, ?, ?, ?)")
+	stmt, err := tx.PrepareContext(ctx, "INSERT INTO pages (doc_id, page, label, text_z, header) VALUES (?, ?, ?, ?, ?)")
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
 	for _, p := range pages {
-		if _, err := stmt.ExecContext(ctx, docID, p.Number, p.Label, p.Text, p.Header); err != nil {
+		if _, err := stmt.ExecContext(ctx, docID, p.Number, p.Label, compressPageText(p.Text), p.Header); err != nil {
 			return err
 		}
 	}

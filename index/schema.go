@@ -129,6 +129,26 @@ BEGIN
 	UPDATE documents SET index_seq = index_seq + 1 WHERE id = NEW.id;
 END;
 `,
+	// 3: page text compressed (see pagetext.go), in a rowid table so that a
+	// page's row fits in its B-tree cell. migrationSteps[3] moves the rows.
+	`
+ALTER TABLE pages RENAME TO pages_plain;
+CREATE TABLE pages (
+	doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+	page   INTEGER NOT NULL,
+	label  TEXT NOT NULL DEFAULT '',
+	text_z BLOB NOT NULL,
+	header TEXT NOT NULL DEFAULT '',
+	PRIMARY KEY (doc_id, page)
+);
+`,
+}
+
+// migrationSteps holds the Go half of migrations that SQL alone cannot do,
+// by the version they bring the schema to; each runs in the migration's
+// transaction after its SQL.
+var migrationSteps = map[int]func(context.Context, *sql.Tx) error{
+	3: migrateCompressPageText,
 }
 
 // SchemaVersion is the schema version this build writes.
@@ -152,6 +172,12 @@ func migrate(ctx context.Context, db *sql.DB, path string) error {
 		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("migrate %s to version %d: %w", path, v+1, err)
+		}
+		if step := migrationSteps[v+1]; step != nil {
+			if err := step(ctx, tx); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("migrate %s to version %d: %w", path, v+1, err)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1)); err != nil {
 			tx.Rollback()

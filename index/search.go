@@ -314,9 +314,9 @@ func (l *Library) fillHits(ctx context.Context, hits []SearchHit, matches []*sea
 	pairs := strings.TrimSuffix(strings.Repeat("(?,?),", len(hits)), ",")
 	texts := map[pageKey]string{}
 	labels := map[pageKey]string{}
-	textCol := "''"
+	textCol := "NULL"
 	if snippets {
-		textCol = "text"
+		textCol = "text_z"
 	}
 	rows, err = l.db.QueryContext(ctx, "SELECT doc_id, page, label, "+textCol+" FROM pages WHERE (doc_id, page) IN (VALUES "+pairs+")", pageArgs...)
 	if err != nil {
@@ -324,12 +324,13 @@ func (l *Library) fillHits(ctx context.Context, hits []SearchHit, matches []*sea
 	}
 	for rows.Next() {
 		var k pageKey
-		var label, text string
+		var label string
+		var text storedText
 		if err := rows.Scan(&k.doc, &k.page, &label, &text); err != nil {
 			rows.Close()
-			return fmt.Errorf("search results: %w", err)
+			return fmt.Errorf("search results: document %d page %d: %w", k.doc, k.page, err)
 		}
-		texts[k], labels[k] = text, label
+		texts[k], labels[k] = text.String, label
 	}
 	rows.Close()
 

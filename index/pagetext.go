@@ -1,0 +1,124 @@
+package index
+
+import (
+	"bytes"
+	"compress/flate"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+)
+
+// Page text is the bulk of a library's SQLite file. It is stored in
+// pages.text_z as raw DEFLATE (RFC 1951, compress/flate): prose shrinks to
+// about a third, and a page then fits in its B-tree cell instead of
+// spilling into overflow pages whose unused tails cost another third.
+// Everything that reads or writes page text goes through compressPageText
+// and storedText.
+
+const pageTextLevel = flate.DefaultCompression
+
+var (
+	flateWriters = sync.Pool{New: func() any {
+		w, _ := flate.NewWriter(nil, pageTextLevel) // only fails on a bad level
+		return w
+	}}
+	flateReaders = sync.Pool{New: func() any { return flate.NewReader(bytes.NewReader(nil)) }}
+)
+
+// compressPageText returns the stored form of a page's text.
+func compressPageText(text string) []byte {
+	var buf bytes.Buffer
+	buf.Grow(len(text)/2 + 16)
+	w := flateWriters.Get().(*flate.Writer)
+	w.Reset(&buf)
+	io.WriteString(w, text) // writes to a bytes.Buffer do not fail
+	w.Close()
+	flateWriters.Put(w)
+	return buf.Bytes()
+}
+
+// errDamagedPageText reports stored page text that does not decompress.
+var errDamagedPageText = errors.New("stored page text is damaged")
+
+// decompressPageText returns the text of a stored page.
+func decompressPageText(stored []byte) (string, error) {
+	r := flateReaders.Get().(io.ReadCloser)
+	defer flateReaders.Put(r)
+	if err := r.(flate.Resetter).Reset(bytes.NewReader(stored), nil); err != nil {
+		return "", fmt.Errorf("%w: %v", errDamagedPageText, err)
+	}
+	var b strings.Builder
+	b.Grow(len(stored) * 3)
+	if _, err := io.Copy(&b, r); err != nil {
+		return "", fmt.Errorf("%w: %v", errDamagedPageText, err)
+	}
+	return b.String(), nil
+}
+
+// storedText scans a pages.text_z column into a string. A NULL column (the
+// side of a LEFT JOIN that found no page) leaves Valid false.
+type storedText struct {
+	String string
+	Valid  bool
+}
+
+// Scan implements sql.Scanner.
+func (t *storedText) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		t.String, t.Valid = "", false
+		return nil
+	case []byte:
+		s, err := decompressPageText(v)
+		if err != nil {
+			return err
+		}
+		t.String, t.Valid = s, true
+		return nil
+	case string:
+		s, err := decompressPageText([]byte(v))
+		if err != nil {
+			return err
+		}
+		t.String, t.Valid = s, true
+		return nil
+	}
+	return fmt.Errorf("%w: a %T where compressed text belongs", errDamagedPageText, src)
+}
+
+// migrateCompressPageText is the Go half of schema migration 3: it moves
+// every page of the old pages table (plain text, WITHOUT ROWID) into the new
+// one with its text compressed, then drops the old table.
+func migrateCompressPageText(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, "SELECT doc_id, page, label, text, header FROM pages_plain")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	ins, err := tx.PrepareContext(ctx, "INSERT INTO pages (doc_id, page, label, text_z, header) VALUES (?, ?, ?, ?, ?)")
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	for rows.Next() {
+		var doc int64
+		var page int
+		var label, text, header string
+		if err := rows.Scan(&doc, &page, &label, &text, &header); err != nil {
+			return err
+		}
+		if _, err := ins.ExecContext(ctx, doc, page, label, compressPageText(text), header); err != nil {
+			return fmt.Errorf("document %d page %d: %w", doc, page, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	_, err = tx.ExecContext(ctx, "DROP TABLE pages_plain")
+	return err
+}
