@@ -192,7 +192,7 @@ func (l *Library) hitUnits(ctx context.Context, req AutocodeRequest) ([]unitSpan
 			} else {
 				bounds = SentenceBounds(text)
 			}
-			for _, ls := range locs {
+			for _, ls := range textOffsets(text, locs) {
 				for _, loc := range ls {
 					s, e := int(loc.Start), int(loc.End)
 					if s < 0 || e > len(text) || s >= e {

@@ -15,7 +15,9 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/rapport-qda/rapport/internal/atomicfile"
 )
@@ -23,12 +25,17 @@ import (
 // indexMappingVersion names the shape of the search index. Raise it with
 // any change to indexMapping or pageEntry: an index of another version is
 // rebuilt from SQLite when the library opens it.
-const indexMappingVersion = 4
+const indexMappingVersion = 5
 
 const (
 	indexVersionKey = "rapport_mapping_version"
 	lowerKeyword    = "keyword_lower"
-	batchPages      = 500 // pages per Bleve batch
+	// pageTextAnalyzer is the English analyzer with the tokens' byte offsets
+	// dropped (positionsOnly): phrase queries need only positions, and the
+	// few pages whose snippets are shown get their offsets back from the
+	// page text (textOffsets). Offsets were a third of the index.
+	pageTextAnalyzer = "en_positions"
+	batchPages       = 500 // pages per Bleve batch
 )
 
 // pageEntry is what the search index holds for one page: the page's text
@@ -62,6 +69,11 @@ func indexMapping() mapping.IndexMapping {
 		"type":          custom.Name,
 		"tokenizer":     single.Name,
 		"token_filters": []string{lowercase.Name},
+	})
+	im.AddCustomAnalyzer(pageTextAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{en.PossessiveName, lowercase.Name, en.StopName, porter.Name, positionsOnlyName},
 	})
 
 	text := func(store, vectors bool) *mapping.FieldMapping {
@@ -102,6 +114,7 @@ func indexMapping() mapping.IndexMapping {
 	// queries that name no field search it beside _all (searchTextToo).
 	pageText := text(false, true)
 	pageText.IncludeInAll = false
+	pageText.Analyzer = pageTextAnalyzer
 	page.AddFieldMappingsAt("text", pageText)
 	page.AddFieldMappingsAt("title", text(false, true))
 	page.AddFieldMappingsAt("alt_title", text(false, false))

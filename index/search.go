@@ -378,6 +378,9 @@ func hitSnippet(m *search.DocumentMatch, text, abstract, title string) string {
 		field, src string
 	}{{"text", text}, {"abstract", abstract}, {"title", title}} {
 		if locs := m.Locations[f.field]; len(locs) > 0 {
+			if f.field == "text" {
+				locs = textOffsets(f.src, locs)
+			}
 			return makeSnippet(f.src, locs)
 		}
 	}
