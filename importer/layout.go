@@ -1037,19 +1037,7 @@ func orderBands(blocks []*block) []*block {
 	if !left || !right {
 		return orderBlocks(blocks)
 	}
-	byTop := append([]*block(nil), blocks...)
-	sort.SliceStable(byTop, func(i, j int) bool { return byTop[i].y1 > byTop[j].y1 })
-	// Strips: runs of blocks, top down, each starting below every block
-	// before it.
-	var strips [][]*block
-	low := math.Inf(1)
-	for _, b := range byTop {
-		if len(strips) == 0 || b.y1 < low {
-			strips = append(strips, nil)
-		}
-		strips[len(strips)-1] = append(strips[len(strips)-1], b)
-		low = math.Min(low, b.y0)
-	}
+	strips := stripsOf(blocks)
 	if len(strips) < 2 {
 		return orderBlocks(blocks)
 	}
@@ -1081,4 +1069,21 @@ func orderBands(blocks []*block) []*block {
 		band = nil
 	}
 	return out
+}
+
+// stripsOf cuts a page across where no block straddles: runs of blocks,
+// top down, each starting below every block before it.
+func stripsOf(blocks []*block) [][]*block {
+	byTop := append([]*block(nil), blocks...)
+	sort.SliceStable(byTop, func(i, j int) bool { return byTop[i].y1 > byTop[j].y1 })
+	var strips [][]*block
+	low := math.Inf(1)
+	for _, b := range byTop {
+		if len(strips) == 0 || b.y1 < low {
+			strips = append(strips, nil)
+		}
+		strips[len(strips)-1] = append(strips[len(strips)-1], b)
+		low = math.Min(low, b.y0)
+	}
+	return strips
 }
