@@ -1087,3 +1087,282 @@ func stripsOf(blocks []*block) [][]*block {
 	}
 	return strips
 }
+
+// ---- grids of cells ----
+
+// cellGapEm: lines further apart than this (baseline to baseline, in em of
+// the larger one) belong to different cells or items.
+const cellGapEm = 1.4
+
+// readGrids reads tables set as grids of cells row by row, as a reader
+// does: rows of cells that each hold a few lines or bullet points, which
+// buildBlocks stacks column by column. A strip of the page (see stripsOf;
+// gridRegions joins the strips of a table whose rows never straddle) is
+// such a grid when its lines fall into three or more columns; when, at
+// least twice below its top line, cells start in three or more columns on
+// one baseline and no cell of any column runs across that baseline; and
+// when its cells hold three lines or fewer on average. The strip is then
+// cut across at every baseline where cells start in two or more columns
+// and none runs across, and read band by band, each band with orderBlocks
+// (its cells left to right, the lines of a cell together). Other blocks
+// keep their order; the table takes the place of its first block.
+func readGrids(ordered []*block) []*block {
+	if len(ordered) < 4 {
+		return ordered
+	}
+	gridOf := map[*block]int{}
+	var grids [][]*block
+	try := func(s []*block) bool {
+		rows := gridRows(s)
+		if rows == nil {
+			return false
+		}
+		for _, b := range s {
+			gridOf[b] = len(grids)
+		}
+		grids = append(grids, rows)
+		return true
+	}
+	for _, region := range gridRegions(stripsOf(ordered)) {
+		var all []*block
+		for _, s := range region {
+			all = append(all, s...)
+		}
+		if len(region) > 1 && try(all) {
+			continue
+		}
+		for _, s := range region {
+			try(s)
+		}
+	}
+	if len(grids) == 0 {
+		return ordered
+	}
+	out := make([]*block, 0, len(ordered))
+	done := make([]bool, len(grids))
+	for _, b := range ordered {
+		g, ok := gridOf[b]
+		if !ok {
+			out = append(out, b)
+			continue
+		}
+		if !done[g] {
+			done[g] = true
+			out = append(out, grids[g]...)
+		}
+	}
+	return out
+}
+
+// gridRegions groups consecutive strips that may hold one table: a table
+// whose cells never straddle a row boundary falls into several strips,
+// one a row. Strips join when each has two or more columns of narrow
+// lines, the columns of the one do not bridge those of the other, and
+// little space separates them.
+func gridRegions(strips [][]*block) [][][]*block {
+	minX, maxX := math.Inf(1), math.Inf(-1)
+	for _, s := range strips {
+		for _, b := range s {
+			minX, maxX = math.Min(minX, b.x0), math.Max(maxX, b.x1)
+		}
+	}
+	colsOf := func(s []*block) [][2]float64 {
+		var spans [][2]float64
+		for _, b := range s {
+			for _, f := range b.lines {
+				if f.x1-f.x0 <= 0.4*(maxX-minX) {
+					spans = append(spans, [2]float64{f.x0, f.x1})
+				}
+			}
+		}
+		return mergeSpans(spans)
+	}
+	var regions [][][]*block
+	var prev [][2]float64
+	var prevLow float64
+	for _, s := range strips {
+		cols := colsOf(s)
+		top, low, size := math.Inf(-1), math.Inf(1), 0.0
+		for _, b := range s {
+			top, low, size = math.Max(top, b.y1), math.Min(low, b.y0), math.Max(size, b.size)
+		}
+		n := len(regions)
+		if n > 0 && len(prev) >= 2 && len(cols) >= 2 && prevLow-top <= 4*size &&
+			len(mergeSpans(append(append([][2]float64(nil), prev...), cols...))) >= max(len(prev), len(cols)) {
+			regions[n-1] = append(regions[n-1], s)
+		} else {
+			regions = append(regions, [][]*block{s})
+		}
+		prev, prevLow = cols, low
+	}
+	return regions
+}
+
+// gridRows returns the blocks of strip s cut into bands of table rows, in
+// reading order, or nil when s is not a grid of cells (see readGrids).
+func gridRows(s []*block) []*block {
+	if len(s) < 4 {
+		return nil
+	}
+	type gline struct {
+		f      *fragment
+		b      int // block in s
+		c0, c1 int // first and last column it overlaps
+		row    int // baseline cluster
+	}
+	var ls []gline
+	minX, maxX := math.Inf(1), math.Inf(-1)
+	for bi, b := range s {
+		for _, f := range b.lines {
+			ls = append(ls, gline{f: f, b: bi})
+			minX, maxX = math.Min(minX, f.x0), math.Max(maxX, f.x1)
+		}
+	}
+	if len(ls) < 6 || len(ls) > 4000 {
+		return nil
+	}
+	// Columns: the x ranges of the lines narrower than 0.4 of the strip,
+	// merged where they overlap; wider lines (a title, a note, a cell
+	// spanning columns) only where they overlap none of them.
+	width := maxX - minX
+	var spans [][2]float64
+	for _, l := range ls {
+		if l.f.x1-l.f.x0 <= 0.4*width {
+			spans = append(spans, [2]float64{l.f.x0, l.f.x1})
+		}
+	}
+	cols := mergeSpans(spans)
+	overlaps := func(l gline, c [2]float64) bool { return math.Min(l.f.x1, c[1])-math.Max(l.f.x0, c[0]) > 0 }
+	wide := false
+	for _, l := range ls {
+		in := false
+		for _, c := range cols {
+			in = in || overlaps(l, c)
+		}
+		if !in {
+			spans = append(spans, [2]float64{l.f.x0, l.f.x1})
+			wide = true
+		}
+	}
+	if wide {
+		cols = mergeSpans(spans)
+	}
+	if len(cols) < 3 {
+		return nil
+	}
+	for i := range ls {
+		ls[i].c0, ls[i].c1 = -1, -1
+		for k, c := range cols {
+			if overlaps(ls[i], c) {
+				if ls[i].c0 < 0 {
+					ls[i].c0 = k
+				}
+				ls[i].c1 = k
+			}
+		}
+	}
+	// Baselines, top down.
+	sort.SliceStable(ls, func(i, j int) bool { return ls[i].f.y > ls[j].f.y })
+	var rowY []float64
+	for i := range ls {
+		if n := len(rowY); n == 0 || ls[i].f.y < rowY[n-1]-sameBaseEm*ls[i].f.size {
+			rowY = append(rowY, ls[i].f.y)
+		}
+		ls[i].row = len(rowY) - 1
+	}
+	byCol := make([][]int, len(cols)) // line indexes, top down
+	for i, l := range ls {
+		for k := l.c0; k <= l.c1; k++ {
+			byCol[k] = append(byCol[k], i)
+		}
+	}
+	starts := make([]map[int]bool, len(rowY)) // columns where a line starts, per baseline
+	for _, l := range ls {
+		if starts[l.row] == nil {
+			starts[l.row] = map[int]bool{}
+		}
+		starts[l.row][l.c0] = true
+	}
+	// across reports whether a cell of some column runs across baseline r:
+	// the column's last line above it and its first line on or below it
+	// are within cellGapEm.
+	across := func(r int) bool {
+		for _, idx := range byCol {
+			j := sort.Search(len(idx), func(j int) bool { return ls[idx[j]].row >= r })
+			if j == 0 || j == len(idx) {
+				continue
+			}
+			a, b := ls[idx[j-1]].f, ls[idx[j]].f
+			if a.y-b.y <= cellGapEm*math.Max(a.size, b.size) {
+				return true
+			}
+		}
+		return false
+	}
+	cut := make([]bool, len(rowY))
+	strong := 0
+	for r := 1; r < len(rowY); r++ {
+		if len(starts[r]) < 2 || across(r) {
+			continue
+		}
+		cut[r] = true
+		if len(starts[r]) >= 3 {
+			strong++
+		}
+	}
+	if strong < 2 {
+		return nil
+	}
+	// Bands: the lines of each block between two cuts form a block.
+	band := make([]int, len(rowY))
+	for r := 1; r < len(rowY); r++ {
+		band[r] = band[r-1]
+		if cut[r] {
+			band[r]++
+		}
+	}
+	type key struct{ band, b int }
+	parts := map[key]*block{}
+	var keys []key
+	for _, l := range ls {
+		k := key{band[l.row], l.b}
+		p := parts[k]
+		if p == nil {
+			p = &block{}
+			parts[k] = p
+			keys = append(keys, k)
+		}
+		p.add(l.f)
+	}
+	// Cells hold a few lines each; prose set in three or more columns whose
+	// paragraphs happen to start side by side has long ones.
+	if len(ls) > 3*len(keys) {
+		return nil
+	}
+	var out []*block
+	for i := 0; i < len(keys); {
+		j := i
+		var bs []*block
+		for ; j < len(keys) && keys[j].band == keys[i].band; j++ {
+			bs = append(bs, parts[keys[j]])
+		}
+		out = append(out, orderBlocks(bs)...)
+		i = j
+	}
+	return out
+}
+
+// mergeSpans sorts x ranges and merges those that overlap.
+func mergeSpans(spans [][2]float64) [][2]float64 {
+	s := append([][2]float64(nil), spans...)
+	sort.Slice(s, func(i, j int) bool { return s[i][0] < s[j][0] })
+	var out [][2]float64
+	for _, r := range s {
+		if n := len(out); n > 0 && r[0] < out[n-1][1] {
+			out[n-1][1] = math.Max(out[n-1][1], r[1])
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -198,5 +199,24 @@ func TestFigureAboveColumnsReadsFirst(t *testing.T) {
 	}
 	if got, want := order(single), "note1 note2 body1 body2"; got != want {
 		t.Errorf("order %q, want %q", got, want)
+	}
+}
+
+// TestProseColumnsAreNotAGrid: three columns of prose whose paragraphs
+// start side by side (twice below the top) are not a grid of table cells:
+// their paragraphs are long.
+func TestProseColumnsAreNotAGrid(t *testing.T) {
+	var page []*block
+	for i, x := range []float64{56, 226, 396} {
+		for j, y := range []float64{700, 616, 520} {
+			page = append(page, textBlock(fmt.Sprintf("c%dp%d", i, j), x, x+150, y, 6))
+		}
+	}
+	if rows := gridRows(page); rows != nil {
+		t.Errorf("prose read as a grid of %d cells", len(rows))
+	}
+	ordered := orderBlocks(page)
+	if got := readGrids(ordered); len(got) != len(ordered) || got[1] != ordered[1] {
+		t.Errorf("readGrids changed the order of prose")
 	}
 }

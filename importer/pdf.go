@@ -12,7 +12,7 @@ import (
 // ExtractorVersion is stored with every document's text. Raise it whenever a
 // change to extraction changes the text of some page, so that libraries can
 // re-extract and re-anchor their annotations.
-const ExtractorVersion = 3
+const ExtractorVersion = 4
 
 // Errors a PDF can give; match them with errors.Is.
 var (
@@ -26,16 +26,18 @@ var (
 
 // PageText is the text of one page.
 //
-// Text conventions (ExtractorVersion 2; annotations anchor to offsets in
-// Text, so they only change with the version): blocks and paragraphs are in
-// reading order (full-width title and abstract, then the left column top to
-// bottom, then the right column) and separated by one blank line ("\n\n");
-// the lines of a paragraph are joined by one space, a word broken by a
-// line-end hyphen is joined back while real compounds keep their hyphen; a
-// table row reads across as one line. Compatibility ligatures (U+FB00–FB06)
-// are expanded, U+FFFD never appears, curly quotes and dashes are kept, and
-// the text is NFC. Running headers, footers and page numbers are in Header,
-// one per line, not in Text.
+// Text conventions (since ExtractorVersion 2; annotations anchor to
+// offsets in Text, so they only change with the version): blocks and
+// paragraphs are in reading order (full-width title and abstract, then the
+// left column top to bottom, then the right column) and separated by one
+// blank line ("\n\n"); the lines of a paragraph are joined by one space, a
+// word broken by a line-end hyphen is joined back while real compounds keep
+// their hyphen; a table row reads across as one line, and (version 4) a
+// table whose cells hold several lines or bullet points reads row by row,
+// each cell whole. Compatibility ligatures (U+FB00–FB06) are expanded,
+// U+FFFD never appears, curly quotes and dashes are kept, and the text is
+// NFC. Running headers, footers and page numbers are in Header, one per
+// line, not in Text.
 type PageText struct {
 	Number int    `json:"page"`             // 1-based PDF page index
 	Text   string `json:"text"`             // body text in reading order, NFC

@@ -218,7 +218,7 @@ func TestExtractTwoColumnArticle(t *testing.T) {
 			if len(ex.Pages) != 3 {
 				t.Fatalf("%d pages", len(ex.Pages))
 			}
-			if ex.Version != 3 || ExtractorVersion != 3 {
+			if ex.Version != 4 || ExtractorVersion != 4 {
 				t.Errorf("version %d", ex.Version)
 			}
 			if ex.DOI != "10.5555/rapport.test.2024" {
@@ -612,5 +612,86 @@ func TestAccentsCombine(t *testing.T) {
 		if got := norm.NFC.String(strings.Join(parts, "|")); got != tc.want {
 			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestTableGridReadsRowByRow: on a two-column page, a table of four columns
+// whose cells hold bullet points of one or two lines (rows and sub-rows
+// starting side by side on one baseline) reads row by row, each sub-row's
+// cells left to right and each cell's lines together, between the column
+// text above and below it; buildBlocks alone stacks such cells column by
+// column.
+func TestTableGridReadsRowByRow(t *testing.T) {
+	var p pdfgen.Page
+	text := func(x, y, size float64, font pdfgen.Font, s string) {
+		p.Texts = append(p.Texts, pdfgen.Text{X: x, Y: y, Size: size, Font: font, S: s})
+	}
+	// Column text above and below the table: two columns of 10 pt lines.
+	column := func(x, y float64, words string) {
+		for _, line := range pdfgen.Wrap(pdfgen.TimesRoman, 10, words, 222) {
+			text(x, y, 10, pdfgen.TimesRoman, line)
+			y -= 12
+		}
+	}
+	above := [2]string{paragraph(1, 40), paragraph(2, 40)}
+	below := [2]string{paragraph(3, 40), paragraph(4, 40)}
+	column(72, 720, above[0])
+	column(318, 720, above[1])
+	text(72, 610, 9, pdfgen.HelveticaBold, "Table 2 Themes on the quality of care raised in the interviews by each group of respondents")
+	// Cells: column, baseline, lines (8 pt, 9 pt apart inside a cell; a
+	// row's next bullet points start lower, side by side: a sub-row).
+	xs := [4]float64{72, 190, 320, 450}
+	cells := []struct {
+		col   int
+		y     float64
+		lines []string
+	}{
+		{0, 594, []string{"Respondent group"}},
+		{1, 594, []string{"Strengths of the department"}},
+		{2, 594, []string{"Weaknesses and challenges", "hindering improvement"}},
+		{3, 594, []string{"Areas for improvement"}},
+		{0, 572, []string{"1. Affiliates (n = 5)"}},
+		{1, 572, []string{"- Treatment protocols exist", "and are used on the wards"}},
+		{2, 572, []string{"- Shortage of trained staff"}},
+		{3, 572, []string{"- Procure essential supplies", "for patient care"}},
+		{1, 549, []string{"- Regular quality audits"}},
+		{2, 549, []string{"- Scarcity of medicines and", "of laboratory reagents"}},
+		{3, 549, []string{"- Use resources efficiently"}},
+		{0, 521, []string{"2. Patients (n = 4)"}},
+		{1, 521, []string{"- Staff treat patients with", "respect and courtesy"}},
+		{2, 521, []string{"- Long waiting times at the", "outpatient department"}},
+		{3, 521, []string{"- Add a queueing system"}},
+		{1, 498, []string{"- Clean and quiet wards"}},
+		{3, 498, []string{"- Involve patients in their", "treatment plans"}},
+		{0, 470, []string{"3. Managers (n = 3)"}},
+		{1, 470, []string{"- A quality team meets", "every month"}},
+		{2, 470, []string{"- No plan to replace staff", "who leave"}},
+		{3, 470, []string{"- Plan staffing for a year"}},
+	}
+	for _, c := range cells {
+		for i, l := range c.lines {
+			text(xs[c.col], c.y-9*float64(i), 8, pdfgen.Helvetica, l)
+		}
+	}
+	column(72, 420, below[0])
+	column(318, 420, below[1])
+	ex, err := ExtractPDF(context.Background(), (&pdfgen.Doc{Pages: []pdfgen.Page{p}}).Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		unshy(above[0]), unshy(above[1]),
+		"Table 2 Themes on the quality of care raised in the interviews by each group of respondents",
+		"Respondent group", "Strengths of the department", "Weaknesses and challenges hindering improvement", "Areas for improvement",
+		"1. Affiliates (n = 5)", "- Treatment protocols exist and are used on the wards", "- Shortage of trained staff", "- Procure essential supplies for patient care",
+		"- Regular quality audits", "- Scarcity of medicines and of laboratory reagents", "- Use resources efficiently",
+		"2. Patients (n = 4)", "- Staff treat patients with respect and courtesy", "- Long waiting times at the outpatient department", "- Add a queueing system",
+		"- Clean and quiet wards", "- Involve patients in their treatment plans",
+		"3. Managers (n = 3)", "- A quality team meets every month", "- No plan to replace staff who leave", "- Plan staffing for a year",
+		unshy(below[0]), unshy(below[1]),
+	}
+	got := strings.Split(ex.Pages[0].Text, "\n\n")
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("paragraphs:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -283,7 +283,7 @@ func pageText(lay *pageLayout, vocab *vocabulary) (text, header string) {
 		if len(fs) == 0 {
 			continue
 		}
-		for _, b := range orderBands(buildBlocks(fs)) {
+		for _, b := range readGrids(orderBands(buildBlocks(fs))) {
 			if rows := tableRows(b, vocab); rows != nil {
 				parts = append(parts, rows...)
 				continue
