@@ -322,8 +322,9 @@ func nearLine(l *rawLine, w word) bool {
 // splitLines cuts lines into fragments at column gutters. A wide gap in a
 // line is a gutter when, among the neighbouring lines, more have a wide gap
 // at the same x than have ink there, and the text on both sides is wide
-// (columns, not table cells). Other gaps, even wide ones (table cells, tab
-// stops), stay inside the line, so that a table row reads across.
+// (columns, not table cells), and the gap is not bridged by the text of the
+// lines next to it (see bridged). Other gaps, even wide ones (table cells,
+// tab stops), stay inside the line, so that a table row reads across.
 func splitLines(lines []*rawLine, rot uint8) []*fragment {
 	sort.SliceStable(lines, func(i, j int) bool { return lines[i].y > lines[j].y })
 	minX, maxX := math.Inf(1), math.Inf(-1)
@@ -345,6 +346,7 @@ func splitLines(lines []*rawLine, rot uint8) []*fragment {
 		i      int     // index of the word after the gap
 		lo, hi int     // bins strictly inside the gap
 		side   float64 // narrower of the text pieces on its two sides, in em
+		x0, x1 float64 // from the start of the piece before to the end of the piece after
 	}
 	gaps := make([][]gap, len(lines))
 	cover := make([]int, nb)
@@ -371,7 +373,7 @@ func splitLines(lines []*rawLine, rot uint8) []*fragment {
 			}
 			left := l.words[i-1].x1 - l.words[lo].x0
 			right := l.words[hi-1].x1 - l.words[i].x0
-			g := gap{i: i, lo: binOf(l.words[i-1].x1) + 1, hi: binOf(l.words[i].x0) - 1, side: math.Min(left, right) / l.size}
+			g := gap{i: i, lo: binOf(l.words[i-1].x1) + 1, hi: binOf(l.words[i].x0) - 1, side: math.Min(left, right) / l.size, x0: l.words[lo].x0, x1: l.words[hi-1].x1}
 			if g.lo > g.hi {
 				continue
 			}
@@ -415,6 +417,32 @@ func splitLines(lines []*rawLine, rot uint8) []*fragment {
 		}
 		return false
 	}
+	// bridged reports whether gap g of line li lies inside a column or a
+	// table rather than between columns: the nearest lines above and below
+	// with text over the two pieces beside the gap (the table rows next to
+	// a row) both have text over each piece and ink at x across the gap.
+	// A reader sees such a row as one more row of the same block; the wide
+	// gap is white between its cells that happens to line up with white
+	// in other lines.
+	bridged := func(li int, g gap, x float64) bool {
+		l := lines[li]
+		leftEnd, rightStart := l.words[g.i-1].x1, l.words[g.i].x0
+		near := func(step int) bool {
+			for j, n := li+step, 0; j >= 0 && j < len(lines) && n < gutterWindow; j, n = j+step, n+1 {
+				left, right, over := false, false, false
+				for _, w := range lines[j].words {
+					over = over || (w.x1 > g.x0 && w.x0 < g.x1)
+					left = left || (w.x1 > g.x0 && w.x0 < leftEnd)
+					right = right || (w.x1 > rightStart && w.x0 < g.x1)
+				}
+				if over {
+					return left && right && inkAt(lines[j], x)
+				}
+			}
+			return false
+		}
+		return near(-1) && near(1)
+	}
 	var frags []*fragment
 	for li, l := range lines {
 		cutAt := map[int]bool{}
@@ -442,7 +470,7 @@ func splitLines(lines []*rawLine, rot uint8) []*fragment {
 					support++
 				}
 			}
-			if support >= riverSupport && support > ink {
+			if support >= riverSupport && support > ink && !bridged(li, g, x) {
 				cutAt[g.i] = true
 			}
 		}

@@ -1,10 +1,13 @@
 package importer
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/rapport-qda/rapport/internal/pdfgen"
 )
 
 // wordsAt lays out words of a 10 pt line from x with the given spaces
@@ -218,5 +221,89 @@ func TestProseColumnsAreNotAGrid(t *testing.T) {
 	ordered := orderBlocks(page)
 	if got := readGrids(ordered); len(got) != len(ordered) || got[1] != ordered[1] {
 		t.Errorf("readGrids changed the order of prose")
+	}
+}
+
+// TestTableRowBesideColumnKeepsItsCells: a table in the left column of a
+// two-column page, one of whose rows shares its baseline with a line of the
+// right column. Its narrow middle cell ("1") leaves a wide gap before the
+// last cell ("97") that lines up with the white after short paragraph ends
+// further down the left column, but the rows just above and below have text
+// over both cells and ink across the gap ("(%)", "11.3"): the gap is inside
+// the table, and the row reads whole, like the others, not with its last
+// cell cut off into a block of its own.
+func TestTableRowBesideColumnKeepsItsCells(t *testing.T) {
+	var p pdfgen.Page
+	text := func(x, y, size float64, font pdfgen.Font, s string) {
+		p.Texts = append(p.Texts, pdfgen.Text{X: x, Y: y, Size: size, Font: font, S: s})
+	}
+	// Right column: 10 pt lines every 12 pt from y = 700 down the page.
+	right := pdfgen.Wrap(pdfgen.TimesRoman, 10, paragraph(5, 160), 222)
+	for i, l := range right {
+		text(318, 700-12*float64(i), 10, pdfgen.TimesRoman, l)
+	}
+	text(72, 700, 9, pdfgen.HelveticaBold, "Table 1 Patient answers")
+	rows := [][4]string{
+		{"Item", "Yes (%)", "No (%)", "Respondents"},
+		{"Privacy given", "99", "1", "97"},
+		{"Condition explained", "88.7", "11.3", "97"},
+		{"Treatment explained", "79.4", "20.6", "97"},
+		{"Questions invited", "62.8", "37.2", "78"},
+		{"Preferences asked", "91.1", "18.9", "56"},
+		{"Medication explained", "85.7", "14.3", "92"},
+		{"Treated with respect", "97.9", "12.1", "97"},
+		{"Advice on health", "70.1", "29.9", "97"},
+	}
+	// The header and the first row share baselines with right column
+	// lines (688, 676); the other rows sit between them.
+	ys := []float64{688, 676, 658, 646, 634, 622, 610, 598, 586}
+	for i, r := range rows {
+		text(72, ys[i], 8, pdfgen.Helvetica, r[0])
+		for c, x := range []float64{180, 215, 250} {
+			text(x, ys[i], 8, pdfgen.Helvetica, r[c+1])
+		}
+	}
+	// Left column below the table: paragraphs (first lines indented)
+	// whose last lines are short, on the right column's baselines.
+	var want []string
+	y := 556.0
+	for k := 0; k < 4; k++ {
+		// The shortest paragraph of 20 words or more whose last line
+		// ends under the numbers of the "No (%)" column, just after "1".
+		var para string
+		var lines []string
+		for n := 20; n < 80; n++ {
+			para = paragraph(10+k, n)
+			lines = pdfgen.Wrap(pdfgen.TimesRoman, 10, para, 222)
+			if w := pdfgen.Width(pdfgen.TimesRoman, 10, lines[len(lines)-1]); w >= 149 && w <= 157 {
+				break
+			}
+		}
+		if w := pdfgen.Width(pdfgen.TimesRoman, 10, lines[len(lines)-1]); w < 149 || w > 157 {
+			t.Fatalf("no paragraph %d with a last line 149 to 157 pt wide", k)
+		}
+		for i, l := range lines {
+			x := 72.0
+			if i == 0 {
+				x = 82
+			}
+			text(x, y, 10, pdfgen.TimesRoman, l)
+			y -= 12
+		}
+		want = append(want, unshy(para))
+	}
+	ex, err := ExtractPDF(context.Background(), (&pdfgen.Doc{Pages: []pdfgen.Page{p}}).Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Split(ex.Pages[0].Text, "\n\n")
+	table := []string{"Table 1 Patient answers"}
+	for _, r := range rows {
+		table = append(table, strings.Join(r[:], " "))
+	}
+	want = append(table, want...)
+	want = append(want, unshy(paragraph(5, 160)))
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("paragraphs:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

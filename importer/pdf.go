@@ -12,7 +12,7 @@ import (
 // ExtractorVersion is stored with every document's text. Raise it whenever a
 // change to extraction changes the text of some page, so that libraries can
 // re-extract and re-anchor their annotations.
-const ExtractorVersion = 4
+const ExtractorVersion = 5
 
 // Errors a PDF can give; match them with errors.Is.
 var (
@@ -34,7 +34,8 @@ var (
 // word broken by a line-end hyphen is joined back while real compounds keep
 // their hyphen; a table row reads across as one line, and (version 4) a
 // table whose cells hold several lines or bullet points reads row by row,
-// each cell whole. Compatibility ligatures (U+FB00–FB06) are expanded,
+// each cell whole; (version 5) a table row that shares its baseline with
+// a line of the next column keeps all its cells. Compatibility ligatures (U+FB00–FB06) are expanded,
 // U+FFFD never appears, curly quotes and dashes are kept, and the text is
 // NFC. Running headers, footers and page numbers are in Header, one per
 // line, not in Text.
