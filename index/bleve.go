@@ -25,7 +25,7 @@ import (
 // indexMappingVersion names the shape of the search index. Raise it with
 // any change to indexMapping or pageEntry: an index of another version is
 // rebuilt from SQLite when the library opens it.
-const indexMappingVersion = 5
+const indexMappingVersion = 6
 
 const (
 	indexVersionKey = "rapport_mapping_version"
@@ -35,7 +35,12 @@ const (
 	// few pages whose snippets are shown get their offsets back from the
 	// page text (textOffsets). Offsets were a third of the index.
 	pageTextAnalyzer = "en_positions"
-	batchPages       = 500 // pages per Bleve batch
+	// pageTextPairs is the field of adjacent word pairs of the page text
+	// (pairsAnalyzer): a two-word phrase is one term there, so phrases of
+	// common words need not check positions on most of the library.
+	pageTextPairs = "text_pairs"
+	pairsAnalyzer = "en_pairs"
+	batchPages    = 500 // pages per Bleve batch
 )
 
 // pageEntry is what the search index holds for one page: the page's text
@@ -74,6 +79,11 @@ func indexMapping() mapping.IndexMapping {
 		"type":          custom.Name,
 		"tokenizer":     unicode.Name,
 		"token_filters": []string{en.PossessiveName, lowercase.Name, en.StopName, porter.Name, positionsOnlyName},
+	})
+	im.AddCustomAnalyzer(pairsAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{en.PossessiveName, lowercase.Name, en.StopName, porter.Name, positionsOnlyName, adjacentPairsName},
 	})
 
 	text := func(store, vectors bool) *mapping.FieldMapping {
@@ -115,7 +125,11 @@ func indexMapping() mapping.IndexMapping {
 	pageText := text(false, true)
 	pageText.IncludeInAll = false
 	pageText.Analyzer = pageTextAnalyzer
-	page.AddFieldMappingsAt("text", pageText)
+	pairs := text(false, false)
+	pairs.Name = pageTextPairs
+	pairs.IncludeInAll = false
+	pairs.Analyzer = pairsAnalyzer
+	page.AddFieldMappingsAt("text", pageText, pairs)
 	page.AddFieldMappingsAt("title", text(false, true))
 	page.AddFieldMappingsAt("alt_title", text(false, false))
 	page.AddFieldMappingsAt("author", text(false, false))

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -99,7 +100,7 @@ func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 	if req.Offset < 0 || req.Offset > MaxSearchWindow || limit > MaxSearchWindow {
 		return nil, fmt.Errorf("search %q: offset %d and limit %d must lie between 0 and %d: %w", req.Query, req.Offset, limit, MaxSearchWindow, ErrInvalidInput)
 	}
-	sr := bleve.NewSearchRequestOptions(q, limit, req.Offset, false)
+	sr := bleve.NewSearchRequestOptions(pairPhrases(q, idx.Mapping()), limit, req.Offset, false)
 	// Term locations (for snippets) are not asked of the first search:
 	// Bleve would gather them for every matching page, not only the ones
 	// shown. The pages shown get theirs from a second search limited to
@@ -249,6 +250,66 @@ func searchTextToo(q query.Query) query.Query {
 			return q
 		}
 		return query.NewDisjunctionQuery([]query.Query{withField(q, "text"), withField(q, "_all")})
+	}
+	return q
+}
+
+// pairPhrases returns q with its phrase queries on the page text answered
+// from the field of adjacent word pairs (text_pairs): a two-word phrase
+// becomes the one pair term, which matches exactly the pages the phrase
+// matches; a longer phrase must also hold all its pairs, which leaves the
+// position check to the few pages that do. q itself is not changed: term
+// locations for snippets come from the phrase query.
+func pairPhrases(q query.Query, m mapping.IndexMapping) query.Query {
+	switch q := q.(type) {
+	case *query.BooleanQuery:
+		c := *q
+		c.Must = pairPhrases(q.Must, m)
+		c.Should = pairPhrases(q.Should, m)
+		c.MustNot = pairPhrases(q.MustNot, m)
+		return &c
+	case *query.ConjunctionQuery:
+		c := *q
+		c.Conjuncts = make([]query.Query, len(q.Conjuncts))
+		for i, sub := range q.Conjuncts {
+			c.Conjuncts[i] = pairPhrases(sub, m)
+		}
+		return &c
+	case *query.DisjunctionQuery:
+		c := *q
+		c.Disjuncts = make([]query.Query, len(q.Disjuncts))
+		for i, sub := range q.Disjuncts {
+			c.Disjuncts[i] = pairPhrases(sub, m)
+		}
+		return &c
+	case *query.MatchPhraseQuery:
+		if q.FieldVal != "text" || q.Fuzziness != 0 || (q.Analyzer != "" && q.Analyzer != pageTextAnalyzer) {
+			return q
+		}
+		a := m.AnalyzerNamed(pageTextAnalyzer)
+		if a == nil {
+			return q
+		}
+		tokens := a.Analyze([]byte(q.MatchPhrase))
+		var pairs []query.Query
+		for i := 0; i+1 < len(tokens); i++ {
+			if tokens[i+1].Position != tokens[i].Position+1 {
+				continue
+			}
+			tq := query.NewTermQuery(string(tokens[i].Term) + " " + string(tokens[i+1].Term))
+			tq.SetField(pageTextPairs)
+			pairs = append(pairs, tq)
+		}
+		switch {
+		case len(pairs) == 0:
+			return q
+		case len(pairs) == 1 && len(tokens) == 2:
+			if q.BoostVal != nil {
+				pairs[0].(*query.TermQuery).SetBoost(q.BoostVal.Value())
+			}
+			return pairs[0]
+		}
+		return query.NewConjunctionQuery(append(pairs, q))
 	}
 	return q
 }

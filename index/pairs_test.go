@@ -1,0 +1,103 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+)
+
+// Phrase queries answered from the word-pair field find exactly the pages
+// the position check finds, for two-word phrases, longer ones, phrases
+// with a stop word inside, and phrases inside boolean queries.
+func TestPairPhrasesMatchPhraseSemantics(t *testing.T) {
+	ctx := context.Background()
+	lib, err := Open(ctx, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	pages := []string{
+		"The helpful relationship grew over years of trust.",
+		"A relationship that was helpful to the person.",
+		"Helpful, and a relationship: punctuation between the words.",
+		"The worker's helpful relationship with the person's family.",
+		"Quality of life improved; the quality life coach helped.",
+		"Being there, being available, being a fellow human being.",
+		"helpful relationships and helping relations alike",
+		"Nothing of the sort here at all.",
+	}
+	dir := t.TempDir()
+	var paths []string
+	for i, p := range pages {
+		path := filepath.Join(dir, fmt.Sprintf("p%d.txt", i))
+		if err := os.WriteFile(path, []byte(p), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, path)
+	}
+	if _, err := lib.Import(ctx, paths, nil); err != nil {
+		t.Fatal(err)
+	}
+	idx, err := lib.searchIndex(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := func(q string, rewrite bool) []string {
+		t.Helper()
+		bq, err := buildQuery(SearchRequest{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rewrite {
+			bq = pairPhrases(bq, idx.Mapping())
+		}
+		res, err := idx.Search(bleve.NewSearchRequestOptions(bq, 100, 0, false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, h := range res.Hits {
+			out = append(out, h.ID)
+		}
+		slices.Sort(out)
+		return out
+	}
+	for _, tc := range []struct {
+		query string
+		want  int // pages the phrase matches
+	}{
+		{`"helpful relationship"`, 3},
+		{`"helpful relationships"`, 3}, // stemmed alike
+		{`"relationship helpful"`, 0},
+		{`"the helpful relationship grew"`, 1},
+		{`"quality of life"`, 1},
+		{`"quality life"`, 1},
+		{`"being there being available"`, 1},
+		{`"worker's helpful relationship"`, 1},
+		{`"helpful relationship" -family`, 2},
+		{`+"being available" +fellow`, 1},
+		{`"helpful relationship" OR "quality life"`, 4},
+		{`"nothing"`, 1},
+	} {
+		plain, paired := ids(tc.query, false), ids(tc.query, true)
+		if !slices.Equal(plain, paired) {
+			t.Errorf("%s: position check finds %v, word pairs find %v", tc.query, plain, paired)
+		}
+		if len(paired) != tc.want {
+			t.Errorf("%s: %d pages, want %d (%v)", tc.query, len(paired), tc.want, paired)
+		}
+	}
+	// The rewrite is real: a two-word phrase on the page text becomes a pair term.
+	bq, _ := buildQuery(SearchRequest{Query: `"helpful relationship"`})
+	js, _ := json.Marshal(pairPhrases(bq, idx.Mapping()))
+	if !strings.Contains(string(js), `"field":"`+pageTextPairs+`"`) {
+		t.Errorf("rewritten query does not use %s: %s", pageTextPairs, js)
+	}
+}
