@@ -25,7 +25,7 @@ import (
 // indexMappingVersion names the shape of the search index. Raise it with
 // any change to indexMapping or pageEntry: an index of another version is
 // rebuilt from SQLite when the library opens it.
-const indexMappingVersion = 6
+const indexMappingVersion = 7
 
 const (
 	indexVersionKey = "rapport_mapping_version"
@@ -129,6 +129,9 @@ func indexMapping() mapping.IndexMapping {
 	pairs.Name = pageTextPairs
 	pairs.IncludeInAll = false
 	pairs.Analyzer = pairsAnalyzer
+	// Pair terms only filter; the words themselves score (pairPhrases).
+	// Without frequency and norm a pair's posting is a bit in a bitmap.
+	pairs.SkipFreqNorm = true
 	page.AddFieldMappingsAt("text", pageText, pairs)
 	page.AddFieldMappingsAt("title", text(false, true))
 	page.AddFieldMappingsAt("alt_title", text(false, false))

@@ -95,6 +95,9 @@ func (l *Library) openDB(ctx context.Context) error {
 	if err := checkSQLiteHeader(path); err != nil {
 		return err
 	}
+	if err := createWithPageSize(ctx, path); err != nil {
+		return err
+	}
 	dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
@@ -125,6 +128,36 @@ func (l *Library) openDB(ctx context.Context) error {
 
 // checkSQLiteHeader refuses a file that exists but is not SQLite, before the
 // driver could treat it as anything else.
+// newLibraryPageSize is the SQLite page size of new libraries: compressed
+// page text (rows of about 1 KB) wastes a sixth of 4 KB pages and under 4%
+// of 16 KB ones. It can only be set before the database's first page
+// exists, so existing libraries keep theirs.
+const newLibraryPageSize = 16384
+
+// createWithPageSize gives a database that does not exist yet (or is an
+// empty file) its page size, and WAL mode, before anything else touches it.
+func createWithPageSize(ctx context.Context, path string) error {
+	if info, err := os.Stat(path); err == nil && info.Size() > 0 {
+		return nil
+	}
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	defer conn.Close()
+	for _, pragma := range []string{fmt.Sprintf("PRAGMA page_size = %d", newLibraryPageSize), "PRAGMA journal_mode = WAL"} {
+		if _, err := conn.ExecContext(ctx, pragma); err != nil {
+			return fmt.Errorf("create %s: %s: %w", path, pragma, err)
+		}
+	}
+	return nil
+}
+
 func checkSQLiteHeader(path string) error {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {

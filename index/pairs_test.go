@@ -94,6 +94,16 @@ func TestPairPhrasesMatchPhraseSemantics(t *testing.T) {
 			t.Errorf("%s: %d pages, want %d (%v)", tc.query, len(paired), tc.want, paired)
 		}
 	}
+	// Pages found through pairs are still ranked by their words.
+	res, err := lib.Search(ctx, SearchRequest{Query: `"helpful relationship"`})
+	if err != nil || len(res.Hits) != 3 {
+		t.Fatalf("search: %+v %v", res, err)
+	}
+	for _, h := range res.Hits {
+		if h.Score <= 0 {
+			t.Errorf("hit %d p.%d has score %v", h.DocID, h.Page, h.Score)
+		}
+	}
 	// The rewrite is real: a two-word phrase on the page text becomes a pair term.
 	bq, _ := buildQuery(SearchRequest{Query: `"helpful relationship"`})
 	js, _ := json.Marshal(pairPhrases(bq, idx.Mapping()))

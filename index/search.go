@@ -256,8 +256,9 @@ func searchTextToo(q query.Query) query.Query {
 
 // pairPhrases returns q with its phrase queries on the page text answered
 // from the field of adjacent word pairs (text_pairs): a two-word phrase
-// becomes the one pair term, which matches exactly the pages the phrase
-// matches; a longer phrase must also hold all its pairs, which leaves the
+// becomes its pair term, which matches exactly the pages the phrase
+// matches, with its two words (which score the page, as they do for a
+// phrase); a longer phrase must also hold all its pairs, which leaves the
 // position check to the few pages that do. q itself is not changed: term
 // locations for snippets come from the phrase query.
 func pairPhrases(q query.Query, m mapping.IndexMapping) query.Query {
@@ -304,10 +305,16 @@ func pairPhrases(q query.Query, m mapping.IndexMapping) query.Query {
 		case len(pairs) == 0:
 			return q
 		case len(pairs) == 1 && len(tokens) == 2:
-			if q.BoostVal != nil {
-				pairs[0].(*query.TermQuery).SetBoost(q.BoostVal.Value())
+			for _, t := range tokens {
+				tq := query.NewTermQuery(string(t.Term))
+				tq.SetField("text")
+				pairs = append(pairs, tq)
 			}
-			return pairs[0]
+			c := query.NewConjunctionQuery(pairs)
+			if q.BoostVal != nil {
+				c.SetBoost(q.BoostVal.Value())
+			}
+			return c
 		}
 		return query.NewConjunctionQuery(append(pairs, q))
 	}
