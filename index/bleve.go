@@ -15,9 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/rapport-qda/rapport/internal/atomicfile"
 )
@@ -25,22 +23,21 @@ import (
 // indexMappingVersion names the shape of the search index. Raise it with
 // any change to indexMapping or pageEntry: an index of another version is
 // rebuilt from SQLite when the library opens it.
-const indexMappingVersion = 7
+const indexMappingVersion = 8
 
 const (
 	indexVersionKey = "rapport_mapping_version"
 	lowerKeyword    = "keyword_lower"
 	// pageTextAnalyzer is the English analyzer with the tokens' byte offsets
-	// dropped (positionsOnly): phrase queries need only positions, and the
-	// few pages whose snippets are shown get their offsets back from the
-	// page text (textOffsets). Offsets were a third of the index.
-	pageTextAnalyzer = "en_positions"
+	// dropped (see pageanalysis.go): phrase queries need only positions.
+	pageTextAnalyzer = "rapport_en_positions"
 	// pageTextPairs is the field of adjacent word pairs of the page text
 	// (pairsAnalyzer): a two-word phrase is one term there, so phrases of
 	// common words need not check positions on most of the library.
-	pageTextPairs = "text_pairs"
-	pairsAnalyzer = "en_pairs"
-	batchPages    = 500 // pages per Bleve batch
+	pageTextPairs  = "text_pairs"
+	pairsAnalyzer  = "rapport_en_pairs"
+	batchPages     = 500 // pages per Bleve batch
+	writingBatches = 2   // Bleve batches written at once while indexing
 )
 
 // pageEntry is what the search index holds for one page: the page's text
@@ -74,16 +71,6 @@ func indexMapping() mapping.IndexMapping {
 		"type":          custom.Name,
 		"tokenizer":     single.Name,
 		"token_filters": []string{lowercase.Name},
-	})
-	im.AddCustomAnalyzer(pageTextAnalyzer, map[string]any{
-		"type":          custom.Name,
-		"tokenizer":     unicode.Name,
-		"token_filters": []string{en.PossessiveName, lowercase.Name, en.StopName, porter.Name, positionsOnlyName},
-	})
-	im.AddCustomAnalyzer(pairsAnalyzer, map[string]any{
-		"type":          custom.Name,
-		"tokenizer":     unicode.Name,
-		"token_filters": []string{en.PossessiveName, lowercase.Name, en.StopName, porter.Name, positionsOnlyName, adjacentPairsName},
 	})
 
 	text := func(store, vectors bool) *mapping.FieldMapping {
@@ -364,17 +351,47 @@ func (l *Library) queryIDs(ctx context.Context, q string, args ...any) ([]int64,
 
 // indexDocuments replaces the index entries of the given documents with
 // entries built from SQLite, then marks them indexed.
-func (l *Library) indexDocuments(ctx context.Context, idx bleve.Index, ids []int64) error {
+func (l *Library) indexDocuments(ctx context.Context, idx bleve.Index, ids []int64) (err error) {
 	b := idx.NewBatch()
+	// Batches are written while the next is built from SQLite, and up to
+	// writingBatches at once: Bleve analyses a batch on every core but
+	// builds its segment on one, as reading and mapping pages is.
+	var writing []chan error
+	waitOldest := func() error {
+		err := <-writing[0]
+		writing = writing[1:]
+		if err != nil {
+			return fmt.Errorf("write search index: %w", err)
+		}
+		return nil
+	}
+	waitAll := func() error {
+		var first error
+		for len(writing) > 0 {
+			if err := waitOldest(); err != nil && first == nil {
+				first = err
+			}
+		}
+		return first
+	}
+	defer func() {
+		if werr := waitAll(); err == nil {
+			err = werr
+		}
+	}()
 	flush := func() error {
 		if b.Size() == 0 {
 			return nil
 		}
-		if err := idx.Batch(b); err != nil {
-			return fmt.Errorf("write search index: %w", err)
+		if len(writing) >= writingBatches {
+			if err := waitOldest(); err != nil {
+				return err
+			}
 		}
-		// A new batch, not b.Reset(): scorch's analysis goroutine may still
-		// be ranging over the old batch's operations when Batch returns.
+		done := make(chan error, 1)
+		go func(b *bleve.Batch) { done <- idx.Batch(b) }(b)
+		writing = append(writing, done)
+		// A new batch, not b.Reset(): the old one is still being written.
 		b = idx.NewBatch()
 		return nil
 	}
@@ -414,6 +431,9 @@ func (l *Library) indexDocuments(ctx context.Context, idx bleve.Index, ids []int
 		}
 	}
 	if err := flush(); err != nil {
+		return err
+	}
+	if err := waitAll(); err != nil { // every batch written before any document is marked indexed
 		return err
 	}
 	if testHookBeforeMarkIndexed != nil {
