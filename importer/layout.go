@@ -78,7 +78,8 @@ func buildWords(glyphs []glyph) []word {
 		g := &glyphs[i]
 		// A spacing accent drawn over a letter (TeX's "A˚", "Vall`es")
 		// combines with it: "Å", "Vallès".
-		if comb, ok := combiningAccents[g.text]; ok {
+		if isSpacingAccent(g.text) {
+			comb := combiningAccents[g.text]
 			if i+1 < len(glyphs) && overGlyph(g, &glyphs[i+1]) {
 				pendingAccent = comb
 				continue
@@ -144,6 +145,19 @@ var combiningAccents = map[string]string{
 	"˝": "\u030B", "˛": "\u0328", "¯": "\u0304",
 }
 
+// isSpacingAccent reports whether s is one of combiningAccents, without a
+// map lookup for the usual one-byte letter (this runs for every glyph).
+func isSpacingAccent(s string) bool {
+	switch len(s) {
+	case 1:
+		return s == "`" || s == "^" || s == "~"
+	case 2:
+		_, ok := combiningAccents[s]
+		return ok
+	}
+	return false
+}
+
 // overGlyph reports whether accent a is drawn over (or under) letter b: its
 // middle within b's width, close to b's baseline.
 func overGlyph(a, b *glyph) bool {
@@ -170,10 +184,7 @@ func letterSpacing(glyphs []glyph, i int) float64 {
 		}
 		a, b := &glyphs[k-1], &glyphs[k]
 		// An accent drawn over its letter touches it whatever the spacing.
-		if _, acc := combiningAccents[a.text]; acc {
-			return 0, false
-		}
-		if _, acc := combiningAccents[b.text]; acc {
+		if isSpacingAccent(a.text) || isSpacingAccent(b.text) {
 			return 0, false
 		}
 		// Both on glyph i's baseline: the end of the line drawn before

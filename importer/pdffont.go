@@ -34,6 +34,10 @@ type pdfFont struct {
 	sizeScale float64    // Type3 fonts: FontMatrix y scale relative to 1/1000
 	scale     float64    // glyph space -> text space (0.001 except Type3)
 	cache     map[uint32]string
+	// simpleText caches textFor of a simple font's one-byte codes, which
+	// is every glyph of most pages: an array index instead of a map lookup.
+	simpleText [256]string
+	simpleSet  [256]bool
 }
 
 // glyphCode is one character code of a shown string.
@@ -91,6 +95,10 @@ func (f *pdfFont) decode(raw string, fn func(g glyphCode)) {
 // Compatibility ligatures are expanded here (U+FB00–FB06 → letters), and
 // codes with no usable mapping give "" rather than U+FFFD.
 func (f *pdfFont) textFor(code uint32, n int) string {
+	simple := n == 1 && code < 256
+	if simple && f.simpleSet[code] {
+		return f.simpleText[code]
+	}
 	key := code | uint32(n)<<30
 	if t, ok := f.cache[key]; ok {
 		return t
@@ -105,7 +113,10 @@ func (f *pdfFont) textFor(code uint32, n int) string {
 	if t == "" && f.composite && f.toUni == nil && n == 1 && code >= 32 && code < 127 {
 		t = string(rune(code))
 	}
-	if len(f.cache) < 1<<16 {
+	switch {
+	case simple:
+		f.simpleText[code], f.simpleSet[code] = t, true
+	case len(f.cache) < 1<<16:
 		f.cache[key] = t
 	}
 	return t
