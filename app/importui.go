@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rapport-qda/rapport/index"
+	"github.com/rapport-qda/rapport/internal/gctune"
 )
 
 // importJob is an import running in the background, shown as a progress
@@ -104,7 +105,9 @@ func (u *UI) StartImport(paths []string) {
 				job.file.SetText(fmt.Sprintf("%d of %d: %s", p.Done, p.Total, filepath.Base(p.File)))
 			})
 		}}
+		restoreGC := gctune.ForBulk()
 		rep, err := lib.Import(ctx, paths, opts)
+		restoreGC()
 		u.do(func() {
 			job.report, job.err, job.finished = rep, err, true
 			cancel()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rapport-qda/rapport/importer"
 	"github.com/rapport-qda/rapport/index"
+	"github.com/rapport-qda/rapport/internal/gctune"
 )
 
 func init() {
@@ -46,6 +47,7 @@ func runImport(e *env, args []string) error {
 	if len(args) == 0 {
 		return usagef("nothing to import: name files or folders")
 	}
+	defer gctune.ForBulk()()
 	lib, err := e.library()
 	if err != nil {
 		return err
@@ -292,6 +294,7 @@ func runReindex(e *env, args []string) error {
 	if len(args) > 0 {
 		return usagef("reindex takes no arguments")
 	}
+	defer gctune.ForBulk()()
 	lib, err := e.library()
 	if err != nil {
 		return err

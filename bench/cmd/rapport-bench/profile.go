@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/rapport-qda/rapport/index"
+	"github.com/rapport-qda/rapport/internal/gctune"
 )
 
 // childImport imports folders into a new library in-process, optionally
@@ -40,6 +41,7 @@ func childImport(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer gctune.ForBulk()() // as rapport import does
 	rep, err := lib.Import(ctx, fs.Args(), nil)
 	if err != nil {
 		return err
