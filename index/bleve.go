@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,7 +24,7 @@ import (
 // indexMappingVersion names the shape of the search index. Raise it with
 // any change to indexMapping or pageEntry: an index of another version is
 // rebuilt from SQLite when the library opens it.
-const indexMappingVersion = 8
+const indexMappingVersion = 9
 
 const (
 	indexVersionKey = "rapport_mapping_version"
@@ -59,9 +60,13 @@ type pageEntry struct {
 	Theme      []string `json:"theme,omitempty"`
 	Annotation string   `json:"annotation,omitempty"` // quotes and notes of annotations on the page
 	Annotated  bool     `json:"annotated"`
-	// Facet fields: exact values for counting, not searched.
+	// Exact year and journal, for filters on a facet's value (FacetClause).
 	FacetYear    string `json:"facet_year,omitempty"`
 	FacetJournal string `json:"facet_journal,omitempty"`
+	// Facet holds every value the facets count, as "year:2015",
+	// "journal:…", "theme:…": one doc-values field read per hit instead of
+	// three (facetValue, splitFacets).
+	Facet []string `json:"facet,omitempty"`
 }
 
 func indexMapping() mapping.IndexMapping {
@@ -128,7 +133,7 @@ func indexMapping() mapping.IndexMapping {
 	page.AddFieldMappingsAt("doi", kw(lowerKeyword))
 	page.AddFieldMappingsAt("abstract", text(false, true))
 	page.AddFieldMappingsAt("kind", kw(lowerKeyword))
-	theme := facet(lowerKeyword)
+	theme := kw(lowerKeyword)
 	theme.IncludeTermVectors = true // the phrase syntax theme:"Name" needs term positions
 	page.AddFieldMappingsAt("theme", theme)
 	page.AddFieldMappingsAt("annotation", text(false, true))
@@ -137,8 +142,9 @@ func indexMapping() mapping.IndexMapping {
 	annotated.IncludeInAll = false
 	annotated.DocValues = false
 	page.AddFieldMappingsAt("annotated", annotated)
-	page.AddFieldMappingsAt("facet_year", facet(keyword.Name))
-	page.AddFieldMappingsAt("facet_journal", facet(keyword.Name))
+	page.AddFieldMappingsAt("facet_year", kw(keyword.Name))
+	page.AddFieldMappingsAt("facet_journal", kw(keyword.Name))
+	page.AddFieldMappingsAt("facet", facet(keyword.Name))
 
 	im.DefaultMapping = page
 	im.DefaultField = "_all"
@@ -488,6 +494,10 @@ func (l *Library) pageEntries(ctx context.Context, idx bleve.Index, id int64) (m
 	}
 	if d.Year > 0 {
 		base.FacetYear = strconv.Itoa(d.Year)
+		base.Facet = append(base.Facet, facetValue("year", base.FacetYear))
+	}
+	if d.Journal != "" {
+		base.Facet = append(base.Facet, facetValue("journal", d.Journal))
 	}
 	for _, a := range d.Authors {
 		base.Author = append(base.Author, a.Name())
@@ -506,6 +516,10 @@ func (l *Library) pageEntries(ctx context.Context, idx bleve.Index, id int64) (m
 		e.Text = text
 		if c := coding[page]; c != nil {
 			e.Theme = c.themes
+			e.Facet = slices.Clip(e.Facet) // the page's own values, not base's array
+			for _, t := range c.themes {
+				e.Facet = append(e.Facet, facetValue("theme", t))
+			}
 			e.Annotation = c.text
 			e.Annotated = true
 		}
@@ -628,3 +642,7 @@ func int64sToAny(ids []int64) []any {
 	}
 	return out
 }
+
+// facetValue is one value of the facet field: the facet's name, a colon,
+// the value.
+func facetValue(facet, value string) string { return facet + ":" + value }

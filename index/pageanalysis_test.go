@@ -2,10 +2,13 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2/search"
 )
 
 // Page text is indexed without byte offsets; the snippets of hits must still
@@ -57,6 +60,42 @@ func TestSnippetOffsetsFromPositions(t *testing.T) {
 		}
 		if strings.Join(marked, "|") != strings.Join(tc.want, "|") {
 			t.Errorf("%s: marked %q, want %q (snippet %s)", tc.query, marked, tc.want, res.Hits[0].Snippet)
+		}
+	}
+}
+
+func TestDensestPositions(t *testing.T) {
+	loc := func(pos ...uint64) search.Locations {
+		var ls search.Locations
+		for _, p := range pos {
+			ls = append(ls, &search.Location{Pos: p})
+		}
+		return ls
+	}
+	tests := []struct {
+		name string
+		locs search.TermLocationMap
+		want map[string][]uint64
+	}{
+		{"one cluster wins", search.TermLocationMap{"trust": loc(3, 200, 205, 210), "work": loc(207, 900)},
+			map[string][]uint64{"trust": {200, 205, 210}, "work": {207}}},
+		{"ties keep the earliest", search.TermLocationMap{"a": loc(10, 500)}, map[string][]uint64{"a": {10}}},
+		{"all within one window", search.TermLocationMap{"a": loc(1, 2), "b": loc(3)}, map[string][]uint64{"a": {1, 2}, "b": {3}}},
+	}
+	for _, tc := range tests {
+		got := densestPositions(tc.locs, 60)
+		if len(got) != len(tc.want) {
+			t.Errorf("%s: terms %v, want %v", tc.name, got, tc.want)
+			continue
+		}
+		for term, want := range tc.want {
+			var pos []uint64
+			for _, l := range got[term] {
+				pos = append(pos, l.Pos)
+			}
+			if fmt.Sprint(pos) != fmt.Sprint(want) {
+				t.Errorf("%s: %s at %v, want %v", tc.name, term, pos, want)
+			}
 		}
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 )
 
@@ -51,13 +50,16 @@ func decompressPageText(stored []byte) (string, error) {
 	if err := r.(flate.Resetter).Reset(bytes.NewReader(stored), nil); err != nil {
 		return "", fmt.Errorf("%w: %v", errDamagedPageText, err)
 	}
-	var b strings.Builder
-	b.Grow(len(stored) * 3)
-	if _, err := io.Copy(&b, r); err != nil {
+	buf := textBuffers.Get().(*bytes.Buffer)
+	defer textBuffers.Put(buf)
+	buf.Reset()
+	if _, err := buf.ReadFrom(r); err != nil {
 		return "", fmt.Errorf("%w: %v", errDamagedPageText, err)
 	}
-	return b.String(), nil
+	return buf.String(), nil
 }
+
+var textBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // storedText scans a pages.text_z column into a string. A NULL column (the
 // side of a LEFT JOIN that found no page) leaves Valid false.

@@ -115,3 +115,51 @@ func TestPairPhrasesMatchPhraseSemantics(t *testing.T) {
 		t.Errorf("rewritten query does not use %s: %s", pageTextPairs, js)
 	}
 }
+
+// The year, journal and theme facets, counted from the one facet field, and
+// a filter on a facet's value.
+func TestFacetsFromOneField(t *testing.T) {
+	ctx := context.Background()
+	lib, err := Open(ctx, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	dir := t.TempDir()
+	var paths []string
+	for i := range 3 {
+		path := filepath.Join(dir, fmt.Sprintf("d%d.txt", i))
+		os.WriteFile(path, []byte(fmt.Sprintf("Mutual trust between worker and person %d.", i)), 0o644)
+		paths = append(paths, path)
+	}
+	rep, err := lib.Import(ctx, paths, nil)
+	if err != nil || len(rep.Imported) != 3 {
+		t.Fatalf("import: %+v %v", rep, err)
+	}
+	meta := []struct{ year, journal string }{{"2015", "Journal of Mental Health"}, {"2015", "Psychiatric Services: A Journal"}, {"2016", "Journal of Mental Health"}}
+	for i, m := range meta {
+		id := rep.Imported[i].ID
+		if err := lib.SetMetadataField(ctx, id, "year", m.year); err != nil {
+			t.Fatal(err)
+		}
+		if err := lib.SetMetadataField(ctx, id, "journal", m.journal); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := lib.Search(ctx, SearchRequest{Query: "trust", Facets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := fmt.Sprint(res.Facets["year"], res.Facets["journal"], len(res.Facets["theme"]))
+	want := "[{2015 2} {2016 1}] [{Journal of Mental Health 2} {Psychiatric Services: A Journal 1}] 0"
+	if got != want {
+		t.Errorf("facets %s, want %s", got, want)
+	}
+	clause, err := FacetClause("journal", "Psychiatric Services: A Journal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := searchTotal(t, lib, SearchRequest{Query: "trust " + clause}); n != 1 {
+		t.Errorf("%s: %d pages, want 1", clause, n)
+	}
+}

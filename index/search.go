@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -106,9 +107,7 @@ func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 	// shown. The pages shown get theirs from a second search limited to
 	// them (addLocations).
 	if req.Facets {
-		sr.AddFacet("theme", bleve.NewFacetRequest("theme", 50))
-		sr.AddFacet("year", bleve.NewFacetRequest("facet_year", 50))
-		sr.AddFacet("journal", bleve.NewFacetRequest("facet_journal", 30))
+		sr.AddFacet("facet", bleve.NewFacetRequest("facet", maxFacetValues))
 	}
 	res, err := l.searchGuarded(ctx, idx, sr)
 	if err != nil {
@@ -133,20 +132,7 @@ func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 		return nil, err
 	}
 	if req.Facets {
-		out.Facets = map[string][]FacetCount{}
-		for name, f := range res.Facets {
-			var counts []FacetCount
-			if f.Terms != nil {
-				for _, t := range f.Terms.Terms() {
-					if t.Term == "" {
-						continue // pages of documents with no year or journal
-					}
-					counts = append(counts, FacetCount{Value: t.Term, Count: t.Count})
-				}
-			}
-			out.Facets[name] = counts
-		}
-		l.nameThemeFacets(ctx, out.Facets["theme"])
+		out.Facets = splitFacets(res.Facets["facet"])
 	}
 	out.Took = time.Since(start)
 	return out, nil
@@ -447,7 +433,7 @@ func hitSnippet(m *search.DocumentMatch, text, abstract, title string) string {
 	}{{"text", text}, {"abstract", abstract}, {"title", title}} {
 		if locs := m.Locations[f.field]; len(locs) > 0 {
 			if f.field == "text" {
-				locs = textOffsets(f.src, locs)
+				locs = textOffsets(f.src, densestPositions(locs, snippetPositions))
 			}
 			return makeSnippet(f.src, locs)
 		}
@@ -456,6 +442,44 @@ func hitSnippet(m *search.DocumentMatch, text, abstract, title string) string {
 		text = abstract
 	}
 	return makeSnippet(text, nil)
+}
+
+// snippetPositions is about how many words a snippet shows.
+const snippetPositions = snippetRunes * 2 / 8
+
+// densestPositions keeps the locations within the window of positions
+// holding the most of them (the earliest such window), so that only the
+// text up to it is segmented to find their offsets (textOffsets).
+func densestPositions(locs search.TermLocationMap, window uint64) search.TermLocationMap {
+	var pos []uint64
+	for _, ls := range locs {
+		for _, l := range ls {
+			pos = append(pos, l.Pos)
+		}
+	}
+	slices.Sort(pos)
+	from, best := uint64(0), 0
+	for i, j := 0, 0; i < len(pos); i++ {
+		for j < len(pos) && pos[j] < pos[i]+window {
+			j++
+		}
+		if j-i > best {
+			best, from = j-i, pos[i]
+		}
+	}
+	out := make(search.TermLocationMap, len(locs))
+	for term, ls := range locs {
+		var kept search.Locations
+		for _, l := range ls {
+			if l.Pos >= from && l.Pos < from+window {
+				kept = append(kept, l)
+			}
+		}
+		if len(kept) > 0 {
+			out[term] = kept
+		}
+	}
+	return out
 }
 
 // makeSnippet cuts a window of about snippetRunes characters from text
@@ -521,13 +545,28 @@ func makeSnippet(text string, locs search.TermLocationMap) string {
 	return strings.Join(strings.Fields(b.String()), " ")
 }
 
-// nameThemeFacets replaces the lower-cased theme terms of a facet with the
-// themes' names as the user wrote them.
-func (l *Library) nameThemeFacets(ctx context.Context, counts []FacetCount) {
-	for i, c := range counts {
-		var name string
-		if l.db.QueryRowContext(ctx, "SELECT name FROM themes WHERE lower(name) = ?", c.Value).Scan(&name) == nil {
-			counts[i].Value = name
-		}
+// facetLimits is how many values of each facet a search reports, the most
+// frequent first.
+var facetLimits = map[string]int{"theme": 50, "year": 50, "journal": 30}
+
+// maxFacetValues bounds the distinct values the facet field reports (all
+// facets together) before they are split and cut to facetLimits.
+const maxFacetValues = 5000
+
+// splitFacets splits the counts of the facet field into the theme, year
+// and journal facets, each most frequent first (ties by value).
+func splitFacets(f *search.FacetResult) map[string][]FacetCount {
+	out := map[string][]FacetCount{"theme": nil, "year": nil, "journal": nil}
+	if f == nil || f.Terms == nil {
+		return out
 	}
+	for _, t := range f.Terms.Terms() {
+		name, value, ok := strings.Cut(t.Term, ":")
+		limit := facetLimits[name]
+		if !ok || value == "" || len(out[name]) >= limit {
+			continue
+		}
+		out[name] = append(out[name], FacetCount{Value: value, Count: t.Count})
+	}
+	return out
 }
