@@ -24,7 +24,7 @@ import (
 // indexMappingVersion names the shape of the search index. Raise it with
 // any change to indexMapping or pageEntry: an index of another version is
 // rebuilt from SQLite when the library opens it.
-const indexMappingVersion = 9
+const indexMappingVersion = 10
 
 const (
 	indexVersionKey = "rapport_mapping_version"
@@ -46,16 +46,22 @@ const (
 // hit is a page and field filters need no join. Page 0 stands for a
 // metadata-only document (its abstract).
 type pageEntry struct {
-	DocID      string   `json:"doc"`
-	Page       float64  `json:"page"`
-	Text       string   `json:"text"`
-	Title      string   `json:"title"`
-	AltTitle   string   `json:"alt_title,omitempty"`
-	Author     []string `json:"author"`
-	Year       float64  `json:"year,omitempty"`
-	Journal    string   `json:"journal,omitempty"`
-	DOI        string   `json:"doi,omitempty"`
-	Abstract   string   `json:"abstract,omitempty"`
+	DocID    string   `json:"doc"`
+	Page     float64  `json:"page"`
+	Text     string   `json:"text"`
+	Title    string   `json:"title"`
+	AltTitle string   `json:"alt_title,omitempty"`
+	Author   []string `json:"author"`
+	Year     float64  `json:"year,omitempty"`
+	Journal  string   `json:"journal,omitempty"`
+	DOI      string   `json:"doi,omitempty"`
+	Abstract string   `json:"abstract,omitempty"`
+	// Meta is the title, other titles, authors and journal again, on the
+	// document's first entry only: it puts them in _all, so that a query
+	// naming no field finds a document by its metadata once, at its first
+	// page, rather than at every page. The fields above, which a query
+	// names (title:, author:), are on every page and kept out of _all.
+	Meta       string   `json:"meta,omitempty"`
 	Kind       string   `json:"kind"`
 	Theme      []string `json:"theme,omitempty"`
 	Annotation string   `json:"annotation,omitempty"` // quotes and notes of annotations on the page
@@ -125,11 +131,16 @@ func indexMapping() mapping.IndexMapping {
 	// Without frequency and norm a pair's posting is a bit in a bitmap.
 	pairs.SkipFreqNorm = true
 	page.AddFieldMappingsAt("text", pageText, pairs)
-	page.AddFieldMappingsAt("title", text(false, true))
-	page.AddFieldMappingsAt("alt_title", text(false, false))
-	page.AddFieldMappingsAt("author", text(false, false))
+	notInAll := func(f *mapping.FieldMapping) *mapping.FieldMapping {
+		f.IncludeInAll = false
+		return f
+	}
+	page.AddFieldMappingsAt("title", notInAll(text(false, true)))
+	page.AddFieldMappingsAt("alt_title", notInAll(text(false, false)))
+	page.AddFieldMappingsAt("author", notInAll(text(false, false)))
+	page.AddFieldMappingsAt("meta", text(false, true))
 	page.AddFieldMappingsAt("year", num())
-	page.AddFieldMappingsAt("journal", text(false, false))
+	page.AddFieldMappingsAt("journal", notInAll(text(false, false)))
 	page.AddFieldMappingsAt("doi", kw(lowerKeyword))
 	page.AddFieldMappingsAt("abstract", text(false, true))
 	page.AddFieldMappingsAt("kind", kw(lowerKeyword))
@@ -502,6 +513,7 @@ func (l *Library) pageEntries(ctx context.Context, idx bleve.Index, id int64) (m
 	for _, a := range d.Authors {
 		base.Author = append(base.Author, a.Name())
 	}
+	meta := strings.Join(slices.Concat([]string{d.Title}, d.AltTitles, base.Author, []string{d.Journal}), "\n")
 	pages, err := l.Pages(ctx, id)
 	if err != nil {
 		return nil, nil, err
@@ -532,12 +544,14 @@ func (l *Library) pageEntries(ctx context.Context, idx bleve.Index, id int64) (m
 	if len(pages) == 0 {
 		add(0, "")
 		entries[pageEntryID(id, 0)].Abstract = d.Abstract
+		entries[pageEntryID(id, 0)].Meta = meta
 		entries[pageEntryID(id, 0)].Annotation += notes
 	}
 	for i, p := range pages {
 		add(p.Number, p.Text)
 		if i == 0 {
 			entries[pageEntryID(id, p.Number)].Abstract = d.Abstract
+			entries[pageEntryID(id, p.Number)].Meta = meta
 			entries[pageEntryID(id, p.Number)].Annotation += notes // document notes are found with the first page
 		}
 	}

@@ -163,3 +163,36 @@ func TestFacetsFromOneField(t *testing.T) {
 		t.Errorf("%s: %d pages, want 1", clause, n)
 	}
 }
+
+// A query naming no field finds a document by its metadata once, at its
+// first page; author: and title: find every page of it.
+func TestMetadataMatchesFirstPageOnly(t *testing.T) {
+	ctx := context.Background()
+	lib, err := Open(ctx, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	id := importArticle(t, lib, "two", twoPageArticle())
+	for field, value := range map[string]string{"title": "Helpfulness reconsidered", "journal": "Nordic Psychiatry"} {
+		if err := lib.SetMetadataField(ctx, id, field, value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		query string
+		want  int
+	}{
+		{"reconsidered", 1},
+		{"nordic", 1},
+		{`"helpfulness reconsidered"`, 1},
+		{"title:reconsidered", 2},
+		{"journal:nordic", 2},
+		{"+title:reconsidered +together", 2},
+		{"together", 2},
+	} {
+		if n := searchTotal(t, lib, SearchRequest{Query: tc.query}); n != tc.want {
+			t.Errorf("%s: %d pages, want %d", tc.query, n, tc.want)
+		}
+	}
+}
