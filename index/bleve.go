@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -18,8 +17,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
-	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/rapport-qda/rapport/internal/atomicfile"
 )
@@ -298,7 +295,6 @@ func (l *Library) rebuildIndex(ctx context.Context, path string, progress func(d
 		os.RemoveAll(tmp)
 		return nil, err
 	}
-	compactIndex(ctx, idx, tmp)
 	if err := idx.SetInternal([]byte(indexVersionKey), []byte(strconv.Itoa(indexMappingVersion))); err != nil {
 		idx.Close()
 		return nil, fmt.Errorf("rebuild search index: %w", err)
@@ -664,38 +660,3 @@ func int64sToAny(ids []int64) []any {
 // facetValue is one value of the facet field: the facet's name, a colon,
 // the value.
 func facetValue(facet, value string) string { return facet + ":" + value }
-
-// compactAfterPages is how many pages an import must index before it
-// compacts the search index (compactIndex). A variable for tests.
-var compactAfterPages = 5000
-
-// compactIndex merges the search index's segments into one. A large import
-// leaves a dozen segments that Bleve would otherwise merge in the
-// background while the next searches run, making them several times
-// slower for minutes; merged once, every search reads one dictionary per
-// term. Merging is an optimisation: should it fail or be cancelled, the
-// index is as complete as before.
-func compactIndex(ctx context.Context, idx bleve.Index, path string) {
-	adv, err := idx.Advanced()
-	if err != nil {
-		return
-	}
-	s, ok := adv.(*scorch.Scorch)
-	if !ok {
-		return
-	}
-	opts := mergeplan.SingleSegmentMergePlanOptions
-	if guardIndex("compact search index", func() error { return s.ForceMerge(ctx, &opts) }) != nil {
-		return
-	}
-	// Bleve deletes the merged segments' files once it has saved the new
-	// state, in its own time; a process that closes the index at once
-	// would leave them behind until the next open. Give it a moment.
-	deadline := time.Now().Add(3 * time.Second)
-	for time.Now().Before(deadline) && ctx.Err() == nil {
-		if files, _ := filepath.Glob(filepath.Join(path, "store", "*.zap")); len(files) <= 1 {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}

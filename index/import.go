@@ -147,15 +147,6 @@ func (l *Library) Import(ctx context.Context, paths []string, opts *ImportOption
 	if err := l.indexPending(ctx, idx, nil); err != nil {
 		return rep, err
 	}
-	pages := 0
-	for _, items := range [][]ImportItem{rep.Imported, rep.Updated} {
-		for _, it := range items {
-			pages += it.Pages
-		}
-	}
-	if pages >= compactAfterPages {
-		compactIndex(ctx, idx, filepath.Join(l.dir, IndexDir))
-	}
 	return rep, nil
 }
 

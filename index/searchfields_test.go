@@ -196,37 +196,3 @@ func TestMetadataMatchesFirstPageOnly(t *testing.T) {
 		}
 	}
 }
-
-// A large import leaves the search index in one segment, old segment files
-// removed, and every page still found.
-func TestLargeImportCompactsIndex(t *testing.T) {
-	defer func(n int) { compactAfterPages = n }(compactAfterPages)
-	compactAfterPages = 2 // "large" for the test
-	ctx := context.Background()
-	dir := t.TempDir()
-	lib, err := Open(ctx, dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := t.TempDir()
-	var paths []string
-	for i := range 1200 { // three Bleve batches and more
-		path := filepath.Join(src, fmt.Sprintf("n%04d.txt", i))
-		os.WriteFile(path, []byte(fmt.Sprintf("Note %d on trust and wordnumber%d.", i, i)), 0o644)
-		paths = append(paths, path)
-	}
-	if rep, err := lib.Import(ctx, paths, nil); err != nil || len(rep.Imported) != 1200 {
-		t.Fatalf("import: %v", err)
-	}
-	if n := searchTotal(t, lib, SearchRequest{Query: "trust"}); n != 1200 {
-		t.Errorf("trust: %d pages, want 1200", n)
-	}
-	if n := searchTotal(t, lib, SearchRequest{Query: "wordnumber1199"}); n != 1 {
-		t.Errorf("wordnumber1199: %d pages, want 1", n)
-	}
-	lib.Close()
-	zaps, _ := filepath.Glob(filepath.Join(dir, "index.bleve", "store", "*.zap"))
-	if len(zaps) != 1 {
-		t.Errorf("%d segment files after a large import, want 1: %v", len(zaps), zaps)
-	}
-}
