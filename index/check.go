@@ -16,6 +16,7 @@ type CheckReport struct {
 	Documents     int      `json:"documents"`
 	Pages         int      `json:"pages"`
 	Annotations   int      `json:"annotations"`
+	TextBytes     int64    `json:"text_bytes"` // UTF-8 size of all stored page text, uncompressed
 	IndexEntries  uint64   `json:"index_entries"`
 	ExpectedIndex int      `json:"expected_index_entries"`
 	Problems      []string `json:"problems"`
@@ -73,7 +74,7 @@ func (l *Library) Check(ctx context.Context, opts CheckOptions) (*CheckReport, e
 		problem("database: %d documents whose page count differs from their stored pages", mismatched)
 	}
 
-	if err := l.checkPageText(ctx, problem); err != nil {
+	if rep.TextBytes, err = l.checkPageText(ctx, problem); err != nil {
 		return nil, fmt.Errorf("check %s: %w", l.dir, err)
 	}
 
@@ -205,11 +206,12 @@ func fileSHA256(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// checkPageText reads back every stored page's text.
-func (l *Library) checkPageText(ctx context.Context, problem func(string, ...any)) error {
+// checkPageText reads back every stored page's text and returns its
+// total size in bytes.
+func (l *Library) checkPageText(ctx context.Context, problem func(string, ...any)) (textBytes int64, err error) {
 	rows, err := l.db.QueryContext(ctx, "SELECT doc_id, page, text_z FROM pages")
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -217,11 +219,13 @@ func (l *Library) checkPageText(ctx context.Context, problem func(string, ...any
 		var page int
 		var stored []byte
 		if err := rows.Scan(&doc, &page, &stored); err != nil {
-			return err
+			return 0, err
 		}
-		if _, err := decompressPageText(stored); err != nil {
+		text, err := decompressPageText(stored)
+		if err != nil {
 			problem("database: document %d page %d: %v", doc, page, err)
 		}
+		textBytes += int64(len(text))
 	}
-	return rows.Err()
+	return textBytes, rows.Err()
 }

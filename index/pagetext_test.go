@@ -91,6 +91,17 @@ func TestMigrationCompressesPageText(t *testing.T) {
 	if version != SchemaVersion || plain != 0 {
 		t.Errorf("schema version %d (want %d), old table present: %v", version, SchemaVersion, plain != 0)
 	}
+	chk, err := lib.Check(ctx, CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantBytes := 0
+	for _, p := range pages {
+		wantBytes += len(p)
+	}
+	if chk.TextBytes != int64(wantBytes) {
+		t.Errorf("check after migration: text_bytes %d, want %d", chk.TextBytes, wantBytes)
+	}
 	res, err := lib.Search(ctx, SearchRequest{Query: "zanzibarite"})
 	if err != nil {
 		t.Fatal(err)
