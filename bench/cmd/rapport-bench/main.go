@@ -227,6 +227,19 @@ func run(ctx context.Context, args []string) error {
 		}
 		logf("  %.1fs, %.0f pages/s, %s", p.wall, rapportImp.Rate, rapportImp.Note)
 		res.Steps = append(res.Steps, *rapportImp)
+		if res.TextMB == 0 {
+			// The extraction step was skipped: take the size of the text
+			// the library stores (the same extractor's output).
+			var chk struct {
+				TextBytes int64 `json:"text_bytes"`
+			}
+			if _, err := measure(ctx, nil, &chk, c.rapport, "--library", lib, "check", "--json"); err == nil && chk.TextBytes > 0 {
+				res.TextMB = mb(chk.TextBytes)
+				res.Notes = append(res.Notes, "import: extracted text size from the library (rapport check: text_bytes)")
+			} else {
+				logf("  could not read the library's text size: %v", err)
+			}
+		}
 		if res.TextMB > 0 {
 			res.Ratios["store_and_index_vs_extracted_text"] = fmt.Sprintf("%.2f", mb(sizes.db+sizes.index)/res.TextMB)
 		}
@@ -260,7 +273,9 @@ func run(ctx context.Context, args []string) error {
 		if _, err := measure(ctx, nil, &prep, self, "prepare", "-lib", lib, "-manifest", filepath.Join(corpus.Dir, "manifest.json")); err != nil {
 			return fmt.Errorf("prepare: %w", err)
 		}
-		res.Notes = append(res.Notes, prep.Notes...)
+		for _, n := range prep.Notes {
+			res.Notes = append(res.Notes, "search: "+n)
+		}
 		queries := bench.Queries(c.seed, prep.Themes)
 		res.Queries = len(queries)
 		res.QueryKinds = map[string]int{}
@@ -330,7 +345,14 @@ func run(ctx context.Context, args []string) error {
 
 	res.Load += " → " + loadavg()
 	if *merge {
-		mergeResults(res, c.out)
+		mergeResults(res, c.out, func(note string) bool {
+			for step := range stepKeys {
+				if !c.skip[step] && strings.HasPrefix(note, step) {
+					return true
+				}
+			}
+			return false
+		})
 	}
 	printTable(os.Stdout, res)
 	data, _ := json.MarshalIndent(res, "", "  ")
@@ -340,9 +362,12 @@ func run(ctx context.Context, args []string) error {
 	return os.WriteFile(c.out, append(data, '\n'), 0o644)
 }
 
+// stepKeys are the steps -skip names; notes about a step start with its key.
+var stepKeys = map[string]bool{"extract": true, "import": true, "recoll": true, "search": true, "gui": true}
+
 // mergeResults keeps, from the results already in path, the steps, ratios
 // and notes this run did not produce.
-func mergeResults(res *Results, path string) {
+func mergeResults(res *Results, path string, ranStep func(note string) bool) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return
@@ -368,7 +393,14 @@ func mergeResults(res *Results, path string) {
 			res.Ratios[k] = v
 		}
 	}
-	res.Notes = append(old.Notes, res.Notes...)
+	// Old notes of a step this run measured again are stale.
+	var notes []string
+	for _, n := range old.Notes {
+		if !ranStep(n) {
+			notes = append(notes, n)
+		}
+	}
+	res.Notes = append(notes, res.Notes...)
 	if res.TextMB == 0 {
 		res.TextMB = old.TextMB
 	}
