@@ -174,7 +174,7 @@ func (l *Library) hitUnits(ctx context.Context, req AutocodeRequest) ([]unitSpan
 			if !ok || page == 0 {
 				continue
 			}
-			locs := h.Locations["text"]
+			locs, _ := splitTextLocations(h.Locations["text"])
 			if len(locs) == 0 {
 				continue
 			}

@@ -24,7 +24,7 @@ import (
 // indexMappingVersion names the shape of the search index. Raise it with
 // any change to indexMapping or pageEntry: an index of another version is
 // rebuilt from SQLite when the library opens it.
-const indexMappingVersion = 10
+const indexMappingVersion = 11
 
 const (
 	indexVersionKey = "rapport_mapping_version"
@@ -56,15 +56,19 @@ type pageEntry struct {
 	Journal  string   `json:"journal,omitempty"`
 	DOI      string   `json:"doi,omitempty"`
 	Abstract string   `json:"abstract,omitempty"`
-	// Meta is the title, other titles, authors and journal again, on the
-	// document's first entry only: it puts them in _all, so that a query
-	// naming no field finds a document by its metadata once, at its first
-	// page, rather than at every page. The fields above, which a query
-	// names (title:, author:), are on every page and kept out of _all.
-	Meta       string   `json:"meta,omitempty"`
+	// More is what a query naming no field finds besides the page text,
+	// indexed as further values of the text field (and of text_pairs), so
+	// that such a query reads one field: at moreMeta the title, other
+	// titles, authors and journal, and at moreAbstract the abstract (both
+	// on the document's first entry only, so that a document is found by
+	// its metadata once, not at every page); at moreAnnotation the quotes
+	// and notes of the page's annotations. Their term locations carry the
+	// value's array position; the page text's carry none (splitTextLocations).
+	More       []string `json:"more_text,omitempty"`
 	Kind       string   `json:"kind"`
 	Theme      []string `json:"theme,omitempty"`
 	Annotation string   `json:"annotation,omitempty"` // quotes and notes of annotations on the page
+	meta       string   // title, other titles, authors and journal, on the first entry
 	Annotated  bool     `json:"annotated"`
 	// Exact year and journal, for filters on a facet's value (FacetClause).
 	FacetYear    string `json:"facet_year,omitempty"`
@@ -89,8 +93,8 @@ func indexMapping() mapping.IndexMapping {
 		f.Analyzer = en.AnalyzerName
 		f.Store = store
 		f.IncludeTermVectors = vectors
-		f.IncludeInAll = true
-		f.DocValues = false // only facets read doc values; for text they would copy every term again
+		f.IncludeInAll = false // nothing goes to _all: see pageEntry.More
+		f.DocValues = false    // only facets read doc values; for text they would copy every term again
 		return f
 	}
 	kw := func(analyzer string) *mapping.FieldMapping {
@@ -118,29 +122,25 @@ func indexMapping() mapping.IndexMapping {
 	page := bleve.NewDocumentStaticMapping()
 	page.AddFieldMappingsAt("doc", kw(keyword.Name))
 	page.AddFieldMappingsAt("page", num())
-	// The page text is the bulk of the index: it is kept out of _all, and
-	// queries that name no field search it beside _all (searchTextToo).
+	// The page text, the bulk of the index, and with it (as further values)
+	// what else a query naming no field finds: pageEntry.More.
 	pageText := text(false, true)
-	pageText.IncludeInAll = false
 	pageText.Analyzer = pageTextAnalyzer
 	pairs := text(false, false)
 	pairs.Name = pageTextPairs
-	pairs.IncludeInAll = false
 	pairs.Analyzer = pairsAnalyzer
 	// Pair terms only filter; the words themselves score (pairPhrases).
 	// Without frequency and norm a pair's posting is a bit in a bitmap.
 	pairs.SkipFreqNorm = true
 	page.AddFieldMappingsAt("text", pageText, pairs)
-	notInAll := func(f *mapping.FieldMapping) *mapping.FieldMapping {
-		f.IncludeInAll = false
-		return f
-	}
-	page.AddFieldMappingsAt("title", notInAll(text(false, true)))
-	page.AddFieldMappingsAt("alt_title", notInAll(text(false, false)))
-	page.AddFieldMappingsAt("author", notInAll(text(false, false)))
-	page.AddFieldMappingsAt("meta", text(false, true))
+	moreText, morePairs := *pageText, *pairs
+	moreText.Name, morePairs.Name = "text", pageTextPairs
+	page.AddFieldMappingsAt("more_text", &moreText, &morePairs)
+	page.AddFieldMappingsAt("title", text(false, true))
+	page.AddFieldMappingsAt("alt_title", text(false, false))
+	page.AddFieldMappingsAt("author", text(false, false))
 	page.AddFieldMappingsAt("year", num())
-	page.AddFieldMappingsAt("journal", notInAll(text(false, false)))
+	page.AddFieldMappingsAt("journal", text(false, false))
 	page.AddFieldMappingsAt("doi", kw(lowerKeyword))
 	page.AddFieldMappingsAt("abstract", text(false, true))
 	page.AddFieldMappingsAt("kind", kw(lowerKeyword))
@@ -158,11 +158,33 @@ func indexMapping() mapping.IndexMapping {
 	page.AddFieldMappingsAt("facet", facet(keyword.Name))
 
 	im.DefaultMapping = page
-	im.DefaultField = "_all"
+	// Nothing is in _all: a query naming no field reads the text field
+	// (searchTextToo), which holds the metadata, abstract and annotations
+	// too (pageEntry.More).
+	im.DefaultField = "text"
 	im.StoreDynamic = false
 	im.IndexDynamic = false
 	im.DocValuesDynamic = false
 	return im
+}
+
+// Positions in pageEntry.More.
+const (
+	moreMeta = iota
+	moreAbstract
+	moreAnnotation
+)
+
+// moreText lays out pageEntry.More; it is nil when all are empty.
+func moreText(meta, abstract, annotation string) []string {
+	more := []string{moreMeta: meta, moreAbstract: abstract, moreAnnotation: annotation}
+	for len(more) > 0 && more[len(more)-1] == "" {
+		more = more[:len(more)-1]
+	}
+	if len(more) == 0 {
+		return nil
+	}
+	return more
 }
 
 func pageEntryID(docID int64, page int) string {
@@ -544,16 +566,19 @@ func (l *Library) pageEntries(ctx context.Context, idx bleve.Index, id int64) (m
 	if len(pages) == 0 {
 		add(0, "")
 		entries[pageEntryID(id, 0)].Abstract = d.Abstract
-		entries[pageEntryID(id, 0)].Meta = meta
+		entries[pageEntryID(id, 0)].meta = meta
 		entries[pageEntryID(id, 0)].Annotation += notes
 	}
 	for i, p := range pages {
 		add(p.Number, p.Text)
 		if i == 0 {
 			entries[pageEntryID(id, p.Number)].Abstract = d.Abstract
-			entries[pageEntryID(id, p.Number)].Meta = meta
+			entries[pageEntryID(id, p.Number)].meta = meta
 			entries[pageEntryID(id, p.Number)].Annotation += notes // document notes are found with the first page
 		}
+	}
+	for _, e := range entries {
+		e.More = moreText(e.meta, e.Abstract, e.Annotation)
 	}
 	// Entries of pages the document no longer has (a re-extraction with
 	// fewer pages, a metadata-only entry that got its file).

@@ -175,6 +175,9 @@ func TestReextractReanchors(t *testing.T) {
 		t.Fatal(err)
 	}
 	lib.reindexDocuments(ctx, []int64{doc})
+	if n := searchTotal(t, lib, SearchRequest{Query: `"running header"`}); n == 0 {
+		t.Fatal("fixture: the old text's running header is not searchable")
+	}
 	tag := func(quote string, page int, theme string) Annotation {
 		t.Helper()
 		a, err := lib.Tag(ctx, TagRequest{DocID: doc, Quote: quote, Page: page, Themes: []string{theme}})
@@ -241,7 +244,7 @@ func TestReextractReanchors(t *testing.T) {
 			t.Fatalf("page %d after re-extraction differs from a fresh extraction", i+1)
 		}
 	}
-	if n := searchTotal(t, lib, SearchRequest{Query: "text:ghost"}); n != 0 {
+	if n := searchTotal(t, lib, SearchRequest{Query: `"running header"`}); n != 0 {
 		t.Errorf("old page text still in the index: %d", n)
 	}
 	if n := searchTotal(t, lib, SearchRequest{Query: "annotation:ghost"}); n != 1 {

@@ -207,10 +207,10 @@ func buildQuery(req SearchRequest) (query.Query, error) {
 	return bleve.NewConjunctionQuery(must...), nil
 }
 
-// searchTextToo makes every clause of a parsed query string that names no
-// field search the page text as well as _all: the page text is indexed
-// once, in its own field, rather than a second time inside _all (which
-// holds the metadata, abstract and annotations).
+// searchTextToo aims every clause of a parsed query string that names no
+// field (or names _all) at the text field, which holds the page text and,
+// as further values, the metadata, abstract and annotations
+// (pageEntry.More): one field to read rather than a disjunction of two.
 func searchTextToo(q query.Query) query.Query {
 	switch q := q.(type) {
 	case *query.BooleanQuery:
@@ -235,7 +235,7 @@ func searchTextToo(q query.Query) query.Query {
 		if _, numeric := q.(*query.NumericRangeQuery); numeric {
 			return q
 		}
-		return query.NewDisjunctionQuery([]query.Query{withField(q, "text"), withField(q, "_all")})
+		return withField(q, "text")
 	}
 	return q
 }
@@ -424,17 +424,22 @@ WHERE (a.doc_id, a.page) IN (VALUES `+pairs+`) ORDER BY t.position, t.id`, pageA
 	return nil
 }
 
-// hitSnippet builds a hit's snippet from the first field whose matches can
-// be shown: the page text, else the abstract, else the title; with no
-// located match, the start of the page (or abstract).
+// hitSnippet builds a hit's snippet from the first source whose matches
+// can be shown: the page text, else the abstract (as a value of the text
+// field or its own field), else the title; with no located match, the start
+// of the page (or abstract).
 func hitSnippet(m *search.DocumentMatch, text, abstract, title string) string {
+	page, more := splitTextLocations(m.Locations["text"])
+	if len(page) > 0 {
+		return makeSnippet(text, textOffsets(text, densestPositions(page, snippetPositions)))
+	}
+	if locs := more[moreAbstract]; len(locs) > 0 {
+		return makeSnippet(abstract, textOffsets(abstract, densestPositions(locs, snippetPositions)))
+	}
 	for _, f := range []struct {
 		field, src string
-	}{{"text", text}, {"abstract", abstract}, {"title", title}} {
+	}{{"abstract", abstract}, {"title", title}} {
 		if locs := m.Locations[f.field]; len(locs) > 0 {
-			if f.field == "text" {
-				locs = textOffsets(f.src, densestPositions(locs, snippetPositions))
-			}
 			return makeSnippet(f.src, locs)
 		}
 	}
@@ -442,6 +447,29 @@ func hitSnippet(m *search.DocumentMatch, text, abstract, title string) string {
 		text = abstract
 	}
 	return makeSnippet(text, nil)
+}
+
+// splitTextLocations parts the locations of the text field into those in
+// the page text (no array position) and those in each value of
+// pageEntry.More.
+func splitTextLocations(locs search.TermLocationMap) (page search.TermLocationMap, more [moreAnnotation + 1]search.TermLocationMap) {
+	for term, ls := range locs {
+		for _, l := range ls {
+			into := &page
+			if len(l.ArrayPositions) > 0 {
+				i := l.ArrayPositions[0]
+				if i >= uint64(len(more)) {
+					continue
+				}
+				into = &more[i]
+			}
+			if *into == nil {
+				*into = search.TermLocationMap{}
+			}
+			(*into)[term] = append((*into)[term], l)
+		}
+	}
+	return page, more
 }
 
 // snippetPositions is about how many words a snippet shows.

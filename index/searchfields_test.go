@@ -196,3 +196,69 @@ func TestMetadataMatchesFirstPageOnly(t *testing.T) {
 		}
 	}
 }
+
+// A query naming no field finds the words of the abstract (at the first
+// page) and of a page's annotations, from the one text field; snippets
+// come from where the words are, and the page text's own snippet is not
+// thrown off by the same word in an annotation.
+func TestUnfieldedQueryFindsAbstractAndAnnotations(t *testing.T) {
+	ctx := context.Background()
+	lib, err := Open(ctx, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	id := importArticle(t, lib, "two", twoPageArticle())
+	abstract := "Background: a zygomorphic account of support. Findings follow."
+	if err := lib.SetMetadataField(ctx, id, "abstract", abstract); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.Tag(ctx, TagRequest{DocID: id, Page: 2, Quote: "something different", Themes: []string{"Trust"},
+		Note: "A quixotic remark on the coach: being human mattered."}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		query   string
+		page    int    // the only page found
+		snippet string // part of its snippet
+	}{
+		{"zygomorphic", 1, "a <mark>zygomorphic</mark> account"},
+		{`"zygomorphic account"`, 1, "<mark>zygomorphic</mark> <mark>account</mark>"},
+		{"quixotic", 2, "On the second page"}, // only in the note: the page's start
+		{"+coach +quixotic", 2, "The <mark>coach</mark> was something different"},
+		{"_all:quixotic", 2, ""},
+	} {
+		res, err := lib.Search(ctx, SearchRequest{Query: tc.query})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) != 1 || res.Hits[0].Page != tc.page {
+			t.Errorf("%s: %+v, want page %d only", tc.query, res.Hits, tc.page)
+			continue
+		}
+		if !strings.Contains(res.Hits[0].Snippet, tc.snippet) {
+			t.Errorf("%s: snippet %q lacks %q", tc.query, res.Hits[0].Snippet, tc.snippet)
+		}
+	}
+	// Words of the abstract and notes are not seen as page text.
+	if n := searchTotal(t, lib, SearchRequest{Query: `"findings follow" OR "quixotic remark"`}); n != 2 {
+		t.Errorf("phrases of the abstract and the note: %d pages, want 2", n)
+	}
+	// Page 1's text begins "The participants", the abstract "Background: a
+	// zygomorphic": the same positions, in different values of the field.
+	// Checked on the position check itself, without the pairs field.
+	idx, err := lib.searchIndex(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]uint64{`"participants zygomorphic"`: 0, `"the participants described"`: 1, `"a zygomorphic account"`: 1} {
+		bq, err := buildQuery(SearchRequest{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := idx.Search(bleve.NewSearchRequest(bq))
+		if err != nil || res.Total != want {
+			t.Errorf("%s, positions only: %v pages (%v), want %d", q, res.Total, err, want)
+		}
+	}
+}
