@@ -173,7 +173,7 @@ func buildQuery(req SearchRequest) (query.Query, error) {
 		if err != nil {
 			return nil, fmt.Errorf("search %q: query syntax: %v: %w", s, err, ErrInvalidInput)
 		}
-		must = append(must, searchTextToo(parsed))
+		must = append(must, searchTextToo(unwrapSingle(parsed)))
 	}
 	if len(req.Themes) > 0 {
 		var any []query.Query
@@ -205,6 +205,35 @@ func buildQuery(req SearchRequest) (query.Query, error) {
 		return must[0], nil
 	}
 	return bleve.NewConjunctionQuery(must...), nil
+}
+
+// unwrapSingle returns a parsed query string without its wrapper when the
+// wrapper holds one clause: the parser wraps a plain word in a boolean
+// query whose should part is a disjunction of one ("+word": a conjunction
+// of one), and Bleve runs such a wrapper for every matching page, which for
+// a common word on a large library cost as much as reading the word's
+// postings. A boolean query with more than one part is left as it is: its
+// should part must stay a disjunction to stay optional.
+func unwrapSingle(q query.Query) query.Query {
+	b, ok := q.(*query.BooleanQuery)
+	if !ok || b.BoostVal != nil || b.MustNot != nil || b.Filter != nil || (b.Must == nil) == (b.Should == nil) {
+		return q
+	}
+	switch part := b.Must.(type) {
+	case *query.ConjunctionQuery:
+		if len(part.Conjuncts) == 1 && part.BoostVal == nil {
+			return part.Conjuncts[0]
+		}
+		return part
+	}
+	switch part := b.Should.(type) {
+	case *query.DisjunctionQuery:
+		if len(part.Disjuncts) == 1 && part.BoostVal == nil && part.Min <= 1 {
+			return part.Disjuncts[0]
+		}
+		return part
+	}
+	return q
 }
 
 // searchTextToo aims every clause of a parsed query string that names no

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // Phrase queries answered from the word-pair field find exactly the pages
@@ -260,5 +261,54 @@ func TestUnfieldedQueryFindsAbstractAndAnnotations(t *testing.T) {
 		if err != nil || res.Total != want {
 			t.Errorf("%s, positions only: %v pages (%v), want %d", q, res.Total, err, want)
 		}
+	}
+}
+
+// Unwrapping one-clause wrappers changes neither which pages a query finds
+// nor their order.
+func TestUnwrapSingleKeepsResults(t *testing.T) {
+	ctx := context.Background()
+	lib, err := Open(ctx, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	importArticle(t, lib, "one", twoPageArticle())
+	importArticle(t, lib, "two", twoPageArticle2())
+	idx, err := lib.searchIndex(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(q query.Query) []string {
+		t.Helper()
+		res, err := idx.Search(bleve.NewSearchRequestOptions(q, 100, 0, false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		return ids
+	}
+	for _, qs := range []string{
+		"together", "+together", "together coach", "+together +coach", "together -coach",
+		`"spending time together"`, "+(together coach)", "the", "+the +together", "togeth*",
+		"together^3 coach", "+together year:>=2000", "title:helpful", "-coach",
+	} {
+		parsed, err := bleve.NewQueryStringQuery(qs).Parse()
+		if err != nil {
+			t.Fatal(err)
+		}
+		wrapped := run(searchTextToo(parsed))
+		parsed, _ = bleve.NewQueryStringQuery(qs).Parse()
+		unwrapped := run(searchTextToo(unwrapSingle(parsed)))
+		if !slices.Equal(wrapped, unwrapped) {
+			t.Errorf("%s: %v as parsed, %v unwrapped", qs, wrapped, unwrapped)
+		}
+	}
+	parsed, _ := bleve.NewQueryStringQuery("together").Parse()
+	if q, ok := unwrapSingle(parsed).(*query.MatchQuery); !ok {
+		t.Errorf("a plain word is still wrapped: %T", q)
 	}
 }
