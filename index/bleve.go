@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -17,6 +18,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/rapport-qda/rapport/internal/atomicfile"
 )
@@ -321,6 +323,7 @@ func (l *Library) rebuildIndex(ctx context.Context, path string, progress func(d
 		idx.Close()
 		return nil, fmt.Errorf("rebuild search index: %w", err)
 	}
+	waitIndexSettled(ctx, idx)
 	if err := idx.Close(); err != nil {
 		return nil, fmt.Errorf("rebuild search index: %w", err)
 	}
@@ -685,3 +688,42 @@ func int64sToAny(ids []int64) []any {
 // facetValue is one value of the facet field: the facet's name, a colon,
 // the value.
 func facetValue(facet, value string) string { return facet + ":" + value }
+
+// settleAfterPages is how many pages an import must index before it waits
+// for the search index to settle (waitIndexSettled).
+var settleAfterPages = 2 * batchPages // a variable for tests
+
+// waitIndexSettled waits until Bleve has persisted and merged the segments
+// that bulk indexing left, or ctx ends. Closing the index stops that work,
+// and the next process to open the index would redo it while its searches
+// run: on 10,000 articles, searches right after an import ran twice as
+// slow for a minute. Waiting is an optimisation: the index is complete
+// either way.
+func waitIndexSettled(ctx context.Context, idx bleve.Index) {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return
+	}
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for quiet := 0; quiet < 3; {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		// Bleve's own steady-state flag: the latest snapshot is persisted
+		// and the merger has planned (and done) its merges for it.
+		if active, ok := s.StatsMap()["index_bgthreads_active"].(bool); ok && !active {
+			quiet++
+		} else if !ok {
+			return
+		} else {
+			quiet = 0
+		}
+	}
+}

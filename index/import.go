@@ -147,6 +147,15 @@ func (l *Library) Import(ctx context.Context, paths []string, opts *ImportOption
 	if err := l.indexPending(ctx, idx, nil); err != nil {
 		return rep, err
 	}
+	pages := 0
+	for _, items := range [][]ImportItem{rep.Imported, rep.Updated} {
+		for _, it := range items {
+			pages += it.Pages
+		}
+	}
+	if pages >= settleAfterPages {
+		waitIndexSettled(ctx, idx)
+	}
 	return rep, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -310,5 +311,44 @@ func TestUnwrapSingleKeepsResults(t *testing.T) {
 	parsed, _ := bleve.NewQueryStringQuery("together").Parse()
 	if q, ok := unwrapSingle(parsed).(*query.MatchQuery); !ok {
 		t.Errorf("a plain word is still wrapped: %T", q)
+	}
+}
+
+// A large import returns with the search index settled: Bleve has no
+// segments left to persist or merge, so the next searches do not compete
+// with merging.
+func TestLargeImportSettlesIndex(t *testing.T) {
+	defer func(n int) { settleAfterPages = n }(settleAfterPages)
+	settleAfterPages = 2 // "large" for the test
+	ctx := context.Background()
+	lib, err := Open(ctx, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	src := t.TempDir()
+	var paths []string
+	for i := range 3*batchPages + 100 { // several Bleve batches, several segments
+		path := filepath.Join(src, fmt.Sprintf("n%04d.txt", i))
+		os.WriteFile(path, []byte(fmt.Sprintf("Note %d on trust and wordnumber%d.", i, i)), 0o644)
+		paths = append(paths, path)
+	}
+	if rep, err := lib.Import(ctx, paths, nil); err != nil || len(rep.Imported) != len(paths) {
+		t.Fatalf("import: %v", err)
+	}
+	idx, err := lib.searchIndex(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	adv, _ := idx.Advanced()
+	stats := adv.(*scorch.Scorch).StatsMap()
+	if active, ok := stats["index_bgthreads_active"].(bool); !ok || active {
+		t.Errorf("index still busy after the import: index_bgthreads_active = %v (%v)", stats["index_bgthreads_active"], ok)
+	}
+	if n := searchTotal(t, lib, SearchRequest{Query: "trust"}); n != len(paths) {
+		t.Errorf("trust: %d pages, want %d", n, len(paths))
+	}
+	if n := searchTotal(t, lib, SearchRequest{Query: fmt.Sprintf("wordnumber%d", len(paths)-1)}); n != 1 {
+		t.Errorf("the last note: %d pages, want 1", n)
 	}
 }
