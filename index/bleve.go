@@ -131,7 +131,7 @@ func indexMapping() mapping.IndexMapping {
 	pairs := text(false, false)
 	pairs.Name = pageTextPairs
 	pairs.Analyzer = pairsAnalyzer
-	// Pair terms only filter; the words themselves score (pairPhrases).
+	// Pair terms only filter; the words themselves score (rewriteForSpeed).
 	// Without frequency and norm a pair's posting is a bit in a bitmap.
 	pairs.SkipFreqNorm = true
 	page.AddFieldMappingsAt("text", pageText, pairs)

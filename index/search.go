@@ -101,7 +101,7 @@ func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 	if req.Offset < 0 || req.Offset > MaxSearchWindow || limit > MaxSearchWindow {
 		return nil, fmt.Errorf("search %q: offset %d and limit %d must lie between 0 and %d: %w", req.Query, req.Offset, limit, MaxSearchWindow, ErrInvalidInput)
 	}
-	sr := bleve.NewSearchRequestOptions(pairPhrases(q, idx.Mapping()), limit, req.Offset, false)
+	sr := bleve.NewSearchRequestOptions(rewriteForSpeed(q, idx.Mapping()), limit, req.Offset, false)
 	// Term locations (for snippets) are not asked of the first search:
 	// Bleve would gather them for every matching page, not only the ones
 	// shown. The pages shown get theirs from a second search limited to
@@ -269,35 +269,61 @@ func searchTextToo(q query.Query) query.Query {
 	return q
 }
 
-// pairPhrases returns q with its phrase queries on the page text answered
-// from the field of adjacent word pairs (text_pairs): a two-word phrase
-// becomes its pair term, which matches exactly the pages the phrase
-// matches, with its two words (which score the page, as they do for a
-// phrase); a longer phrase must also hold all its pairs, which leaves the
-// position check to the few pages that do. q itself is not changed: term
-// locations for snippets come from the phrase query.
-func pairPhrases(q query.Query, m mapping.IndexMapping) query.Query {
+// rewriteForSpeed returns q with the same matches, answered with less work.
+// A word (a match query whose text analyses to one term) becomes a term
+// query: Bleve runs a match query as a disjunction of its terms, even of
+// one, and that wrapper's work for every matching page cost as much as
+// reading the postings. Phrase queries on the page text are answered from
+// the field of adjacent word pairs (text_pairs): a two-word phrase becomes
+// its pair term, which matches exactly the pages the phrase matches, with
+// its two words (which score the page, as they do for a phrase); a longer
+// phrase must also hold all its pairs, which leaves the position check to
+// the few pages that do. q itself is not changed: term locations for
+// snippets come from the original query.
+func rewriteForSpeed(q query.Query, m mapping.IndexMapping) query.Query {
 	switch q := q.(type) {
 	case *query.BooleanQuery:
 		c := *q
-		c.Must = pairPhrases(q.Must, m)
-		c.Should = pairPhrases(q.Should, m)
-		c.MustNot = pairPhrases(q.MustNot, m)
+		c.Must = rewriteForSpeed(q.Must, m)
+		c.Should = rewriteForSpeed(q.Should, m)
+		c.MustNot = rewriteForSpeed(q.MustNot, m)
 		return &c
 	case *query.ConjunctionQuery:
 		c := *q
 		c.Conjuncts = make([]query.Query, len(q.Conjuncts))
 		for i, sub := range q.Conjuncts {
-			c.Conjuncts[i] = pairPhrases(sub, m)
+			c.Conjuncts[i] = rewriteForSpeed(sub, m)
 		}
 		return &c
 	case *query.DisjunctionQuery:
 		c := *q
 		c.Disjuncts = make([]query.Query, len(q.Disjuncts))
 		for i, sub := range q.Disjuncts {
-			c.Disjuncts[i] = pairPhrases(sub, m)
+			c.Disjuncts[i] = rewriteForSpeed(sub, m)
 		}
 		return &c
+	case *query.MatchQuery:
+		if q.FieldVal == "" || q.Fuzziness != 0 || q.Prefix != 0 {
+			return q
+		}
+		name := q.Analyzer
+		if name == "" {
+			name = m.AnalyzerNameForPath(q.FieldVal)
+		}
+		a := m.AnalyzerNamed(name)
+		if a == nil {
+			return q
+		}
+		tokens := a.Analyze([]byte(q.Match))
+		if len(tokens) != 1 {
+			return q
+		}
+		tq := query.NewTermQuery(string(tokens[0].Term))
+		tq.SetField(q.FieldVal)
+		if q.BoostVal != nil {
+			tq.SetBoost(q.BoostVal.Value())
+		}
+		return tq
 	case *query.MatchPhraseQuery:
 		if q.FieldVal != "text" || q.Fuzziness != 0 || (q.Analyzer != "" && q.Analyzer != pageTextAnalyzer) {
 			return q

@@ -60,7 +60,7 @@ func TestPairPhrasesMatchPhraseSemantics(t *testing.T) {
 			t.Fatal(err)
 		}
 		if rewrite {
-			bq = pairPhrases(bq, idx.Mapping())
+			bq = rewriteForSpeed(bq, idx.Mapping())
 		}
 		res, err := idx.Search(bleve.NewSearchRequestOptions(bq, 100, 0, false))
 		if err != nil {
@@ -112,7 +112,7 @@ func TestPairPhrasesMatchPhraseSemantics(t *testing.T) {
 	}
 	// The rewrite is real: a two-word phrase on the page text becomes a pair term.
 	bq, _ := buildQuery(SearchRequest{Query: `"helpful relationship"`})
-	js, _ := json.Marshal(pairPhrases(bq, idx.Mapping()))
+	js, _ := json.Marshal(rewriteForSpeed(bq, idx.Mapping()))
 	if !strings.Contains(string(js), `"field":"`+pageTextPairs+`"`) {
 		t.Errorf("rewritten query does not use %s: %s", pageTextPairs, js)
 	}
@@ -296,6 +296,7 @@ func TestUnwrapSingleKeepsResults(t *testing.T) {
 		"together", "+together", "together coach", "+together +coach", "together -coach",
 		`"spending time together"`, "+(together coach)", "the", "+the +together", "togeth*",
 		"together^3 coach", "+together year:>=2000", "title:helpful", "-coach",
+		"year:2016", "Together", "together~1", "coach's", "spending-time", "+author:nobody +together",
 	} {
 		parsed, err := bleve.NewQueryStringQuery(qs).Parse()
 		if err != nil {
@@ -307,8 +308,18 @@ func TestUnwrapSingleKeepsResults(t *testing.T) {
 		if !slices.Equal(wrapped, unwrapped) {
 			t.Errorf("%s: %v as parsed, %v unwrapped", qs, wrapped, unwrapped)
 		}
+		parsed, _ = bleve.NewQueryStringQuery(qs).Parse()
+		if fast := run(rewriteForSpeed(searchTextToo(unwrapSingle(parsed)), idx.Mapping())); !slices.Equal(wrapped, fast) {
+			t.Errorf("%s: %v as parsed, %v rewritten for speed", qs, wrapped, fast)
+		}
 	}
-	parsed, _ := bleve.NewQueryStringQuery("together").Parse()
+	// A word becomes a term query of its analysed term.
+	parsed, _ := bleve.NewQueryStringQuery("Relationships^2").Parse()
+	tq, ok := rewriteForSpeed(searchTextToo(unwrapSingle(parsed)), idx.Mapping()).(*query.TermQuery)
+	if !ok || tq.Term != "relationship" || tq.FieldVal != "text" || tq.BoostVal == nil || tq.BoostVal.Value() != 2 {
+		t.Errorf("a word rewritten as %#v", tq)
+	}
+	parsed, _ = bleve.NewQueryStringQuery("together").Parse()
 	if q, ok := unwrapSingle(parsed).(*query.MatchQuery); !ok {
 		t.Errorf("a plain word is still wrapped: %T", q)
 	}
