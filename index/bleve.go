@@ -693,6 +693,19 @@ func facetValue(facet, value string) string { return facet + ":" + value }
 // for the search index to settle (waitIndexSettled).
 var settleAfterPages = 2 * batchPages // a variable for tests
 
+// WaitForIndex waits until the search index has persisted and merged the
+// segments that recent changes left, or ctx ends. A process about to close
+// the library after many changes calls it so that the next one to open the
+// library does not redo that work while its searches run.
+func (l *Library) WaitForIndex(ctx context.Context) {
+	l.idxMu.Lock()
+	idx := l.idx
+	l.idxMu.Unlock()
+	if idx != nil {
+		waitIndexSettled(ctx, idx)
+	}
+}
+
 // waitIndexSettled waits until Bleve has persisted and merged the segments
 // that bulk indexing left, or ctx ends. Closing the index stops that work,
 // and the next process to open the index would redo it while its searches

@@ -359,6 +359,24 @@ func TestLargeImportSettlesIndex(t *testing.T) {
 	if n := searchTotal(t, lib, SearchRequest{Query: "trust"}); n != len(paths) {
 		t.Errorf("trust: %d pages, want %d", n, len(paths))
 	}
+	// Many small changes, then WaitForIndex: settled again.
+	docs, err := lib.Documents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range docs[:40] {
+		if _, err := lib.Tag(ctx, TagRequest{DocID: d.ID, Quote: "trust", Themes: []string{"Trust"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lib.WaitForIndex(ctx)
+	stats = adv.(*scorch.Scorch).StatsMap()
+	if active, ok := stats["index_bgthreads_active"].(bool); !ok || active {
+		t.Errorf("index still busy after WaitForIndex: index_bgthreads_active = %v (%v)", stats["index_bgthreads_active"], ok)
+	}
+	if n := searchTotal(t, lib, SearchRequest{Themes: []string{"Trust"}}); n != 40 {
+		t.Errorf("pages coded with Trust: %d, want 40", n)
+	}
 	if n := searchTotal(t, lib, SearchRequest{Query: fmt.Sprintf("wordnumber%d", len(paths)-1)}); n != 1 {
 		t.Errorf("the last note: %d pages, want 1", n)
 	}

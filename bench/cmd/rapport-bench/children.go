@@ -163,6 +163,11 @@ func childPrepare(ctx context.Context, args []string) error {
 	if note != "" {
 		out.Notes = append(out.Notes, note)
 	}
+	// Coding 500 passages leaves as many small index updates: let Bleve
+	// merge them now, not while the search child measures.
+	settle := time.Now()
+	lib.WaitForIndex(ctx)
+	out.Notes = append(out.Notes, fmt.Sprintf("the search index settled %.1fs after the coding (Library.WaitForIndex)", time.Since(settle).Seconds()))
 	return json.NewEncoder(os.Stdout).Encode(out)
 }
 
