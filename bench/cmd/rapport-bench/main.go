@@ -388,6 +388,23 @@ func mergeResults(res *Results, path string, ranStep func(note string) bool) {
 		}
 	}
 	res.Steps = append(steps, res.Steps...)
+	// Ratios between a step of this run and its peer's from the old one.
+	var imp, recoll *Step
+	for i := range res.Steps {
+		switch s := &res.Steps[i]; {
+		case s.Skipped:
+		case s.Step == "import+index" && s.Tool == "rapport import":
+			imp = s
+		case s.Step == "import+index" && s.Tool == "recollindex":
+			recoll = s
+		}
+	}
+	if imp != nil && recoll != nil && recoll.WallS > 0 && recoll.CPUS > 0 {
+		r := imp.WallS / recoll.WallS
+		res.Ratios["import_time_vs_recollindex"] = fmt.Sprintf("%.2f", r)
+		res.Ratios["import_cpu_vs_recollindex"] = fmt.Sprintf("%.2f", imp.CPUS/recoll.CPUS)
+		imp.Ratio = fmt.Sprintf("%.2f× recollindex time (runs merged)", r)
+	}
 	for k, v := range old.Ratios {
 		if _, ok := res.Ratios[k]; !ok {
 			res.Ratios[k] = v
