@@ -309,7 +309,13 @@ func TestUnwrapSingleKeepsResults(t *testing.T) {
 			t.Errorf("%s: %v as parsed, %v unwrapped", qs, wrapped, unwrapped)
 		}
 		parsed, _ = bleve.NewQueryStringQuery(qs).Parse()
-		if fast := run(rewriteForSpeed(searchTextToo(unwrapSingle(parsed)), idx.Mapping())); !slices.Equal(wrapped, fast) {
+		fast := run(rewriteForSpeed(searchTextToo(unwrapSingle(parsed)), idx.Mapping()))
+		if strings.Contains(qs, `"`) {
+			// A phrase answered through its pairs scores by its words:
+			// the same pages, perhaps in another order.
+			wrapped, fast = slices.Sorted(slices.Values(wrapped)), slices.Sorted(slices.Values(fast))
+		}
+		if !slices.Equal(wrapped, fast) {
 			t.Errorf("%s: %v as parsed, %v rewritten for speed", qs, wrapped, fast)
 		}
 	}
