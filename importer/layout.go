@@ -62,8 +62,30 @@ func buildWords(glyphs []glyph) []word {
 	var sb strings.Builder
 	var last *glyph // the last glyph written into cur
 	sawSpace := false
+	// The sizes of cur's glyphs, with counts: a word's size is the one most
+	// of the glyphs on its baseline are set in (the larger on a tie), so
+	// that a hyphen or a "p" from the full-size font in a word of small
+	// capitals ("DEMENTIA-FREE", "p-VALUE") does not make the word, and its
+	// line, bigger than the small capitals of the lines above it. maxSize,
+	// the largest, measures the gaps while the word is built.
+	var sizes [4]struct {
+		size float64
+		n    int
+	}
+	nSizes := 0
+	maxSize := 0.0
 	flush := func() {
 		if cur != nil {
+			best := 0
+			for k := 1; k < nSizes; k++ {
+				if sizes[k].n > sizes[best].n || sizes[k].n == sizes[best].n && sizes[k].size > sizes[best].size {
+					best = k
+				}
+			}
+			if nSizes > 0 {
+				cur.size = sizes[best].size
+			}
+			nSizes, maxSize = 0, 0
 			cur.text = sb.String()
 			if strings.TrimSpace(cur.text) != "" && len(words) < maxWordsPerPg {
 				words = append(words, *cur)
@@ -98,7 +120,7 @@ func buildWords(glyphs []glyph) []word {
 			g.size = 1
 		}
 		if cur != nil {
-			em := math.Max(g.size, cur.size)
+			em := math.Max(g.size, maxSize)
 			// Letter-spaced text is not a run of one-letter words: the gap
 			// counts beyond the spacing of the neighbouring letters.
 			gap := g.x0 - cur.x1 - letterSpacing(glyphs, i)
@@ -117,6 +139,22 @@ func buildWords(glyphs []glyph) []word {
 			cur = &word{x0: g.x0, x1: g.x1, y: g.y, size: g.size, rot: g.rot, spaceBefore: sawSpace}
 			sawSpace = false
 		}
+		maxSize = math.Max(maxSize, g.size)
+		// Scripts inside the word (the "free" of "Rfree", set lower) do
+		// not count: only glyphs on the baseline of its first.
+		if math.Abs(g.y-cur.y) <= 0.05*maxSize {
+			k := 0
+			for k < nSizes && math.Abs(sizes[k].size-g.size) > 0.01*g.size {
+				k++
+			}
+			switch {
+			case k < nSizes:
+				sizes[k].n++
+			case nSizes < len(sizes):
+				sizes[nSizes].size, sizes[nSizes].n = g.size, 1
+				nSizes++
+			}
+		}
 		sb.WriteString(g.text)
 		if pendingAccent != "" {
 			sb.WriteString(pendingAccent)
@@ -128,9 +166,6 @@ func buildWords(glyphs []glyph) []word {
 		}
 		if g.x0 < cur.x0 {
 			cur.x0 = g.x0
-		}
-		if g.size > cur.size {
-			cur.size = g.size
 		}
 	}
 	flush()
@@ -198,8 +233,19 @@ func letterSpacing(glyphs []glyph, i int) float64 {
 	}
 	var gs [4]float64
 	n := 0
-	for _, k := range [...]int{i - 2, i - 1, i + 1, i + 2} {
-		if g, ok := gapBefore(k); ok {
+	// The gaps next to glyph i, then the ones beyond them: a gap beyond
+	// a wide one (a column's worth of white, the next cell's "p-") is
+	// between the letters of another word, and says nothing about i's.
+	wide := columnGapEm * glyphs[i].size
+	for _, ks := range [...][2]int{{i - 1, i - 2}, {i + 1, i + 2}} {
+		for _, k := range ks {
+			g, ok := gapBefore(k)
+			if !ok {
+				continue
+			}
+			if g > wide {
+				break
+			}
 			gs[n] = g
 			n++
 		}
@@ -272,30 +318,14 @@ func buildLines(words []word) []*rawLine {
 // bigger line and next to its words (superscripts, subscripts, footnote
 // marks) into that line.
 func mergeScripts(lines []*rawLine) []*rawLine {
+	detachScripts(lines)
 	merged := make([]bool, len(lines))
 	for i, l := range lines {
-		var host *rawLine
-		for j, m := range lines {
-			if i == j || merged[j] || l.size >= 0.92*m.size {
-				continue
-			}
-			if l.y <= m.y-0.45*m.size || l.y >= m.y+0.7*m.size {
-				continue
-			}
-			// Scripts are short (marks, exponents, affiliation numbers) and
-			// sit beside the host's words, not over them.
-			near := true
-			for _, w := range l.words {
-				if !near || utf8.RuneCountInString(w.text) > 6 || !nearLine(m, w) || overlapsWords(m, w) {
-					near = false
-					break
-				}
-			}
-			if near && (host == nil || math.Abs(m.y-l.y) < math.Abs(host.y-l.y)) {
-				host = m
-			}
+		if len(l.words) == 0 {
+			merged[i] = true
+			continue
 		}
-		if host != nil {
+		if host := scriptHost(lines, merged, i, l.words, l.size, l.y); host != nil {
 			host.words = append(host.words, l.words...)
 			merged[i] = true
 		}
@@ -307,6 +337,86 @@ func mergeScripts(lines []*rawLine) []*rawLine {
 		}
 	}
 	return out
+}
+
+// scriptHost returns the line that words ws (of size size, on baseline y,
+// now in lines[i]) are scripts of, or nil: a bigger line, not merged away,
+// whose height they sit within, beside (not over) its words.
+func scriptHost(lines []*rawLine, merged []bool, i int, ws []word, size, y float64) *rawLine {
+	var host *rawLine
+	for j, m := range lines {
+		if i == j || merged[j] || size >= 0.92*m.size {
+			continue
+		}
+		if y <= m.y-0.45*m.size || y >= m.y+0.7*m.size {
+			continue
+		}
+		// Scripts are short (marks, exponents, affiliation numbers) and
+		// sit beside the host's words, not over them.
+		near := true
+		for _, w := range ws {
+			if !near || utf8.RuneCountInString(w.text) > 6 || !nearLine(m, w) || overlapsWords(m, w) {
+				near = false
+				break
+			}
+		}
+		if near && (host == nil || math.Abs(m.y-y) < math.Abs(host.y-y)) {
+			host = m
+		}
+	}
+	return host
+}
+
+// detachScripts moves marks that buildLines put on the line of another
+// column into the line they belong to: a footnote's mark ("¹", "∗") set
+// raised before its first word can sit on the baseline of the bigger text
+// in the column beside it, which then carries it off to that column. A run
+// of the line's words standing apart (a gutter's width from the rest),
+// all smaller than the line, goes to the line that it is a script of (see
+// scriptHost), when there is one.
+func detachScripts(lines []*rawLine) {
+	var none []bool
+	for i, l := range lines {
+		small := false
+		for _, w := range l.words {
+			small = small || w.size < 0.92*l.size
+		}
+		if len(l.words) < 2 || !small {
+			continue
+		}
+		if none == nil {
+			none = make([]bool, len(lines))
+		}
+		ws := append([]word(nil), l.words...)
+		sort.SliceStable(ws, func(a, b int) bool { return ws[a].x0 < ws[b].x0 })
+		var keep []word
+		moved := false
+		for start := 0; start < len(ws); {
+			end := start + 1
+			for end < len(ws) && ws[end].x0-ws[end-1].x1 < columnGapEm*l.size {
+				end++
+			}
+			run := ws[start:end]
+			size, y := 0.0, run[0].y
+			for _, w := range run {
+				size = math.Max(size, w.size)
+			}
+			var host *rawLine
+			if len(run) < len(ws) && size < 0.92*l.size {
+				host = scriptHost(lines, none, i, run, size, y)
+			}
+			if host != nil {
+				host.words = append(host.words, run...)
+				moved = true
+			} else {
+				keep = append(keep, run...)
+			}
+			start = end
+		}
+		if moved {
+			l.words = keep
+		}
+	}
 }
 
 // overlapsWords reports whether w covers a good part of a word of l.
@@ -497,12 +607,35 @@ func splitLines(lines []*rawLine, rot uint8) []*fragment {
 				}
 			}
 			if i == len(l.words) || cutAt[i] {
-				frags = append(frags, newFragment(l.words[start:i], l.y, l.size, rot))
+				ws := l.words[start:i]
+				frags = append(frags, newFragment(ws, l.y, pieceSize(ws, l), rot))
 				start = i
 			}
 		}
 	}
 	return frags
+}
+
+// pieceSize is the font size of the piece ws of line l: the largest of its
+// words on the line's baseline (of all its words if it has only raised or
+// lowered ones). A column's line does not take the size of the line of
+// the next column that shares its baseline (a caption, a heading, text
+// set bigger).
+func pieceSize(ws []word, l *rawLine) float64 {
+	size, all := 0.0, 0.0
+	for _, w := range ws {
+		all = math.Max(all, w.size)
+		if math.Abs(w.y-l.y) <= sameBaseEm*w.size {
+			size = math.Max(size, w.size)
+		}
+	}
+	if size == 0 {
+		size = all
+	}
+	if size == 0 {
+		size = l.size
+	}
+	return size
 }
 
 // stretchedLine reports whether a line's word spaces are all wide and alike:

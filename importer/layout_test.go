@@ -307,3 +307,95 @@ func TestTableRowBesideColumnKeepsItsCells(t *testing.T) {
 		t.Errorf("paragraphs:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestSmallCapsHeaderCells: the header of a table set in letter-spaced
+// small capitals (7.17 pt with 1 pt between letters), whose hyphens and
+// the "p" of "p-VALUE" come from the 8.97 pt font the small capitals
+// stand for. Each column's cell reads whole, its lines in order: the
+// hyphen does not make "DEMENTIA-FREE" a line of bigger text that starts a
+// block of its own, and the last letter of "DEMENTIA" stays in the word
+// although the next glyphs on the baseline ("p-", a cell further on)
+// touch each other.
+func TestSmallCapsHeaderCells(t *testing.T) {
+	const small, full, tc = 7.1731, 8.9664, 0.1391 // tc: in text space units, 1 pt at 7.17 pt
+	var raw strings.Builder
+	// run draws s from x at baseline y and returns the x after it.
+	run := func(x, y, size, spacing float64, s string) float64 {
+		fmt.Fprintf(&raw, "BT /F3 1 Tf %g Tc %g 0 0 %g %g %g Tm (%s) Tj ET\n", spacing, size, size, x, y, s)
+		return x + pdfgen.Width(pdfgen.TimesRoman, size, s) + spacing*size*float64(len(s))
+	}
+	for _, x := range []float64{296, 395.7} {
+		run(x, 705.1, small, tc, "PARTICIPANTS")
+	}
+	x := run(296, 695.2, small, tc, "WHO")
+	run(x+3.5, 695.2, small, tc, "REMAINED")
+	x = run(395.7, 695.2, small, tc, "WHO")
+	run(x+3.5, 695.2, small, tc, "DEVELOPED")
+	x = run(296, 685.2, small, tc, "DEMENTIA")
+	x = run(x, 685.2, full, 0, "-")
+	run(x+1, 685.2, small, tc, "FREE")
+	run(395.7, 685.2, small, tc, "DEMENTIA")
+	x = run(497.9, 685.2, full, 0, "p-")
+	run(x, 685.2, small, tc, "VALUE")
+	ex, err := ExtractPDF(context.Background(), (&pdfgen.Doc{Pages: []pdfgen.Page{{Raw: raw.String()}}}).Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "PARTICIPANTS WHO REMAINED DEMENTIA-FREE\n\nPARTICIPANTS WHO DEVELOPED DEMENTIA p-VALUE"
+	if got := ex.Pages[0].Text; got != want {
+		t.Errorf("text:\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestFootnotesBesideColumn: footnotes set small at the foot of the left
+// column of a two-column page, some of whose lines share their baselines
+// with lines of the right column, set bigger. The footnote's first line
+// keeps its own size and reads with its second line as one paragraph, and
+// the raised mark "1" before the next footnote, alone on a baseline of the
+// right column, stays before the words it marks, not carried off to a
+// paragraph of its own after them.
+func TestFootnotesBesideColumn(t *testing.T) {
+	var p pdfgen.Page
+	text := func(x, y, size float64, s string) {
+		p.Texts = append(p.Texts, pdfgen.Text{X: x, Y: y, Size: size, Font: pdfgen.TimesRoman, S: s})
+	}
+	// column returns a paragraph of exactly n lines 222 pt wide.
+	column := func(seed, n int) (string, []string) {
+		for words := 4 * n; words < 20*n; words++ {
+			para := paragraph(seed, words)
+			if lines := pdfgen.Wrap(pdfgen.TimesRoman, 10, para, 222); len(lines) == n {
+				return para, lines
+			}
+		}
+		t.Fatalf("no paragraph of %d lines", n)
+		return "", nil
+	}
+	// Right column: 10 pt lines every 12 pt from y = 409.97 to 85.97.
+	right, lines := column(5, 28)
+	for i, l := range lines {
+		text(318, 409.97-12*float64(i), 10, l)
+	}
+	// Left column: a paragraph down to y = 181.97, then the footnotes.
+	left, lines := column(9, 20)
+	for i, l := range lines {
+		text(72, 409.97-12*float64(i), 10, l)
+	}
+	text(72, 121.97, 7.5, "* Correspondence: anna.berg@example.org, Department of")
+	text(72, 112.97, 7.5, "Psychology, University of Somewhere, Somewhere, Sweden")
+	text(72, 97.97, 5, "1")
+	text(72+pdfgen.Width(pdfgen.TimesRoman, 5, "1"), 94.6, 7.5, "Centre for Population Studies, University of Somewhere")
+	ex, err := ExtractPDF(context.Background(), (&pdfgen.Doc{Pages: []pdfgen.Page{p}}).Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Split(ex.Pages[0].Text, "\n\n")
+	want := []string{
+		unshy(left),
+		"* Correspondence: anna.berg@example.org, Department of Psychology, University of Somewhere, Somewhere, Sweden",
+		"1 Centre for Population Studies, University of Somewhere",
+		unshy(right),
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("paragraphs:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

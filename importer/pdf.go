@@ -12,7 +12,7 @@ import (
 // ExtractorVersion is stored with every document's text. Raise it whenever a
 // change to extraction changes the text of some page, so that libraries can
 // re-extract and re-anchor their annotations.
-const ExtractorVersion = 5
+const ExtractorVersion = 6
 
 // Errors a PDF can give; match them with errors.Is.
 var (
