@@ -48,6 +48,8 @@ type Library struct {
 	notice func(string)
 
 	writeMu sync.Mutex // serialises multi-statement writers (imports, reindex, catch-up)
+
+	facetOrds facetOrdinals // facet values of the index's segments, for counting
 }
 
 // Options tune Open.

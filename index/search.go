@@ -106,10 +106,12 @@ func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 	// Bleve would gather them for every matching page, not only the ones
 	// shown. The pages shown get theirs from a second search limited to
 	// them (addLocations).
+	searchCtx := ctx
+	facets := facetCounter{cache: &l.facetOrds}
 	if req.Facets {
-		sr.AddFacet("facet", bleve.NewFacetRequest("facet", maxFacetValues))
+		searchCtx = withFacetCounting(ctx, &facets)
 	}
-	res, err := l.searchGuarded(ctx, idx, sr)
+	res, err := l.searchGuarded(searchCtx, idx, sr)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", req.Query, err)
 	}
@@ -132,7 +134,7 @@ func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 		return nil, err
 	}
 	if req.Facets {
-		out.Facets = splitFacets(res.Facets["facet"])
+		out.Facets = facets.result()
 	}
 	out.Took = time.Since(start)
 	return out, nil
@@ -626,30 +628,4 @@ func makeSnippet(text string, locs search.TermLocationMap) string {
 		b.WriteString("…")
 	}
 	return strings.Join(strings.Fields(b.String()), " ")
-}
-
-// facetLimits is how many values of each facet a search reports, the most
-// frequent first.
-var facetLimits = map[string]int{"theme": 50, "year": 50, "journal": 30}
-
-// maxFacetValues bounds the distinct values the facet field reports (all
-// facets together) before they are split and cut to facetLimits.
-const maxFacetValues = 5000
-
-// splitFacets splits the counts of the facet field into the theme, year
-// and journal facets, each most frequent first (ties by value).
-func splitFacets(f *search.FacetResult) map[string][]FacetCount {
-	out := map[string][]FacetCount{"theme": nil, "year": nil, "journal": nil}
-	if f == nil || f.Terms == nil {
-		return out
-	}
-	for _, t := range f.Terms.Terms() {
-		name, value, ok := strings.Cut(t.Term, ":")
-		limit := facetLimits[name]
-		if !ok || value == "" || len(out[name]) >= limit {
-			continue
-		}
-		out[name] = append(out[name], FacetCount{Value: value, Count: t.Count})
-	}
-	return out
 }

@@ -1,0 +1,181 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+)
+
+// The facet counts a search makes in its own pass over the hits are the
+// counts Bleve's terms facet gives for the same query on the same index,
+// whatever the page of hits asked for.
+func TestFacetCountsMatchBleveTermsFacet(t *testing.T) {
+	ctx := context.Background()
+	lib, err := Open(ctx, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	dir := t.TempDir()
+	words := []string{"trust", "hope", "recovery", "listening", "time"}
+	var paths []string
+	for i := range 30 {
+		text := fmt.Sprintf("Article %d: %s and %s between worker and person.", i, words[i%len(words)], words[(i*2+1)%len(words)])
+		path := filepath.Join(dir, fmt.Sprintf("a%02d.txt", i))
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, path)
+	}
+	rep, err := lib.Import(ctx, paths, nil)
+	if err != nil || len(rep.Imported) != len(paths) {
+		t.Fatalf("import: %d of %d imported, %v", len(rep.Imported), len(paths), err)
+	}
+	themes, err := lib.Themes(ctx)
+	if err != nil || len(themes) < 3 {
+		t.Fatalf("themes: %d, %v", len(themes), err)
+	}
+	for i, d := range rep.Imported {
+		if i%4 != 3 { // some documents have no year or journal
+			if err := lib.SetMetadataField(ctx, d.ID, "year", fmt.Sprint(2010+i%5)); err != nil {
+				t.Fatal(err)
+			}
+			if err := lib.SetMetadataField(ctx, d.ID, "journal", fmt.Sprintf("Journal %c", 'A'+i%3)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if i%2 == 0 {
+			tag := TagRequest{DocID: d.ID, Quote: "between worker and person", Page: 1, Themes: []string{themes[i%3].Name}}
+			if _, err := lib.Tag(ctx, tag); err != nil {
+				t.Fatalf("tag %s: %v", d.File, err)
+			}
+		}
+	}
+	// The second round runs after a change: a new segment, older pages
+	// deleted from theirs.
+	for round := range 2 {
+		if round == 1 {
+			if err := lib.SetMetadataField(ctx, rep.Imported[0].ID, "year", "1999"); err != nil {
+				t.Fatal(err)
+			}
+			tag := TagRequest{DocID: rep.Imported[1].ID, Quote: "between worker and person", Page: 1, Themes: []string{themes[3%len(themes)].Name}}
+			if _, err := lib.Tag(ctx, tag); err != nil {
+				t.Fatal(err)
+			}
+		}
+		compareFacetsWithBleve(t, lib, round, themes[0].Name)
+		if len(lib.facetOrds.segs) == 0 {
+			t.Errorf("round %d: no segment's facet values were cached", round)
+		}
+	}
+}
+
+func compareFacetsWithBleve(t *testing.T, lib *Library, round int, theme string) {
+	ctx := context.Background()
+	idx, err := lib.searchIndex(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, req := range []SearchRequest{
+		{Query: "trust"},
+		{Query: "worker", Limit: 1},
+		{Query: "worker", Limit: 5, Offset: 10},
+		{Query: `"worker and person"`},
+		{Query: "hope recovery"},
+		{Query: "+hope -recovery"},
+		{Query: ""},
+		{Query: "absentword"},
+		{Query: "worker", Themes: []string{theme}},
+		{Query: "1999"},
+	} {
+		t.Run(fmt.Sprintf("round %d %q %v limit %d offset %d", round, req.Query, req.Themes, req.Limit, req.Offset), func(t *testing.T) {
+			req.Facets = true
+			res, err := lib.Search(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, err := buildQuery(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sr := bleve.NewSearchRequestOptions(q, 1, 0, false)
+			sr.AddFacet("facet", bleve.NewFacetRequest("facet", 1000))
+			ref, err := idx.Search(sr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ref.Total != res.Total {
+				t.Fatalf("total %d, Bleve's %d", res.Total, ref.Total)
+			}
+			want := map[string][]FacetCount{"theme": nil, "year": nil, "journal": nil}
+			for _, tf := range ref.Facets["facet"].Terms.Terms() {
+				name, value, _ := strings.Cut(tf.Term, ":")
+				want[name] = append(want[name], FacetCount{Value: value, Count: tf.Count})
+			}
+			for _, counts := range want {
+				sort.Slice(counts, func(i, j int) bool {
+					return counts[i].Count > counts[j].Count || counts[i].Count == counts[j].Count && counts[i].Value < counts[j].Value
+				})
+			}
+			if !reflect.DeepEqual(res.Facets, want) {
+				t.Errorf("facets\n %v\nBleve's terms facet\n %v", res.Facets, want)
+			}
+			// Counted hit by hit from doc values, as over an index that
+			// is not scorch.
+			var byHit facetCounter
+			sr = bleve.NewSearchRequestOptions(q, 1, 0, false)
+			if _, err := idx.SearchInContext(withFacetCounting(ctx, &byHit), sr); err != nil {
+				t.Fatal(err)
+			}
+			if byHit.byValue == nil || byHit.counts != nil {
+				t.Fatal("the counter without a cache did not count hit by hit")
+			}
+			if got := byHit.result(); !reflect.DeepEqual(got, want) {
+				t.Errorf("facets counted hit by hit\n %v\nBleve's terms facet\n %v", got, want)
+			}
+			if req.Query == "worker" && (len(res.Facets["year"]) == 0 || len(res.Facets["journal"]) == 0 || len(res.Facets["theme"]) == 0) {
+				t.Errorf("%q: a facet counted nothing: %v", req.Query, res.Facets)
+			}
+		})
+	}
+}
+
+// A facet reports its most frequent values first, ties in order of value,
+// and no more than its limit.
+func TestFacetCounterResultOrderAndLimit(t *testing.T) {
+	fc := facetCounter{byValue: map[string]*int{}}
+	add := func(term string, n int) {
+		for range n {
+			fc.visit("facet", []byte(term))
+		}
+	}
+	add("year:2016", 2)
+	add("year:2015", 2)
+	add("year:2020", 5)
+	add("journal:B", 1)
+	add("bogus", 3)
+	add("other:x", 3)
+	for i := range facetLimits["journal"] + 5 {
+		add(fmt.Sprintf("journal:J%03d", i), 2)
+	}
+	got := fc.result()
+	if want := []FacetCount{{"2020", 5}, {"2015", 2}, {"2016", 2}}; !reflect.DeepEqual(got["year"], want) {
+		t.Errorf("year %v, want %v", got["year"], want)
+	}
+	if n := len(got["journal"]); n != facetLimits["journal"] {
+		t.Errorf("%d journals, want the limit %d", n, facetLimits["journal"])
+	}
+	if j := got["journal"]; j[0].Value != "J000" || j[len(j)-1].Count != 2 {
+		t.Errorf("journals %v", j)
+	}
+	if len(got) != 3 || got["theme"] != nil {
+		t.Errorf("facets %v, want theme (none), year and journal only", got)
+	}
+}
