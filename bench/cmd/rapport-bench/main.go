@@ -74,7 +74,7 @@ type Step struct {
 	P50ms   float64 `json:"p50_ms,omitempty"`
 	P95ms   float64 `json:"p95_ms,omitempty"`
 	P99ms   float64 `json:"p99_ms,omitempty"`
-	CPUP50  float64 `json:"cpu_p50_ms,omitempty"` // search: CPU time of the querying thread
+	CPUP50  float64 `json:"cpu_p50_ms,omitempty"` // search: CPU time of the process per query
 	CPUP95  float64 `json:"cpu_p95_ms,omitempty"`
 	CPUP99  float64 `json:"cpu_p99_ms,omitempty"`
 	RSSMB   float64 `json:"peak_rss_mb,omitempty"`
@@ -297,7 +297,7 @@ func run(ctx context.Context, args []string) error {
 			}
 			st := Step{Step: "search " + mode, Tool: "rapport (Bleve, in-process)", WallS: out.TotalS, Rate: float64(out.Count) / out.TotalS, Unit: "queries/s",
 				P50ms: out.P50, P95ms: out.P95, P99ms: out.P99, RSSMB: p.rssMB,
-				Note: fmt.Sprintf("CPU time of the querying thread p50/p95/p99 %.2f/%.2f/%.2f ms; %s", out.CPUP50, out.CPUP95, out.CPUP99, out.Note)}
+				Note: fmt.Sprintf("CPU time of the process per query p50/p95/p99 %.2f/%.2f/%.2f ms; %s", out.CPUP50, out.CPUP95, out.CPUP99, out.Note)}
 			st.CPUP50, st.CPUP95, st.CPUP99 = out.CPUP50, out.CPUP95, out.CPUP99
 			if out.Count == 0 {
 				st.Skipped = true
