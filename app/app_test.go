@@ -120,7 +120,7 @@ func TestTypingAQueryShowsResults(t *testing.T) {
 	var bold []string
 	for _, s := range row.snippet.Segments {
 		if ts, ok := s.(interface{ Textual() string }); ok && s.(*widget.TextSegment).Style.TextStyle.Bold {
-			bold = append(bold, ts.Textual())
+			bold = append(bold, strings.TrimPrefix(ts.Textual(), zeroWidthSpace))
 		}
 	}
 	if len(bold) != 1 || bold[0] != "zeppelin" {

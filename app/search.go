@@ -306,6 +306,8 @@ func (r *hitRow) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(container.NewStack(spacer, container.NewPadded(body)))
 }
 
+const zeroWidthSpace = "\u200b"
+
 // snippetSegments turns a snippet (HTML-escaped, matches in <mark>) into
 // rich text with the matches bold in the primary colour.
 func snippetSegments(snippet string) []widget.RichTextSegment {
@@ -319,6 +321,13 @@ func snippetSegments(snippet string) []widget.RichTextSegment {
 		if mark {
 			st.TextStyle = fyne.TextStyle{Bold: true}
 			st.ColorName = theme.ColorNamePrimary
+		}
+		if len(segs) > 0 {
+			// A zero-width space first: Fyne 2.7.1 wraps a segment that
+			// begins where not one letter fits on the row one letter per
+			// row; this takes that sliver, and the word starts the next
+			// row (fixed upstream after 2.7.1).
+			text = zeroWidthSpace + text
 		}
 		segs = append(segs, &widget.TextSegment{Style: st, Text: text})
 	}
