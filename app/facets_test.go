@@ -2,7 +2,8 @@ package app
 
 import (
 	"context"
-	"fmt"
+	"maps"
+	"slices"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -44,7 +45,7 @@ func TestFacetsNarrowTheSearch(t *testing.T) {
 	// pages 1 and 2 of the 2016 one.
 	for _, want := range []string{"2015 (2)", "2016 (2)", "Journal of 2015 (2)", "Journal of 2016 (2)"} {
 		if buttons[want] == nil {
-			t.Errorf("no facet button %q among %v", want, keys(buttons))
+			t.Errorf("no facet button %q among %q", want, slices.Sorted(maps.Keys(buttons)))
 		}
 	}
 	if buttons["2016 (2)"] == nil {
@@ -74,12 +75,4 @@ func TestFacetsNarrowTheSearch(t *testing.T) {
 	if len(u.search.hits) != 4 {
 		t.Errorf("%d hits after removing the filter, want 4", len(u.search.hits))
 	}
-}
-
-func keys[V any](m map[string]V) []string {
-	var out []string
-	for k := range m {
-		out = append(out, fmt.Sprintf("%q", k))
-	}
-	return out
 }

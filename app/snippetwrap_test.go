@@ -30,7 +30,7 @@ func TestSnippetWrapsWholeWords(t *testing.T) {
 			if !ok {
 				continue
 			}
-			s := strings.Trim(txt.Text, "\u200b ")
+			s := strings.Trim(txt.Text, zeroWidthSpace+" ")
 			if utf8.RuneCountInString(s) == 1 && strings.ContainsAny(s, "abcdefghijklmnopqrstuvwxyz") {
 				t.Errorf("width %.0f: a row holds the single letter %q", width, s)
 				bad++

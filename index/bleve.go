@@ -157,7 +157,7 @@ func indexMapping() mapping.IndexMapping {
 	page.AddFieldMappingsAt("annotated", annotated)
 	page.AddFieldMappingsAt("facet_year", kw(keyword.Name))
 	page.AddFieldMappingsAt("facet_journal", kw(keyword.Name))
-	page.AddFieldMappingsAt("facet", facet(keyword.Name))
+	page.AddFieldMappingsAt(facetField, facet(keyword.Name))
 
 	im.DefaultMapping = page
 	// Nothing is in _all: a query naming no field reads the text field
