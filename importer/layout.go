@@ -36,7 +36,10 @@ type word struct {
 	x0, x1, y   float64
 	size        float64
 	rot         uint8
-	spaceBefore bool // a space glyph preceded it in the content stream
+	spaceBefore bool   // a space glyph preceded it in the content stream
+	bold        bool   // most of its glyphs are set in a bold face
+	italic      bool   // its first glyph is set in an italic face
+	face        uint32 // the face its first glyph is set in (pdfFont.face)
 }
 
 type fragment struct {
@@ -74,8 +77,11 @@ func buildWords(glyphs []glyph) []word {
 	}
 	nSizes := 0
 	maxSize := 0.0
+	nBold, nGlyphs := 0, 0
 	flush := func() {
 		if cur != nil {
+			cur.bold = nBold*2 > nGlyphs
+			nBold, nGlyphs = 0, 0
 			best := 0
 			for k := 1; k < nSizes; k++ {
 				if sizes[k].n > sizes[best].n || sizes[k].n == sizes[best].n && sizes[k].size > sizes[best].size {
@@ -136,7 +142,7 @@ func buildWords(glyphs []glyph) []word {
 			continue
 		}
 		if cur == nil {
-			cur = &word{x0: g.x0, x1: g.x1, y: g.y, size: g.size, rot: g.rot, spaceBefore: sawSpace}
+			cur = &word{x0: g.x0, x1: g.x1, y: g.y, size: g.size, rot: g.rot, spaceBefore: sawSpace, italic: g.italic, face: g.face}
 			sawSpace = false
 		}
 		maxSize = math.Max(maxSize, g.size)
@@ -156,6 +162,10 @@ func buildWords(glyphs []glyph) []word {
 			}
 		}
 		sb.WriteString(g.text)
+		nGlyphs++
+		if g.bold {
+			nBold++
+		}
 		if pendingAccent != "" {
 			sb.WriteString(pendingAccent)
 			pendingAccent = ""
@@ -852,6 +862,7 @@ func paragraphs(b *block) [][]*fragment {
 		}
 	}
 	hanging := nIndent*2 > len(ls) && len(ls) >= 3
+	bodyFace := mostCommonFace(ls)
 	justified := len(ls) >= 3 && nFull*3 >= len(ls)*2
 	var out [][]*fragment
 	cur := []*fragment{ls[0]}
@@ -871,6 +882,9 @@ func paragraphs(b *block) [][]*fragment {
 		if justified && prev.x1 < b.x1-2.5*em && i < len(ls) {
 			brk = true
 		}
+		if headingBreak(b, ls, i, bodyFace, func(l *fragment) bool { return hanging && indented(l) }) {
+			brk = true
+		}
 		if brk {
 			out = append(out, cur)
 			cur = nil
@@ -878,6 +892,92 @@ func paragraphs(b *block) [][]*fragment {
 		cur = append(cur, f)
 	}
 	return append(out, cur)
+}
+
+// headingBreak reports whether a block's lines i-1 and i belong to
+// different paragraphs because one of them is a heading set on a line of its
+// own ("Competing interests", "Author details", a section title over a
+// subsection title) or a run-in heading starts a line ("Methods: …" after
+// the short last line of "Background: …"). The signs: two lines of words
+// set in clearly different sizes; a short line wholly in an upright face
+// other than the block's body face, then a line in another face; a short
+// line, then a line that starts in bold. bodyFace is the face most of the
+// block's words are set in. continuation reports whether a line is the
+// indented rest of an entry of a list with hanging indents (a reference
+// list, which may set the authors in bold on a line of their own): those
+// lines are never split from the line above.
+func headingBreak(b *block, ls []*fragment, i int, bodyFace uint32, continuation func(*fragment) bool) bool {
+	prev, f := ls[i-1], ls[i]
+	// Lines without letters (a minus sign set apart to make "±", an
+	// equation's operators) are not headings nor text below one.
+	if endsWithHyphen(prev.text) || continuation(f) || !hasLetter(prev.text) || !hasLetter(f.text) {
+		return false
+	}
+	if math.Abs(prev.size-f.size) > 0.08*math.Max(prev.size, f.size) {
+		return true
+	}
+	short := func(l *fragment) bool { return l.x1 < b.x1-2*b.size }
+	first := f.words[0]
+	// A heading above its text.
+	if face, ok := headingFace(prev); ok && face != bodyFace && short(prev) &&
+		first.face != face && f.x0 < prev.x0+0.8*f.size {
+		return true
+	}
+	// A run-in heading after the end of a paragraph.
+	if short(prev) && first.bold && !prev.words[len(prev.words)-1].bold && f.x0 < prev.x0+0.8*f.size {
+		return true
+	}
+	// A heading below the end of the paragraph before it.
+	if face, ok := headingFace(f); ok && face != bodyFace && short(f) &&
+		prev.words[len(prev.words)-1].face != face && i+1 < len(ls) && ls[i+1].words[0].face != face {
+		return true
+	}
+	return false
+}
+
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// mostCommonFace returns the face most of the letters of lines are set in.
+func mostCommonFace(ls []*fragment) uint32 {
+	count := map[uint32]int{}
+	best, bestN := uint32(0), -1
+	for _, l := range ls {
+		for _, w := range l.words {
+			count[w.face] += len(w.text)
+			if n := count[w.face]; n > bestN {
+				best, bestN = w.face, n
+			}
+		}
+	}
+	return best
+}
+
+// headingFace returns the face a line is set in, if it is set wholly in one
+// face and that face is upright (a line of italics is more often a quoted
+// title or an emphasis than a heading).
+func headingFace(f *fragment) (uint32, bool) {
+	if len(f.words) == 0 {
+		return 0, false
+	}
+	face := f.words[0].face
+	for _, w := range f.words {
+		if w.face != face || w.italic {
+			return 0, false
+		}
+	}
+	return face, true
+}
+
+func endsWithHyphen(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r == '-' || r == '\u2010' || r == '\u00AD'
 }
 
 // vocabulary holds the words seen in a document, for hyphenation decisions.

@@ -12,7 +12,7 @@ import (
 // ExtractorVersion is stored with every document's text. Raise it whenever a
 // change to extraction changes the text of some page, so that libraries can
 // re-extract and re-anchor their annotations.
-const ExtractorVersion = 6
+const ExtractorVersion = 7
 
 // Errors a PDF can give; match them with errors.Is.
 var (
@@ -35,9 +35,11 @@ var (
 // their hyphen; a table row reads across as one line, and (version 4) a
 // table whose cells hold several lines or bullet points reads row by row,
 // each cell whole; (version 5) a table row that shares its baseline with
-// a line of the next column keeps all its cells. Compatibility ligatures (U+FB00–FB06) are expanded,
-// U+FFFD never appears, curly quotes and dashes are kept, and the text is
-// NFC. Running headers, footers and page numbers are in Header, one per
+// a line of the next column keeps all its cells; (version 7) a heading on a
+// line of its own above its text (set bigger, or in a bold or other upright
+// face than the text) is a paragraph of its own. Compatibility ligatures
+// (U+FB00–FB06) are expanded, U+FFFD never appears, curly quotes and dashes
+// are kept, and the text is NFC. Running headers, footers and page numbers are in Header, one per
 // line, not in Text.
 type PageText struct {
 	Number int    `json:"page"`             // 1-based PDF page index

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"hash/fnv"
 	"io"
 	"strconv"
 	"strings"
@@ -34,6 +35,9 @@ type pdfFont struct {
 	sizeScale float64    // Type3 fonts: FontMatrix y scale relative to 1/1000
 	scale     float64    // glyph space -> text space (0.001 except Type3)
 	cache     map[uint32]string
+	bold      bool   // a bold, black or heavy face (see boldFace)
+	italic    bool   // an italic or oblique face
+	face      uint32 // a hash of the face's name, the same for all subsets and re-encodings of it
 	// simpleText caches textFor of a simple font's one-byte codes, which
 	// is every glyph of most pages: an array index instead of a map lookup.
 	simpleText [256]string
@@ -207,6 +211,64 @@ func (fc fontCache) get(v pdf.Value) *pdfFont {
 
 const maxCMapBytes = 4 << 20
 
+// faceName is a font's BaseFont without the subset prefix ("ABCDEF+") and
+// without the suffix some producers add to re-encoded copies ("+20"): the
+// name of the face the glyphs are drawn in.
+func faceName(name string) string {
+	if i := strings.IndexByte(name, '+'); i == 6 {
+		name = name[i+1:]
+	}
+	if i := strings.LastIndexByte(name, '+'); i > 0 {
+		name = name[:i]
+	}
+	return name
+}
+
+// fontDescriptor returns a font's descriptor, from its descendant for a
+// composite font.
+func fontDescriptor(v pdf.Value) pdf.Value {
+	if v.Key("Subtype").Name() == "Type0" {
+		return v.Key("DescendantFonts").Index(0).Key("FontDescriptor")
+	}
+	return v.Key("FontDescriptor")
+}
+
+// boldFace reports whether a font dictionary describes a bold face: by its
+// descriptor (the ForceBold flag, a FontWeight of 600 or more) or by its
+// name ("Helvetica-Bold", "Frutiger-Black", "FranklinGothic-Demi", and the
+// ".B" suffix of the renamed fonts of some publishers' PDFs).
+func boldFace(v pdf.Value, name string) bool {
+	fd := fontDescriptor(v)
+	const forceBold = 1 << 18
+	if fd.Key("Flags").Int64()&forceBold != 0 || fd.Key("FontWeight").Float64() >= 600 {
+		return true
+	}
+	if strings.HasSuffix(name, ".B") || strings.HasSuffix(name, ".BI") {
+		return true
+	}
+	lower := strings.ToLower(name)
+	for _, w := range [...]string{"bold", "black", "heavy", "demi", "semibd", "-bd", "extrab", "ultrab"} {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// italicFace reports whether a font dictionary describes an italic or
+// oblique face, by its descriptor's Italic flag or by its name.
+func italicFace(v pdf.Value, name string) bool {
+	const italicFlag = 1 << 6
+	if fontDescriptor(v).Key("Flags").Int64()&italicFlag != 0 || fontDescriptor(v).Key("ItalicAngle").Float64() != 0 {
+		return true
+	}
+	if strings.HasSuffix(name, ".I") || strings.HasSuffix(name, ".BI") {
+		return true
+	}
+	lower := strings.ToLower(name)
+	return strings.Contains(lower, "italic") || strings.Contains(lower, "oblique") || strings.Contains(lower, "ital")
+}
+
 func readStream(v pdf.Value, limit int64) []byte {
 	if v.Kind() != pdf.Stream {
 		return nil
@@ -220,6 +282,12 @@ func readStream(v pdf.Value, limit int64) []byte {
 func loadFont(v pdf.Value) *pdfFont {
 	f := &pdfFont{scale: 0.001, sizeScale: 1, cache: map[uint32]string{}}
 	subtype := v.Key("Subtype").Name()
+	name := faceName(v.Key("BaseFont").Name())
+	f.bold = boldFace(v, name)
+	f.italic = italicFace(v, name)
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	f.face = h.Sum32()
 	if tu := v.Key("ToUnicode"); tu.Kind() == pdf.Stream {
 		if t := parseCMap(readStream(tu, maxCMapBytes)); len(t.chars) > 0 || len(t.ranges) > 0 {
 			f.toUni = t

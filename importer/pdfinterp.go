@@ -18,6 +18,9 @@ type glyph struct {
 	size   float64 // font size in page units
 	rot    uint8   // 0: left to right; 1: bottom to top; 2: upside down; 3: top to bottom
 	space  bool    // a space character (text " ")
+	bold   bool    // set in a bold face
+	italic bool    // set in an italic face
+	face   uint32  // the face it is set in (pdfFont.face)
 }
 
 // matrix is a PDF transformation matrix [a b c d e f].
@@ -134,7 +137,7 @@ func (in *interpreter) run(data []byte, res pdf.Value, gs graphicsState, depth i
 				if x1 < x0 {
 					x0, x1 = x1, x0
 				}
-				in.glyphs = append(in.glyphs, glyph{text: g.text, x0: x0, x1: x1, y: y, size: size, rot: rot, space: g.text == " "})
+				in.glyphs = append(in.glyphs, glyph{text: g.text, x0: x0, x1: x1, y: y, size: size, rot: rot, space: g.text == " ", bold: f.bold, italic: f.italic, face: f.face})
 			} else {
 				in.stopped = true
 			}

@@ -37,9 +37,13 @@ const (
 	// /ToUnicode CMap that maps the ligatures to U+FB01 and U+FB02. Word
 	// spacing (Tw) does not apply to its spaces.
 	TimesCID Font = "Times-Roman+CID"
+	// TimesBold and TimesItalic are written with Times-Roman's widths: the
+	// positions are those the /Widths say, which is all extraction reads.
+	TimesBold   Font = "Times-Bold"
+	TimesItalic Font = "Times-Italic"
 )
 
-var fontOrder = []Font{Helvetica, HelveticaBold, TimesRoman, TimesLigDiff, TimesLigCMap, TimesCID}
+var fontOrder = []Font{Helvetica, HelveticaBold, TimesRoman, TimesLigDiff, TimesLigCMap, TimesCID, TimesBold, TimesItalic}
 
 func isLigFont(f Font) bool { return f == TimesLigDiff || f == TimesLigCMap || f == TimesCID }
 
@@ -136,7 +140,7 @@ func glyphWidth(f Font, r rune) int {
 	switch f {
 	case HelveticaBold:
 		table = stdfonts.HelveticaBold
-	case TimesRoman, TimesLigDiff, TimesLigCMap, TimesCID:
+	case TimesRoman, TimesLigDiff, TimesLigCMap, TimesCID, TimesBold, TimesItalic:
 		table = stdfonts.TimesRoman
 	}
 	if isLigFont(f) && (r == 1 || r == 2) {
