@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -108,6 +109,72 @@ func TestHeadingsStandApart(t *testing.T) {
 		"The medical staff included two clinical officers and seven medical doctors, some of them on rotation.",
 		"Folstein, M. F., Folstein, S. E. and McHugh, P. R. (1975). Mini-mental state: a practical method for grading the cognitive state of patients. Psychiatric Research.",
 		"Fratiglioni, L., Paillard-Borg, S. and Winblad, B. (2004). An active and socially integrated lifestyle in late life might protect against dementia. Lancet Neurology.",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("paragraphs differ %s\ngot:\n%s", firstDiff(got, want), strings.Join(got, "\n--\n"))
+	}
+}
+
+// The items of a list are paragraphs of their own: numbered items with
+// hanging indents, items that fit on one line, items after a bullet
+// character or after a bullet glyph that has no text (a symbol font
+// without a Unicode mapping), also when an item starts in lower case. A
+// number that starts a line in running text ("Table\n2.") does not start an
+// item.
+func TestListItemsStandApart(t *testing.T) {
+	const tr = pdfgen.TimesRoman
+	l := func(x float64, s string) *styledLine {
+		sl := line(x, 9, run(tr, s))
+		return &sl
+	}
+	lines := []*styledLine{
+		l(72, "The specific objectives were to assess"),
+		nil,
+		l(72, "1. the organization of patient flow and care within the"),
+		l(83, "department"),
+		l(72, "2. the stakeholder views and expectations of the quality"),
+		l(83, "of care in the Medical Department"),
+		nil,
+		l(72, "(i) experience of the rehabilitation programme,"),
+		l(72, "(ii) beliefs about their diagnosis of heart failure, and"),
+		l(72, "(iii) the role of the GP in their care."),
+		nil,
+		l(72, "• Convenient online submission"),
+		l(72, "• thorough peer review"),
+		nil,
+		l(82, "the patient's perspective of the quality of healthcare"),
+		l(82, "delivery and"),
+		l(82, "the patient's satisfaction with services in the ward"),
+		nil,
+		l(72, "The counts of admissions by ward are given in Table"),
+		l(72, "2. They show that most patients came in at night and"),
+		l(72, "that the short stay ward took most of them."),
+	}
+	page := styledPage(700, 11, lines)
+	// Bullets drawn with an unmapped code (3 in a font whose encoding has
+	// no name for it) before the last list's two items.
+	item1, item2 := page.Texts[len(page.Texts)-6], page.Texts[len(page.Texts)-4]
+	for _, it := range []pdfgen.Text{item1, item2} {
+		page.Raw += fmt.Sprintf("BT /F4 9 Tf %.2f %.2f Td <03> Tj ET\n", it.X-8, it.Y)
+	}
+	d := &pdfgen.Doc{Pages: []pdfgen.Page{page}}
+	ex, err := ExtractPDF(context.Background(), d.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Split(ex.Pages[0].Text, "\n\n")
+	want := []string{
+		"The specific objectives were to assess",
+		"1. the organization of patient flow and care within the department",
+		"2. the stakeholder views and expectations of the quality of care in the Medical Department",
+		"(i) experience of the rehabilitation programme,",
+		"(ii) beliefs about their diagnosis of heart failure, and",
+		"(iii) the role of the GP in their care.",
+		"• Convenient online submission",
+		"• thorough peer review",
+		"the patient's perspective of the quality of healthcare delivery and",
+		"the patient's satisfaction with services in the ward",
+		"The counts of admissions by ward are given in Table 2. They show that most patients came in at night and that the short stay ward took most of them.",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("paragraphs differ %s\ngot:\n%s", firstDiff(got, want), strings.Join(got, "\n--\n"))

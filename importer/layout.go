@@ -2,7 +2,9 @@ package importer
 
 import (
 	"math"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -40,6 +42,9 @@ type word struct {
 	bold        bool   // most of its glyphs are set in a bold face
 	italic      bool   // its first glyph is set in an italic face
 	face        uint32 // the face its first glyph is set in (pdfFont.face)
+	// afterMark: a glyph with no text (a bullet in a symbol font without a
+	// Unicode mapping) stands just before it on its baseline.
+	afterMark bool
 }
 
 type fragment struct {
@@ -102,6 +107,7 @@ func buildWords(glyphs []glyph) []word {
 		}
 	}
 	pendingAccent := ""
+	var marks []*glyph // unmapped glyphs met outside words
 	for i := range glyphs {
 		g := &glyphs[i]
 		// A spacing accent drawn over a letter (TeX's "A˚", "Vall`es")
@@ -138,6 +144,8 @@ func buildWords(glyphs []glyph) []word {
 			// An unmapped code still takes room: extend the word's box.
 			if cur != nil {
 				cur.x1 = math.Max(cur.x1, g.x1)
+			} else if len(marks) < maxMarks {
+				marks = append(marks, g)
 			}
 			continue
 		}
@@ -179,7 +187,30 @@ func buildWords(glyphs []glyph) []word {
 		}
 	}
 	flush()
+	markWordsAfter(words, marks)
 	return words
+}
+
+// maxMarks bounds the unmapped glyphs looked at as possible bullets (a page
+// in a font with no Unicode mapping at all has nothing to mark).
+const maxMarks = 200
+
+// markWordsAfter sets afterMark on the word that starts just right of each
+// mark, on its baseline, whichever of the two the content stream drew first.
+func markWordsAfter(words []word, marks []*glyph) {
+	for _, m := range marks {
+		best, bestGap := -1, 3*m.size
+		for i := range words {
+			w := &words[i]
+			gap := w.x0 - m.x1
+			if w.rot == m.rot && math.Abs(w.y-m.y) <= sameBaseEm*w.size && gap >= -0.1*w.size && gap < bestGap {
+				best, bestGap = i, gap
+			}
+		}
+		if best >= 0 {
+			words[best].afterMark = true
+		}
+	}
 }
 
 // combiningAccents maps spacing accents to the combining marks they stand
@@ -863,6 +894,10 @@ func paragraphs(b *block) [][]*fragment {
 	}
 	hanging := nIndent*2 > len(ls) && len(ls) >= 3
 	bodyFace := mostCommonFace(ls)
+	nums := make([]int, len(ls)) // item numbers lines start with, 0 if none
+	for i, l := range ls {
+		nums[i], _ = itemNumber(l.words[0].text)
+	}
 	justified := len(ls) >= 3 && nFull*3 >= len(ls)*2
 	var out [][]*fragment
 	cur := []*fragment{ls[0]}
@@ -885,6 +920,9 @@ func paragraphs(b *block) [][]*fragment {
 		if headingBreak(b, ls, i, bodyFace, func(l *fragment) bool { return hanging && indented(l) }) {
 			brk = true
 		}
+		if startsListItem(ls, nums, i) && !endsWithHyphen(prev.text) {
+			brk = true
+		}
 		if brk {
 			out = append(out, cur)
 			cur = nil
@@ -893,6 +931,78 @@ func paragraphs(b *block) [][]*fragment {
 	}
 	return append(out, cur)
 }
+
+// startsListItem reports whether line i of a block starts an item of a
+// list: after a bullet (a bullet character, or a glyph with no text in front
+// of the first word), or with an item number ("2.", "(b)", "iii)") that
+// follows the number an earlier line of the block starts with, or that the
+// next number follows (a first item).
+// nums holds the item number each line starts with (0: none).
+func startsListItem(ls []*fragment, nums []int, i int) bool {
+	f := ls[i]
+	if bulletStart(f) {
+		return true
+	}
+	n := nums[i]
+	if n == 0 {
+		return false
+	}
+	aligned := func(j int) bool { return math.Abs(ls[j].x0-f.x0) < 0.5*f.size }
+	for j := i - 1; j >= 0; j-- {
+		if nums[j] != 0 {
+			return nums[j] == n-1 && aligned(j)
+		}
+	}
+	for j := i + 1; j < len(ls); j++ {
+		if nums[j] != 0 {
+			return nums[j] == n+1 && aligned(j)
+		}
+	}
+	return false
+}
+
+// bulletStart reports whether a line starts with a bullet: a bullet
+// character, or an unmapped glyph just before its first word.
+func bulletStart(f *fragment) bool {
+	if len(f.words) == 0 {
+		return false
+	}
+	w := f.words[0]
+	if w.afterMark {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(w.text)
+	return strings.ContainsRune("•◦▪▫●○■□‣⁃➢►▶✓✔", r)
+}
+
+// itemNumber reads a list item's number: "3." "3)" "(3)" "c." "c)" "(c)"
+// "iv." "(iv)" (letters count a=1, roman numerals only from i to xii).
+func itemNumber(s string) (int, bool) {
+	inner := s
+	switch {
+	case strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")"):
+		inner = s[1 : len(s)-1]
+	case strings.HasSuffix(s, ".") || strings.HasSuffix(s, ")"):
+		inner = s[:len(s)-1]
+	default:
+		return 0, false
+	}
+	if inner == "" || len(inner) > 4 {
+		return 0, false
+	}
+	if n, err := strconv.Atoi(inner); err == nil && n > 0 && n < 1000 {
+		return n, true
+	}
+	if i := slices.Index(romanNumerals, inner); i >= 0 {
+		return i + 1, true
+	}
+	if len(inner) == 1 && inner[0] >= 'a' && inner[0] <= 'z' {
+		return int(inner[0]-'a') + 1, true
+	}
+	return 0, false
+}
+
+var romanNumerals = []string{"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"}
 
 // headingBreak reports whether a block's lines i-1 and i belong to
 // different paragraphs because one of them is a heading set on a line of its
@@ -946,13 +1056,29 @@ func hasLetter(s string) bool {
 
 // mostCommonFace returns the face most of the letters of lines are set in.
 func mostCommonFace(ls []*fragment) uint32 {
-	count := map[uint32]int{}
+	type faceCount struct {
+		face uint32
+		n    int
+	}
+	var counts [8]faceCount // a block uses a few faces; more are not counted
+	used := 0
 	best, bestN := uint32(0), -1
 	for _, l := range ls {
 		for _, w := range l.words {
-			count[w.face] += len(w.text)
-			if n := count[w.face]; n > bestN {
-				best, bestN = w.face, n
+			k := 0
+			for k < used && counts[k].face != w.face {
+				k++
+			}
+			if k == used {
+				if used == len(counts) {
+					continue
+				}
+				counts[k].face = w.face
+				used++
+			}
+			counts[k].n += len(w.text)
+			if counts[k].n > bestN {
+				best, bestN = w.face, counts[k].n
 			}
 		}
 	}

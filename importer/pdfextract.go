@@ -295,8 +295,8 @@ func pageText(lay *pageLayout, vocab *vocabulary) (text, header string) {
 				}
 				// A paragraph cut by a column break continues: the block
 				// before it stops mid-sentence and this one starts in lower
-				// case.
-				if n := len(parts); n > 0 && continuesSentence(parts[n-1], t) {
+				// case (and not after a bullet: list items often do).
+				if n := len(parts); n > 0 && !bulletStart(para[0]) && continuesSentence(parts[n-1], t) {
 					sep, drop := vocab.joinHyphen(parts[n-1], t)
 					prev := parts[n-1]
 					if drop {

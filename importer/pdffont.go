@@ -233,12 +233,11 @@ func fontDescriptor(v pdf.Value) pdf.Value {
 	return v.Key("FontDescriptor")
 }
 
-// boldFace reports whether a font dictionary describes a bold face: by its
-// descriptor (the ForceBold flag, a FontWeight of 600 or more) or by its
-// name ("Helvetica-Bold", "Frutiger-Black", "FranklinGothic-Demi", and the
-// ".B" suffix of the renamed fonts of some publishers' PDFs).
-func boldFace(v pdf.Value, name string) bool {
-	fd := fontDescriptor(v)
+// boldFace reports whether a font is a bold face, by its descriptor fd
+// (the ForceBold flag, a FontWeight of 600 or more) or by its face name
+// ("Helvetica-Bold", "Frutiger-Black", "FranklinGothic-Demi", and the ".B"
+// suffix of the renamed fonts of some publishers' PDFs).
+func boldFace(fd pdf.Value, name string) bool {
 	const forceBold = 1 << 18
 	if fd.Key("Flags").Int64()&forceBold != 0 || fd.Key("FontWeight").Float64() >= 600 {
 		return true
@@ -255,11 +254,11 @@ func boldFace(v pdf.Value, name string) bool {
 	return false
 }
 
-// italicFace reports whether a font dictionary describes an italic or
-// oblique face, by its descriptor's Italic flag or by its name.
-func italicFace(v pdf.Value, name string) bool {
+// italicFace reports whether a font is an italic or oblique face, by its
+// descriptor fd (the Italic flag, a slanted ItalicAngle) or by its name.
+func italicFace(fd pdf.Value, name string) bool {
 	const italicFlag = 1 << 6
-	if fontDescriptor(v).Key("Flags").Int64()&italicFlag != 0 || fontDescriptor(v).Key("ItalicAngle").Float64() != 0 {
+	if fd.Key("Flags").Int64()&italicFlag != 0 || fd.Key("ItalicAngle").Float64() != 0 {
 		return true
 	}
 	if strings.HasSuffix(name, ".I") || strings.HasSuffix(name, ".BI") {
@@ -283,8 +282,9 @@ func loadFont(v pdf.Value) *pdfFont {
 	f := &pdfFont{scale: 0.001, sizeScale: 1, cache: map[uint32]string{}}
 	subtype := v.Key("Subtype").Name()
 	name := faceName(v.Key("BaseFont").Name())
-	f.bold = boldFace(v, name)
-	f.italic = italicFace(v, name)
+	fd := fontDescriptor(v)
+	f.bold = boldFace(fd, name)
+	f.italic = italicFace(fd, name)
 	h := fnv.New32a()
 	h.Write([]byte(name))
 	f.face = h.Sum32()
@@ -340,7 +340,6 @@ func loadFont(v pdf.Value) *pdfFont {
 			f.hasWidth[c] = true
 		}
 	}
-	fd := v.Key("FontDescriptor")
 	f.missing = fd.Key("MissingWidth").Float64()
 	base := v.Key("BaseFont").Name()
 	if ws.Len() == 0 {

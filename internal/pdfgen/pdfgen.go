@@ -67,7 +67,7 @@ func encode(f Font, s string) []rune {
 	if isLigFont(f) {
 		s = strings.NewReplacer("fi", "\x01", "fl", "\x02").Replace(s)
 	}
-	return []rune(s)
+	return []rune(strings.ReplaceAll(s, "•", "\u0095")) // WinAnsi bullet
 }
 
 func fontKey(f Font) string {
@@ -197,8 +197,8 @@ func (d *Doc) Bytes() []byte {
 	offsets = append(offsets, 0, 0)
 	fontObjs := make([]int, len(fontOrder))
 	for i, f := range fontOrder {
-		widths := make([]string, 0, 95)
-		for r := rune(32); r < 127; r++ {
+		widths := make([]string, 0, 224)
+		for r := rune(32); r < 256; r++ {
 			widths = append(widths, fmt.Sprint(glyphWidth(f, r)))
 		}
 		switch f {
@@ -232,7 +232,7 @@ func (d *Doc) Bytes() []byte {
 			fontObjs[i] = obj(fmt.Sprintf("<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman /Encoding %s /FirstChar 1 /LastChar 126 /Widths [%s]%s >>",
 				enc, strings.Join(lig, " "), extra))
 		default:
-			fontObjs[i] = obj(fmt.Sprintf("<< /Type /Font /Subtype /Type1 /BaseFont /%s /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 126 /Widths [%s] >>",
+			fontObjs[i] = obj(fmt.Sprintf("<< /Type /Font /Subtype /Type1 /BaseFont /%s /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 255 /Widths [%s] >>",
 				f, strings.Join(widths, " ")))
 		}
 	}
@@ -359,7 +359,7 @@ func pdfString(codes []rune) string {
 			b.WriteRune(r)
 		case r >= 32 && r < 127:
 			b.WriteRune(r)
-		case r >= 160 && r < 256:
+		case r >= 127 && r < 256:
 			fmt.Fprintf(&b, "\\%03o", r)
 		default:
 			b.WriteByte('?')
