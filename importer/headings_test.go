@@ -180,3 +180,78 @@ func TestListItemsStandApart(t *testing.T) {
 		t.Errorf("paragraphs differ %s\ngot:\n%s", firstDiff(got, want), strings.Join(got, "\n--\n"))
 	}
 }
+
+// The boxes of a flow chart set in a text column read row by row, top down,
+// each row left to right (not column by column, as the text columns around
+// them do); the columns of text still read left column first.
+func TestFlowChartReadsByRows(t *testing.T) {
+	const (
+		tr      = pdfgen.TimesRoman
+		label   = 6.5
+		body    = 9.0
+		leading = 11.0
+	)
+	var p pdfgen.Page
+	box := func(x, y float64, s string) {
+		p.Texts = append(p.Texts, pdfgen.Text{X: x, Y: y, Size: label, Font: tr, S: s})
+	}
+	// The labels of a flow chart's boxes (after Agyeman-Duah et al. 2014,
+	// Figure 1), in rows about 42 pt apart, each where centring in its box
+	// puts it. The boxes of a row differ in height, so their labels sit on
+	// different baselines, and the right column starts below the chart.
+	// (Labels far apart on one baseline, or on the baseline of the next
+	// column's line, are cut apart only where the page's gutters support
+	// it: see splitLines.)
+	box(72, 689.1, "Referred cases (36%)")
+	box(73, 680.5, "Self-referrals (64%)")
+	box(203, 685.5, "OPD II")
+	box(153, 651.5, "SHORT")
+	box(156, 642.9, "STAY")
+	box(203, 647.7, "HOME")
+	box(249, 654.5, "OTHERS")
+	box(250, 645.9, "Referrals")
+	box(91, 607.5, "WARDS")
+	box(85, 598.9, "Male / female")
+	box(154, 603.6, "HOME")
+	box(212, 610.5, "OTHERS")
+	box(200, 601.9, "(Internal) Referrals")
+	box(91, 564.9, "HOME")
+	column := func(x, y float64, paras ...string) float64 {
+		for _, para := range paras {
+			for _, l := range pdfgen.Wrap(tr, body, para, 228) {
+				p.Texts = append(p.Texts, pdfgen.Text{X: x, Y: y, Size: body, Font: tr, S: l})
+				y -= leading
+			}
+			y -= leading / 2
+		}
+		return y
+	}
+	caption := "Figure 1 Patient flow pattern at the medical department."
+	left := []string{caption, paragraph(1, 60), paragraph(2, 50)}
+	right := []string{paragraph(3, 70), paragraph(4, 50)}
+	if y := column(72, 535, left...); y < 72 {
+		t.Fatalf("left column runs off the page (y %.0f)", y)
+	}
+	if y := column(312, 560, right...); y < 72 {
+		t.Fatalf("right column runs off the page (y %.0f)", y)
+	}
+	d := &pdfgen.Doc{Pages: []pdfgen.Page{p}}
+	ex, err := ExtractPDF(context.Background(), d.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Split(ex.Pages[0].Text, "\n\n")
+	want := append([]string{
+		"Referred cases (36%) Self-referrals (64%)",
+		"OPD II",
+		"SHORT STAY", "HOME", "OTHERS Referrals",
+		"WARDS Male / female", "HOME", "OTHERS (Internal) Referrals",
+		"HOME",
+	}, append(left, right...)...)
+	for i := range want {
+		want[i] = unshy(want[i])
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("paragraphs differ %s\ngot:\n%s", firstDiff(got, want), strings.Join(got, "\n--\n"))
+	}
+}

@@ -811,6 +811,7 @@ func orderBlocks(blocks []*block) []*block {
 		before[i] = make([]bool, n)
 	}
 	indeg := make([]int, n)
+	chart := chartBoxes(blocks)
 	for i, a := range blocks {
 		for j, b := range blocks {
 			if i == j {
@@ -819,6 +820,11 @@ func orderBlocks(blocks []*block) []*block {
 			ok := false
 			if overlapX(a, b) {
 				ok = mid(a) > mid(b)
+			} else if a.x1 <= b.x0+0.5 && chart.rowWise(i, j) && a.y1 <= b.y0 {
+				// Boxes of a chart read row by row: b, in a row
+				// above, comes before a.
+				before[j][i] = true
+				indeg[i]++
 			} else if a.x1 <= b.x0+0.5 {
 				ok = true
 				lo, hi := math.Min(mid(a), mid(b)), math.Max(mid(a), mid(b))
@@ -861,6 +867,93 @@ func orderBlocks(blocks []*block) []*block {
 		}
 	}
 	return out
+}
+
+// chartLayout tells which blocks of a page are the boxes of a chart or
+// diagram: short blocks (four lines or fewer) none of whose lines starts
+// at a text edge (an x where many lines of the page start: a column's left
+// margin, its paragraph indent). Headings and short paragraphs start at a
+// text edge; the centred labels of a flow chart's boxes do not.
+type chartLayout struct {
+	blocks []*block
+	box    []bool
+	spans  [][2]float64 // text columns: from an edge to the furthest end of a line starting there
+}
+
+func chartBoxes(blocks []*block) chartLayout {
+	c := chartLayout{blocks: blocks, box: make([]bool, len(blocks))}
+	var starts []float64
+	for _, b := range blocks {
+		for _, f := range b.lines {
+			starts = append(starts, f.x0)
+		}
+	}
+	sort.Float64s(starts)
+	need := max(4, len(starts)/10)
+	var edges []float64
+	for i := 0; i < len(starts); {
+		j := i
+		for j < len(starts) && starts[j]-starts[i] <= 1.5 {
+			j++
+		}
+		if j-i >= need {
+			edges = append(edges, starts[i])
+		}
+		i = j
+	}
+	atEdge := func(x float64) bool {
+		for _, e := range edges {
+			if x >= e-0.5 && x <= e+2 {
+				return true
+			}
+		}
+		return false
+	}
+	for _, e := range edges {
+		end := e
+		for _, b := range blocks {
+			for _, f := range b.lines {
+				if f.x0 >= e-0.5 && f.x0 <= e+2 {
+					end = math.Max(end, f.x1)
+				}
+			}
+		}
+		c.spans = append(c.spans, [2]float64{e, end})
+	}
+	for i, b := range blocks {
+		if len(b.lines) > 4 {
+			continue
+		}
+		c.box[i] = true
+		for _, f := range b.lines {
+			if atEdge(f.x0) {
+				c.box[i] = false
+				break
+			}
+		}
+	}
+	return c
+}
+
+// rowWise reports whether blocks i and j are both boxes of one chart, to be
+// read row by row: both chart boxes, within one text column (or on a page
+// or band without text columns).
+func (c chartLayout) rowWise(i, j int) bool {
+	if !c.box[i] || !c.box[j] {
+		return false
+	}
+	a, b := c.blocks[i], c.blocks[j]
+	em := math.Max(a.size, b.size)
+	if len(c.spans) == 0 {
+		return true
+	}
+	for _, sp := range c.spans {
+		in := func(x *block) bool { return x.x0 >= sp[0]-em && x.x1 <= sp[1]+em }
+		if in(a) && in(b) {
+			return true
+		}
+	}
+	return false
 }
 
 // ---- paragraphs and text ----
