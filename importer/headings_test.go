@@ -118,7 +118,8 @@ func TestHeadingsStandApart(t *testing.T) {
 // The items of a list are paragraphs of their own: numbered items with
 // hanging indents, items that fit on one line, items after a bullet
 // character or after a bullet glyph that has no text (a symbol font
-// without a Unicode mapping), also when an item starts in lower case. A
+// without a Unicode mapping), also when an item starts in lower case; an
+// item's next line set at its text goes on with it, even in capitals. A
 // number that starts a line in running text ("Table\n2.") does not start an
 // item.
 func TestListItemsStandApart(t *testing.T) {
@@ -141,6 +142,8 @@ func TestListItemsStandApart(t *testing.T) {
 		nil,
 		l(72, "• Convenient online submission"),
 		l(72, "• thorough peer review"),
+		l(72, "•   <MIME>/XMLnamespaces (a mapping from XML pairs to"),
+		l(72+pdfgen.Width(tr, 9, "•   "), "MIME types)"),
 		nil,
 		l(82, "the patient's perspective of the quality of healthcare"),
 		l(82, "delivery and"),
@@ -172,6 +175,7 @@ func TestListItemsStandApart(t *testing.T) {
 		"(iii) the role of the GP in their care.",
 		"• Convenient online submission",
 		"• thorough peer review",
+		"• <MIME>/XMLnamespaces (a mapping from XML pairs to MIME types)",
 		"the patient's perspective of the quality of healthcare delivery and",
 		"the patient's satisfaction with services in the ward",
 		"The counts of admissions by ward are given in Table 2. They show that most patients came in at night and that the short stay ward took most of them.",

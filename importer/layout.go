@@ -992,6 +992,20 @@ func paragraphs(b *block) [][]*fragment {
 		nums[i], _ = itemNumber(l.words[0].text)
 	}
 	justified := len(ls) >= 3 && nFull*3 >= len(ls)*2
+	// itemText is the x where the text of the list item that starts the
+	// current paragraph begins (NaN when it is not a list item): its
+	// lines set there go on with the item, however indented.
+	itemTextAt := func(i int) float64 {
+		if !startsListItem(ls, nums, i) {
+			return math.NaN()
+		}
+		ws := ls[i].words
+		if len(ws) > 1 && (nums[i] != 0 || utf8.RuneCountInString(ws[0].text) == 1) {
+			return ws[1].x0
+		}
+		return ws[0].x0
+	}
+	itemText := itemTextAt(0)
 	var out [][]*fragment
 	cur := []*fragment{ls[0]}
 	for i := 1; i < len(ls); i++ {
@@ -1000,11 +1014,14 @@ func paragraphs(b *block) [][]*fragment {
 		if gaps[i-1] > typical*1.35+0.5 {
 			brk = true
 		}
-		if hanging {
+		switch {
+		case math.Abs(f.x0-itemText) < 0.3*em:
+			// The next line of a list item.
+		case hanging:
 			if !indented(f) && indented(prev) {
 				brk = true
 			}
-		} else if indented(f) && !indented(prev) && len(ls) >= 3 {
+		case indented(f) && !indented(prev) && len(ls) >= 3:
 			brk = true
 		}
 		if justified && prev.x1 < b.x1-2.5*em && i < len(ls) {
@@ -1019,6 +1036,7 @@ func paragraphs(b *block) [][]*fragment {
 		if brk {
 			out = append(out, cur)
 			cur = nil
+			itemText = itemTextAt(i)
 		}
 		cur = append(cur, f)
 	}
