@@ -1051,7 +1051,7 @@ func paragraphs(b *block) [][]*fragment {
 // nums holds the item number each line starts with (0: none).
 func startsListItem(ls []*fragment, nums []int, i int) bool {
 	f := ls[i]
-	if bulletStart(f) {
+	if bulletStart(f) || raisedMarkStart(f) {
 		return true
 	}
 	n := nums[i]
@@ -1084,6 +1084,35 @@ func bulletStart(f *fragment) bool {
 	}
 	r, _ := utf8.DecodeRuneInString(w.text)
 	return strings.ContainsRune("•◦▪▫●○■□‣⁃➢►▶✓✔", r)
+}
+
+// raisedMarkStart reports whether a line starts with a raised, smaller mark
+// before its first word: an affiliation's or a footnote's number or sign
+// ("¹ Department of Psychology", "* Corresponding author"). Within running
+// text a raised mark stays with the word before it, so it does not start a
+// line.
+func raisedMarkStart(f *fragment) bool {
+	if len(f.words) < 2 {
+		return false
+	}
+	w := f.words[0]
+	if w.size >= 0.9*f.size || w.y-f.y < 0.15*f.size {
+		return false
+	}
+	t := w.text
+	if n := utf8.RuneCountInString(t); n == 1 {
+		r, _ := utf8.DecodeRuneInString(t)
+		return unicode.IsDigit(r) || unicode.IsLower(r) || strings.ContainsRune("*†‡§¶#", r)
+	}
+	if len(t) > 3 {
+		return false
+	}
+	for _, r := range t {
+		if !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // itemNumber reads a list item's number: "3." "3)" "(3)" "c." "c)" "(c)"

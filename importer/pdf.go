@@ -38,7 +38,9 @@ var (
 // a line of the next column keeps all its cells; (version 7) a heading on a
 // line of its own above its text (set bigger, or in a bold or other upright
 // face than the text) is a paragraph of its own, so is each item of a
-// numbered or bulleted list, and the boxes of a flow chart read row by row.
+// numbered or bulleted list and each footnote or affiliation that starts
+// with a raised mark, a sentence cut by footnotes at a column's foot goes
+// on past them, and the boxes of a flow chart read row by row.
 // Compatibility ligatures (U+FB00–FB06) are expanded, U+FFFD never appears,
 // curly quotes and dashes are kept, and the text is NFC. Running headers,
 // footers and page numbers are in Header, one per line, not in Text.

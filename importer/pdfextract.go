@@ -205,6 +205,33 @@ func layoutPage(ctx context.Context, p pdf.Page, fonts fontCache) (lay *pageLayo
 	return lay, nil
 }
 
+// endsWithLowerWord reports whether s ends with a word that starts in lower
+// case.
+func endsWithLowerWord(s string) bool {
+	i := strings.LastIndexByte(s, ' ')
+	r, _ := utf8.DecodeRuneInString(s[i+1:])
+	return unicode.IsLower(r)
+}
+
+type partKind uint8
+
+const (
+	textPart partKind = iota
+	footnotePart
+	tableRowPart
+)
+
+// isFootnote reports whether a paragraph that starts with line f is a
+// footnote: it starts with a raised mark ("¹ Department of …") or with a
+// footnote sign ("* Correspondence: …", "† These authors …").
+func isFootnote(f *fragment) bool {
+	if raisedMarkStart(f) {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(f.text)
+	return strings.ContainsRune("*∗†‡§¶", r)
+}
+
 // articleType matches the article-type labels journals print above titles.
 var articleType = regexp.MustCompile(`(?i)^(research( article)?|review( article)?|original (research|article)|open access|case report|editorial|commentary|short communication|methodology( article)?|letter|article|research paper|brief report)$`)
 
@@ -273,6 +300,10 @@ func pageText(lay *pageLayout, vocab *vocabulary) (text, header string) {
 		}
 	}
 	var parts []string
+	// kinds[i] tells what parts[i] is: running text may go on in a later
+	// part (a column break), footnotes are passed over to find it, table
+	// rows are not text it goes on from.
+	var kinds []partKind
 	for rot := uint8(0); rot < 4; rot++ {
 		var fs []*fragment
 		for _, f := range body {
@@ -286,6 +317,9 @@ func pageText(lay *pageLayout, vocab *vocabulary) (text, header string) {
 		for _, b := range readGrids(orderBands(buildBlocks(fs))) {
 			if rows := tableRows(b, vocab); rows != nil {
 				parts = append(parts, rows...)
+				for range rows {
+					kinds = append(kinds, tableRowPart)
+				}
 				continue
 			}
 			for _, para := range paragraphs(b) {
@@ -295,8 +329,19 @@ func pageText(lay *pageLayout, vocab *vocabulary) (text, header string) {
 				}
 				// A paragraph cut by a column break continues: the block
 				// before it stops mid-sentence and this one starts in lower
-				// case (and not after a bullet: list items often do).
-				if n := len(parts); n > 0 && !bulletStart(para[0]) && continuesSentence(parts[n-1], t) {
+				// case (and not after a bullet: list items often do). The
+				// footnotes at the foot of the column in between stay
+				// after it.
+				n := len(parts)
+				for n > 0 && kinds[n-1] == footnotePart {
+					n--
+				}
+				// Past footnotes, only text that stops on a word in lower
+				// case ("…with low molecular") is taken to go on (not a
+				// table's last line, "… PDB code 4BXK").
+				acrossNotes := n < len(parts)
+				if n > 0 && kinds[n-1] == textPart && !bulletStart(para[0]) && continuesSentence(parts[n-1], t) &&
+					(!acrossNotes || endsWithLowerWord(parts[n-1])) {
 					sep, drop := vocab.joinHyphen(parts[n-1], t)
 					prev := parts[n-1]
 					if drop {
@@ -307,6 +352,11 @@ func pageText(lay *pageLayout, vocab *vocabulary) (text, header string) {
 					continue
 				}
 				parts = append(parts, t)
+				kind := textPart
+				if isFootnote(para[0]) {
+					kind = footnotePart
+				}
+				kinds = append(kinds, kind)
 			}
 		}
 	}

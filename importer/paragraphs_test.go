@@ -259,3 +259,50 @@ func TestFlowChartReadsByRows(t *testing.T) {
 		t.Errorf("paragraphs differ %s\ngot:\n%s", firstDiff(got, want), strings.Join(got, "\n--\n"))
 	}
 }
+
+// Footnotes at the foot of a column (a raised number or a footnote sign
+// before their first word) are paragraphs of their own, one per note, and
+// the sentence they cut goes on from the column before them: "…with low
+// molecular" + "weight heparins…" at the top of the next column.
+func TestFootnotesDoNotCutTheSentence(t *testing.T) {
+	const tr = pdfgen.TimesRoman
+	var p pdfgen.Page
+	text := func(x, y, size float64, s string) {
+		p.Texts = append(p.Texts, pdfgen.Text{X: x, Y: y, Size: size, Font: tr, S: s})
+	}
+	y := 700.0
+	left := paragraph(5, 80) + " Current evidence supports the use of anticoagulation with low molecular"
+	for _, l := range pdfgen.Wrap(tr, 9, left, 228) {
+		text(72, y, 9, l)
+		y -= 11
+	}
+	y -= 20
+	text(72, y, 7, "* Correspondence: ball.chad@example.org")
+	y -= 9
+	text(72, y+2.5, 4.5, "1")
+	text(75, y, 7, "Department of Surgery, University of Calgary, Calgary, Canada")
+	y -= 9
+	text(72, y+2.5, 4.5, "2")
+	text(75, y, 7, "Department of Surgery, University of British Columbia, Vancouver")
+	right := "weight heparins (LMWHs) as the primary prophylactic agent. " + paragraph(6, 40)
+	ry := 700.0
+	for _, l := range pdfgen.Wrap(tr, 9, right, 228) {
+		text(312, ry, 9, l)
+		ry -= 11
+	}
+	d := &pdfgen.Doc{Pages: []pdfgen.Page{p}}
+	ex, err := ExtractPDF(context.Background(), d.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Split(ex.Pages[0].Text, "\n\n")
+	want := []string{
+		unshy(left + " " + right),
+		"* Correspondence: ball.chad@example.org",
+		"1 Department of Surgery, University of Calgary, Calgary, Canada",
+		"2 Department of Surgery, University of British Columbia, Vancouver",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("paragraphs differ %s\ngot:\n%s", firstDiff(got, want), strings.Join(got, "\n--\n"))
+	}
+}
