@@ -123,6 +123,9 @@ func buildWords(glyphs []glyph) []word {
 				continue
 			}
 		}
+		if insideCircledSign(glyphs, i) {
+			continue
+		}
 		if g.space || strings.TrimSpace(g.text) == "" && g.text != "" {
 			flush()
 			sawSpace = true
@@ -211,6 +214,27 @@ func markWordsAfter(words []word, marks []*glyph) {
 			words[best].afterMark = true
 		}
 	}
+}
+
+// insideCircledSign reports whether glyph i is the letter drawn inside the
+// circle of a "©", "®" or "℗" next to it in the content stream (TeX's
+// circled letters: the sign's glyph already stands for both).
+func insideCircledSign(glyphs []glyph, i int) bool {
+	g := &glyphs[i]
+	if g.text != "C" && g.text != "R" && g.text != "P" {
+		return false
+	}
+	for _, j := range [2]int{i - 1, i + 1} {
+		if j < 0 || j >= len(glyphs) {
+			continue
+		}
+		o := &glyphs[j]
+		if (o.text == "©" || o.text == "®" || o.text == "℗") && g.x0 >= o.x0 && g.x1 <= o.x1 &&
+			math.Abs(g.y-o.y) < 0.5*o.size && g.size < o.size {
+			return true
+		}
+	}
+	return false
 }
 
 // combiningAccents maps spacing accents to the combining marks they stand

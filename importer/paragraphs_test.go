@@ -306,3 +306,23 @@ func TestFootnotesDoNotCutTheSentence(t *testing.T) {
 		t.Errorf("paragraphs differ %s\ngot:\n%s", firstDiff(got, want), strings.Join(got, "\n--\n"))
 	}
 }
+
+// A "©" drawn as a circle glyph with a small "C" inside it (as TeX builds
+// circled letters) reads "©", not "©C"; a "C" beside the sign stays.
+func TestCircledLetterIsOneSign(t *testing.T) {
+	const tr = pdfgen.TimesRoman
+	sign := pdfgen.Width(tr, 9, "©")
+	p := pdfgen.Page{Texts: []pdfgen.Text{
+		{X: 72 + sign/2 - 2, Y: 700.5, Size: 6, Font: tr, S: "C"},
+		{X: 72, Y: 700, Size: 9, Font: tr, S: "© 2014 Biochemical Society"},
+		{X: 72, Y: 680, Size: 9, Font: tr, S: "©C Rapport, CC BY 4.0"},
+	}}
+	ex, err := ExtractPDF(context.Background(), (&pdfgen.Doc{Pages: []pdfgen.Page{p}}).Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "© 2014 Biochemical Society\n\n©C Rapport, CC BY 4.0"
+	if ex.Pages[0].Text != want {
+		t.Errorf("text %q, want %q", ex.Pages[0].Text, want)
+	}
+}
