@@ -265,7 +265,7 @@ func italicFace(fd pdf.Value, name string) bool {
 		return true
 	}
 	lower := strings.ToLower(name)
-	return strings.Contains(lower, "italic") || strings.Contains(lower, "oblique") || strings.Contains(lower, "ital")
+	return strings.Contains(lower, "ital") || strings.Contains(lower, "oblique") // "Italic", "BookItal"
 }
 
 func readStream(v pdf.Value, limit int64) []byte {
