@@ -68,6 +68,13 @@ type UI struct {
 
 	jobs sync.WaitGroup // background work, so tests can wait for it
 	uiMu sync.Mutex     // see do
+
+	// deferUpdates (headless tests, set before Start) queues the UI
+	// updates of background work instead of handing them to fyne.Do;
+	// Wait runs them. See do.
+	deferUpdates bool
+	queueMu      sync.Mutex
+	queued       []func()
 }
 
 // Build lays out the main window's content for lib in w.
@@ -226,6 +233,10 @@ func (u *UI) debounce(t **time.Timer, d time.Duration, fn func()) {
 	u.jobs.Add(1)
 	*t = time.AfterFunc(d, func() {
 		defer u.jobs.Done()
+		if u.deferUpdates {
+			u.enqueue(fn)
+			return
+		}
 		fyne.DoAndWait(func() { u.locked(fn) })
 	})
 }
@@ -233,8 +244,36 @@ func (u *UI) debounce(t **time.Timer, d time.Duration, fn func()) {
 // do hands fn to the UI goroutine (fyne.Do). Updates are also serialised
 // by a lock: the headless test driver runs fyne.Do on the caller's
 // goroutine, and background jobs must not update widgets at once there.
+// With deferUpdates (headless tests) fn waits in a queue until Wait runs
+// it on the test's goroutine, between the test's own taps and typing, as
+// the window's event loop runs fyne.Do calls between events: the test
+// driver would run it at once on the worker's goroutine, at the same time
+// as the test's taps.
 func (u *UI) do(fn func()) {
+	if u.deferUpdates {
+		u.enqueue(fn)
+		return
+	}
 	fyne.Do(func() { u.locked(fn) })
+}
+
+func (u *UI) enqueue(fn func()) {
+	u.queueMu.Lock()
+	u.queued = append(u.queued, fn)
+	u.queueMu.Unlock()
+}
+
+// runQueued runs the updates queued so far (deferUpdates) and reports
+// whether there were any.
+func (u *UI) runQueued() bool {
+	u.queueMu.Lock()
+	fns := u.queued
+	u.queued = nil
+	u.queueMu.Unlock()
+	for _, fn := range fns {
+		u.locked(fn)
+	}
+	return len(fns) > 0
 }
 
 func (u *UI) locked(fn func()) {
@@ -243,8 +282,17 @@ func (u *UI) locked(fn func()) {
 	fn()
 }
 
-// Wait blocks until background work started so far has finished (tests).
-func (u *UI) Wait() { u.jobs.Wait() }
+// Wait blocks until background work started so far has finished and, with
+// deferUpdates, has run the UI updates it queued, and the work those
+// started in turn (tests).
+func (u *UI) Wait() {
+	for {
+		u.jobs.Wait()
+		if !u.runQueued() {
+			return
+		}
+	}
+}
 
 // setStatus shows a one-line message at the bottom of the window.
 func (u *UI) setStatus(format string, args ...any) {

@@ -65,9 +65,20 @@ func newTestUI(t *testing.T, lib *index.Library) (*UI, fyne.Window) {
 	w := a.NewWindow("")
 	t.Cleanup(w.Close)
 	w.Resize(fyne.NewSize(1200, 800))
-	u := Build(a, w, lib)
+	u := buildHeadless(a, w, lib)
 	u.Wait()
 	return u, w
+}
+
+// buildHeadless is Build for the headless test driver: the UI updates of
+// background work wait until the test calls Wait, which runs them on the
+// test's goroutine (see UI.do), so that they never touch widgets while the
+// test's own taps and typing do.
+func buildHeadless(a fyne.App, w fyne.Window, lib *index.Library) *UI {
+	u := New(a, w, lib)
+	u.deferUpdates = true
+	u.Start()
+	return u
 }
 
 func TestWindowTitleAndLibraryList(t *testing.T) {
@@ -188,7 +199,7 @@ func TestLastViewAndDocumentRemembered(t *testing.T) {
 	// a new window with the same preferences opens where the user left
 	w2 := u.app.NewWindow("")
 	defer w2.Close()
-	u2 := Build(u.app, w2, lib)
+	u2 := buildHeadless(u.app, w2, lib)
 	u2.Wait()
 	if u2.currentView() != ViewReader || !u2.reader.hasDoc || u2.reader.doc.ID != doc.ID || u2.reader.page != 2 {
 		t.Errorf("reopened on view %q, doc %d page %d", u2.currentView(), u2.reader.doc.ID, u2.reader.page)

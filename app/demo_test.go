@@ -55,7 +55,7 @@ func TestFirstRunOpensTheDemo(t *testing.T) {
 	w := a.NewWindow("")
 	t.Cleanup(w.Close)
 	w.Resize(fyne.NewSize(1200, 800))
-	u := Build(a, w, empty)
+	u := buildHeadless(a, w, empty)
 	u.Wait()
 	u.Wait() // the demo is built by a job the first one started
 	if u.lib == empty {
