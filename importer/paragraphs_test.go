@@ -22,8 +22,8 @@ type styledRun struct {
 	s    string
 }
 
-func line(x, size float64, runs ...styledRun) styledLine {
-	return styledLine{x: x, size: size, runs: runs}
+func line(x, size float64, runs ...styledRun) *styledLine {
+	return &styledLine{x: x, size: size, runs: runs}
 }
 
 func run(f pdfgen.Font, s string) styledRun { return styledRun{f, s} }
@@ -52,6 +52,20 @@ func styledPage(y, leading float64, lines []*styledLine) pdfgen.Page {
 	return p
 }
 
+// checkParagraphs extracts page and compares its paragraphs with want.
+func checkParagraphs(t *testing.T, page pdfgen.Page, want []string) {
+	t.Helper()
+	d := &pdfgen.Doc{Pages: []pdfgen.Page{page}}
+	ex, err := ExtractPDF(context.Background(), d.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Split(ex.Pages[0].Text, "\n\n")
+	if !slices.Equal(got, want) {
+		t.Errorf("paragraphs differ %s\ngot:\n%s", firstDiff(got, want), strings.Join(got, "\n--\n"))
+	}
+}
+
 // Headings set on a line of their own (a bold or sans-serif face, or a
 // bigger size) are paragraphs of their own, not the first words of the text
 // below them; the signs that make them so do not split a reference list
@@ -64,39 +78,29 @@ func TestHeadingsStandApart(t *testing.T) {
 		tb = pdfgen.TimesBold
 		ti = pdfgen.TimesItalic
 	)
-	l := func(x, size float64, runs ...styledRun) *styledLine {
-		sl := line(x, size, runs...)
-		return &sl
-	}
 	lines := []*styledLine{
-		l(72, 9, run(hb, "Competing interests")),
-		l(72, 9, run(tr, "The authors declare that they have no competing interests.")),
-		l(72, 9, run(hb, "Authors' contributions")),
-		l(72, 9, run(tr, "All authors were involved in the conception and design of the")),
-		l(72, 9, run(tr, "study and approved the final version of the manuscript.")),
-		l(72, 9, run(hb, "Acknowledgements")),
-		l(72, 9, run(tr, "We thank the staff of the ward for their help with")),
-		l(72, 9, run(ti, "Helicobacter"), run(tr, "strains and the laboratory for its work on")),
-		l(72, 9, run(tr, "the samples.")),
+		line(72, 9, run(hb, "Competing interests")),
+		line(72, 9, run(tr, "The authors declare that they have no competing interests.")),
+		line(72, 9, run(hb, "Authors' contributions")),
+		line(72, 9, run(tr, "All authors were involved in the conception and design of the")),
+		line(72, 9, run(tr, "study and approved the final version of the manuscript.")),
+		line(72, 9, run(hb, "Acknowledgements")),
+		line(72, 9, run(tr, "We thank the staff of the ward for their help with")),
+		line(72, 9, run(ti, "Helicobacter"), run(tr, "strains and the laboratory for its work on")),
+		line(72, 9, run(tr, "the samples.")),
 		nil,
-		l(72, 11, run(hb, "Document review and observations")),
-		l(72, 9, run(hb, "Staffing")),
-		l(72, 9, run(tr, "The medical staff included two clinical officers and seven")),
-		l(72, 9, run(tr, "medical doctors, some of them on rotation.")),
+		line(72, 11, run(hb, "Document review and observations")),
+		line(72, 9, run(hb, "Staffing")),
+		line(72, 9, run(tr, "The medical staff included two clinical officers and seven")),
+		line(72, 9, run(tr, "medical doctors, some of them on rotation.")),
 		nil,
-		l(72, 9, run(tb, "Folstein, M. F., Folstein, S. E. and McHugh, P. R.")),
-		l(81, 9, run(tr, "(1975). Mini-mental state: a practical method for grading")),
-		l(81, 9, run(tr, "the cognitive state of patients. Psychiatric Research.")),
-		l(72, 9, run(tb, "Fratiglioni, L., Paillard-Borg, S. and Winblad, B.")),
-		l(81, 9, run(tr, "(2004). An active and socially integrated lifestyle in late")),
-		l(81, 9, run(tr, "life might protect against dementia. Lancet Neurology.")),
+		line(72, 9, run(tb, "Folstein, M. F., Folstein, S. E. and McHugh, P. R.")),
+		line(81, 9, run(tr, "(1975). Mini-mental state: a practical method for grading")),
+		line(81, 9, run(tr, "the cognitive state of patients. Psychiatric Research.")),
+		line(72, 9, run(tb, "Fratiglioni, L., Paillard-Borg, S. and Winblad, B.")),
+		line(81, 9, run(tr, "(2004). An active and socially integrated lifestyle in late")),
+		line(81, 9, run(tr, "life might protect against dementia. Lancet Neurology.")),
 	}
-	d := &pdfgen.Doc{Pages: []pdfgen.Page{styledPage(700, 11, lines)}}
-	ex, err := ExtractPDF(context.Background(), d.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := strings.Split(ex.Pages[0].Text, "\n\n")
 	want := []string{
 		"Competing interests",
 		"The authors declare that they have no competing interests.",
@@ -110,9 +114,7 @@ func TestHeadingsStandApart(t *testing.T) {
 		"Folstein, M. F., Folstein, S. E. and McHugh, P. R. (1975). Mini-mental state: a practical method for grading the cognitive state of patients. Psychiatric Research.",
 		"Fratiglioni, L., Paillard-Borg, S. and Winblad, B. (2004). An active and socially integrated lifestyle in late life might protect against dementia. Lancet Neurology.",
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("paragraphs differ %s\ngot:\n%s", firstDiff(got, want), strings.Join(got, "\n--\n"))
-	}
+	checkParagraphs(t, styledPage(700, 11, lines), want)
 }
 
 // The items of a list are paragraphs of their own: numbered items with
@@ -124,10 +126,7 @@ func TestHeadingsStandApart(t *testing.T) {
 // item.
 func TestListItemsStandApart(t *testing.T) {
 	const tr = pdfgen.TimesRoman
-	l := func(x float64, s string) *styledLine {
-		sl := line(x, 9, run(tr, s))
-		return &sl
-	}
+	l := func(x float64, s string) *styledLine { return line(x, 9, run(tr, s)) }
 	lines := []*styledLine{
 		l(72, "The specific objectives were to assess"),
 		nil,
@@ -160,12 +159,6 @@ func TestListItemsStandApart(t *testing.T) {
 	for _, it := range []pdfgen.Text{item1, item2} {
 		page.Raw += fmt.Sprintf("BT /F4 9 Tf %.2f %.2f Td <03> Tj ET\n", it.X-8, it.Y)
 	}
-	d := &pdfgen.Doc{Pages: []pdfgen.Page{page}}
-	ex, err := ExtractPDF(context.Background(), d.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := strings.Split(ex.Pages[0].Text, "\n\n")
 	want := []string{
 		"The specific objectives were to assess",
 		"1. the organization of patient flow and care within the department",
@@ -180,9 +173,7 @@ func TestListItemsStandApart(t *testing.T) {
 		"the patient's satisfaction with services in the ward",
 		"The counts of admissions by ward are given in Table 2. They show that most patients came in at night and that the short stay ward took most of them.",
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("paragraphs differ %s\ngot:\n%s", firstDiff(got, want), strings.Join(got, "\n--\n"))
-	}
+	checkParagraphs(t, page, want)
 }
 
 // The boxes of a flow chart set in a text column read row by row, top down,
@@ -239,12 +230,6 @@ func TestFlowChartReadsByRows(t *testing.T) {
 	if y := column(312, 560, right...); y < 72 {
 		t.Fatalf("right column runs off the page (y %.0f)", y)
 	}
-	d := &pdfgen.Doc{Pages: []pdfgen.Page{p}}
-	ex, err := ExtractPDF(context.Background(), d.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := strings.Split(ex.Pages[0].Text, "\n\n")
 	want := append([]string{
 		"Referred cases (36%) Self-referrals (64%)",
 		"OPD II",
@@ -255,9 +240,7 @@ func TestFlowChartReadsByRows(t *testing.T) {
 	for i := range want {
 		want[i] = unshy(want[i])
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("paragraphs differ %s\ngot:\n%s", firstDiff(got, want), strings.Join(got, "\n--\n"))
-	}
+	checkParagraphs(t, p, want)
 }
 
 // Footnotes at the foot of a column (a raised number or a footnote sign
@@ -290,21 +273,13 @@ func TestFootnotesDoNotCutTheSentence(t *testing.T) {
 		text(312, ry, 9, l)
 		ry -= 11
 	}
-	d := &pdfgen.Doc{Pages: []pdfgen.Page{p}}
-	ex, err := ExtractPDF(context.Background(), d.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := strings.Split(ex.Pages[0].Text, "\n\n")
 	want := []string{
 		unshy(left + " " + right),
 		"* Correspondence: ball.chad@example.org",
 		"1 Department of Surgery, University of Calgary, Calgary, Canada",
 		"2 Department of Surgery, University of British Columbia, Vancouver",
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("paragraphs differ %s\ngot:\n%s", firstDiff(got, want), strings.Join(got, "\n--\n"))
-	}
+	checkParagraphs(t, p, want)
 }
 
 // A "©" drawn as a circle glyph with a small "C" inside it (as TeX builds
