@@ -844,12 +844,14 @@ func orderBlocks(blocks []*block) []*block {
 			ok := false
 			if overlapX(a, b) {
 				ok = mid(a) > mid(b)
-			} else if a.x1 <= b.x0+0.5 && chart.rowWise(i, j) && a.y1 <= b.y0 {
-				// Boxes of a chart read row by row: b, in a row
-				// above, comes before a.
-				before[j][i] = true
-				indeg[i]++
 			} else if a.x1 <= b.x0+0.5 {
+				if a.y1 <= b.y0 && chart.rowWise(i, j) {
+					// Boxes of a chart read row by row: b, in a
+					// row above, comes before a.
+					before[j][i] = true
+					indeg[i]++
+					continue
+				}
 				ok = true
 				lo, hi := math.Min(mid(a), mid(b)), math.Max(mid(a), mid(b))
 				for k, c := range blocks {
@@ -925,9 +927,10 @@ func chartBoxes(blocks []*block) chartLayout {
 		}
 		i = j
 	}
+	startsAt := func(x, e float64) bool { return x >= e-0.5 && x <= e+2 }
 	atEdge := func(x float64) bool {
 		for _, e := range edges {
-			if x >= e-0.5 && x <= e+2 {
+			if startsAt(x, e) {
 				return true
 			}
 		}
@@ -937,7 +940,7 @@ func chartBoxes(blocks []*block) chartLayout {
 		end := e
 		for _, b := range blocks {
 			for _, f := range b.lines {
-				if f.x0 >= e-0.5 && f.x0 <= e+2 {
+				if startsAt(f.x0, e) {
 					end = math.Max(end, f.x1)
 				}
 			}
@@ -1317,10 +1320,10 @@ func trimNonLetters(s string) string {
 func markContinuations(frags []*fragment) {
 	for _, a := range frags {
 		t := strings.TrimSpace(a.text)
-		last, size := utf8.DecodeLastRuneInString(t)
-		if size == 0 || (last != '-' && last != '\u2010' && last != 0xAD) {
+		if !endsWithHyphen(t) {
 			continue
 		}
+		_, size := utf8.DecodeLastRuneInString(t)
 		prev, _ := utf8.DecodeLastRuneInString(t[:len(t)-size])
 		if !unicode.IsLetter(prev) {
 			continue

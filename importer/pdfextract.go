@@ -453,7 +453,7 @@ func continuesSentence(prev, next string) bool {
 	if strings.ContainsRune(".!?:;)]}”\"", last) {
 		return false
 	}
-	return unicode.IsLetter(last) || last == ',' || last == '-' || last == '\u2010' || last == 0xAD
+	return unicode.IsLetter(last) || last == ',' || endsWithHyphen(prev)
 }
 
 var objRef = regexp.MustCompile(`(\d+) (\d+) R`)
