@@ -35,6 +35,7 @@ const (
 
 type word struct {
 	text        string
+	src         []int32 // per byte of text, its glyph (see ttext); nil when not tracing
 	x0, x1, y   float64
 	size        float64
 	rot         uint8
@@ -54,6 +55,7 @@ type fragment struct {
 	size   float64
 	rot    uint8
 	text   string
+	src    []int32 // per byte of text, its glyph (see ttext); nil when not tracing
 	header bool
 	// continues: the line above ends with a hyphen after a letter, so this
 	// line's first word may be the rest of a broken word.
@@ -63,11 +65,22 @@ type fragment struct {
 func (f *fragment) top() float64    { return f.y + 0.75*f.size }
 func (f *fragment) bottom() float64 { return f.y - 0.25*f.size }
 
-// buildWords joins glyphs, in content-stream order, into words by their gaps.
-func buildWords(glyphs []glyph) []word {
+// buildWords joins glyphs, in content-stream order, into words by their
+// gaps. With trace, each word records the glyph of each of its bytes.
+func buildWords(glyphs []glyph, trace bool) []word {
 	var words []word
 	var cur *word
 	var sb strings.Builder
+	var src []int32
+	// write adds glyph i's text s to the word being built.
+	write := func(s string, i int) {
+		sb.WriteString(s)
+		if trace {
+			for range len(s) {
+				src = append(src, int32(i))
+			}
+		}
+	}
 	var last *glyph // the last glyph written into cur
 	sawSpace := false
 	// The sizes of cur's glyphs, with counts: a word's size is the one most
@@ -98,6 +111,10 @@ func buildWords(glyphs []glyph) []word {
 			}
 			nSizes, maxSize = 0, 0
 			cur.text = sb.String()
+			if trace {
+				cur.src = src
+				src = nil
+			}
 			if strings.TrimSpace(cur.text) != "" && len(words) < maxWordsPerPg {
 				words = append(words, *cur)
 			}
@@ -106,7 +123,7 @@ func buildWords(glyphs []glyph) []word {
 			sb.Reset()
 		}
 	}
-	pendingAccent := ""
+	pendingAccent, accentFrom := "", 0
 	var marks []*glyph // unmapped glyphs met outside words
 	for i := range glyphs {
 		g := &glyphs[i]
@@ -115,11 +132,11 @@ func buildWords(glyphs []glyph) []word {
 		if isSpacingAccent(g.text) {
 			comb := combiningAccents[g.text]
 			if i+1 < len(glyphs) && overGlyph(g, &glyphs[i+1]) {
-				pendingAccent = comb
+				pendingAccent, accentFrom = comb, i
 				continue
 			}
 			if cur != nil && last != nil && overGlyph(g, last) {
-				sb.WriteString(comb)
+				write(comb, i)
 				continue
 			}
 		}
@@ -172,13 +189,13 @@ func buildWords(glyphs []glyph) []word {
 				nSizes++
 			}
 		}
-		sb.WriteString(g.text)
+		write(g.text, i)
 		nGlyphs++
 		if g.bold {
 			nBold++
 		}
 		if pendingAccent != "" {
-			sb.WriteString(pendingAccent)
+			write(pendingAccent, accentFrom)
 			pendingAccent = ""
 		}
 		last = g
@@ -719,7 +736,7 @@ func stretchedLine(ws []word, size float64) bool {
 
 func newFragment(ws []word, y, size float64, rot uint8) *fragment {
 	f := &fragment{words: ws, y: y, size: size, rot: rot, x0: math.Inf(1), x1: math.Inf(-1)}
-	var b strings.Builder
+	b := tbuilder{trace: len(ws) > 0 && ws[0].src != nil}
 	for i, w := range ws {
 		f.x0 = math.Min(f.x0, w.x0)
 		f.x1 = math.Max(f.x1, w.x1)
@@ -731,12 +748,13 @@ func newFragment(ws []word, y, size float64, rot uint8) *fragment {
 			// of its own; after a word ("Datta¹", "His³⁸⁸") it stays glued.
 			markBefore := prev.y-w.y > 0.15*em && prev.size < 0.9*w.size && startsWithLetter(w.text)
 			if gap > wordGapEm*em || (w.spaceBefore && gap > -0.2*em) || markBefore {
-				b.WriteByte(' ')
+				b.addLayout(" ")
 			}
 		}
-		b.WriteString(w.text)
+		b.add(ttext{w.text, w.src})
 	}
-	f.text = b.String()
+	t := b.text()
+	f.text, f.src = t.s, t.src
 	return f
 }
 
@@ -1413,25 +1431,20 @@ func (v *vocabulary) joinHyphen(left, right string) (sep string, dropHyphen bool
 }
 
 // paragraphText joins the lines of a paragraph.
-func (v *vocabulary) paragraphText(lines []*fragment) string {
-	var b strings.Builder
+func (v *vocabulary) paragraphText(lines []*fragment) ttext {
+	b := tbuilder{trace: len(lines) > 0 && lines[0].src != nil}
 	for i, l := range lines {
-		t := strings.TrimSpace(l.text)
-		if i == 0 {
-			b.WriteString(t)
-			continue
+		t := trimSpace(ttext{l.text, l.src})
+		if i > 0 {
+			sep, drop := v.joinHyphen(b.String(), t.s)
+			if drop {
+				b.dropLastRune()
+			}
+			b.addLayout(sep)
 		}
-		cur := b.String()
-		sep, drop := v.joinHyphen(cur, t)
-		if drop {
-			_, size := utf8.DecodeLastRuneInString(cur)
-			b.Reset()
-			b.WriteString(cur[:len(cur)-size])
-		}
-		b.WriteString(sep)
-		b.WriteString(t)
+		b.add(t)
 	}
-	return b.String()
+	return b.text()
 }
 
 // ---- tables ----
@@ -1443,7 +1456,7 @@ func (v *vocabulary) paragraphText(lines []*fragment) string {
 // ("p0 = 0.35 p1 = 0.65" in one cell, not mixed with the next cell's
 // lines). The first column is the one where most lines start. Lines spanning most of the block (a note, a caption) are rows of
 // their own. It returns nil when b is not such a table.
-func tableRows(b *block, v *vocabulary) []string {
+func tableRows(b *block, v *vocabulary) []ttext {
 	if len(b.lines) < 2 {
 		return nil
 	}
@@ -1530,10 +1543,10 @@ func tableRows(b *block, v *vocabulary) []string {
 			rowCol = k
 		}
 	}
-	var rows []string
+	var rows []ttext
 	var cur [][]cell // cells of the row being read, by column
 	flush := func() {
-		var parts []string
+		var parts []ttext
 		for _, cs := range cur {
 			if len(cs) == 0 {
 				continue
@@ -1543,12 +1556,19 @@ func tableRows(b *block, v *vocabulary) []string {
 				f := b.lines[c.line]
 				frs = append(frs, newFragment(c.words, f.y, f.size, f.rot))
 			}
-			if t := strings.TrimSpace(v.paragraphText(frs)); t != "" {
+			if t := trimSpace(v.paragraphText(frs)); t.s != "" {
 				parts = append(parts, t)
 			}
 		}
 		if len(parts) > 0 {
-			rows = append(rows, strings.Join(parts, " "))
+			row := tbuilder{trace: parts[0].src != nil}
+			for i, p := range parts {
+				if i > 0 {
+					row.addLayout(" ")
+				}
+				row.add(p)
+			}
+			rows = append(rows, row.text())
 		}
 		cur = nil
 	}

@@ -92,7 +92,10 @@ func TestTableRows(t *testing.T) {
 	for _, f := range lines {
 		b.add(f)
 	}
-	got := tableRows(b, newVocabulary())
+	var got []string
+	for _, r := range tableRows(b, newVocabulary()) {
+		got = append(got, r.s)
+	}
 	want := []string{
 		"Model Tree LRT result Parameter estimates",
 		"m0 Sample N/A w = 0.61",
@@ -148,7 +151,7 @@ func TestLetterSpacedCapitals(t *testing.T) {
 		{text: "t", x0: 90, x1: 93, y: 180, size: 10}, {text: "s", x0: 93, x1: 97, y: 180, size: 10}}
 	gs := append(prev, spacedGlyphs(277, 160, "ALL DEMENTIA ALZHEIMER´S DISEASE")...)
 	var got []string
-	for _, w := range buildWords(gs) {
+	for _, w := range buildWords(gs, false) {
 		got = append(got, w.text)
 	}
 	want := "ents ALL DEMENTIA ALZHEIMER´S DISEASE"

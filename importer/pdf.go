@@ -49,11 +49,19 @@ type PageText struct {
 	Text   string `json:"text"`             // body text in reading order, NFC
 	Header string `json:"header,omitempty"` // running header/footer lines kept out of Text
 	Label  string `json:"label,omitempty"`  // printed page label (/PageLabels), if any
+	// Boxes, when the extraction was asked for them (ExtractOptions.Boxes),
+	// holds the box on the page of each character (rune) of Text, in
+	// order; characters the layout put in (the space between two words,
+	// the blank line between paragraphs) have an empty box.
+	Boxes []Box `json:"-"`
 }
 
 // Extraction is what a PDF (or text source) yields.
 type Extraction struct {
-	Pages     []PageText `json:"pages"`
+	Pages []PageText `json:"pages"`
+	// Engine names the engine that read the text: EngineNative or
+	// EnginePDFium.
+	Engine    string     `json:"engine"`
 	Title     string     `json:"title"`      // best title guess: info title if plausible, else from page 1
 	InfoTitle string     `json:"info_title"` // the info dictionary's /Title as found
 	DOI       string     `json:"doi"`
@@ -65,6 +73,30 @@ type Extraction struct {
 
 // DefaultTimeout bounds one PDF's extraction when the context has no deadline.
 const DefaultTimeout = 2 * time.Minute
+
+// The engines that read PDFs (Extraction.Engine).
+const (
+	// EngineNative is Rapport's own reader: ledongthuc/pdf for the file's
+	// structure and a text-state interpreter of its own. Fast; the first
+	// engine tried.
+	EngineNative = "native"
+	// EnginePDFium is PDFium (WebAssembly, see internal/pdfium), for files
+	// the native reader cannot read or reads only in part.
+	EnginePDFium = "pdfium"
+)
+
+// ExtractOptions tune ExtractPDFWith. The zero value is what ExtractPDF does.
+type ExtractOptions struct {
+	// Password opens an encrypted file whose user password is not empty.
+	// It is used for this extraction only, never stored.
+	Password string
+	// Boxes fills PageText.Boxes.
+	Boxes bool
+	// Engine forces one engine (EngineNative or EnginePDFium); empty lets
+	// the extractor choose: native first, PDFium when the native reader
+	// fails or reads the file only in part.
+	Engine string
+}
 
 // ExtractPDFFile extracts the text of the PDF at path.
 func ExtractPDFFile(ctx context.Context, path string) (*Extraction, error) {
@@ -83,6 +115,12 @@ func ExtractPDFFile(ctx context.Context, path string) (*Extraction, error) {
 // parser panic becomes ErrMalformed. It gives up with ErrTimeout when ctx
 // ends or DefaultTimeout passes, whichever is first.
 func ExtractPDF(ctx context.Context, data []byte) (*Extraction, error) {
+	return ExtractPDFWith(ctx, data, ExtractOptions{})
+}
+
+// ExtractPDFWith is ExtractPDF with options: a password, character boxes,
+// a forced engine.
+func ExtractPDFWith(ctx context.Context, data []byte, opts ExtractOptions) (*Extraction, error) {
 	if len(data) == 0 {
 		return nil, ErrEmptyFile
 	}
@@ -108,7 +146,7 @@ func ExtractPDF(ctx context.Context, data []byte) (*Extraction, error) {
 			}
 			done <- r
 		}()
-		r.ex, r.err = extractPDF(ctx, data)
+		r.ex, r.err = extractPDF(ctx, data, opts)
 	}()
 	select {
 	case r := <-done:

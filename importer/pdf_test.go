@@ -330,7 +330,7 @@ func TestHyphenJoin(t *testing.T) {
 	}
 	for _, tc := range tests {
 		f1, f2 := &fragment{text: tc.left}, &fragment{text: tc.right}
-		if got := v.paragraphText([]*fragment{f1, f2}); got != tc.want {
+		if got := v.paragraphText([]*fragment{f1, f2}).s; got != tc.want {
 			t.Errorf("%q + %q = %q, want %q", tc.left, tc.right, got, tc.want)
 		}
 	}
@@ -603,7 +603,7 @@ func TestAccentsCombine(t *testing.T) {
 		{"mark after a word stays glued", []glyph{g("H", 0, 7, 0, 10), g("i", 7, 10, 0, 10), g("3", 10, 13, 4, 6)}, "Hi3"},
 	}
 	for _, tc := range tests {
-		words := buildWords(tc.glyphs)
+		words := buildWords(tc.glyphs, false)
 		lines := buildLines(words)
 		var parts []string
 		for _, f := range splitLines(lines, 0) {

@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"regexp"
@@ -17,11 +18,12 @@ import (
 
 // pageLayout is one page after line analysis, before reading order.
 type pageLayout struct {
-	frags      []*fragment
-	top, bot   float64 // media box, y
-	height     float64
-	glyphCount int
-	warning    string // why some of the page's text may be missing
+	frags    []*fragment
+	top, bot float64 // media box, y
+	height   float64
+	stats    pageStats
+	warning  string  // why some of the page's text may be missing
+	glyphs   []glyph // the page's glyphs, kept when tracing
 }
 
 func openPDF(data []byte) (*pdf.Reader, error) {
@@ -43,46 +45,121 @@ func openPDF(data []byte) (*pdf.Reader, error) {
 	if err != nil {
 		msg := strings.ToLower(err.Error())
 		if strings.Contains(msg, "encrypt") || strings.Contains(msg, "password") || bytes.Contains(data, []byte("/Encrypt")) {
-			return nil, fmt.Errorf("%w: %v", ErrEncrypted, err)
+			// The library's message quotes the encryption dictionary,
+			// binary strings and all: name the method instead.
+			return nil, fmt.Errorf("%w: %s", ErrEncrypted, encryptionKind(data))
 		}
-		return nil, fmt.Errorf("%w: %s", ErrMalformed, strings.TrimPrefix(strings.TrimPrefix(msg, "malformed pdf: "), "malformed pdf file: "))
+		return nil, fmt.Errorf("%w: %s", ErrMalformed, plainMalformed(err))
 	}
 	return rd, nil
 }
 
-func extractPDF(ctx context.Context, data []byte) (*Extraction, error) {
+// nativeResult is what the native reader made of a file, with what it
+// saw that suggests another engine may read it better.
+type nativeResult struct {
+	ex *Extraction
+	// suspect, when not empty, says why PDFium should read the file too:
+	// text-showing operators with no text, glyphs with no Unicode inside
+	// words, content streams the native reader could not decode.
+	suspect string
+}
+
+// extractNative reads a PDF with the native reader (ledongthuc/pdf and
+// Rapport's own text-state interpreter).
+func extractNative(ctx context.Context, data []byte, opts ExtractOptions) (nativeResult, error) {
 	rd, err := openPDF(data)
 	if err != nil {
-		return nil, err
+		return nativeResult{}, err
 	}
 	n := rd.NumPage()
 	if n <= 0 {
-		return nil, fmt.Errorf("%w: no pages", ErrMalformed)
+		return nativeResult{}, fmt.Errorf("%w: no pages", ErrMalformed)
 	}
 	// /Count may be wrong or hostile; the page tree walk below decides.
 	n = min(n, 100_000)
-	ex := &Extraction{Version: ExtractorVersion}
-	ex.InfoTitle = strings.TrimSpace(norm.NFC.String(rd.Trailer().Key("Info").Key("Title").Text()))
 	fonts := fontCache{}
-	layouts := make([]*pageLayout, n)
-	glyphsTotal := 0
 	pages := allPages(rd, n)
 	if len(pages) == 0 {
-		return nil, fmt.Errorf("%w: no pages in the page tree", ErrMalformed)
+		return nativeResult{}, fmt.Errorf("%w: no pages in the page tree", ErrMalformed)
 	}
 	n = len(pages)
-	layouts = layouts[:n]
+	layouts := make([]*pageLayout, n)
+	var st pageStats
 	for i := 0; i < n; i++ {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nativeResult{}, err
 		}
-		lay, err := layoutPage(ctx, pages[i], fonts)
+		lay, err := layoutPage(ctx, pages[i], fonts, opts.Boxes)
 		if err != nil {
-			return nil, err
+			return nativeResult{}, err
 		}
 		layouts[i] = lay
-		glyphsTotal += lay.glyphCount
+		st.add(lay.stats)
 	}
+	doc := docSource{
+		layouts:   layouts,
+		labels:    pageLabels(rd, n),
+		infoTitle: rd.Trailer().Key("Info").Key("Title").Text(),
+		engine:    EngineNative,
+	}
+	ex, err := assemble(doc, opts)
+	res := nativeResult{ex: ex, suspect: st.suspect(err)}
+	if err != nil && res.suspect == "" {
+		return res, err
+	}
+	return res, nil
+}
+
+// pageStats counts what the native interpreter met on a page that tells
+// whether it read the page fully.
+type pageStats struct {
+	glyphs        int // glyphs drawn
+	unmapped      int // glyphs with no Unicode text
+	unmappedInner int // of those, glyphs inside a word (a ligature or letter lost)
+	showOps       int // text-showing operators run
+	badStreams    int // content streams that could not be decoded
+}
+
+func (s *pageStats) add(o pageStats) {
+	s.glyphs += o.glyphs
+	s.unmapped += o.unmapped
+	s.unmappedInner += o.unmappedInner
+	s.showOps += o.showOps
+	s.badStreams += o.badStreams
+}
+
+// suspect says why another engine should read the document too, or "".
+// err is the native reader's result.
+func (s pageStats) suspect(err error) string {
+	switch {
+	case errors.Is(err, ErrNoTextLayer) && s.showOps > 0:
+		return fmt.Sprintf("no text from %d text-showing operators", s.showOps)
+	case s.badStreams > 0:
+		return fmt.Sprintf("%d content streams could not be decoded", s.badStreams)
+	case s.unmappedInner >= 3:
+		return fmt.Sprintf("%d glyphs inside words have no Unicode mapping", s.unmappedInner)
+	case s.glyphs > 0 && s.unmapped*20 > s.glyphs:
+		return fmt.Sprintf("%d of %d glyphs have no Unicode mapping", s.unmapped, s.glyphs)
+	}
+	return ""
+}
+
+// docSource is a document's pages after layout analysis, from either
+// engine, with what else the engine read.
+type docSource struct {
+	layouts   []*pageLayout
+	labels    []string
+	infoTitle string
+	engine    string
+}
+
+// assemble turns laid-out pages into the document's text: running headers
+// set aside, reading order, paragraphs, hyphenation, title and DOI. Both
+// engines go through it, so their text follows the same rules.
+func assemble(doc docSource, opts ExtractOptions) (*Extraction, error) {
+	layouts := doc.layouts
+	ex := &Extraction{Version: ExtractorVersion, Engine: doc.engine}
+	ex.InfoTitle = strings.TrimSpace(norm.NFC.String(doc.infoTitle))
 	markRunningHeaders(layouts)
 	vocab := newVocabulary()
 	for _, lay := range layouts {
@@ -91,17 +168,19 @@ func extractPDF(ctx context.Context, data []byte) (*Extraction, error) {
 			vocab.addLine(f)
 		}
 	}
-	labels := pageLabels(rd, n)
 	total := 0
 	for i, lay := range layouts {
 		text, header := pageText(lay, vocab)
-		total += len(text) + len(header)
-		pt := PageText{Number: i + 1, Text: text, Header: header}
+		total += len(text.s) + len(header)
+		pt := PageText{Number: i + 1, Text: text.s, Header: header}
+		if opts.Boxes {
+			pt.Boxes = boxesOf(text, lay.glyphs)
+		}
 		if lay.warning != "" {
 			ex.Warnings = append(ex.Warnings, fmt.Sprintf("page %d: %s", i+1, lay.warning))
 		}
-		if i < len(labels) {
-			pt.Label = labels[i]
+		if i < len(doc.labels) {
+			pt.Label = doc.labels[i]
 		}
 		ex.Pages = append(ex.Pages, pt)
 	}
@@ -156,11 +235,13 @@ func allPages(rd *pdf.Reader, n int) []pdf.Page {
 	return out
 }
 
-// layoutPage interprets one page and builds its line fragments.
-func layoutPage(ctx context.Context, p pdf.Page, fonts fontCache) (lay *pageLayout, err error) {
-	lay = &pageLayout{top: 792, bot: 0, height: 792}
+// layoutPage interprets one page and builds its line fragments. With
+// trace, the page keeps its glyphs and its text records where each
+// character came from.
+func layoutPage(ctx context.Context, p pdf.Page, fonts fontCache, trace bool) (lay *pageLayout, err error) {
+	bot, top := 0.0, 792.0
 	if p.V.IsNull() {
-		return lay, nil
+		return newPageLayout(nil, bot, top, trace), nil
 	}
 	if mb := inherited(p, "MediaBox"); mb.Len() == 4 {
 		y0, y1 := mb.Index(1).Float64(), mb.Index(3).Float64()
@@ -168,28 +249,45 @@ func layoutPage(ctx context.Context, p pdf.Page, fonts fontCache) (lay *pageLayo
 			y0, y1 = y1, y0
 		}
 		if y1-y0 > 10 {
-			lay.bot, lay.top, lay.height = y0, y1, y1-y0
+			bot, top = y0, y1
 		}
 	}
 	in := &interpreter{ctx: ctx, fonts: fonts}
+	warning := ""
 	func() {
 		// A library panic inside one page (a broken font or stream) loses
 		// that page's remaining text, not the document.
 		defer func() {
 			if r := recover(); r != nil && in.err == nil {
-				lay.warning = fmt.Sprintf("content could not be read completely: %v", r)
+				warning = fmt.Sprintf("content could not be read completely: %v", r)
 			}
 		}()
 		in.runPage(p)
 	}()
-	if in.stopped && in.err == nil && lay.warning == "" {
-		lay.warning = fmt.Sprintf("stopped at the work limit (%d operators, %d glyphs)", in.ops, len(in.glyphs))
+	if in.stopped && in.err == nil && warning == "" {
+		warning = fmt.Sprintf("stopped at the work limit (%d operators, %d glyphs)", in.ops, len(in.glyphs))
 	}
 	if in.err != nil {
 		return nil, in.err
 	}
-	lay.glyphCount = len(in.glyphs)
-	words := buildWords(in.glyphs)
+	lay = newPageLayout(in.glyphs, bot, top, trace)
+	lay.warning = warning
+	lay.stats.showOps = in.showOps
+	lay.stats.badStreams = in.badStreams
+	return lay, nil
+}
+
+// newPageLayout builds a page's line fragments from its glyphs, whichever
+// engine found them: the glyph seam. bot and top are the page's lower and
+// upper edges (y).
+func newPageLayout(glyphs []glyph, bot, top float64, trace bool) *pageLayout {
+	lay := &pageLayout{top: top, bot: bot, height: top - bot}
+	lay.stats.glyphs = len(glyphs)
+	if trace {
+		lay.glyphs = glyphs
+	}
+	words := buildWords(glyphs, trace)
+	lay.stats.unmapped, lay.stats.unmappedInner = countUnmapped(glyphs)
 	byRot := map[uint8][]word{}
 	for _, w := range words {
 		byRot[w.rot] = append(byRot[w.rot], w)
@@ -202,7 +300,34 @@ func layoutPage(ctx context.Context, p pdf.Page, fonts fontCache) (lay *pageLayo
 		lines := buildLines(ws)
 		lay.frags = append(lay.frags, splitLines(lines, rot)...)
 	}
-	return lay, nil
+	return lay
+}
+
+// countUnmapped counts the glyphs with no text, and among them those drawn
+// inside a word: a letter or ligature on both sides, no gap between.
+func countUnmapped(glyphs []glyph) (all, inner int) {
+	for i := range glyphs {
+		g := &glyphs[i]
+		if g.text != "" || g.space {
+			continue
+		}
+		all++
+		if i == 0 || i+1 >= len(glyphs) {
+			continue
+		}
+		a, b := &glyphs[i-1], &glyphs[i+1]
+		if a.text == "" || b.text == "" || a.space || b.space || a.rot != g.rot || b.rot != g.rot {
+			continue
+		}
+		ra, _ := utf8.DecodeLastRuneInString(a.text)
+		rb, _ := utf8.DecodeRuneInString(b.text)
+		em := math.Max(g.size, 1)
+		if unicode.IsLetter(ra) && unicode.IsLetter(rb) && math.Abs(a.y-g.y) < 0.1*em && math.Abs(b.y-g.y) < 0.1*em &&
+			g.x0-a.x1 < wordGapEm*em && b.x0-g.x1 < wordGapEm*em {
+			inner++
+		}
+	}
+	return all, inner
 }
 
 // endsWithLowerWord reports whether s ends with a word that starts in lower
@@ -288,8 +413,8 @@ func markRunningHeaders(layouts []*pageLayout) {
 }
 
 // pageText lays out a page's body fragments in reading order and returns
-// its text and its running header/footer lines.
-func pageText(lay *pageLayout, vocab *vocabulary) (text, header string) {
+// its text (traced when the layout is) and its running header/footer lines.
+func pageText(lay *pageLayout, vocab *vocabulary) (text ttext, header string) {
 	var body []*fragment
 	var heads []*fragment
 	for _, f := range lay.frags {
@@ -299,7 +424,8 @@ func pageText(lay *pageLayout, vocab *vocabulary) (text, header string) {
 			body = append(body, f)
 		}
 	}
-	var parts []string
+	trace := lay.glyphs != nil
+	var parts []*tbuilder
 	// kinds[i] tells what parts[i] is: running text may go on in a later
 	// part (a column break), footnotes are passed over to find it, table
 	// rows are not text it goes on from.
@@ -316,14 +442,17 @@ func pageText(lay *pageLayout, vocab *vocabulary) (text, header string) {
 		}
 		for _, b := range readGrids(orderBands(buildBlocks(fs))) {
 			if rows := tableRows(b, vocab); rows != nil {
-				parts = append(parts, rows...)
-				for range rows {
+				for _, r := range rows {
+					part := &tbuilder{trace: trace}
+					part.add(r)
+					parts = append(parts, part)
 					kinds = append(kinds, tableRowPart)
 				}
 				continue
 			}
 			for _, para := range paragraphs(b) {
-				t := strings.TrimSpace(vocab.paragraphText(para))
+				tt := trimSpace(vocab.paragraphText(para))
+				t := tt.s
 				if t == "" {
 					continue
 				}
@@ -340,18 +469,20 @@ func pageText(lay *pageLayout, vocab *vocabulary) (text, header string) {
 				// case ("…with low molecular") is taken to go on (not a
 				// table's last line, "… PDB code 4BXK").
 				acrossNotes := n < len(parts)
-				if n > 0 && kinds[n-1] == textPart && !bulletStart(para[0]) && continuesSentence(parts[n-1], t) &&
-					(!acrossNotes || endsWithLowerWord(parts[n-1])) {
-					sep, drop := vocab.joinHyphen(parts[n-1], t)
+				if n > 0 && kinds[n-1] == textPart && !bulletStart(para[0]) && continuesSentence(parts[n-1].String(), t) &&
+					(!acrossNotes || endsWithLowerWord(parts[n-1].String())) {
 					prev := parts[n-1]
+					sep, drop := vocab.joinHyphen(prev.String(), t)
 					if drop {
-						_, size := utf8.DecodeLastRuneInString(prev)
-						prev = prev[:len(prev)-size]
+						prev.dropLastRune()
 					}
-					parts[n-1] = prev + sep + t
+					prev.addLayout(sep)
+					prev.add(tt)
 					continue
 				}
-				parts = append(parts, t)
+				part := &tbuilder{trace: trace}
+				part.add(tt)
+				parts = append(parts, part)
 				kind := textPart
 				if isFootnote(para[0]) {
 					kind = footnotePart
@@ -370,7 +501,14 @@ func pageText(lay *pageLayout, vocab *vocabulary) (text, header string) {
 	for _, h := range heads {
 		hs = append(hs, strings.TrimSpace(h.text))
 	}
-	return norm.NFC.String(strings.Join(parts, "\n\n")), norm.NFC.String(strings.Join(hs, "\n"))
+	all := tbuilder{trace: trace}
+	for i, p := range parts {
+		if i > 0 {
+			all.addLayout("\n\n")
+		}
+		all.add(p.text())
+	}
+	return nfcTraced(all.text()), norm.NFC.String(strings.Join(hs, "\n"))
 }
 
 // titleFromPage guesses the title from page 1: the lines set in the largest
@@ -421,7 +559,7 @@ func titleFromPage(lay *pageLayout, vocab *vocabulary) string {
 		if len(group) == 0 {
 			continue
 		}
-		t := strings.Join(strings.Fields(vocab.paragraphText(group)), " ")
+		t := strings.Join(strings.Fields(vocab.paragraphText(group).s), " ")
 		if PlausibleTitle(t) && len(strings.Fields(t)) >= 3 {
 			return norm.NFC.String(t)
 		}

@@ -269,13 +269,20 @@ func italicFace(fd pdf.Value, name string) bool {
 }
 
 func readStream(v pdf.Value, limit int64) []byte {
+	data, _ := readStreamErr(v, limit)
+	return data
+}
+
+// readStreamErr reads a stream's decoded data, up to limit bytes, and says
+// whether decoding failed part way (damaged compressed data). An
+// unsupported filter panics, as the library does.
+func readStreamErr(v pdf.Value, limit int64) ([]byte, error) {
 	if v.Kind() != pdf.Stream {
-		return nil
+		return nil, nil
 	}
 	rc := v.Reader()
 	defer rc.Close()
-	data, _ := io.ReadAll(io.LimitReader(rc, limit))
-	return data
+	return io.ReadAll(io.LimitReader(rc, limit))
 }
 
 func loadFont(v pdf.Value) *pdfFont {

@@ -67,6 +67,11 @@ type interpreter struct {
 	stopped bool // a limit was reached or ctx ended
 	err     error
 	bytes   int64 // content bytes read for the page, forms included
+	// showOps counts the text-showing operators run; badStreams the
+	// content streams that could not be decoded (an unsupported filter,
+	// damaged data): signs that another engine may read the page better.
+	showOps    int
+	badStreams int
 }
 
 var fallbackFont = func() *pdfFont {
@@ -82,8 +87,17 @@ func (in *interpreter) runPage(p pdf.Page) {
 			return
 		}
 		func() {
-			defer func() { _ = recover() }() // an undecodable stream is skipped
-			data = append(data, readStream(v, maxContentBytes-int64(len(data)))...)
+			defer func() {
+				// An undecodable stream is skipped, and counted.
+				if r := recover(); r != nil {
+					in.badStreams++
+				}
+			}()
+			d, err := readStreamErr(v, maxContentBytes-int64(len(data)))
+			if err != nil {
+				in.badStreams++
+			}
+			data = append(data, d...)
 			data = append(data, '\n')
 		}()
 	}
@@ -123,6 +137,7 @@ func (in *interpreter) run(data []byte, res pdf.Value, gs graphicsState, depth i
 		if in.stopped {
 			return
 		}
+		in.showOps++
 		f := gs.font
 		m := tm.mul(gs.ctm)
 		size := gs.fs * math.Hypot(m[2], m[3]) * f.sizeScale
@@ -317,8 +332,15 @@ func (in *interpreter) doForm(res pdf.Value, name string, gs graphicsState, dept
 	}
 	var data []byte
 	func() {
-		defer func() { _ = recover() }()
-		data = readStream(x, budget)
+		defer func() {
+			if r := recover(); r != nil {
+				in.badStreams++
+			}
+		}()
+		var err error
+		if data, err = readStreamErr(x, budget); err != nil {
+			in.badStreams++
+		}
 	}()
 	in.bytes += int64(len(data))
 	in.run(data, formRes, gs, depth+1)

@@ -33,6 +33,9 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
+// engine forces an extraction engine (-engine).
+var engine string
+
 type result struct {
 	file                       string
 	pages                      int
@@ -40,6 +43,8 @@ type result struct {
 	orderWords                 float64 // order on tokens with letters only
 	rapportPPS, popplerPPS     float64
 	rapportWords, popplerWords int
+	rapportChars, popplerChars int // non-space characters
+	engine                     string
 	warnings                   int
 	err                        string
 	emptyWherePopplerHasText   bool
@@ -49,6 +54,7 @@ func main() {
 	dir := flag.String("dir", "../shared/corpus", "folder of PDFs")
 	dump := flag.String("dump", "", "write both texts of each file into this folder")
 	runs := flag.Int("runs", 3, "timed runs per file and tool (best is kept)")
+	flag.StringVar(&engine, "engine", "", "force an engine: native or pdfium (default: Rapport's own choice)")
 	flag.Parse()
 	runtime.GOMAXPROCS(1)
 	if _, err := exec.LookPath("pdftotext"); err != nil {
@@ -78,7 +84,7 @@ func main() {
 		totRapport += rt
 		totPoppler += pt
 	}
-	fmt.Printf("%-32s %5s %7s %9s %8s %8s %10s %10s %5s\n", "file", "pages", "recall", "precision", "8-gram", "8g-words", "rapport/s", "poppler/s", "warn")
+	fmt.Printf("%-32s %5s %7s %9s %8s %8s %10s %10s %5s %7s %s\n", "file", "pages", "recall", "precision", "8-gram", "8g-words", "rapport/s", "poppler/s", "warn", "chars", "engine")
 	var rec, prec, ord, ordw []float64
 	warnings := 0
 	for _, r := range results {
@@ -86,7 +92,8 @@ func main() {
 			fmt.Printf("%-32s ERROR %s\n", r.file, r.err)
 			continue
 		}
-		fmt.Printf("%-32s %5d %7.4f %9.4f %8.4f %8.4f %10.1f %10.1f %5d\n", r.file, r.pages, r.recall, r.precision, r.order, r.orderWords, r.rapportPPS, r.popplerPPS, r.warnings)
+		fmt.Printf("%-32s %5d %7.4f %9.4f %8.4f %8.4f %10.1f %10.1f %5d %7.3f %s\n", r.file, r.pages, r.recall, r.precision, r.order, r.orderWords, r.rapportPPS, r.popplerPPS, r.warnings,
+			ratio(r.rapportChars, r.popplerChars), r.engine)
 		ordw = append(ordw, r.orderWords)
 		warnings += r.warnings
 		rec = append(rec, r.recall)
@@ -127,7 +134,7 @@ func evalFile(path, dump string, runs int) (r result, rapportTime, popplerTime t
 	rapportTime = time.Duration(1<<63 - 1)
 	for i := 0; i < runs; i++ {
 		start := time.Now()
-		e, err := importer.ExtractPDFFile(context.Background(), path)
+		e, err := extract(path)
 		d := time.Since(start)
 		if err != nil {
 			r.err = err.Error()
@@ -138,6 +145,7 @@ func evalFile(path, dump string, runs int) (r result, rapportTime, popplerTime t
 	}
 	r.pages = len(ex.Pages)
 	r.warnings = len(ex.Warnings)
+	r.engine = ex.Engine
 	var sb strings.Builder
 	for _, p := range ex.Pages {
 		sb.WriteString(p.Text)
@@ -153,6 +161,7 @@ func evalFile(path, dump string, runs int) (r result, rapportTime, popplerTime t
 		_ = os.WriteFile(filepath.Join(dump, base+".rapport.txt"), []byte(rapText), 0o644)
 		_ = os.WriteFile(filepath.Join(dump, base+".poppler.txt"), []byte(popText), 0o644)
 	}
+	r.popplerChars, r.rapportChars = nonSpace(popText), nonSpace(rapText)
 	pw, rw := tokens(popText), tokens(rapText)
 	r.popplerWords, r.rapportWords = len(pw), len(rw)
 	r.emptyWherePopplerHasText = len(pw) > 0 && len(rw) == 0
@@ -350,4 +359,24 @@ func lettersOnly(ws []string) []string {
 		}
 	}
 	return out
+}
+
+// extract reads a PDF as Rapport does, with the engine -engine forces.
+func extract(path string) (*importer.Extraction, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return importer.ExtractPDFWith(context.Background(), data, importer.ExtractOptions{Engine: engine})
+}
+
+// nonSpace counts the characters of s that are not white space.
+func nonSpace(s string) int {
+	n := 0
+	for _, r := range s {
+		if !unicode.IsSpace(r) {
+			n++
+		}
+	}
+	return n
 }
