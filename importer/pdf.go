@@ -61,11 +61,11 @@ type Extraction struct {
 	Pages []PageText `json:"pages"`
 	// Engine names the engine that read the text: EngineNative or
 	// EnginePDFium.
-	Engine    string     `json:"engine"`
-	Title     string     `json:"title"`      // best title guess: info title if plausible, else from page 1
-	InfoTitle string     `json:"info_title"` // the info dictionary's /Title as found
-	DOI       string     `json:"doi"`
-	Version   int        `json:"extractor_version"`
+	Engine    string `json:"engine"`
+	Title     string `json:"title"`      // best title guess: info title if plausible, else from page 1
+	InfoTitle string `json:"info_title"` // the info dictionary's /Title as found
+	DOI       string `json:"doi"`
+	Version   int    `json:"extractor_version"`
 	// Warnings name pages whose text may be incomplete (a part of the file
 	// the parser could not read, a work limit reached).
 	Warnings []string `json:"warnings,omitempty"`
