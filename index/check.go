@@ -21,6 +21,10 @@ type CheckReport struct {
 	ExpectedIndex int      `json:"expected_index_entries"`
 	Problems      []string `json:"problems"`
 	Repaired      []string `json:"repaired"`
+	// Engines counts the documents by the PDF engine that read their text
+	// ("native", "pdfium"; "unknown" for PDFs imported before engines were
+	// recorded).
+	Engines map[string]int `json:"engines"`
 }
 
 // CheckOptions tune Check.
@@ -67,6 +71,17 @@ func (l *Library) Check(ctx context.Context, opts CheckOptions) (*CheckReport, e
 	l.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM documents").Scan(&rep.Documents)
 	l.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM pages").Scan(&rep.Pages)
 	l.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM annotations").Scan(&rep.Annotations)
+	rep.Engines = map[string]int{}
+	if rows, err := l.db.QueryContext(ctx, "SELECT CASE WHEN engine = '' THEN 'unknown' ELSE engine END, COUNT(*) FROM documents WHERE kind = 'pdf' GROUP BY 1"); err == nil {
+		for rows.Next() {
+			var engine string
+			var n int
+			if rows.Scan(&engine, &n) == nil {
+				rep.Engines[engine] = n
+			}
+		}
+		rows.Close()
+	}
 	l.db.QueryRowContext(ctx, "SELECT COALESCE(SUM(MAX(page_count, 1)), 0) FROM documents").Scan(&rep.ExpectedIndex)
 	var mismatched int
 	l.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM documents d WHERE page_count <> (SELECT COUNT(*) FROM pages p WHERE p.doc_id = d.id)").Scan(&mismatched)

@@ -171,7 +171,7 @@ func TestReextractReanchors(t *testing.T) {
 		}
 		old[i] = importer.PageText{Number: p.Number, Text: text}
 	}
-	if _, err := lib.replacePages(ctx, doc, old, 1); err != nil {
+	if _, err := lib.replacePages(ctx, doc, old, 1, importer.EngineNative); err != nil {
 		t.Fatal(err)
 	}
 	lib.reindexDocuments(ctx, []int64{doc})
@@ -308,7 +308,7 @@ func TestReanchorOrphanComesBack(t *testing.T) {
 	for _, p := range pages {
 		without = append(without, importer.PageText{Number: p.Number, Text: strings.ReplaceAll(p.Text, "Nobody mentioned the final flourish", "Everybody ignored it")})
 	}
-	res, err := lib.replacePages(ctx, doc, without, importer.ExtractorVersion)
+	res, err := lib.replacePages(ctx, doc, without, importer.ExtractorVersion, importer.EngineNative)
 	if err != nil || res.Orphaned != 1 {
 		t.Fatalf("replace: %+v %v", res, err)
 	}
@@ -319,7 +319,7 @@ func TestReanchorOrphanComesBack(t *testing.T) {
 	for _, p := range pages {
 		with = append(with, importer.PageText{Number: p.Number, Text: "Inserted first.\n\n" + p.Text})
 	}
-	res, err = lib.replacePages(ctx, doc, with, importer.ExtractorVersion)
+	res, err = lib.replacePages(ctx, doc, with, importer.ExtractorVersion, importer.EngineNative)
 	if err != nil || res.Moved != 1 {
 		t.Fatalf("replace: %+v %v", res, err)
 	}

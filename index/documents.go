@@ -24,9 +24,12 @@ type Document struct {
 	ImportedAt       time.Time `json:"imported_at"`
 	UpdatedAt        time.Time `json:"updated_at"`
 	ExtractorVersion int       `json:"extractor_version,omitempty"`
-	FirstPrintedPage int       `json:"first_printed_page,omitempty"` // set by the user; wins for citations
-	UserFields       []string  `json:"user_fields,omitempty"`        // metadata fields the user corrected
-	AnnotationCount  int       `json:"annotation_count"`
+	// Engine is the PDF engine that read the text: "native" or "pdfium"
+	// (see importer.Extraction.Engine); empty for other kinds.
+	Engine           string   `json:"engine,omitempty"`
+	FirstPrintedPage int      `json:"first_printed_page,omitempty"` // set by the user; wins for citations
+	UserFields       []string `json:"user_fields,omitempty"`        // metadata fields the user corrected
+	AnnotationCount  int      `json:"annotation_count"`
 	importer.Metadata
 }
 
@@ -49,7 +52,7 @@ func (l *Library) FilePath(d Document) string {
 }
 
 const documentColumns = `d.id, COALESCE(d.sha256,''), d.file_name, d.kind, d.page_count, d.size_bytes, d.imported_at, d.updated_at,
-	d.extractor_version, d.first_printed_page, d.user_fields,
+	d.extractor_version, d.engine, d.first_printed_page, d.user_fields,
 	d.title, d.alt_titles, d.authors, d.year, d.pub_date, d.journal, d.volume, d.issue, d.pages, d.doi, d.url,
 	d.abstract, d.language, d.citation_count, d.csl_type,
 	(SELECT COUNT(*) FROM annotations a WHERE a.doc_id = d.id)`
@@ -60,7 +63,7 @@ func scanDocument(r rowScanner) (Document, error) {
 	var d Document
 	var imported, updated, userFields, alt, authors string
 	err := r.Scan(&d.ID, &d.SHA256, &d.FileName, &d.Kind, &d.PageCount, &d.SizeBytes, &imported, &updated,
-		&d.ExtractorVersion, &d.FirstPrintedPage, &userFields,
+		&d.ExtractorVersion, &d.Engine, &d.FirstPrintedPage, &userFields,
 		&d.Title, &alt, &authors, &d.Year, &d.Date, &d.Journal, &d.Volume, &d.Issue, &d.Pages, &d.DOI, &d.URL,
 		&d.Abstract, &d.Language, &d.CitationCount, &d.Type, &d.AnnotationCount)
 	if err != nil {

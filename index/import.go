@@ -62,6 +62,9 @@ type ImportOptions struct {
 	// Handlers read kinds of file the library itself does not (REFI-QDA
 	// projects and codebooks); each returns the items it created.
 	Handlers map[importer.Kind]ImportHandler
+	// Password opens encrypted PDFs whose user password is not empty. It
+	// is used for this import only, never stored.
+	Password string
 }
 
 // ImportHandler imports one file of a kind the library does not read
@@ -347,7 +350,7 @@ func (l *Library) importDocuments(ctx context.Context, bw *bulkWriter, files []c
 		go func() {
 			defer extractors.Done()
 			for f := range jobs {
-				if !send(extractedCh, l.extractFile(ctx, f)) {
+				if !send(extractedCh, l.extractFile(ctx, f, opts.Password)) {
 					return
 				}
 			}
@@ -437,7 +440,7 @@ func (l *Library) importDocuments(ctx context.Context, bw *bulkWriter, files []c
 
 // extractFile reads one file and extracts its text, unless the library
 // already holds a file with the same content.
-func (l *Library) extractFile(ctx context.Context, f collectedFile) extracted {
+func (l *Library) extractFile(ctx context.Context, f collectedFile, password string) extracted {
 	r := extracted{path: f.path, kind: f.kind}
 	info, err := os.Stat(f.path)
 	if err != nil {
@@ -464,7 +467,7 @@ func (l *Library) extractFile(ctx context.Context, f collectedFile) extracted {
 	}
 	switch f.kind {
 	case importer.KindPDF:
-		r.ex, err = importer.ExtractPDF(ctx, data)
+		r.ex, err = importer.ExtractPDFWith(ctx, data, importer.ExtractOptions{Password: password})
 	case importer.KindText:
 		r.ex, err = importer.ReadText(filepath.Base(f.path), data)
 	}
@@ -548,19 +551,19 @@ func (l *Library) storeExtractedIn(ctx context.Context, bw *bulkWriter, r extrac
 		id = matchMetadataOnly(ctx, tx, doi, titleKey(title))
 		ts := now()
 		if id == 0 {
-			res, err := tx.ExecContext(ctx, `INSERT INTO documents (sha256, file_name, kind, page_count, size_bytes, imported_at, updated_at, extractor_version, title, title_norm, doi)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.sha, filepath.Base(r.path), string(r.kind), len(ex.Pages), len(r.data), ts, ts, ex.Version, title, titleKey(title), doi)
+			res, err := tx.ExecContext(ctx, `INSERT INTO documents (sha256, file_name, kind, page_count, size_bytes, imported_at, updated_at, extractor_version, engine, title, title_norm, doi)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.sha, filepath.Base(r.path), string(r.kind), len(ex.Pages), len(r.data), ts, ts, ex.Version, ex.Engine, title, titleKey(title), doi)
 			if err != nil {
 				return err
 			}
 			id, _ = res.LastInsertId()
 			status = storedCreated
 		} else {
-			_, err := tx.ExecContext(ctx, `UPDATE documents SET sha256 = ?, file_name = ?, kind = ?, page_count = ?, size_bytes = ?, updated_at = ?, extractor_version = ?,
+			_, err := tx.ExecContext(ctx, `UPDATE documents SET sha256 = ?, file_name = ?, kind = ?, page_count = ?, size_bytes = ?, updated_at = ?, extractor_version = ?, engine = ?,
 	title = CASE WHEN title = '' THEN ? ELSE title END,
 	title_norm = CASE WHEN title_norm = '' THEN ? ELSE title_norm END,
 	doi = CASE WHEN doi = '' THEN ? ELSE doi END, indexed = 0
-WHERE id = ?`, r.sha, filepath.Base(r.path), string(r.kind), len(ex.Pages), len(r.data), ts, ex.Version, title, titleKey(title), doi, id)
+WHERE id = ?`, r.sha, filepath.Base(r.path), string(r.kind), len(ex.Pages), len(r.data), ts, ex.Version, ex.Engine, title, titleKey(title), doi, id)
 			if err != nil {
 				return err
 			}

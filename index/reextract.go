@@ -119,7 +119,7 @@ func (l *Library) reextractOne(ctx context.Context, id int64) (ReextractedDocume
 	if err != nil {
 		return out, fmt.Errorf("re-extract document %d (%s): %w", id, d.FileName, err)
 	}
-	res, err := l.replacePages(ctx, id, ex.Pages, ex.Version)
+	res, err := l.replacePages(ctx, id, ex.Pages, ex.Version, ex.Engine)
 	if err != nil {
 		return out, fmt.Errorf("re-extract document %d: %w", id, err)
 	}
@@ -130,14 +130,14 @@ func (l *Library) reextractOne(ctx context.Context, id int64) (ReextractedDocume
 // replacePages swaps a document's pages for new ones and re-anchors its
 // annotations, in one transaction; the document is marked for re-indexing
 // (the caller re-indexes it).
-func (l *Library) replacePages(ctx context.Context, id int64, pages []importer.PageText, version int) (ReanchorResult, error) {
+func (l *Library) replacePages(ctx context.Context, id int64, pages []importer.PageText, version int, engine string) (ReanchorResult, error) {
 	var res ReanchorResult
 	err := l.withTx(ctx, func(tx *sql.Tx) error {
 		if err := insertPages(ctx, tx, id, pages); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE documents SET page_count = ?, extractor_version = ?, updated_at = ?, indexed = 0 WHERE id = ?",
-			len(pages), version, now(), id); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE documents SET page_count = ?, extractor_version = ?, engine = ?, updated_at = ?, indexed = 0 WHERE id = ?",
+			len(pages), version, engine, now(), id); err != nil {
 			return err
 		}
 		var err error

@@ -142,6 +142,11 @@ CREATE TABLE pages (
 	PRIMARY KEY (doc_id, page)
 );
 `,
+	// 4: the engine that read each document's text ("native" or "pdfium";
+	// "" for text sources, metadata-only entries and older imports).
+	`
+ALTER TABLE documents ADD COLUMN engine TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // migrationSteps holds the Go half of migrations that SQL alone cannot do,

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -13,8 +15,11 @@ import (
 )
 
 func init() {
-	register(&command{name: "import", args: "PATH...", summary: "import PDFs, text and metadata files or folders (recursively)",
-		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runImport }})
+	register(&command{name: "import", args: "PATH... [--password P]", summary: "import PDFs, text and metadata files or folders (recursively)",
+		flags: func(fs *flag.FlagSet) func(*env, []string) error {
+			password := fs.String("password", "", "password of encrypted PDFs that need one (used once, never stored)")
+			return func(e *env, args []string) error { return runImport(e, args, *password) }
+		}})
 	register(&command{name: "docs", args: "", summary: "list the library's documents",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runDocs }})
 	register(&command{name: "show", args: "ID", summary: "show one document's metadata",
@@ -24,8 +29,13 @@ func init() {
 			page := fs.Int("page", 0, "only this page (1-based)")
 			return func(e *env, args []string) error { return runText(e, args, *page) }
 		}})
-	register(&command{name: "extract", args: "FILE.pdf", summary: "extract a PDF's text without importing it",
-		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runExtract }})
+	register(&command{name: "extract", args: "FILE.pdf [--password P] [--engine native|pdfium]", summary: "extract a PDF's text without importing it",
+		flags: func(fs *flag.FlagSet) func(*env, []string) error {
+			var opts importer.ExtractOptions
+			fs.StringVar(&opts.Password, "password", "", "password of an encrypted PDF that needs one (never stored)")
+			fs.StringVar(&opts.Engine, "engine", "", "force a PDF engine: native or pdfium (default: the best reading)")
+			return func(e *env, args []string) error { return runExtract(e, args, opts) }
+		}})
 	register(&command{name: "set", args: "ID FIELD VALUE", summary: "correct a metadata field (kept through re-imports); first_printed_page sets citation pages",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runSet }})
 	register(&command{name: "reindex", args: "", summary: "rebuild the search index from the library database",
@@ -43,7 +53,7 @@ func init() {
 // itself (REFI-QDA projects and codebooks), registered by their commands.
 var importHandlers = map[importer.Kind]func(e *env) index.ImportHandler{}
 
-func runImport(e *env, args []string) error {
+func runImport(e *env, args []string, password string) error {
 	if len(args) == 0 {
 		return usagef("nothing to import: name files or folders")
 	}
@@ -52,7 +62,7 @@ func runImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := &index.ImportOptions{Handlers: map[importer.Kind]index.ImportHandler{}}
+	opts := &index.ImportOptions{Handlers: map[importer.Kind]index.ImportHandler{}, Password: password}
 	for k, h := range importHandlers {
 		opts.Handlers[k] = h(e)
 	}
@@ -259,16 +269,25 @@ func runText(e *env, args []string, page int) error {
 	})
 }
 
-func runExtract(e *env, args []string) error {
+func runExtract(e *env, args []string, opts importer.ExtractOptions) error {
 	if len(args) != 1 {
 		return usagef("extract takes one PDF file")
 	}
-	ex, err := importer.ExtractPDFFile(e.ctx, args[0])
+	switch opts.Engine {
+	case "", importer.EngineNative, importer.EnginePDFium:
+	default:
+		return usagef("unknown engine %q: use native or pdfium", opts.Engine)
+	}
+	data, err := os.ReadFile(args[0])
 	if err != nil {
-		return err
+		return fmt.Errorf("extract %s: %w", args[0], err)
+	}
+	ex, err := importer.ExtractPDFWith(e.ctx, data, opts)
+	if err != nil {
+		return fmt.Errorf("extract %s: %w", args[0], err)
 	}
 	return e.emit(ex, func(w io.Writer) {
-		fmt.Fprintf(w, "title: %s\ndoi:   %s\npages: %d\n", ex.Title, ex.DOI, len(ex.Pages))
+		fmt.Fprintf(w, "title: %s\ndoi:   %s\npages: %d\nengine: %s\n", ex.Title, ex.DOI, len(ex.Pages), ex.Engine)
 		for _, p := range ex.Pages {
 			fmt.Fprintf(w, "\n--- page %d ---\n%s\n", p.Number, p.Text)
 		}
@@ -333,5 +352,22 @@ func runCheck(e *env, args []string, opts index.CheckOptions) error {
 		}
 		fmt.Fprintf(w, "%d documents, %d pages, %d annotations, %d index entries: %s\n",
 			rep.Documents, rep.Pages, rep.Annotations, rep.IndexEntries, status)
+		if len(rep.Engines) > 0 {
+			fmt.Fprintf(w, "PDFs read by engine: %s\n", engineCounts(rep.Engines))
+		}
 	})
+}
+
+// engineCounts prints {"native": 5, "pdfium": 2} as "native 5, pdfium 2".
+func engineCounts(m map[string]int) string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, k := range names {
+		parts[i] = fmt.Sprintf("%s %d", k, m[k])
+	}
+	return strings.Join(parts, ", ")
 }
