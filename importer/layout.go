@@ -34,8 +34,11 @@ const (
 )
 
 type word struct {
-	text        string
-	src         []int32 // per byte of text, its glyph (see ttext); nil when not tracing
+	text string
+	src  []int32 // per byte of text, its glyph (see ttext); nil when not tracing
+	// glyphStarts holds the byte offsets in text where each glyph's text
+	// starts, for words with right-to-left letters (see logicalOrder).
+	glyphStarts []int32
 	x0, x1, y   float64
 	size        float64
 	rot         uint8
@@ -72,8 +75,14 @@ func buildWords(glyphs []glyph, trace bool) []word {
 	var cur *word
 	var sb strings.Builder
 	var src []int32
+	var starts []int32 // glyph starts of the word being built (scratch)
+	rtl := false       // the word has bytes of right-to-left blocks
 	// write adds glyph i's text s to the word being built.
 	write := func(s string, i int) {
+		starts = append(starts, int32(sb.Len()))
+		if c := s[0]; c >= 0xD6 && c <= 0xDF || c == 0xEF {
+			rtl = true
+		}
 		sb.WriteString(s)
 		if trace {
 			for range len(s) {
@@ -115,6 +124,10 @@ func buildWords(glyphs []glyph, trace bool) []word {
 				cur.src = src
 				src = nil
 			}
+			if rtl && hasRTL(cur.text) {
+				cur.glyphStarts = append([]int32(nil), starts...)
+			}
+			starts, rtl = starts[:0], false
 			if strings.TrimSpace(cur.text) != "" && len(words) < maxWordsPerPg {
 				words = append(words, *cur)
 			}
@@ -737,6 +750,7 @@ func stretchedLine(ws []word, size float64) bool {
 func newFragment(ws []word, y, size float64, rot uint8) *fragment {
 	f := &fragment{words: ws, y: y, size: size, rot: rot, x0: math.Inf(1), x1: math.Inf(-1)}
 	b := tbuilder{trace: len(ws) > 0 && ws[0].src != nil}
+	var bounds []int // glyph starts in the line, when it has right-to-left words
 	for i, w := range ws {
 		f.x0 = math.Min(f.x0, w.x0)
 		f.x1 = math.Max(f.x1, w.x1)
@@ -748,14 +762,50 @@ func newFragment(ws []word, y, size float64, rot uint8) *fragment {
 			// of its own; after a word ("Datta¹", "His³⁸⁸") it stays glued.
 			markBefore := prev.y-w.y > 0.15*em && prev.size < 0.9*w.size && startsWithLetter(w.text)
 			if gap > wordGapEm*em || (w.spaceBefore && gap > -0.2*em) || markBefore {
+				if bounds != nil {
+					bounds = append(bounds, len(b.buf))
+				}
 				b.addLayout(" ")
 			}
+		}
+		if w.glyphStarts != nil && bounds == nil {
+			bounds = charStarts(b.buf)
+		}
+		if bounds != nil {
+			bounds = appendBounds(bounds, w, len(b.buf))
 		}
 		b.add(ttext{w.text, w.src})
 	}
 	t := b.text()
+	if bounds != nil {
+		t = logicalOrder(t, bounds)
+	}
 	f.text, f.src = t.s, t.src
 	return f
+}
+
+// charStarts gives the glyph starts of left-to-right text: every
+// character starts one.
+func charStarts(built []byte) []int {
+	bounds := []int{}
+	for i := range string(built) {
+		bounds = append(bounds, i)
+	}
+	return bounds
+}
+
+// appendBounds adds word w's glyph starts, its text placed at offset at.
+func appendBounds(bounds []int, w word, at int) []int {
+	if w.glyphStarts == nil {
+		for i := range w.text {
+			bounds = append(bounds, at+i)
+		}
+		return bounds
+	}
+	for _, s := range w.glyphStarts {
+		bounds = append(bounds, at+int(s))
+	}
+	return bounds
 }
 
 func startsWithLetter(s string) bool {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/ledongthuc/pdf"
 	"golang.org/x/text/encoding/charmap"
@@ -26,6 +27,9 @@ type pdfFont struct {
 	missing   float64 // width of codes not in /Widths
 	stdWidths func(r rune) float64
 	// composite fonts
+	// cidText maps CIDs to text through the embedded TrueType font's own
+	// cmap, for composite fonts with no ToUnicode map (nil otherwise).
+	cidText  map[uint32]string
 	space    cmapSpace       // code lengths
 	cid      *cmapTable      // code -> CID (nil: identity)
 	cidWidth map[int]float64 // CID -> width
@@ -114,6 +118,15 @@ func (f *pdfFont) textFor(code uint32, n int) string {
 	if t == "" && !f.composite && code < 256 {
 		t = cleanGlyphText(f.enc[code])
 	}
+	if t == "" && f.cidText != nil {
+		cid := code
+		if f.cid != nil {
+			if c, ok := f.cid.lookupCID(code, n); ok {
+				cid = uint32(c)
+			}
+		}
+		t = f.cidText[cid]
+	}
 	if t == "" && f.composite && f.toUni == nil && n == 1 && code >= 32 && code < 127 {
 		t = string(rune(code))
 	}
@@ -141,6 +154,10 @@ func cleanGlyphText(s string) string {
 			b.WriteByte(' ')
 		case r >= 0xFB00 && r <= 0xFB06:
 			b.WriteString(ligatures[r-0xFB00])
+		case r >= 0xFB1D && r <= 0xFDFF || r >= 0xFE70 && r <= 0xFEFE:
+			// Hebrew and Arabic presentation forms (a letter's shape at the
+			// start, middle or end of a word, lam-alef): the letters.
+			b.WriteString(norm.NFKC.String(string(r)))
 		default:
 			b.WriteRune(r)
 		}
@@ -321,6 +338,9 @@ func loadFont(v pdf.Value) *pdfFont {
 		if len(f.space) == 0 && f.toUni != nil && len(f.toUni.space) > 0 && enc.Kind() != pdf.Name {
 			f.space = f.toUni.space
 		}
+		if f.toUni == nil {
+			f.cidText = cidTextFromFont(desc)
+		}
 		return f
 	}
 	if subtype == "Type3" {
@@ -389,14 +409,25 @@ func loadFont(v pdf.Value) *pdfFont {
 	if enc.Kind() == pdf.Dict {
 		d := enc.Key("Differences")
 		code := 0
-		for i := 0; i < d.Len(); i++ {
+		var agl pdf.TextEncoding // the library's full Adobe Glyph List, asked when needed
+		for i := 0; i < d.Len() && i < 4096; i++ {
 			x := d.Index(i)
 			switch x.Kind() {
 			case pdf.Integer, pdf.Real:
 				code = int(x.Float64())
 			case pdf.Name:
 				if code >= 0 && code < 256 {
-					f.enc[code] = glyphNameText(x.Name())
+					t := glyphNameText(x.Name())
+					if t == "" {
+						if agl == nil {
+							agl = (&pdf.Font{V: v}).Encoder()
+						}
+						t = aglText(agl, byte(code))
+					}
+					if t == "" && subtype == "Type3" {
+						t = numberedGlyphText(x.Name(), code)
+					}
+					f.enc[code] = t
 				}
 				code++
 			}
@@ -404,6 +435,53 @@ func loadFont(v pdf.Value) *pdfFont {
 	}
 	return f
 }
+
+// aglText asks the library's Differences decoder, which knows the whole
+// Adobe Glyph List, for the text of code: "" when it does not know the
+// glyph's name (it then gives the code back unchanged).
+func aglText(dec pdf.TextEncoding, code byte) (t string) {
+	defer func() {
+		if recover() != nil {
+			t = ""
+		}
+	}()
+	out := dec.Decode(string([]byte{code}))
+	if r, _ := utf8.DecodeRuneInString(out); out == "" || r == rune(code) || r == utf8.RuneError {
+		return ""
+	}
+	return cleanGlyphText(out)
+}
+
+// numberedGlyphText reads a Type 3 glyph named by its own character code,
+// as dvips names the glyphs of TeX's bitmap fonts: "a65" at code 65. The
+// code is read as TeX's text encoding (OT1) does below 32 (ligatures,
+// dotless i) and as ASCII above. A number that is not the glyph's code
+// (other producers number glyphs in their own order) says nothing.
+func numberedGlyphText(name string, code int) string {
+	i := 0
+	for i < len(name) && i < 2 && (name[i] >= 'a' && name[i] <= 'z' || name[i] >= 'A' && name[i] <= 'Z') {
+		i++
+	}
+	digits := name[i:]
+	if len(digits) == 0 || len(digits) > 3 {
+		return ""
+	}
+	n, err := strconv.Atoi(digits)
+	if err != nil || n != code || n > 255 {
+		return ""
+	}
+	switch {
+	case n < 32:
+		return ot1Low[n]
+	case n < 127:
+		return string(rune(n))
+	}
+	return ""
+}
+
+// ot1Low is TeX's OT1 text encoding below 32.
+var ot1Low = [32]string{"Γ", "Δ", "Θ", "Λ", "Ξ", "Π", "Σ", "Υ", "Φ", "Ψ", "Ω", "ff", "fi", "fl", "ffi", "ffl",
+	"ı", "ȷ", "", "", "", "", "", "", "", "ß", "æ", "œ", "ø", "Æ", "Œ", "Ø"}
 
 func isSymbolFont(base string) bool {
 	if i := strings.IndexByte(base, '+'); i >= 0 {

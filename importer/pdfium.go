@@ -8,6 +8,7 @@ import (
 	"math"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/rapport-qda/rapport/internal/pdfium"
 )
@@ -160,7 +161,48 @@ func glyphsFromChars(chars []pdfium.Char) []glyph {
 			face:   face,
 		})
 	}
+	toVisualOrder(out)
 	return out
+}
+
+// toVisualOrder puts runs of right-to-left glyphs that PDFium gives in
+// reading order (each left of the one before) back into the order they
+// are drawn in, left to right, as the native reader finds them: the
+// layout engine reads lines by position and reorders them itself (see
+// logicalOrder).
+func toVisualOrder(gs []glyph) {
+	rtlGlyph := func(g *glyph) bool {
+		r, _ := utf8.DecodeRuneInString(g.text)
+		return isRTL(r)
+	}
+	for i := 0; i < len(gs); {
+		if !rtlGlyph(&gs[i]) {
+			i++
+			continue
+		}
+		// The run: right-to-left glyphs (and spaces between them), each
+		// at or left of the one before on the same baseline.
+		j, last := i+1, i
+		for j < len(gs) {
+			g := &gs[j]
+			if g.space {
+				j++
+				continue
+			}
+			p := &gs[last]
+			if !rtlGlyph(g) || g.rot != p.rot || math.Abs(g.y-p.y) > 0.2*math.Max(p.size, 1) || g.x0 > p.x0+0.01 {
+				break
+			}
+			last = j
+			j++
+		}
+		// Trailing spaces stay where they are.
+		end := last + 1
+		for a, b := i, end-1; a < b; a, b = a+1, b-1 {
+			gs[a], gs[b] = gs[b], gs[a]
+		}
+		i = end
+	}
 }
 
 // boldName and italicName tell a bold or italic face by its name, for
