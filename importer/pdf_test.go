@@ -530,7 +530,22 @@ func TestAgainstPdftotext(t *testing.T) {
 
 // BenchmarkExtractCorpus measures extraction over the shared corpus; pages/s
 // is reported as a metric (compare with scripts/extract-eval).
-func BenchmarkExtractCorpus(b *testing.B) {
+func BenchmarkExtractCorpus(b *testing.B) { benchmarkExtractCorpus(b, ExtractOptions{}) }
+
+// BenchmarkExtractCorpusPDFium reads the same articles through PDFium (the
+// engine started before the timer): its pages/s on the machine's cores
+// (run with -cpu 1 for pages/s per core).
+func BenchmarkExtractCorpusPDFium(b *testing.B) {
+	benchmarkExtractCorpus(b, ExtractOptions{Engine: EnginePDFium})
+}
+
+// BenchmarkExtractCorpusBoxes: the native engine with every character's
+// box traced (what the page view and highlight import ask for).
+func BenchmarkExtractCorpusBoxes(b *testing.B) {
+	benchmarkExtractCorpus(b, ExtractOptions{Boxes: true})
+}
+
+func benchmarkExtractCorpus(b *testing.B, opts ExtractOptions) {
 	dir := corpusDir(b)
 	files, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
 	var datas [][]byte
@@ -541,11 +556,17 @@ func BenchmarkExtractCorpus(b *testing.B) {
 		}
 		datas = append(datas, d)
 	}
+	if opts.Engine == EnginePDFium {
+		// Start the engine outside the timer.
+		if _, err := ExtractPDFWith(context.Background(), datas[0], opts); err != nil {
+			b.Fatal(err)
+		}
+	}
 	pages := 0
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for _, d := range datas {
-			ex, err := ExtractPDF(context.Background(), d)
+			ex, err := ExtractPDFWith(context.Background(), d, opts)
 			if err != nil {
 				b.Fatal(err)
 			}

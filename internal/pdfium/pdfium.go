@@ -96,7 +96,7 @@ func Get(ctx context.Context) (*Engine, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	e, err := start()
+	e, err := Start(CacheDir())
 	if err != nil {
 		startErr = fmt.Errorf("%w: %v", ErrUnavailable, err)
 		return nil, startErr
@@ -114,10 +114,13 @@ func CacheDir() string {
 	return filepath.Join(base, "rapport", cacheVersion)
 }
 
-func start() (*Engine, error) {
+// Start starts an engine of its own (Get shares one per process), with its
+// compiled module cached in dir ("": no cache). A cache that cannot be
+// used (damaged, unwritable) is discarded and rebuilt, or done without.
+// Close it when done.
+func Start(dir string) (*Engine, error) {
 	t0 := time.Now()
-	dir := CacheDir()
-	cached := cacheFilled(dir)
+	cached := dir != "" && cacheFilled(dir)
 	pool, err := initPool(dir)
 	if err != nil && dir != "" {
 		// A damaged or unwritable cache: discard it and compile afresh,
@@ -141,6 +144,12 @@ func start() (*Engine, error) {
 	}
 	inst.Close()
 	return &Engine{pool: pool, StartTime: time.Since(t0), Cached: cached}, nil
+}
+
+// Close stops an engine from Start. (The shared engine of Get lives as long
+// as the process.)
+func (e *Engine) Close() error {
+	return e.pool.Close()
 }
 
 func cacheFilled(dir string) bool {
