@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/sfnt"
@@ -348,4 +350,29 @@ func TestUnmappedGlyphsInsideWords(t *testing.T) {
 		t.Fatalf("native reading %q: the case no longer loses the ligatures natively", got)
 	}
 	checkFallback(t, data, words)
+}
+
+// FuzzGlyphSeam: bytes → glyphs → layout → traced text, through both
+// engines: never a panic, and every page's text has exactly one box per
+// character.
+func FuzzGlyphSeam(f *testing.F) {
+	f.Add(sampleArticle())
+	f.Add(type3PDF("Seed text"))
+	f.Add(rtlPDF(reversed("שלום עולם")))
+	f.Add(pdfgen.Article{Columns: 2, Pages: [][]string{{paragraph(5, 80), paragraph(6, 30)}}}.Doc().Bytes())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, engine := range []string{EngineNative, EnginePDFium} {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			ex, err := ExtractPDFWith(ctx, data, ExtractOptions{Engine: engine, Boxes: true})
+			cancel()
+			if err != nil {
+				continue
+			}
+			for _, p := range ex.Pages {
+				if n := utf8.RuneCountInString(p.Text); n != len(p.Boxes) {
+					t.Fatalf("%s: page %d: %d boxes for %d characters", engine, p.Number, len(p.Boxes), n)
+				}
+			}
+		}
+	})
 }
