@@ -376,3 +376,59 @@ func FuzzGlyphSeam(f *testing.F) {
 		}
 	})
 }
+
+// TestTeXLogoAndShortTitle: a letter set lower in its word (the E of the
+// TeX logo) stays in the word, not a paragraph of its own; a one-word title
+// set large reads as the title, not the author and date line under it.
+func TestTeXLogoAndShortTitle(t *testing.T) {
+	const size = 17.0
+	x := 200.0
+	w := func(s string) float64 { return pdfgen.Width(pdfgen.TimesRoman, size, s) }
+	texts := []pdfgen.Text{
+		{X: x, Y: 700, Size: size, Font: pdfgen.TimesRoman, S: "BibT"},
+		{X: x + w("BibT") - 0.1667*size, Y: 700 - 0.2155*size*1.2, Size: size, Font: pdfgen.TimesRoman, S: "E"},
+		{X: x + w("BibT") - 0.1667*size + w("E") - 0.125*size, Y: 700, Size: size, Font: pdfgen.TimesRoman, S: "Xing"},
+		{X: 250, Y: 660, Size: 12, Font: pdfgen.TimesRoman, S: "Oren Patashnik"},
+		{X: 250, Y: 640, Size: 12, Font: pdfgen.TimesRoman, S: "February 8, 1988"},
+	}
+	for i, line := range []string{
+		"This documentation, for BibTeX version 0.99b, is meant for general",
+		"users; bibliography-style designers may read this document as well.",
+	} {
+		texts = append(texts, pdfgen.Text{X: 72, Y: 600 - 12*float64(i), Size: 10, Font: pdfgen.TimesRoman, S: line})
+	}
+	data := (&pdfgen.Doc{Pages: []pdfgen.Page{{Texts: texts}}}).Bytes()
+	for _, engine := range []string{EngineNative, EnginePDFium} {
+		ex, err := ExtractPDFWith(context.Background(), data, ExtractOptions{Engine: engine})
+		if err != nil {
+			t.Fatal(err)
+		}
+		paras := strings.Split(ex.Pages[0].Text, "\n\n")
+		if paras[0] != "BibTEXing" {
+			t.Errorf("%s: first paragraph %q, want the logo as one word", engine, paras[0])
+		}
+		if ex.Title != "BibTEXing" {
+			t.Errorf("%s: title %q", engine, ex.Title)
+		}
+	}
+}
+
+// TestPlusMinusIsOneSign: a "±" drawn as a "+" with a "−" under it reads
+// "±", and the sentence goes on (Douglas et al. 2014, p. 1 and p. 5).
+func TestPlusMinusIsOneSign(t *testing.T) {
+	const size = 9.0
+	line1 := "displayed potent inhibition (Ki = 11.21 +"
+	x := 72 + pdfgen.Width(pdfgen.TimesRoman, size, "displayed potent inhibition (Ki = 11.21 ")
+	data := (&pdfgen.Doc{Pages: []pdfgen.Page{{Texts: []pdfgen.Text{
+		{X: 72, Y: 700, Size: size, Font: pdfgen.TimesRoman, S: line1},
+		{X: x, Y: 700 - 0.3*size, Size: size, Font: pdfgen.Helvetica, S: "-"},
+		{X: x + pdfgen.Width(pdfgen.TimesRoman, size, "+ "), Y: 700, Size: size, Font: pdfgen.TimesRoman, S: "0.74 nM) and was 927-fold"},
+		{X: 72, Y: 689, Size: size, Font: pdfgen.TimesRoman, S: "more selective for the N-domain than the C-domain."},
+	}}}}).Bytes()
+	want := "displayed potent inhibition (Ki = 11.21 ± 0.74 nM) and was 927-fold more selective for the N-domain than the C-domain."
+	for _, engine := range []string{EngineNative, EnginePDFium} {
+		if got, err := page1(data, ExtractOptions{Engine: engine}); err != nil || got != want {
+			t.Errorf("%s: %q, %v", engine, got, err)
+		}
+	}
+}

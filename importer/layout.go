@@ -138,8 +138,12 @@ func buildWords(glyphs []glyph, trace bool) []word {
 	}
 	pendingAccent, accentFrom := "", 0
 	var marks []*glyph // unmapped glyphs met outside words
+	combinePlusMinus(glyphs)
 	for i := range glyphs {
 		g := &glyphs[i]
+		if g.skip {
+			continue
+		}
 		// A spacing accent drawn over a letter (TeX's "A˚", "Vall`es")
 		// combines with it: "Å", "Vallès".
 		if isSpacingAccent(g.text) {
@@ -169,7 +173,7 @@ func buildWords(glyphs []glyph, trace bool) []word {
 			// Letter-spaced text is not a run of one-letter words: the gap
 			// counts beyond the spacing of the neighbouring letters.
 			gap := g.x0 - cur.x1 - letterSpacing(glyphs, i)
-			if g.rot != cur.rot || math.Abs(g.y-cur.y) > sameBaseEm*em || gap > wordGapEm*em || gap < -0.5*em {
+			if g.rot != cur.rot || math.Abs(g.y-cur.y) > sameBaseEm*em && !shiftedLetter(g, last, gap) || gap > wordGapEm*em || gap < -0.5*em {
 				flush()
 			}
 		}
@@ -222,6 +226,45 @@ func buildWords(glyphs []glyph, trace bool) []word {
 	flush()
 	markWordsAfter(words, marks)
 	return words
+}
+
+// shiftedLetter reports whether letter g, drawn right after letter last
+// (gap after it) a little above or below its baseline in the same size,
+// belongs to its word: the lowered E of the TeX and LaTeX logos.
+func shiftedLetter(g, last *glyph, gap float64) bool {
+	if last == nil || g.size <= 0 || math.Abs(g.size-last.size) > 0.05*g.size {
+		return false
+	}
+	em := g.size
+	return math.Abs(g.y-last.y) <= 0.45*em && gap <= wordGapEm*em && gap > -0.3*em &&
+		startsWithLetter(g.text) && startsWithLetter(last.text)
+}
+
+// combinePlusMinus finds the "±" signs drawn as a "+" with a "−" set
+// under it (as some typesetters draw them) and makes the "+" read "±" and
+// the "−" nothing (skip): the minus is otherwise read as the start of the
+// line below.
+func combinePlusMinus(glyphs []glyph) {
+	for i := range glyphs {
+		m := &glyphs[i]
+		if m.text != "−" && m.text != "-" && m.text != "_" && m.text != "‐" {
+			continue
+		}
+		for j := max(0, i-6); j < min(len(glyphs), i+7); j++ {
+			p := &glyphs[j]
+			if p.text != "+" || p.rot != m.rot || p.size <= 0 {
+				continue
+			}
+			em := p.size
+			dy := p.y - m.y
+			overlap := math.Min(p.x1, m.x1) - math.Max(p.x0, m.x0)
+			if dy > 0.08*em && dy < 0.7*em && overlap > 0.6*math.Min(p.x1-p.x0, m.x1-m.x0) && math.Abs(p.size-m.size) < 0.2*em {
+				p.text = "±"
+				m.skip = true
+				break
+			}
+		}
+	}
 }
 
 // maxMarks bounds the unmapped glyphs looked at as possible bullets (a page

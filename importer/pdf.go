@@ -12,7 +12,7 @@ import (
 // ExtractorVersion is stored with every document's text. Raise it whenever a
 // change to extraction changes the text of some page, so that libraries can
 // re-extract and re-anchor their annotations.
-const ExtractorVersion = 7
+const ExtractorVersion = 8
 
 // Errors a PDF can give; match them with errors.Is.
 var (
@@ -40,7 +40,12 @@ var (
 // face than the text) is a paragraph of its own, so is each item of a
 // numbered or bulleted list and each footnote or affiliation that starts
 // with a raised mark, a sentence cut by footnotes at a column's foot goes
-// on past them, and the boxes of a flow chart read row by row.
+// on past them, and the boxes of a flow chart read row by row; (version
+// 8) a "±" drawn as "+" over "−" reads "±", a letter set a little lower or
+// higher in its word (the E of the TeX logo) stays in the word,
+// right-to-left lines read in logical order, and glyphs are named through
+// the whole Adobe Glyph List, Type 3 glyph numbers and embedded TrueType
+// cmaps. Text read by PDFium (Extraction.Engine) follows the same rules.
 // Compatibility ligatures (U+FB00–FB06) are expanded, U+FFFD never appears,
 // curly quotes and dashes are kept, and the text is NFC. Running headers,
 // footers and page numbers are in Header, one per line, not in Text.
@@ -168,8 +173,7 @@ func chooseTitle(info, fromPage string) string {
 	if PlausibleTitle(info) {
 		return info
 	}
-	if PlausibleTitle(fromPage) {
-		return fromPage
-	}
-	return ""
+	// titleFromPage checked its title already (a long one is plausible, a
+	// short one stands large above the rest).
+	return fromPage
 }

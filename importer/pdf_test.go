@@ -218,7 +218,7 @@ func TestExtractTwoColumnArticle(t *testing.T) {
 			if len(ex.Pages) != 3 {
 				t.Fatalf("%d pages", len(ex.Pages))
 			}
-			if ex.Version != 7 || ExtractorVersion != 7 {
+			if ex.Version != 8 || ExtractorVersion != 8 {
 				t.Errorf("version %d", ex.Version)
 			}
 			if ex.DOI != "10.5555/rapport.test.2024" {

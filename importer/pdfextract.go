@@ -539,8 +539,11 @@ func titleFromPage(lay *pageLayout, vocab *vocabulary) string {
 	}
 	sort.Sort(sort.Reverse(sort.Float64Slice(sizes)))
 	sort.SliceStable(fs, func(i, j int) bool { return fs[i].y > fs[j].y })
+	short := ""
+	body := bodySize(fs)
 	for k, s := range sizes {
-		if k >= 4 {
+		if k >= 4 || short != "" && s <= 1.05*body {
+			// Body text is no title when a short one stood above it.
 			break
 		}
 		var group []*fragment
@@ -560,11 +563,56 @@ func titleFromPage(lay *pageLayout, vocab *vocabulary) string {
 			continue
 		}
 		t := strings.Join(strings.Fields(vocab.paragraphText(group).s), " ")
-		if PlausibleTitle(t) && len(strings.Fields(t)) >= 3 {
+		if PlausibleTitle(t) && len(strings.Fields(t)) >= 3 && !datedLine.MatchString(t) {
 			return norm.NFC.String(t)
 		}
+		if k == 0 && s >= 1.4*body {
+			short = t
+		}
+	}
+	// A title of a word or two, set in the page's largest type well above
+	// the rest ("BibTeXing"), when nothing longer qualified.
+	if n := len(strings.Fields(short)); n >= 1 && n <= 2 && len([]rune(short)) >= 6 && !articleType.MatchString(short) && letterShare(short) > 0.7 {
+		return norm.NFC.String(short)
 	}
 	return ""
+}
+
+// bodySize is the size most of the characters of fs are set in.
+func bodySize(fs []*fragment) float64 {
+	chars := map[float64]int{}
+	best := 0.0
+	for _, f := range fs {
+		s := math.Round(f.size*2) / 2
+		chars[s] += len(f.text)
+		if chars[s] > chars[best] {
+			best = s
+		}
+	}
+	return best
+}
+
+// datedLine matches a line that carries a date ("Oren Patashnik February
+// 8, 1988", "8 February 1988"): an author and date line, not a title.
+var datedLine = regexp.MustCompile(`(?i)\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(tember)?|oct(ober)?|nov(ember)?|dec(ember)?)\.?\s+(\d{1,2},?\s+)?(1[89]|20)\d\d\b|\b\d{1,2}\s+(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(tember)?|oct(ober)?|nov(ember)?|dec(ember)?)\.?\s+(1[89]|20)\d\d\b`)
+
+// letterShare is the share of letters among the characters of s that are
+// not spaces.
+func letterShare(s string) float64 {
+	letters, all := 0, 0
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			continue
+		}
+		all++
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	if all == 0 {
+		return 0
+	}
+	return float64(letters) / float64(all)
 }
 
 // inherited looks a page attribute up the page tree.
