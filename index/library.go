@@ -50,6 +50,8 @@ type Library struct {
 	writeMu sync.Mutex // serialises multi-statement writers (imports, reindex, catch-up)
 
 	facetOrds facetOrdinals // facet values of the index's segments, for counting
+
+	boxes boxCache // the last documents' character boxes (see PageBoxes)
 }
 
 // Options tune Open.

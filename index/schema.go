@@ -147,6 +147,17 @@ CREATE TABLE pages (
 	`
 ALTER TABLE documents ADD COLUMN engine TEXT NOT NULL DEFAULT '';
 `,
+	// 5: the boxes on the page of the characters of pages whose text cannot
+	// be read back cheaply (OCR); see boxes.go. They go with their page.
+	`
+CREATE TABLE page_boxes (
+	doc_id  INTEGER NOT NULL,
+	page    INTEGER NOT NULL,
+	boxes_z BLOB NOT NULL,
+	PRIMARY KEY (doc_id, page),
+	FOREIGN KEY (doc_id, page) REFERENCES pages(doc_id, page) ON DELETE CASCADE
+);
+`,
 }
 
 // migrationSteps holds the Go half of migrations that SQL alone cannot do,
