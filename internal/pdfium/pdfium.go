@@ -52,6 +52,10 @@ var (
 // go-pdfium or wazero version so that an old cache is not even looked at.
 const cacheVersion = "pdfium-wasm-1.21.5-wazero-1.12.0"
 
+// memoryLimitPages bounds each PDFium instance's memory (64 KiB pages): a
+// hostile file makes PDFium fail an allocation, not the machine swap.
+const memoryLimitPages = 12288 // 768 MiB
+
 // MaxInstances bounds the PDFium instances (and so the documents open at
 // once): each has its own WebAssembly memory.
 var MaxInstances = min(runtime.NumCPU(), 4)
@@ -163,7 +167,8 @@ func initPool(cacheDir string) (pool gopdfium.Pool, err error) {
 			err = fmt.Errorf("start PDFium: %v", r)
 		}
 	}()
-	rc := wazero.NewRuntimeConfig().WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling)
+	rc := wazero.NewRuntimeConfig().WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
+		WithMemoryLimitPages(memoryLimitPages)
 	if cacheDir != "" {
 		if err := os.MkdirAll(cacheDir, 0o755); err == nil {
 			cache, err := wazero.NewCompilationCacheWithDir(cacheDir)
