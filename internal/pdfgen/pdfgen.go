@@ -114,6 +114,14 @@ type Page struct {
 	Raw string
 	// Forms are drawn after Texts, each as a form XObject.
 	Forms []Form
+	// Rotate turns the page when displayed (/Rotate: 0, 90, 180, 270).
+	Rotate int
+	// CropBox, when not zero, is the displayed part of the page
+	// (x0 y0 x1 y1).
+	CropBox [4]float64
+	// Annots are annotation dictionaries written as they are (e.g.
+	// "<< /Type /Annot /Subtype /Highlight … >>").
+	Annots []string
 }
 
 // Doc is a whole document.
@@ -264,8 +272,22 @@ func (d *Doc) Bytes() []byte {
 			xres = " /XObject << " + xobjs.String() + ">>"
 		}
 		c := obj(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content))
-		pg := obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Resources << /Font << %s>>%s >> /Contents %d 0 R >>",
-			w, h, fontRes.String(), xres, c))
+		extra := ""
+		if p.Rotate != 0 {
+			extra += fmt.Sprintf(" /Rotate %d", p.Rotate)
+		}
+		if p.CropBox != [4]float64{} {
+			extra += fmt.Sprintf(" /CropBox [%g %g %g %g]", p.CropBox[0], p.CropBox[1], p.CropBox[2], p.CropBox[3])
+		}
+		if len(p.Annots) > 0 {
+			var refs []string
+			for _, a := range p.Annots {
+				refs = append(refs, fmt.Sprintf("%d 0 R", obj(a)))
+			}
+			extra += " /Annots [" + strings.Join(refs, " ") + "]"
+		}
+		pg := obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g]%s /Resources << /Font << %s>>%s >> /Contents %d 0 R >>",
+			w, h, extra, fontRes.String(), xres, c))
 		kids = append(kids, fmt.Sprintf("%d 0 R", pg))
 	}
 	info := 0

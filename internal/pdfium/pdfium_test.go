@@ -134,3 +134,49 @@ func BenchmarkStartCold(b *testing.B) { benchmarkStart(b, false) }
 
 // BenchmarkStartWarm: loading the compiled module from the disk cache.
 func BenchmarkStartWarm(b *testing.B) { benchmarkStart(b, true) }
+
+// TestToPixelMatchesPDFium: the pixel a point of the page falls on, for
+// each rotation and a crop box, is where PDFium puts it; FromPixel inverts
+// ToPixel.
+func TestToPixelMatchesPDFium(t *testing.T) {
+	e, err := Get(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rot := range []int{0, 90, 180, 270} {
+		for _, crop := range [][4]float64{{}, {36, 50, 500, 700}} {
+			data := (&pdfgen.Doc{Pages: []pdfgen.Page{{Rotate: rot, CropBox: crop, Texts: []pdfgen.Text{{X: 72, Y: 700, Size: 12, Font: pdfgen.Helvetica, S: "x"}}}}}).Bytes()
+			doc, err := e.Open(context.Background(), data, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			info, err := doc.Page(0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			const dpi = 144
+			for _, pt := range [][2]float64{{72, 700}, {300, 100}, {450, 600}} {
+				px, py := info.ToPixel(pt[0], pt[1], dpi)
+				dx, dy, err := doc.PageToDevice(0, pt[0], pt[1], dpi)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if abs(px-float64(dx)) > 1.5 || abs(py-float64(dy)) > 1.5 {
+					t.Errorf("rotate %d crop %v: %v → (%.1f, %.1f), PDFium (%d, %d)", rot, crop, pt, px, py, dx, dy)
+				}
+				x, y := info.FromPixel(px, py, dpi)
+				if abs(x-pt[0]) > 1e-6 || abs(y-pt[1]) > 1e-6 {
+					t.Errorf("rotate %d: FromPixel(ToPixel(%v)) = (%g, %g)", rot, pt, x, y)
+				}
+			}
+			doc.Close()
+		}
+	}
+}
+
+func abs(f float64) float64 {
+	if f < 0 {
+		return -f
+	}
+	return f
+}

@@ -41,7 +41,44 @@ type Rect struct{ X0, Y0, X1, Y1 float64 }
 type PageInfo struct {
 	Width, Height float64 // points, as displayed (rotation applied)
 	MediaBox      Rect
-	Rotate        int // degrees clockwise the page is turned when displayed: 0, 90, 180, 270
+	// CropBox is the part of the page that is displayed and rendered (the
+	// MediaBox when the page sets none).
+	CropBox Rect
+	Rotate  int // degrees clockwise the page is turned when displayed: 0, 90, 180, 270
+}
+
+// ToPixel maps a point in PDF user space to the pixel it falls on in the
+// page rendered at dpi (see Render): the crop box's corner at the origin,
+// the page's rotation applied.
+func (p PageInfo) ToPixel(x, y, dpi float64) (px, py float64) {
+	s := dpi / 72
+	c := p.CropBox
+	switch p.Rotate {
+	case 90:
+		return (y - c.Y0) * s, (x - c.X0) * s
+	case 180:
+		return (c.X1 - x) * s, (y - c.Y0) * s
+	case 270:
+		return (c.Y1 - y) * s, (c.X1 - x) * s
+	}
+	return (x - c.X0) * s, (c.Y1 - y) * s
+}
+
+// FromPixel is the inverse of ToPixel: the point in PDF user space under a
+// pixel of the page rendered at dpi.
+func (p PageInfo) FromPixel(px, py, dpi float64) (x, y float64) {
+	s := dpi / 72
+	c := p.CropBox
+	px, py = px/s, py/s
+	switch p.Rotate {
+	case 90:
+		return py + c.X0, px + c.Y0
+	case 180:
+		return c.X1 - px, py + c.Y0
+	case 270:
+		return c.X1 - py, c.Y1 - px
+	}
+	return px + c.X0, c.Y1 - py
 }
 
 // maxCharsPerPage bounds the characters read from one page (a hostile page
@@ -160,7 +197,7 @@ func (d *Document) Page(i int) (info PageInfo, err error) {
 		info.Rotate = int(rot.PageRotation) * 90
 	}
 	if mb, err := d.inst.FPDFPage_GetMediaBox(&requests.FPDFPage_GetMediaBox{Page: pg}); err == nil {
-		info.MediaBox = Rect{float64(mb.Left), float64(mb.Bottom), float64(mb.Right), float64(mb.Top)}
+		info.MediaBox = normRect(Rect{float64(mb.Left), float64(mb.Bottom), float64(mb.Right), float64(mb.Top)})
 	} else {
 		w, h := info.Width, info.Height
 		if info.Rotate == 90 || info.Rotate == 270 {
@@ -168,7 +205,44 @@ func (d *Document) Page(i int) (info PageInfo, err error) {
 		}
 		info.MediaBox = Rect{0, 0, w, h}
 	}
+	info.CropBox = info.MediaBox
+	if cb, err := d.inst.FPDFPage_GetCropBox(&requests.FPDFPage_GetCropBox{Page: pg}); err == nil {
+		c := normRect(Rect{float64(cb.Left), float64(cb.Bottom), float64(cb.Right), float64(cb.Top)})
+		// PDFium shows the crop box clipped to the media box.
+		c = Rect{max(c.X0, info.MediaBox.X0), max(c.Y0, info.MediaBox.Y0), min(c.X1, info.MediaBox.X1), min(c.Y1, info.MediaBox.Y1)}
+		if c.X1-c.X0 > 1 && c.Y1-c.Y0 > 1 {
+			info.CropBox = c
+		}
+	}
 	return info, nil
+}
+
+func normRect(r Rect) Rect {
+	if r.X0 > r.X1 {
+		r.X0, r.X1 = r.X1, r.X0
+	}
+	if r.Y0 > r.Y1 {
+		r.Y0, r.Y1 = r.Y1, r.Y0
+	}
+	return r
+}
+
+// PageToDevice asks PDFium where a point of page i falls in the page
+// rendered at dpi (what ToPixel computes; for tests).
+func (d *Document) PageToDevice(i int, x, y, dpi float64) (px, py int, err error) {
+	info, err := d.Page(i)
+	if err != nil {
+		return 0, 0, err
+	}
+	res, err := d.inst.FPDF_PageToDevice(&requests.FPDF_PageToDevice{
+		Page:  requests.Page{ByIndex: &requests.PageByIndex{Document: d.ref, Index: i}},
+		SizeX: int(math.Round(info.Width * dpi / 72)), SizeY: int(math.Round(info.Height * dpi / 72)),
+		Rotate: 0, PageX: x, PageY: y,
+	})
+	if err != nil {
+		return 0, 0, classify(err)
+	}
+	return res.DeviceX, res.DeviceY, nil
 }
 
 // IsPassword reports whether err means a password is needed.
