@@ -1,0 +1,222 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/rapport-qda/rapport/importer"
+	"github.com/rapport-qda/rapport/internal/pdfium"
+)
+
+// The page as the author printed it: rendered by PDFium, with each coded
+// passage drawn over the boxes of its characters (see PageBoxes). The
+// window's page view and `rapport render` both use these.
+
+// PageHighlight is one annotation as drawn on its page.
+type PageHighlight struct {
+	AnnotationID int64    `json:"annotation_id"`
+	Themes       []string `json:"themes"`
+	Colors       []string `json:"colors"` // "#RRGGBB", one per theme
+	Note         string   `json:"note,omitempty"`
+	// Rects are the passage's boxes merged line by line (the space between
+	// two words on a line included), in PDF user space.
+	Rects []importer.Box `json:"rects"`
+}
+
+// PageHighlights returns the annotations of one page with the rectangles
+// they cover. Annotations whose text cannot be placed (orphaned ones, a
+// document whose text must be re-extracted) are left out; err says why
+// when none can be placed.
+func (l *Library) PageHighlights(ctx context.Context, docID int64, page int) ([]PageHighlight, error) {
+	anns, err := l.Annotations(ctx, AnnotationFilter{DocID: docID, Page: page})
+	if err != nil {
+		return nil, err
+	}
+	if len(anns) == 0 {
+		return nil, nil
+	}
+	boxes, err := l.PageBoxes(ctx, docID, page)
+	if err != nil {
+		return nil, err
+	}
+	colors, err := l.themeColors(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []PageHighlight
+	for _, a := range anns {
+		if a.Orphaned || a.Start < 0 || a.End > len(boxes) || a.Start >= a.End {
+			continue
+		}
+		h := PageHighlight{AnnotationID: a.ID, Themes: a.Themes, Note: a.Note, Rects: LineRects(boxes[a.Start:a.End])}
+		for _, t := range a.Themes {
+			h.Colors = append(h.Colors, colors[strings.ToLower(t)])
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+func (l *Library) themeColors(ctx context.Context) (map[string]string, error) {
+	themes, err := l.Themes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]string, len(themes))
+	for _, t := range themes {
+		m[strings.ToLower(t.Name)] = t.Color
+	}
+	return m, nil
+}
+
+// LineRects merges the boxes of a run of characters into one rectangle per
+// line piece: consecutive boxes on one line (the same height, overlapping
+// vertically) that follow each other from left to right join, across the
+// empty boxes of the spaces between words; a jump back or to another line
+// starts a new rectangle.
+func LineRects(boxes []importer.Box) []importer.Box {
+	var out []importer.Box
+	for _, b := range boxes {
+		if b.Empty() {
+			continue
+		}
+		if n := len(out); n > 0 {
+			r := &out[n-1]
+			h := math.Min(float64(r.Y1-r.Y0), float64(b.Y1-b.Y0))
+			overlap := math.Min(float64(r.Y1), float64(b.Y1)) - math.Max(float64(r.Y0), float64(b.Y0))
+			// On the line, and not before its start nor far after its end.
+			if overlap > 0.6*h && b.X0 >= r.X0-1 && float64(b.X0-r.X1) < 3*h {
+				r.X0, r.Y0 = min(r.X0, b.X0), min(r.Y0, b.Y0)
+				r.X1, r.Y1 = max(r.X1, b.X1), max(r.Y1, b.Y1)
+				continue
+			}
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// RenderOptions tune RenderPage.
+type RenderOptions struct {
+	DPI float64 // default 96
+	// Highlights draws the page's annotations over it, each in its themes'
+	// colours (translucent; several themes of one passage in stripes).
+	Highlights bool
+}
+
+// RenderedPage is a page drawn as an image, with the geometry that maps
+// PDF points onto it.
+type RenderedPage struct {
+	Image image.Image
+	Info  pdfium.PageInfo
+	DPI   float64
+}
+
+// ToPixel maps a point in PDF user space onto the image.
+func (r RenderedPage) ToPixel(x, y float64) (float64, float64) { return r.Info.ToPixel(x, y, r.DPI) }
+
+// FromPixel maps a pixel of the image to PDF user space.
+func (r RenderedPage) FromPixel(px, py float64) (float64, float64) {
+	return r.Info.FromPixel(px, py, r.DPI)
+}
+
+// RenderPage draws a page of a stored PDF with PDFium (starting it if this
+// process has not yet).
+func (l *Library) RenderPage(ctx context.Context, docID int64, page int, opts RenderOptions) (RenderedPage, error) {
+	dpi := opts.DPI
+	if dpi <= 0 {
+		dpi = 96
+	}
+	out := RenderedPage{DPI: dpi}
+	d, err := l.Document(ctx, docID)
+	if err != nil {
+		return out, err
+	}
+	if d.Kind != string(importer.KindPDF) || d.SHA256 == "" {
+		return out, fmt.Errorf("render document %d: it is not a stored PDF (%s): %w", docID, d.Kind, ErrInvalidInput)
+	}
+	if page < 1 || page > d.PageCount {
+		return out, fmt.Errorf("render document %d page %d: the document has pages 1–%d: %w", docID, page, d.PageCount, ErrInvalidInput)
+	}
+	data, err := os.ReadFile(l.FilePath(d))
+	if err != nil {
+		return out, fmt.Errorf("render document %d: read the stored original: %w", docID, err)
+	}
+	eng, err := pdfium.Get(ctx)
+	if err != nil {
+		return out, fmt.Errorf("render document %d: %w", docID, err)
+	}
+	doc, err := eng.Open(ctx, data, "")
+	if err != nil {
+		return out, fmt.Errorf("render document %d (%s): %w", docID, d.FileName, err)
+	}
+	defer doc.Close()
+	if out.Info, err = doc.Page(page - 1); err != nil {
+		return out, fmt.Errorf("render document %d page %d: %w", docID, page, err)
+	}
+	img, err := doc.Render(page-1, dpi, false)
+	if err != nil {
+		return out, fmt.Errorf("render document %d page %d: %w", docID, page, err)
+	}
+	out.Image = img
+	if opts.Highlights {
+		hs, err := l.PageHighlights(ctx, docID, page)
+		if err != nil {
+			return out, fmt.Errorf("render document %d page %d: %w", docID, page, err)
+		}
+		rgba, ok := img.(*image.RGBA)
+		if !ok {
+			rgba = image.NewRGBA(img.Bounds())
+			draw.Draw(rgba, rgba.Bounds(), img, image.Point{}, draw.Src)
+		}
+		for _, h := range hs {
+			drawHighlight(rgba, out, h)
+		}
+		out.Image = rgba
+	}
+	return out, nil
+}
+
+// drawHighlight fills a highlight's rectangles translucently in its
+// themes' colours: one theme fills the rectangle, several share it in
+// horizontal stripes.
+func drawHighlight(img *image.RGBA, page RenderedPage, h PageHighlight) {
+	cols := make([]color.NRGBA, 0, len(h.Colors))
+	for _, c := range h.Colors {
+		cols = append(cols, parseHexColor(c, 0x70))
+	}
+	if len(cols) == 0 {
+		cols = append(cols, color.NRGBA{0xff, 0xd7, 0x00, 0x70})
+	}
+	for _, r := range h.Rects {
+		x0, y0 := page.ToPixel(float64(r.X0), float64(r.Y0))
+		x1, y1 := page.ToPixel(float64(r.X1), float64(r.Y1))
+		rect := image.Rect(int(math.Floor(min(x0, x1))), int(math.Floor(min(y0, y1))), int(math.Ceil(max(x0, x1))), int(math.Ceil(max(y0, y1))))
+		n := len(cols)
+		for k, c := range cols {
+			stripe := rect
+			if n > 1 {
+				h := rect.Dy()
+				stripe.Min.Y = rect.Min.Y + h*k/n
+				stripe.Max.Y = rect.Min.Y + h*(k+1)/n
+			}
+			draw.Draw(img, stripe.Intersect(img.Bounds()), &image.Uniform{c}, image.Point{}, draw.Over)
+		}
+	}
+}
+
+// parseHexColor reads "#RRGGBB" with the given alpha (grey when malformed).
+func parseHexColor(s string, alpha uint8) color.NRGBA {
+	v, err := strconv.ParseUint(strings.TrimPrefix(s, "#"), 16, 32)
+	if err != nil || len(strings.TrimPrefix(s, "#")) != 6 {
+		return color.NRGBA{0x80, 0x80, 0x80, alpha}
+	}
+	return color.NRGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), alpha}
+}
