@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/rapport-qda/rapport/importer"
 	"github.com/rapport-qda/rapport/internal/pdfium"
@@ -219,4 +220,102 @@ func parseHexColor(s string, alpha uint8) color.NRGBA {
 		return color.NRGBA{0x80, 0x80, 0x80, alpha}
 	}
 	return color.NRGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), alpha}
+}
+
+// Selecting on the page: a point picks the character whose box holds it
+// (or the nearest one on its line), and a drag from one point to another
+// selects the characters between them in the page text's order — which
+// follows columns, not the screen rectangle — so a selection made on the
+// page is the same start/end as the same words selected in the text.
+
+// CharAt returns the index of the character (rune) of a page whose box
+// holds the point (x, y) in PDF user space, or, when none does, the nearest
+// character on the line under the point (within half a line's height), or
+// -1.
+func CharAt(boxes []importer.Box, x, y float64) int {
+	best, bestD := -1, math.Inf(1)
+	for i, b := range boxes {
+		if b.Empty() {
+			continue
+		}
+		x0, y0, x1, y1 := float64(b.X0), float64(b.Y0), float64(b.X1), float64(b.Y1)
+		if x >= x0 && x <= x1 && y >= y0 && y <= y1 {
+			return i
+		}
+		h := y1 - y0
+		if y < y0-0.5*h || y > y1+0.5*h {
+			continue
+		}
+		d := math.Max(x0-x, 0) + math.Max(x-x1, 0) + math.Max(y0-y, 0) + math.Max(y-y1, 0)
+		if d < bestD {
+			best, bestD = i, d
+		}
+	}
+	return best
+}
+
+// SelectBetween returns the span [start, end) of characters selected by a
+// drag from (x0, y0) to (x1, y1), in page text order; ok is false when
+// neither end is near text.
+func SelectBetween(boxes []importer.Box, x0, y0, x1, y1 float64) (start, end int, ok bool) {
+	a, b := CharAt(boxes, x0, y0), CharAt(boxes, x1, y1)
+	if a < 0 && b < 0 {
+		return 0, 0, false
+	}
+	if a < 0 {
+		a = b
+	}
+	if b < 0 {
+		b = a
+	}
+	if a > b {
+		a, b = b, a
+	}
+	return a, b + 1, true
+}
+
+// WordSpan returns the span of the word around character i of text (what a
+// double click selects): letters, digits and the marks and hyphens inside
+// a word.
+func WordSpan(text []rune, i int) (start, end int) {
+	if i < 0 || i >= len(text) {
+		return i, i
+	}
+	inWord := func(r rune) bool {
+		return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) || r == '-' || r == '\'' || r == '’'
+	}
+	if !inWord(text[i]) {
+		return i, i + 1
+	}
+	start, end = i, i+1
+	for start > 0 && inWord(text[start-1]) {
+		start--
+	}
+	for end < len(text) && inWord(text[end]) {
+		end++
+	}
+	return start, end
+}
+
+// ParagraphSpan returns the span of the paragraph around character i (what
+// a triple click selects): paragraphs are separated by a blank line.
+func ParagraphSpan(text []rune, i int) (start, end int) {
+	if i < 0 || i >= len(text) {
+		return i, i
+	}
+	start, end = i, i
+	for start > 0 && !(text[start-1] == '\n' && start >= 2 && text[start-2] == '\n') {
+		start--
+	}
+	for end < len(text) && !(text[end] == '\n' && end+1 < len(text) && text[end+1] == '\n') {
+		end++
+	}
+	// Trim the blank line's own newlines at either end.
+	for start < end && text[start] == '\n' {
+		start++
+	}
+	for end > start && text[end-1] == '\n' {
+		end--
+	}
+	return start, end
 }
