@@ -298,24 +298,12 @@ func WordSpan(text []rune, i int) (start, end int) {
 }
 
 // ParagraphSpan returns the span of the paragraph around character i (what
-// a triple click selects): paragraphs are separated by a blank line.
+// a triple click selects; see ParagraphBounds).
 func ParagraphSpan(text []rune, i int) (start, end int) {
-	if i < 0 || i >= len(text) {
-		return i, i
+	for _, p := range ParagraphBounds(string(text)) {
+		if i >= p.Start && i < p.End {
+			return p.Start, p.End
+		}
 	}
-	start, end = i, i
-	for start > 0 && !(text[start-1] == '\n' && start >= 2 && text[start-2] == '\n') {
-		start--
-	}
-	for end < len(text) && !(text[end] == '\n' && end+1 < len(text) && text[end+1] == '\n') {
-		end++
-	}
-	// Trim the blank line's own newlines at either end.
-	for start < end && text[start] == '\n' {
-		start++
-	}
-	for end > start && text[end-1] == '\n' {
-		end--
-	}
-	return start, end
+	return i, i
 }
