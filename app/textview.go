@@ -205,6 +205,7 @@ func (v *textView) layout(width float32) {
 	}
 	st := v.styles()
 	spaceW := fyne.MeasureText(" ", size, fyne.TextStyle{}).Width
+	boldSpaceW := fyne.MeasureText(" ", size, fyne.TextStyle{Bold: true}).Width
 	x, y := float32(0), pad
 	line := 0
 	newLine := func(gap float32) {
@@ -234,9 +235,16 @@ func (v *textView) layout(width float32) {
 				newLine(lh * 1.6)
 				startLine()
 			} else if x > 0 {
-				// a space, drawn only when its background shows
-				v.pieces = append(v.pieces, textPiece{start: i, end: i + 1, x: x + pad, y: y, w: spaceW, line: line, text: " ", style: pieceStyle{bg: st[i].bg, space: true}})
-				x += spaceW
+				// a space: drawn with the words around it (in bold inside
+				// a phrase that is a search term)
+				style := st[i]
+				style.space = true
+				w := spaceW
+				if style.bold {
+					w = boldSpaceW
+				}
+				v.pieces = append(v.pieces, textPiece{start: i, end: i + 1, x: x + pad, y: y, w: w, line: line, text: " ", style: style})
+				x += w
 			}
 			i = j
 			continue
@@ -486,6 +494,14 @@ func (r *textViewRenderer) Layout(size fyne.Size) {
 func (r *textViewRenderer) MinSize() fyne.Size { return r.v.MinSize() }
 
 // build makes the canvas objects for the laid-out pieces, reusing old ones.
+//
+// The words of a line that share a font and colour are drawn as one text,
+// spaces included: the font's shaper then spaces them, and the line is
+// snapped to the pixel grid once. (Drawn word by word, each word was
+// snapped on its own, so the spaces between words came out a pixel or two
+// wider or narrower than the font's and words seemed to run together.)
+// Backgrounds are one rectangle per run of one colour on a line, edge to
+// edge, so translucent highlights show no seams where words meet.
 func (r *textViewRenderer) build() {
 	v := r.v
 	size := v.textSize()
@@ -494,26 +510,21 @@ func (r *textViewRenderer) build() {
 	em := theme.Color(theme.ColorNamePrimary)
 	r.objects = r.objects[:0]
 	nt, nr := 0, 0
-	for _, p := range v.pieces {
-		if p.style.bg != nil {
-			var rect *canvas.Rectangle
-			if nr < len(r.rects) {
-				rect = r.rects[nr]
-			} else {
-				rect = canvas.NewRectangle(nil)
-				r.rects = append(r.rects, rect)
-			}
-			nr++
-			rect.FillColor = p.style.bg
-			rect.Move(fyne.NewPos(p.x, p.y))
-			rect.Resize(fyne.NewSize(p.w+0.5, lh))
-			r.objects = append(r.objects, rect)
+	for _, run := range backgroundRuns(v.pieces) {
+		var rect *canvas.Rectangle
+		if nr < len(r.rects) {
+			rect = r.rects[nr]
+		} else {
+			rect = canvas.NewRectangle(nil)
+			r.rects = append(r.rects, rect)
 		}
+		nr++
+		rect.FillColor = run.bg
+		rect.Move(fyne.NewPos(run.x, run.y))
+		rect.Resize(fyne.NewSize(run.w, lh))
+		r.objects = append(r.objects, rect)
 	}
-	for _, p := range v.pieces {
-		if p.style.space {
-			continue
-		}
+	for _, run := range textRuns(v.pieces) {
 		var t *canvas.Text
 		if nt < len(r.texts) {
 			t = r.texts[nt]
@@ -522,17 +533,81 @@ func (r *textViewRenderer) build() {
 			r.texts = append(r.texts, t)
 		}
 		nt++
-		t.Text = p.text
+		t.Text = run.text
 		t.TextSize = size
-		t.TextStyle = fyne.TextStyle{Bold: p.style.bold}
+		t.TextStyle = fyne.TextStyle{Bold: run.bold}
 		t.Color = fg
-		if p.style.emphasis {
+		if run.emphasis {
 			t.Color = em
 		}
-		t.Move(fyne.NewPos(p.x, p.y+(lh-size*1.3)/2))
-		t.Resize(fyne.NewSize(p.w, size*1.3))
+		t.Move(fyne.NewPos(run.x, run.y+(lh-size*1.3)/2))
+		t.Resize(fyne.NewSize(run.w, size*1.3))
 		r.objects = append(r.objects, t)
 	}
+}
+
+// drawRun is a stretch of one line drawn as one object: a text of one font
+// and colour, or a background of one colour.
+type drawRun struct {
+	x, y, w        float32
+	text           string
+	bold, emphasis bool
+	bg             color.Color
+}
+
+// textRuns joins the pieces of each line that share font and colour; a
+// space at the end of a line is left out.
+func textRuns(pieces []textPiece) []drawRun {
+	var runs []drawRun
+	var b strings.Builder
+	flush := func() {
+		if len(runs) > 0 {
+			last := &runs[len(runs)-1]
+			last.text = b.String()
+		}
+		b.Reset()
+	}
+	line := -1
+	for _, p := range pieces {
+		if n := len(runs); n > 0 && p.line == line && runs[n-1].bold == p.style.bold && runs[n-1].emphasis == p.style.emphasis {
+			b.WriteString(p.text)
+			runs[n-1].w = p.x + p.w - runs[n-1].x
+			continue
+		}
+		flush()
+		line = p.line
+		runs = append(runs, drawRun{x: p.x, y: p.y, w: p.w, bold: p.style.bold, emphasis: p.style.emphasis})
+		b.WriteString(p.text)
+	}
+	flush()
+	out := runs[:0]
+	for _, r := range runs {
+		if strings.TrimSpace(r.text) != "" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// backgroundRuns joins the pieces of each line that share a background
+// colour into one rectangle.
+func backgroundRuns(pieces []textPiece) []drawRun {
+	var runs []drawRun
+	line, key := -1, ""
+	for _, p := range pieces {
+		if p.style.bg == nil {
+			line = -1
+			continue
+		}
+		k := colourKey(p.style.bg)
+		if n := len(runs); n > 0 && p.line == line && k == key {
+			runs[n-1].w = p.x + p.w - runs[n-1].x
+			continue
+		}
+		line, key = p.line, k
+		runs = append(runs, drawRun{x: p.x, y: p.y, w: p.w, bg: p.style.bg})
+	}
+	return runs
 }
 
 func (r *textViewRenderer) Refresh() {
