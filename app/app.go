@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -375,23 +376,43 @@ func (u *UI) FocusSearch() {
 	u.win.Canvas().Focus(u.searchEntry)
 }
 
-func (u *UI) showShortcuts() {
-	text := `Ctrl+F	search the library
-Ctrl+Shift+F	find in the open document
-Ctrl+I	import files or folders (or drop them on the window)
-Ctrl+E	export excerpts
-Ctrl+Z / Ctrl+Shift+Z	undo / redo tagging, notes and codebook edits
+// shortcuts are the keys the shortcuts dialog lists: key, action; a row
+// with no key is a heading.
+var shortcuts = [][2]string{
+	{"Ctrl+F", "search the library"},
+	{"Ctrl+Shift+F", "find in the open document"},
+	{"Ctrl+I", "import files or folders (or drop them on the window)"},
+	{"Ctrl+E", "export excerpts"},
+	{"Ctrl+Z / Ctrl+Shift+Z", "undo / redo tagging, notes and codebook edits"},
+	{"Ctrl+Q", "quit"},
+	{"", "In the reader"},
+	{"← / →, PgUp / PgDn", "previous / next page"},
+	{"click", "select a sentence; Shift+click extends the selection"},
+	{"double-click", "select a paragraph"},
+	{"drag", "select words exactly"},
+	{"1–9", "tag the selection with the numbered theme"},
+	{"Enter", "tag the selection with a note"},
+	{"Esc", "clear the selection"},
+}
 
-In the reader:
-←/→, PgUp/PgDn	previous / next page
-click	select a sentence; Shift+click extends the selection
-double-click	select a paragraph
-drag	select words exactly
-1–9	tag the selection with the numbered theme
-Enter	tag the selection with a note
-Esc	clear the selection`
-	l := widget.NewLabel(text)
-	dialog.ShowCustom("Keyboard shortcuts", "Close", l, u.win)
+// showShortcuts lists the keyboard shortcuts in two columns, key and
+// action.
+func (u *UI) showShortcuts() {
+	grid := container.New(layout.NewFormLayout())
+	for _, s := range shortcuts {
+		if s[0] == "" {
+			grid.Add(widget.NewLabel(""))
+			grid.Add(widget.NewLabelWithStyle(s[1], fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+			continue
+		}
+		action := widget.NewLabel(s[1])
+		action.Wrapping = fyne.TextWrapWord
+		grid.Add(widget.NewLabelWithStyle(s[0], fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
+		grid.Add(action)
+	}
+	d := dialog.NewCustom("Keyboard shortcuts", "Close", grid, u.win)
+	d.Resize(fyne.NewSize(u.dialogWidth(620), grid.MinSize().Height))
+	d.Show()
 }
 
 // StartView opens a view described as "library", "search:QUERY",

@@ -87,7 +87,9 @@ func newCodebookPane(u *UI) *codebookPane {
 	p.memo.Wrapping = fyne.TextWrapWord
 	p.memo.SetMinRowsVisible(2)
 	p.parent = widget.NewSelect(nil, nil)
-	p.provisional = widget.NewCheck("Provisional name (from an abstract; rename when the article's own heading is known)", nil)
+	p.provisional = widget.NewCheck("Provisional name", nil)
+	provisionalHint := widget.NewLabelWithStyle("Taken from an abstract: rename it when the article's own heading is known.", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	provisionalHint.Wrapping = fyne.TextWrapWord
 	p.colour = canvas.NewRectangle(color.Gray{Y: 0x80})
 	p.colour.SetMinSize(fyne.NewSize(40, 24))
 	p.colour.CornerRadius = 4
@@ -107,13 +109,15 @@ func newCodebookPane(u *UI) *codebookPane {
 		widget.NewFormItem("Description", p.description),
 		widget.NewFormItem("Colour", container.NewHBox(p.colour, pick)),
 		widget.NewFormItem("Parent", p.parent),
-		widget.NewFormItem("", p.provisional),
+		widget.NewFormItem("", container.NewVBox(p.provisional, provisionalHint)),
 		widget.NewFormItem("Memo", p.memo),
 		widget.NewFormItem("Source", p.source),
 		widget.NewFormItem("Coded passages", p.count),
 	)
+	// the buttons two by two: in a row they set the form's least width,
+	// and the split gave the theme list what was left
 	p.form = container.NewVScroll(container.NewVBox(p.fields,
-		container.NewHBox(p.save, p.addChild, p.mergeBtn, p.deleteBtn)))
+		container.NewGridWithColumns(2, p.save, p.addChild, p.mergeBtn, p.deleteBtn)))
 	p.setEditing(false)
 	left := container.NewBorder(container.NewHBox(add), nil, nil, nil, p.list)
 	split := container.NewHSplit(left, p.form)
@@ -279,17 +283,22 @@ func (p *codebookPane) saveTheme() {
 func (p *codebookPane) askAdd(parent string) {
 	name := widget.NewEntry()
 	desc := widget.NewMultiLineEntry()
+	desc.Wrapping = fyne.TextWrapWord
+	desc.SetMinRowsVisible(4)
 	title := "New theme"
 	if parent != "" {
 		title = "New sub-theme of " + parent
 	}
-	dialog.ShowForm(title, "Add", "Cancel", []*widget.FormItem{
+	d := dialog.NewForm(title, "Add", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Name", name), widget.NewFormItem("Description", desc),
 	}, func(ok bool) {
 		if ok && strings.TrimSpace(name.Text) != "" {
 			p.add(strings.TrimSpace(name.Text), parent, desc.Text)
 		}
 	}, p.u.win)
+	d.Resize(fyne.NewSize(p.u.dialogWidth(560), d.MinSize().Height))
+	d.Show()
+	p.u.win.Canvas().Focus(name)
 }
 
 func (p *codebookPane) add(name, parent, description string) {

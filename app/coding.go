@@ -236,7 +236,9 @@ func newTagPanel(u *UI, r *readerPane) *tagPanel {
 		widget.NewSeparator(),
 		bold("Annotations on this page"), p.annList,
 	)
-	p.content = container.NewScroll(box)
+	// scrolled up and down only: the panel's width is the column's, and
+	// what is wider wraps or ends in an ellipsis
+	p.content = container.NewVScroll(box)
 	return p
 }
 
@@ -246,14 +248,14 @@ func (p *tagPanel) setThemes(themes []index.Theme) {
 	p.buttons.RemoveAll()
 	for i, t := range themes {
 		t := t
-		label := strings.Repeat("   ", t.Depth) + shorten(t.Name, 34)
+		label := t.Name
 		if i < 9 {
-			label = fmt.Sprintf("%d  %s", i+1, label)
+			label = fmt.Sprintf("%d  %s", i+1, t.Name)
 		}
-		b := widget.NewButton(label, func() { p.tag(t.Name) })
-		b.Alignment = widget.ButtonAlignLeading
-		b.Importance = widget.LowImportance
-		p.buttons.Add(container.NewBorder(nil, nil, swatch(t.Color), nil, b))
+		indent := canvas.NewRectangle(nil)
+		indent.SetMinSize(fyne.NewSize(float32(t.Depth)*14, 0))
+		row := newChoiceRow(label, fyne.TextStyle{Bold: t.Depth == 0}, container.NewHBox(indent, swatch(t.Color)), "", func() { p.tag(t.Name) })
+		p.buttons.Add(row)
 	}
 	p.r.refreshMarks()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -35,10 +36,10 @@ func TestFacetsNarrowTheSearch(t *testing.T) {
 	if len(u.search.hits) != 4 {
 		t.Fatalf("%d hits, want 4", len(u.search.hits))
 	}
-	buttons := map[string]*widget.Button{}
+	buttons := map[string]*choiceRow{}
 	for _, o := range u.search.facets.Objects {
-		if b, ok := o.(*widget.Button); ok {
-			buttons[b.Text] = b
+		if b, ok := o.(*choiceRow); ok {
+			buttons[b.Text()+" ("+b.count.Text+")"] = b
 		}
 	}
 	// Professionals: pages 1 and 2 of the 2015 article; participants:
@@ -74,5 +75,42 @@ func TestFacetsNarrowTheSearch(t *testing.T) {
 	u.Wait()
 	if len(u.search.hits) != 4 {
 		t.Errorf("%d hits after removing the filter, want 4", len(u.search.hits))
+	}
+}
+
+// Facet headings (Themes, Years, Journals) stand out from their values:
+// bold, while the values are plain and keep their counts visible.
+func TestFacetHeadingsStandApart(t *testing.T) {
+	lib, _ := newTestLibrary(t)
+	ctx := context.Background()
+	docs, err := lib.Documents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range docs {
+		if err := lib.SetMetadataField(ctx, d.ID, "year", "2015"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u, _ := newTestUI(t, lib)
+	test.Type(u.searchEntry, "participants OR professionals")
+	u.Wait()
+	heading, value := false, false
+	for _, tx := range textsOf(u.search.facets) {
+		switch {
+		case tx.Text == "Years":
+			heading = true
+			if !tx.TextStyle.Bold {
+				t.Error("the heading Years is not bold")
+			}
+		case strings.HasPrefix(tx.Text, "2015"):
+			value = true
+			if tx.TextStyle.Bold {
+				t.Errorf("the facet value %q is bold like a heading", tx.Text)
+			}
+		}
+	}
+	if !heading || !value {
+		t.Errorf("heading shown %v, value shown %v", heading, value)
 	}
 }

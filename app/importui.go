@@ -62,6 +62,11 @@ func (u *UI) ShowImport() {
 	d.Show()
 }
 
+// dialogWidth is a dialog's width: want, or less on a small window.
+func (u *UI) dialogWidth(want float32) float32 {
+	return min(want, u.win.Canvas().Size().Width*0.9)
+}
+
 func (u *UI) dialogSize() fyne.Size {
 	s := u.win.Canvas().Size()
 	return fyne.NewSize(max(600, s.Width*0.8), max(420, s.Height*0.8))
@@ -153,20 +158,20 @@ func (u *UI) showImportSummary(job *importJob) {
 }
 
 // showImportFailures lists the files an import could not read, and why.
+// Each message wraps and takes the height it needs (a list's rows all
+// have one height, and two-line messages overlapped the next row).
 func (u *UI) showImportFailures(failed []index.ImportFailure) {
-	fails := widget.NewList(
-		func() int { return len(failed) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Wrapping = fyne.TextWrapWord
-			return l
-		},
-		func(id widget.ListItemID, o fyne.CanvasObject) {
-			f := failed[id]
-			o.(*widget.Label).SetText(filepath.Base(f.File) + " — " + f.Error)
-		})
+	rows := container.NewVBox()
+	for i, f := range failed {
+		if i > 0 {
+			rows.Add(widget.NewSeparator())
+		}
+		l := widget.NewLabel(filepath.Base(f.File) + " — " + f.Error)
+		l.Wrapping = fyne.TextWrapWord
+		rows.Add(l)
+	}
 	head := widget.NewLabelWithStyle("Files that could not be imported:", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	d := dialog.NewCustom("Import", "Close", container.NewBorder(head, nil, nil, nil, fails), u.win)
-	d.Resize(fyne.NewSize(700, 450))
+	d := dialog.NewCustom("Import", "Close", container.NewBorder(head, nil, nil, nil, container.NewVScroll(rows)), u.win)
+	d.Resize(fyne.NewSize(u.dialogWidth(700), min(450, u.win.Canvas().Size().Height*0.9)))
 	d.Show()
 }

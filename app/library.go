@@ -14,20 +14,22 @@ import (
 	"github.com/rapport-qda/rapport/index"
 )
 
-// docColumn is one column of the library list.
+// docColumn is one column of the library list: of a fixed width, or
+// (share > 0) taking that share of what the fixed columns leave.
 type docColumn struct {
 	title, sortKey string
-	width          float32
+	width          float32 // fixed width, or the least width of a shared column
+	share          float32
 	value          func(d *index.Document) string
 }
 
 var docColumns = []docColumn{
-	{"Title", "title", 360, func(d *index.Document) string { return displayTitle(d) }},
-	{"Authors", "authors", 180, func(d *index.Document) string { return authorList(d) }},
-	{"Year", "year", 60, func(d *index.Document) string { return yearText(d.Year) }},
-	{"Journal", "journal", 200, func(d *index.Document) string { return d.Journal }},
-	{"Pages", "pages", 60, func(d *index.Document) string { return strconv.Itoa(d.PageCount) }},
-	{"Annotations", "annotations", 110, func(d *index.Document) string { return strconv.Itoa(d.AnnotationCount) }},
+	{"Title", "title", 200, 0.5, func(d *index.Document) string { return displayTitle(d) }},
+	{"Authors", "authors", 100, 0.25, func(d *index.Document) string { return authorList(d) }},
+	{"Year", "year", 60, 0, func(d *index.Document) string { return yearText(d.Year) }},
+	{"Journal", "journal", 100, 0.25, func(d *index.Document) string { return d.Journal }},
+	{"Pages", "pages", 64, 0, func(d *index.Document) string { return strconv.Itoa(d.PageCount) }},
+	{"Annotations", "annotations", 120, 0, func(d *index.Document) string { return strconv.Itoa(d.AnnotationCount) }},
 }
 
 func displayTitle(d *index.Document) string {
@@ -73,6 +75,7 @@ type docList struct {
 	filter  *widget.Entry
 	count   *widget.Label
 
+	widths     []float32        // the columns' widths, the title's fitted to the list
 	docs       []index.Document // the rows, as BrowseDocuments returned them
 	sortKey    string
 	descending bool
@@ -128,6 +131,7 @@ func newDocList(u *UI) *docList {
 		b.OnTapped = func() { l.sortBy(col.sortKey) }
 	}
 	for i, c := range docColumns {
+		l.widths = append(l.widths, c.width)
 		l.table.SetColumnWidth(i, c.width)
 	}
 	l.table.OnSelected = func(id widget.TableCellID) {
@@ -138,8 +142,48 @@ func newDocList(u *UI) *docList {
 		}
 	}
 	top := container.NewBorder(nil, nil, nil, l.count, l.filter)
-	l.content = container.NewBorder(top, nil, nil, nil, l.table)
+	l.content = container.NewBorder(top, nil, nil, nil, container.New(fitColumnsLayout{l}, l.table))
 	return l
+}
+
+// fitColumnsLayout gives the table its whole space and fits the title
+// column to what the other columns leave of its width.
+type fitColumnsLayout struct{ l *docList }
+
+func (f fitColumnsLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	f.l.fitColumns(size.Width)
+	for _, o := range objects {
+		o.Move(fyne.Position{})
+		o.Resize(size)
+	}
+}
+
+func (f fitColumnsLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	return objects[0].MinSize()
+}
+
+// fitColumns shares a list width among the columns: the fixed ones take
+// their width, the others share the rest (each at least its least width;
+// the list scrolls sideways below that). Each column also takes a
+// separator's width (the theme's padding), and the vertical scroll bar
+// keeps its width free at the right.
+func (l *docList) fitColumns(width float32) {
+	rest := width - float32(len(docColumns))*theme.Padding() - theme.ScrollBarSize()
+	for _, c := range docColumns {
+		if c.share == 0 {
+			rest -= c.width
+		}
+	}
+	for i, c := range docColumns {
+		w := c.width
+		if c.share > 0 {
+			w = max(c.width, rest*c.share)
+		}
+		if w != l.widths[i] {
+			l.widths[i] = w
+			l.table.SetColumnWidth(i, w)
+		}
+	}
 }
 
 // sortBy sorts by a column; the same column again reverses the order.

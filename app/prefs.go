@@ -101,7 +101,7 @@ func (u *UI) ShowPreferences() {
 		widget.NewFormItem("Author name", author),
 		widget.NewFormItem("Look", look),
 	}
-	dialog.ShowForm("Preferences", "Save", "Cancel", items, func(ok bool) {
+	d := dialog.NewForm("Preferences", "Save", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -114,6 +114,11 @@ func (u *UI) ShowPreferences() {
 			u.openLibraryDir(d, true)
 		}
 	}, u.win)
+	// wide enough for the whole path (the label column, the browse button
+	// and the dialog's margins come on top of it), as the window allows
+	pathW := fyne.MeasureText(dir.Text, theme.TextSize(), fyne.TextStyle{}).Width
+	d.Resize(fyne.NewSize(u.dialogWidth(max(560, pathW+320)), d.MinSize().Height))
+	d.Show()
 }
 
 // openLibraryDir switches the window to the library in dir (created when

@@ -74,7 +74,7 @@ func newSearchPane(u *UI) *searchPane {
 	facetScroll.SetMinSize(fyne.NewSize(200, 0))
 	results := container.NewBorder(container.NewVBox(s.summary, s.filters), s.more, nil, nil, s.list)
 	split := container.NewHSplit(results, facetScroll)
-	split.SetOffset(0.78)
+	split.SetOffset(0.74)
 	s.content = split
 	return s
 }
@@ -233,26 +233,30 @@ func (s *searchPane) showFacets() {
 	if len(s.facetData) == 0 {
 		return
 	}
+	// headings bold, with a rule above all but the first; the values plain,
+	// indented, each with its count at the right
 	for _, f := range []struct{ key, title string }{{"theme", "Themes"}, {"year", "Years"}, {"journal", "Journals"}} {
 		counts := s.facetData[f.key]
 		if len(counts) == 0 {
 			continue
 		}
+		if len(s.facets.Objects) > 0 {
+			s.facets.Add(widget.NewSeparator())
+		}
 		s.facets.Add(widget.NewLabelWithStyle(f.title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		for _, c := range counts {
 			c := c
 			key := f.key
-			b := widget.NewButton(fmt.Sprintf("%s (%d)", c.Value, c.Count), func() {
+			indent := canvas.NewRectangle(nil)
+			indent.SetMinSize(fyne.NewSize(theme.Padding()*2, 0))
+			s.facets.Add(newChoiceRow(c.Value, fyne.TextStyle{}, indent, fmt.Sprint(c.Count), func() {
 				if key == "theme" {
 					s.setTheme(c.Value)
 					return
 				}
 				s.narrow = append(s.narrow, facetFilter{key, c.Value})
 				s.run(0)
-			})
-			b.Alignment = widget.ButtonAlignLeading
-			b.Importance = widget.LowImportance
-			s.facets.Add(b)
+			}))
 		}
 	}
 }
@@ -264,7 +268,10 @@ type hitRow struct {
 	page    *widget.Label
 	themes  *widget.Label
 	snippet *widget.RichText
+	clip    *container.Scroll
 }
+
+const snippetLines = 3
 
 func newHitRow() *hitRow {
 	r := &hitRow{
@@ -294,16 +301,28 @@ func (r *hitRow) set(h *index.SearchHit) {
 }
 
 func (r *hitRow) CreateRenderer() fyne.WidgetRenderer {
-	// A fixed-height row (title line + four snippet lines, the rest
-	// clipped) keeps the list virtualised with uniform rows.
-	spacer := canvas.NewRectangle(nil)
-	h := theme.TextSize()*1.45*5 + theme.Padding()*6
-	spacer.SetMinSize(fyne.NewSize(200, h))
+	// A fixed-height row (the title line and snippetLines lines of the
+	// snippet, the rest clipped) keeps the list virtualised with uniform
+	// rows. The clip ends where the line after the last one shown begins,
+	// so no line is cut through.
 	head := container.NewBorder(nil, nil, nil, container.NewHBox(r.themes, r.page), r.title)
-	clip := container.NewScroll(r.snippet)
-	clip.Direction = container.ScrollNone
-	body := container.NewBorder(head, nil, nil, nil, clip)
+	r.clip = container.NewScroll(r.snippet)
+	r.clip.Direction = container.ScrollNone
+	spacer := canvas.NewRectangle(nil)
+	// the padding around the row, and the border's gap under the head
+	spacer.SetMinSize(fyne.NewSize(200, head.MinSize().Height+snippetClipHeight()+3*theme.Padding()))
+	body := container.NewBorder(head, nil, nil, nil, r.clip)
 	return widget.NewSimpleRenderer(container.NewStack(spacer, container.NewPadded(body)))
+}
+
+// snippetClipHeight is the height of snippetLines wrapped lines of a
+// snippet: the rich text's inner padding above them, then one line height
+// (the taller of plain and bold text) per line, as RichText lays out the
+// rows of a wrapped paragraph.
+func snippetClipHeight() float32 {
+	size := theme.TextSize()
+	line := max(fyne.MeasureText("x", size, fyne.TextStyle{}).Height, fyne.MeasureText("x", size, fyne.TextStyle{Bold: true}).Height)
+	return theme.InnerPadding() + snippetLines*line
 }
 
 const zeroWidthSpace = "\u200b"
