@@ -155,16 +155,20 @@ func New(a fyne.App, w fyne.Window, lib *index.Library) *UI {
 
 // Start loads the library's lists, restores the last view and, on an empty
 // library, offers the demo library.
+//
+// The document last read is remembered with its library: another library
+// (a new, empty one) opens without it, on the Library tab.
 func (u *UI) Start() {
 	u.setStatus("Library: %s", u.lib.Dir())
 	u.reloadAll()
 	p := u.app.Preferences()
-	if v := p.String(prefLastView); v != "" {
+	sameLibrary := p.String(prefLastLibrary) == u.lib.Dir()
+	if v := p.String(prefLastView); v != "" && (v != ViewReader || sameLibrary) {
 		u.ShowView(v)
 	}
-	if doc := p.Int(prefLastDoc); doc > 0 {
+	if doc := p.Int(prefLastDoc); doc > 0 && sameLibrary {
 		// the document last read, at its page (quietly: it may be gone)
-		u.reader.open(int64(doc), max(1, p.Int(prefLastPage)), "", 0)
+		u.reader.restore(int64(doc), max(1, p.Int(prefLastPage)))
 	}
 	u.offerDemoIfEmpty()
 }
@@ -177,12 +181,21 @@ func (u *UI) setTitle() {
 func (u *UI) Library() *index.Library { return u.lib }
 
 // SwitchLibrary shows another library; the caller closes the old one.
+// Nothing of the old library stays on show: its document, query, results,
+// theme filter and banners go; an empty library shows the Library tab.
 func (u *UI) SwitchLibrary(lib *index.Library) {
 	u.lib = lib
 	u.reader.close()
+	u.search.reset()
+	u.sidebar.clearSelection()
+	u.clearBanner()
+	if u.currentView() == ViewReader {
+		u.ShowView(ViewLibrary)
+	}
 	u.setTitle()
 	u.setStatus("Library: %s", lib.Dir())
 	u.reloadAll()
+	u.showLibraryIfEmpty()
 }
 
 // reloadAll reloads every list from the library (after an import, an undo,

@@ -105,6 +105,12 @@ func TestWindowTitleAndLibraryList(t *testing.T) {
 	if n := u.docs.rowCount(); n != 1 || !strings.HasPrefix(u.docs.docs[0].Title, "Individual") {
 		t.Errorf("filter 'placement': %d rows", n)
 	}
+	// a filter matching nothing says so in place of the list
+	test.Type(u.docs.filter, "zzz")
+	u.Wait()
+	if !u.docs.hint.Visible() || u.docs.hintText.Text != `No document matches "placementzzz".` || u.docs.hintButtons.Visible() {
+		t.Errorf("filter matching nothing: hint shown %v %q", u.docs.hint.Visible(), u.docs.hintText.Text)
+	}
 }
 
 func TestTypingAQueryShowsResults(t *testing.T) {

@@ -154,7 +154,15 @@ func (p *codebookPane) reload() {
 			if p.sel == "" && len(themes) > 0 {
 				p.list.Select(0)
 			} else if p.sel != "" {
+				// the list highlights the theme the form shows (after
+				// an add, a rename or a merge, another one than before)
 				p.selectTheme(p.sel)
+				if i := p.index(p.sel); i >= 0 {
+					p.list.Select(i)
+					p.list.ScrollTo(i)
+				} else {
+					p.list.UnselectAll()
+				}
 			}
 		})
 	})
@@ -167,6 +175,16 @@ func (p *codebookPane) theme(name string) (index.Theme, bool) {
 		}
 	}
 	return index.Theme{}, false
+}
+
+// index is the list row of a theme, -1 when it is not in the codebook.
+func (p *codebookPane) index(name string) int {
+	for i, t := range p.themes {
+		if strings.EqualFold(t.Name, name) {
+			return i
+		}
+	}
+	return -1
 }
 
 // selectTheme shows a theme in the form.
@@ -296,6 +314,7 @@ func (p *codebookPane) askAdd(parent string) {
 			p.add(strings.TrimSpace(name.Text), parent, desc.Text)
 		}
 	}, p.u.win)
+	name.OnSubmitted = func(string) { d.Submit() } // Enter adds
 	d.Resize(fyne.NewSize(p.u.dialogWidth(560), d.MinSize().Height))
 	d.Show()
 	p.u.win.Canvas().Focus(name)

@@ -200,6 +200,10 @@ func (s *themeSidebar) reload() {
 	})
 }
 
+// selectionHint is what the Selection panel says while nothing is
+// selected.
+const selectionHint = "Click a sentence to select it (Shift+click extends, double-click takes the paragraph, drag selects words)."
+
 // tagPanel is the reader's side panel: the selection, the numbered theme
 // buttons that tag it, a note, and the page's annotations with edit and
 // remove one click away.
@@ -219,7 +223,7 @@ type tagPanel struct {
 
 func newTagPanel(u *UI, r *readerPane) *tagPanel {
 	p := &tagPanel{u: u, r: r}
-	p.selLabel = widget.NewLabel("Click a sentence to select it (Shift+click extends, double-click takes the paragraph, drag selects words).")
+	p.selLabel = widget.NewLabel(selectionHint)
 	p.selLabel.Wrapping = fyne.TextWrapWord
 	p.note = widget.NewMultiLineEntry()
 	p.note.SetPlaceHolder("Note (optional), saved with the tag")
@@ -292,7 +296,7 @@ func (p *tagPanel) colourSpans() []colourSpan {
 func (p *tagPanel) selectionChanged() {
 	sel := p.r.view.Selection()
 	if sel.End <= sel.Start {
-		p.selLabel.SetText("Click a sentence to select it (Shift+click extends, double-click takes the paragraph, drag selects words).")
+		p.selLabel.SetText(selectionHint)
 	} else {
 		text := strings.Join(strings.Fields(p.r.view.SelectedText()), " ")
 		if r := []rune(text); len(r) > 280 {
@@ -359,6 +363,10 @@ func (p *tagPanel) annotationCard(a index.Annotation) fyne.CanvasObject {
 // selection that is exactly an existing annotation gains the theme.
 func (p *tagPanel) tag(themeName string) {
 	sel := p.r.view.Selection()
+	if p.r.hasDoc && p.r.doc.PageCount == 0 {
+		p.u.setStatus("This entry has no pages to code: import its PDF first.")
+		return
+	}
 	if sel.End <= sel.Start || !p.r.hasDoc {
 		p.u.setStatus("Select a passage first: click a sentence, or drag over words.")
 		return

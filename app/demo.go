@@ -100,25 +100,37 @@ func (u *UI) demoDir() string {
 }
 
 // offerDemoIfEmpty opens the demo library on the very first run with an
-// empty library, and offers it (with import) on an empty library later.
+// empty library; later, an empty library opens on the Library tab, which
+// offers the demo and import.
 func (u *UI) offerDemoIfEmpty() {
+	u.whenEmpty(func() {
+		p := u.app.Preferences()
+		if !p.Bool(prefWelcomed) {
+			p.SetBool(prefWelcomed, true)
+			u.homeDir = u.lib.Dir()
+			u.OpenDemo()
+			return
+		}
+		u.ShowView(ViewLibrary)
+	})
+}
+
+// showLibraryIfEmpty brings the Library tab (with its hint how to start)
+// to the front when the library is empty.
+func (u *UI) showLibraryIfEmpty() {
+	u.whenEmpty(func() { u.ShowView(ViewLibrary) })
+}
+
+// whenEmpty runs fn on the UI goroutine if the library shown holds no
+// document (counted off the UI goroutine).
+func (u *UI) whenEmpty(fn func()) {
 	lib := u.lib
 	u.background(func() {
 		n, err := lib.DocumentCount(u.ctx)
 		u.do(func() {
-			if err != nil || n > 0 || lib != u.lib {
-				return
+			if err == nil && n == 0 && lib == u.lib {
+				fn()
 			}
-			p := u.app.Preferences()
-			if !p.Bool(prefWelcomed) {
-				p.SetBool(prefWelcomed, true)
-				u.homeDir = lib.Dir()
-				u.OpenDemo()
-				return
-			}
-			u.showBanner("Your library is empty.",
-				widget.NewButtonWithIcon("Open the demo library", theme.HelpIcon(), u.OpenDemo),
-				widget.NewButtonWithIcon("Import…", theme.ContentAddIcon(), u.ShowImport))
 		})
 	})
 }
@@ -135,11 +147,17 @@ func (u *UI) showBannerWith(content fyne.CanvasObject, buttons ...fyne.CanvasObj
 	closeBtn := widget.NewButtonWithIcon("", theme.CancelIcon(), func() { u.banner.Remove(box) })
 	buttons = append(buttons, closeBtn)
 	box = container.NewBorder(nil, nil, nil, container.NewHBox(buttons...), content)
+	u.clearBanner()
+	u.banner.Add(box)
+}
+
+// clearBanner removes the messages above the views; a running import's
+// progress stays.
+func (u *UI) clearBanner() {
 	u.banner.RemoveAll()
 	if u.importing != nil && !u.importing.finished {
 		u.banner.Add(u.importing.panel)
 	}
-	u.banner.Add(box)
 }
 
 // OpenDemo opens the demo library, building it first if needed.
@@ -179,7 +197,6 @@ func (u *UI) OpenDemo() {
 			home := u.homeDir
 			u.showBanner("This is the demo library: sample abstracts with example annotations. Click a theme on the left, or open a document.",
 				widget.NewButtonWithIcon("Back to my library", theme.HomeIcon(), func() {
-					u.banner.RemoveAll()
 					u.openLibraryDir(home, false)
 				}),
 				widget.NewButtonWithIcon("Import…", theme.ContentAddIcon(), u.ShowImport))

@@ -74,6 +74,11 @@ type docList struct {
 	table   *widget.Table
 	filter  *widget.Entry
 	count   *widget.Label
+	// hint replaces the table while it has no rows: how to start on an
+	// empty library, or that nothing matches the filter
+	hint        fyne.CanvasObject
+	hintText    *widget.Label
+	hintButtons fyne.CanvasObject
 
 	widths     []float32        // the columns' widths, the title's fitted to the list
 	docs       []index.Document // the rows, as BrowseDocuments returned them
@@ -142,7 +147,14 @@ func newDocList(u *UI) *docList {
 		}
 	}
 	top := container.NewBorder(nil, nil, nil, l.count, l.filter)
-	l.content = container.NewBorder(top, nil, nil, nil, container.New(fitColumnsLayout{l}, l.table))
+	l.hintText = widget.NewLabel("")
+	l.hintText.Wrapping = fyne.TextWrapWord
+	l.hintButtons = container.NewHBox(
+		widget.NewButtonWithIcon("Import files…", theme.ContentAddIcon(), u.ShowImport),
+		widget.NewButtonWithIcon("Open the demo library", theme.HelpIcon(), u.OpenDemo))
+	l.hint = container.NewPadded(container.NewVBox(l.hintText, l.hintButtons))
+	l.hint.Hide()
+	l.content = container.NewBorder(top, nil, nil, nil, container.New(fitColumnsLayout{l}, l.table, l.hint))
 	return l
 }
 
@@ -215,8 +227,33 @@ func (l *docList) reload() {
 			l.docs = docs
 			l.count.SetText(fmt.Sprintf("%d documents", len(docs)))
 			l.table.Refresh()
+			l.showHint(req.Filter)
 		})
 	})
+}
+
+// emptyLibraryHint is what the Library tab says on an empty library.
+const emptyLibraryHint = "Your library is empty. Import article PDFs, with their BibTeX, RIS or CSL-JSON metadata if you have it, " +
+	"or text and Markdown files: Import files… (Ctrl+I), or drop files and folders on this window. " +
+	"Or open the demo library to look around first: two articles on helpful relationships, with example annotations."
+
+// showHint puts a hint in place of the table while it has no rows: how to
+// start, or that nothing matches the filter.
+func (l *docList) showHint(filter string) {
+	switch {
+	case len(l.docs) > 0:
+		l.hint.Hide()
+		l.table.Show()
+		return
+	case strings.TrimSpace(filter) != "":
+		l.hintText.SetText(fmt.Sprintf("No document matches %q.", strings.TrimSpace(filter)))
+		l.hintButtons.Hide()
+	default:
+		l.hintText.SetText(emptyLibraryHint)
+		l.hintButtons.Show()
+	}
+	l.table.Hide()
+	l.hint.Show()
 }
 
 // rowCount is how many rows the list shows.

@@ -15,15 +15,16 @@ import (
 
 // Preference keys (fyne Preferences of the app id).
 const (
-	prefLibraryDir = "libraryDir"
-	prefAuthor     = "author"
-	prefTheme      = "theme" // "system", "light" or "dark"
-	prefWidth      = "windowWidth"
-	prefHeight     = "windowHeight"
-	prefLastView   = "lastView"
-	prefLastDoc    = "lastDoc"
-	prefLastPage   = "lastPage"
-	prefWelcomed   = "welcomed"
+	prefLibraryDir  = "libraryDir"
+	prefAuthor      = "author"
+	prefTheme       = "theme" // "system", "light" or "dark"
+	prefWidth       = "windowWidth"
+	prefHeight      = "windowHeight"
+	prefLastView    = "lastView"
+	prefLastDoc     = "lastDoc"
+	prefLastPage    = "lastPage"
+	prefLastLibrary = "lastLibrary" // the library of lastDoc and lastPage
+	prefWelcomed    = "welcomed"
 )
 
 // rapportTheme is Fyne's default theme with the light/dark choice of the

@@ -33,6 +33,10 @@ type readerPane struct {
 	view     *textView
 	scroll   *container.Scroll
 	tagPanel *tagPanel
+	// notice says why a page shows no text (a metadata-only entry, a page
+	// without text) and what to do
+	notice    *widget.Label
+	noticeBox fyne.CanvasObject
 
 	doc        index.Document
 	hasDoc     bool
@@ -45,6 +49,7 @@ type readerPane struct {
 	findWant   int // which match to show when a page loads: 0 first, -1 last
 	generation int
 	focusAnnot int64 // annotation to select once the page is shown
+	quiet      bool  // the next load restores the last document: a missing one is no error
 }
 
 func newReaderPane(u *UI) *readerPane {
@@ -70,6 +75,7 @@ func newReaderPane(u *UI) *readerPane {
 	r.openPDF = widget.NewButtonWithIcon("Open PDF at this page", theme.FileApplicationIcon(), r.openOriginal)
 	r.openPDF.Disable()
 
+	r.notice = widget.NewLabel("")
 	r.view = newTextView()
 	r.scroll = container.NewVScroll(r.view)
 	r.view.OnHeightChange = func() { r.scroll.Refresh() }
@@ -90,7 +96,11 @@ func newReaderPane(u *UI) *readerPane {
 		widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { r.findNext(1) }),
 		r.openPDF,
 	), r.find)
-	top := container.NewVBox(r.title, container.NewBorder(nil, nil, nav, nil, findBar), widget.NewSeparator())
+	r.notice.Wrapping = fyne.TextWrapWord
+	r.noticeBox = container.NewBorder(nil, widget.NewSeparator(), widget.NewIcon(theme.InfoIcon()),
+		widget.NewButtonWithIcon("Import…", theme.ContentAddIcon(), u.ShowImport), r.notice)
+	r.noticeBox.Hide()
+	top := container.NewVBox(r.title, container.NewBorder(nil, nil, nav, nil, findBar), widget.NewSeparator(), r.noticeBox)
 	split := container.NewHSplit(r.scroll, r.tagPanel.content)
 	split.SetOffset(0.7)
 	r.content = container.NewBorder(top, nil, nil, nil, split)
@@ -120,6 +130,13 @@ func (r *readerPane) open(docID int64, page int, query string, annot int64) {
 	r.load(docID, page, true)
 }
 
+// restore opens the document last read, at its page, quietly: it may have
+// been removed since.
+func (r *readerPane) restore(docID int64, page int) {
+	r.quiet = true
+	r.open(docID, page, "", 0)
+}
+
 // close forgets the document (another library was opened).
 func (r *readerPane) close() {
 	r.hasDoc = false
@@ -129,6 +146,7 @@ func (r *readerPane) close() {
 	r.title.SetText("Open a document from the library or a search result.")
 	r.pageInfo.SetText("")
 	r.openPDF.Disable()
+	r.noticeBox.Hide()
 	r.tagPanel.selectionChanged()
 }
 
@@ -160,6 +178,8 @@ func (r *readerPane) load(docID int64, page int, scrollTop bool) {
 	gen := r.generation
 	lib := r.u.lib
 	query := r.query
+	quiet := r.quiet
+	r.quiet = false
 	r.u.background(func() {
 		var d pageData
 		var err error
@@ -188,10 +208,13 @@ func (r *readerPane) load(docID int64, page int, scrollTop bool) {
 				return
 			}
 			if err != nil {
-				r.u.setStatus("Reader: %v", err)
 				if errors.Is(err, index.ErrNotFound) {
 					r.close()
+					if quiet {
+						return
+					}
 				}
+				r.u.setStatus("Reader: %v", err)
 				return
 			}
 			r.show(d, scrollTop)
@@ -213,9 +236,12 @@ func (r *readerPane) show(d pageData, scrollTop bool) {
 		title += fmt.Sprintf(" (%d)", d.doc.Year)
 	}
 	r.title.SetText(title)
-	info := fmt.Sprintf("Page %d of %d", d.page.Number, max(d.doc.PageCount, 1))
+	info := fmt.Sprintf("Page %d of %d", d.page.Number, d.doc.PageCount)
 	if d.page.Label != "" && d.page.Label != strconv.Itoa(d.page.Number) {
 		info += " (printed " + d.page.Label + ")"
+	}
+	if d.doc.PageCount == 0 {
+		info = "No pages"
 	}
 	r.pageInfo.SetText(info)
 	if !samePage {
@@ -240,8 +266,11 @@ func (r *readerPane) show(d pageData, scrollTop bool) {
 	if scrollTop {
 		r.scroll.ScrollToTop()
 	}
-	r.u.app.Preferences().SetInt(prefLastDoc, int(d.doc.ID))
-	r.u.app.Preferences().SetInt(prefLastPage, d.page.Number)
+	r.showNotice(d)
+	prefs := r.u.app.Preferences()
+	prefs.SetInt(prefLastDoc, int(d.doc.ID))
+	prefs.SetInt(prefLastPage, d.page.Number)
+	prefs.SetString(prefLastLibrary, r.u.lib.Dir())
 	if r.focusAnnot != 0 {
 		for _, a := range d.annots {
 			if a.ID == r.focusAnnot {
@@ -252,6 +281,29 @@ func (r *readerPane) show(d pageData, scrollTop bool) {
 		r.focusAnnot = 0
 	} else if len(d.terms) > 0 && scrollTop {
 		r.scrollTo(d.terms[0].Start)
+	}
+}
+
+// showNotice says why a page shows no text, and what to do: a
+// metadata-only entry has no pages at all; a page of a PDF may hold no text
+// (a scanned image).
+func (r *readerPane) showNotice(d pageData) {
+	var msg string
+	switch {
+	case d.doc.PageCount == 0:
+		msg = "This entry has no PDF or text in the library, only its metadata (from a BibTeX, RIS or CSL-JSON record), so there are no pages to read or code."
+		if strings.TrimSpace(d.doc.Abstract) != "" {
+			msg += " Its abstract is shown below."
+		}
+		msg += " Import the article's PDF (Import…, or drop it on the window): it joins this entry by its DOI or title."
+	case strings.TrimSpace(d.page.Text) == "":
+		msg = "No text was found on this page: it may be a scanned image or a figure. Open PDF at this page shows it as printed."
+	}
+	r.notice.SetText(msg)
+	if msg == "" {
+		r.noticeBox.Hide()
+	} else {
+		r.noticeBox.Show()
 	}
 }
 

@@ -79,16 +79,39 @@ func newSearchPane(u *UI) *searchPane {
 	return s
 }
 
-// queryChanged restarts the debounce timer.
+// queryChanged restarts the debounce timer; the results come to the front.
 func (s *searchPane) queryChanged() {
-	s.u.debounce(&s.debounce, searchDelay, func() { s.run(0) })
+	s.u.debounce(&s.debounce, searchDelay, func() { s.reveal(); s.run(0) })
 }
 
-// runNow searches at once (Enter in the search bar).
+// runNow searches at once (Enter in the search bar), the results to the
+// front.
 func (s *searchPane) runNow() {
+	s.stopDebounce()
+	s.reveal()
+	s.run(0)
+}
+
+func (s *searchPane) stopDebounce() {
 	if s.debounce != nil && s.debounce.Stop() {
 		s.u.jobs.Done()
 	}
+}
+
+// reveal shows the search results, for a query the user typed (a search
+// run again after an import or an undo leaves the view alone).
+func (s *searchPane) reveal() {
+	if strings.TrimSpace(s.u.searchEntry.Text) != "" {
+		s.u.ShowView(ViewSearch)
+	}
+}
+
+// reset forgets the query, its results and its filters (another library
+// is shown).
+func (s *searchPane) reset() {
+	s.narrow, s.theme = nil, ""
+	s.u.searchEntry.SetText("")
+	s.stopDebounce()
 	s.run(0)
 }
 
@@ -138,9 +161,6 @@ func (s *searchPane) run(offset int) {
 		s.showFacets()
 		s.list.Refresh()
 		return
-	}
-	if offset == 0 && s.u.currentView() != ViewSearch && query != "" {
-		s.u.ShowView(ViewSearch)
 	}
 	req, err := s.request(offset)
 	if err != nil {

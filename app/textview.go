@@ -83,8 +83,10 @@ func newTextView() *textView {
 	return v
 }
 
-// SetText shows a new page; the selection and marks are cleared.
+// SetText shows a new page; the selection and marks are cleared (OnSelect
+// hears of a selection cleared).
 func (v *textView) SetText(text string) {
+	hadSelection := v.sel.End > v.sel.Start
 	v.text = []rune(text)
 	v.sentences = index.SentenceBounds(text)
 	v.paragraphs = index.ParagraphBounds(text)
@@ -93,6 +95,9 @@ func (v *textView) SetText(text string) {
 	v.sel = index.ReadingSpan{}
 	v.layoutW = 0
 	v.Refresh()
+	if hadSelection && v.OnSelect != nil {
+		v.OnSelect(v.sel)
+	}
 }
 
 // Text is the page shown.
