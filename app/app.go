@@ -334,6 +334,8 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Open the demo library", u.OpenDemo),
 		fyne.NewMenuItem("Preferences…", u.ShowPreferences),
+		fyne.NewMenuItemSeparator(),
+		quitItem(u.Quit),
 	)
 	edit := fyne.NewMenu("Edit",
 		item("Undo", u.Undo, &fyne.ShortcutUndo{}),
@@ -362,11 +364,33 @@ func (u *UI) addShortcuts() {
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: ctrl}, func(fyne.Shortcut) { u.FocusSearch() })
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: ctrl}, func(fyne.Shortcut) { u.ShowImport() })
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: ctrl}, func(fyne.Shortcut) { u.ShowExport() })
+	c.AddShortcut(quitShortcut, func(fyne.Shortcut) { u.Quit() })
 	c.AddShortcut(&fyne.ShortcutUndo{}, func(fyne.Shortcut) { u.Undo() })
 	c.AddShortcut(&fyne.ShortcutRedo{}, func(fyne.Shortcut) { u.Redo() })
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: ctrl | fyne.KeyModifierShift}, func(fyne.Shortcut) { u.Redo() })
 	c.SetOnTypedKey(u.typedKey)
 	c.SetOnTypedRune(u.typedRune)
+}
+
+// quitShortcut is Ctrl+Q (Cmd+Q on macOS).
+var quitShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
+
+// quitItem is the File menu's Quit, with its key shown.
+func quitItem(quit func()) *fyne.MenuItem {
+	it := fyne.NewMenuItem("Quit", quit)
+	it.IsQuit = true
+	it.Shortcut = quitShortcut
+	return it
+}
+
+// Quit closes the app's windows, as Fyne's own Quit menu item does: each
+// window's close handler runs (Run saves the window's size there) and the
+// app's run loop ends, after which Run closes the library.
+func (u *UI) Quit() {
+	// a copy: closing a window takes it out of the driver's list
+	for _, w := range append([]fyne.Window(nil), u.app.Driver().AllWindows()...) {
+		w.Close()
+	}
 }
 
 // typedKey handles keys no focused widget took: the reader's page keys.

@@ -1,12 +1,16 @@
 package app
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -442,49 +446,98 @@ func (r *readerPane) typedRune(c rune) {
 	}
 }
 
-// openOriginal opens the stored PDF in the system viewer at the current
-// page where the viewer supports it.
+// viewerGrace is how long "Open PDF at this page" watches the viewer it
+// started: one that quits with an error within it did not open the file
+// (xdg-open quits at once when no program opens PDFs).
+var viewerGrace = 10 * time.Second
+
+// openOriginal opens the stored PDF in a viewer at the current page. When
+// no viewer starts, or the one started fails at once, a dialog says so and
+// gives the file's path to open it by hand.
 func (r *readerPane) openOriginal() {
 	path := r.u.lib.FilePath(r.doc)
 	if path == "" {
 		return
 	}
-	if err := openAtPage(path, r.page); err != nil {
-		dialog.ShowError(fmt.Errorf("open %s: %w", path, err), r.u.win)
+	if _, err := os.Stat(path); err != nil {
+		r.viewerFailed(path, "The library's copy of this PDF is missing; importing the PDF again restores it.")
+		return
 	}
+	page := r.page
+	cmd := viewerCommand(path, page)
+	viewer := filepath.Base(cmd.Path)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		why := fmt.Sprintf("No PDF viewer could be started (%s: %v).", viewer, err)
+		if errors.Is(err, exec.ErrNotFound) && viewer == "xdg-open" {
+			why = "No PDF viewer was found: none of evince, okular, zathura, qpdfview, mupdf or xdg-open is installed."
+		}
+		r.viewerFailed(path, why)
+		return
+	}
+	r.u.setStatus("Opening page %d of %s with %s…", page, filepath.Base(path), viewer)
+	r.u.background(func() {
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		var err error
+		select {
+		case err = <-done:
+		case <-time.After(viewerGrace):
+		}
+		if err == nil {
+			return
+		}
+		why := err.Error()
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			why = msg
+		}
+		r.u.do(func() {
+			r.u.setStatus("")
+			r.viewerFailed(path, fmt.Sprintf("No PDF viewer opened the file: %s said %q.", viewer, why))
+		})
+	})
 }
 
-// openAtPage starts a PDF viewer: one that can open at a page when
-// installed, else the system's default viewer.
-func openAtPage(path string, page int) error {
+// viewerFailed says why the PDF did not open and where the file is, with a
+// button that copies its path.
+func (r *readerPane) viewerFailed(path, why string) {
+	msg := widget.NewLabel(why + " The file is stored at:")
+	msg.Wrapping = fyne.TextWrapWord
+	where := widget.NewLabel(path)
+	where.Wrapping = fyne.TextWrapBreak
+	where.Selectable = true
+	copyPath := widget.NewButtonWithIcon("Copy path", theme.ContentCopyIcon(), func() {
+		r.u.app.Clipboard().SetContent(path)
+		r.u.setStatus("Copied %s", path)
+	})
+	content := container.NewVBox(msg, where, container.NewHBox(copyPath))
+	d := dialog.NewCustom("Open PDF at this page", "Close", content, r.u.win)
+	d.Resize(fyne.NewSize(r.u.dialogWidth(620), d.MinSize().Height))
+	d.Show()
+}
+
+// viewerCommand is the command that opens a PDF: a viewer that can open
+// at a page when one is installed, else the system's default viewer.
+func viewerCommand(path string, page int) *exec.Cmd {
 	p := strconv.Itoa(page)
-	var cmd *exec.Cmd
 	switch runtime.GOOS {
 	case "darwin":
-		cmd = exec.Command("open", path)
+		return exec.Command("open", path)
 	case "windows":
-		cmd = exec.Command("cmd", "/c", "start", "", path)
-	default:
-		viewers := [][]string{
-			{"evince", "--page-index=" + p, path},
-			{"okular", "-p", p, path},
-			{"zathura", "-P", p, path},
-			{"qpdfview", path + "#" + p},
-			{"mupdf", path, p},
-		}
-		for _, v := range viewers {
-			if _, err := exec.LookPath(v[0]); err == nil {
-				cmd = exec.Command(v[0], v[1:]...)
-				break
-			}
-		}
-		if cmd == nil {
-			cmd = exec.Command("xdg-open", path)
+		return exec.Command("cmd", "/c", "start", "", path)
+	}
+	viewers := [][]string{
+		{"evince", "--page-index=" + p, path},
+		{"okular", "-p", p, path},
+		{"zathura", "-P", p, path},
+		{"qpdfview", path + "#" + p},
+		{"mupdf", path, p},
+	}
+	for _, v := range viewers {
+		if _, err := exec.LookPath(v[0]); err == nil {
+			return exec.Command(v[0], v[1:]...)
 		}
 	}
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	go cmd.Wait()
-	return nil
+	return exec.Command("xdg-open", path)
 }
