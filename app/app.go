@@ -442,14 +442,10 @@ func (u *UI) showShortcuts() {
 			grid.Add(widget.NewLabelWithStyle(s[1], fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 			continue
 		}
-		action := widget.NewLabel(s[1])
-		action.Wrapping = fyne.TextWrapWord
 		grid.Add(widget.NewLabelWithStyle(s[0], fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
-		grid.Add(action)
+		grid.Add(widget.NewLabel(s[1]))
 	}
-	d := dialog.NewCustom("Keyboard shortcuts", "Close", grid, u.win)
-	d.Resize(fyne.NewSize(u.dialogWidth(620), grid.MinSize().Height))
-	d.Show()
+	dialog.ShowCustom("Keyboard shortcuts", "Close", grid, u.win)
 }
 
 // StartView opens a view described as "library", "search:QUERY",
