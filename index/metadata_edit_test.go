@@ -187,3 +187,30 @@ func TestSetMetadataBadValuesChangeNothing(t *testing.T) {
 		t.Errorf("unknown document: %v", err)
 	}
 }
+
+func TestCheckListsSuspectFields(t *testing.T) {
+	ctx := context.Background()
+	lib, _ := openCodingLibrary(t)
+	rec := filepath.Join(t.TempDir(), "record.json")
+	// The seed's record: a volume that is a volume and an issue run together.
+	os.WriteFile(rec, []byte(`[{"type":"article-journal","title":"Everything is so relaxed and personal","DOI":"10.1080/15487768.2016.1255276",
+		"container-title":"American journal of psychiatric rehabilitation","volume":"8 1","page":"275-293","issued":{"date-parts":[[2016,10,1]]}}]`), 0o644)
+	if rep, err := lib.Import(ctx, []string{rec}, nil); err != nil || len(rep.Imported) != 1 {
+		t.Fatalf("import: %v %+v", err, rep)
+	}
+	rep, err := lib.Check(ctx, CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK || len(rep.Suspect) != 1 || rep.Suspect[0].Field != "volume" || rep.Suspect[0].Value != "8 1" ||
+		!strings.Contains(rep.Suspect[0].Reason, "two numbers") {
+		t.Fatalf("check: %+v", rep)
+	}
+	// Corrected by hand, it is no longer suspect.
+	if err := lib.SetMetadata(ctx, rep.Suspect[0].DocID, []FieldValue{{"volume", "19"}, {"issue", "4"}}); err != nil {
+		t.Fatal(err)
+	}
+	if rep, _ := lib.Check(ctx, CheckOptions{}); len(rep.Suspect) != 0 {
+		t.Errorf("after the correction: %+v", rep.Suspect)
+	}
+}
