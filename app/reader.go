@@ -30,6 +30,7 @@ type readerPane struct {
 	find     *widget.Entry
 	findInfo *widget.Label
 	openPDF  *widget.Button
+	details  *widget.Button // opens the metadata editor
 	view     *textView
 	scroll   *container.Scroll
 	tagPanel *tagPanel
@@ -69,6 +70,12 @@ func newReaderPane(u *UI) *readerPane {
 	r.findInfo = widget.NewLabel("")
 	r.openPDF = widget.NewButtonWithIcon("Open PDF at this page", theme.FileApplicationIcon(), r.openOriginal)
 	r.openPDF.Disable()
+	r.details = widget.NewButtonWithIcon("Details…", theme.DocumentCreateIcon(), func() {
+		if r.hasDoc {
+			u.ShowMetadataEditor(r.doc.ID)
+		}
+	})
+	r.details.Disable()
 
 	r.view = newTextView()
 	r.scroll = container.NewVScroll(r.view)
@@ -90,7 +97,7 @@ func newReaderPane(u *UI) *readerPane {
 		widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { r.findNext(1) }),
 		r.openPDF,
 	), r.find)
-	top := container.NewVBox(r.title, container.NewBorder(nil, nil, nav, nil, findBar), widget.NewSeparator())
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, r.details, r.title), container.NewBorder(nil, nil, nav, nil, findBar), widget.NewSeparator())
 	split := container.NewHSplit(r.scroll, r.tagPanel.content)
 	split.SetOffset(0.7)
 	r.content = container.NewBorder(top, nil, nil, nil, split)
@@ -129,6 +136,7 @@ func (r *readerPane) close() {
 	r.title.SetText("Open a document from the library or a search result.")
 	r.pageInfo.SetText("")
 	r.openPDF.Disable()
+	r.details.Disable()
 	r.tagPanel.selectionChanged()
 }
 
@@ -213,6 +221,7 @@ func (r *readerPane) show(d pageData, scrollTop bool) {
 		title += fmt.Sprintf(" (%d)", d.doc.Year)
 	}
 	r.title.SetText(title)
+	r.details.Enable()
 	info := fmt.Sprintf("Page %d of %d", d.page.Number, max(d.doc.PageCount, 1))
 	if d.page.Label != "" && d.page.Label != strconv.Itoa(d.page.Number) {
 		info += " (printed " + d.page.Label + ")"
