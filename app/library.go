@@ -22,13 +22,15 @@ type docColumn struct {
 }
 
 var docColumns = []docColumn{
+	// The row's actions (docActions) come first, where a narrow window
+	// still shows them.
+	{"", "", 76, nil},
 	{"Title", "title", 360, func(d *index.Document) string { return displayTitle(d) }},
 	{"Authors", "authors", 180, func(d *index.Document) string { return authorList(d) }},
 	{"Year", "year", 60, func(d *index.Document) string { return yearText(d.Year) }},
 	{"Journal", "journal", 200, func(d *index.Document) string { return d.Journal }},
 	{"Pages", "pages", 60, func(d *index.Document) string { return strconv.Itoa(d.PageCount) }},
 	{"Annotations", "annotations", 110, func(d *index.Document) string { return strconv.Itoa(d.AnnotationCount) }},
-	{"", "", 84, nil}, // the row's actions: edit the details, remove (docActions)
 }
 
 // docActions is the cell of a row's actions in the library list.

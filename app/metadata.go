@@ -115,6 +115,9 @@ func (u *UI) openMetadataEditor(d index.Document) *metadataEditor {
 		if col, _ := index.MetadataFieldColumn(f.field); contains(d.UserFields, col) {
 			item.HintText = strings.TrimPrefix(item.HintText+" · set by hand", " · ")
 		}
+		if err := fieldProblem(f.field, en.Text); err != nil {
+			item.HintText = err.Error() // a stored value that is suspect says why
+		}
 		form.AppendItem(item)
 	}
 	e.problem = widget.NewLabel("")

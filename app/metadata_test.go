@@ -65,7 +65,13 @@ func findLabel(o fyne.CanvasObject, contains string) *widget.Label {
 func rowActions(t *testing.T, u *UI, row int) docActions {
 	t.Helper()
 	cell := newDocCell()
-	u.docs.table.UpdateCell(widget.TableCellID{Row: row, Col: len(docColumns) - 1}, cell)
+	col := -1
+	for i, c := range docColumns {
+		if c.value == nil {
+			col = i
+		}
+	}
+	u.docs.table.UpdateCell(widget.TableCellID{Row: row, Col: col}, cell)
 	_, act, buttons := cellParts(cell)
 	if !buttons.Visible() || act.edit.OnTapped == nil || act.remove.OnTapped == nil {
 		t.Fatal("the row has no actions")
