@@ -359,3 +359,42 @@ func TestRemovalFinishedAfterACrash(t *testing.T) {
 		t.Errorf("check: %v %+v", err, rep)
 	}
 }
+
+func TestBackupKeepsTheOriginalsUndoNeeds(t *testing.T) {
+	ctx := context.Background()
+	f := newRemovalFixture(t)
+	before := f.state(t)
+	if _, err := f.lib.RemoveDocuments(ctx, []int64{f.doomed}); err != nil {
+		t.Fatal(err)
+	}
+	archive := filepath.Join(t.TempDir(), "b.zip")
+	rep, err := f.lib.Backup(ctx, archive, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Files != 2 {
+		t.Errorf("the backup holds %d originals, want the kept one and the removed one", rep.Files)
+	}
+	dest := filepath.Join(t.TempDir(), "restored")
+	if _, err := Restore(ctx, archive, dest, nil); err != nil {
+		t.Fatal(err)
+	}
+	lib, err := Open(ctx, dest, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	if entries, _ := os.ReadDir(filepath.Join(dest, RemovedDir)); len(entries) != 1 {
+		t.Errorf("the restored library keeps %d originals aside, want 1", len(entries))
+	}
+	if rep, err := lib.Check(ctx, CheckOptions{}); err != nil || !rep.OK {
+		t.Errorf("check of the restored library: %v %+v", err, rep)
+	}
+	if _, err := lib.Undo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	g := &removalFixture{lib: lib}
+	if got := g.state(t); got != before {
+		t.Error("undo in the restored library did not bring everything back")
+	}
+}
