@@ -7,7 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
+	"github.com/rapport-qda/rapport/importer"
 	"github.com/rapport-qda/rapport/internal/pdfgen"
 )
 
@@ -396,5 +398,31 @@ func TestBackupKeepsTheOriginalsUndoNeeds(t *testing.T) {
 	g := &removalFixture{lib: lib}
 	if got := g.state(t); got != before {
 		t.Error("undo in the restored library did not bring everything back")
+	}
+}
+
+func TestUndoRemovalBringsBackStoredPageBoxes(t *testing.T) {
+	ctx := context.Background()
+	f := newRemovalFixture(t)
+	p, _ := f.lib.PageText(ctx, f.doomed, 2)
+	boxes := make([]importer.Box, utf8.RuneCountInString(p.Text))
+	for i := range boxes {
+		boxes[i] = importer.Box{X0: float32(10 + i), Y0: 100, X1: float32(11 + i), Y1: 110}
+	}
+	if err := f.lib.SetPageBoxes(ctx, f.doomed, 2, boxes); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.lib.RemoveDocuments(ctx, []int64{f.doomed}); err != nil {
+		t.Fatal(err)
+	}
+	if n := countRows(t, f.lib, "page_boxes"); n != 0 {
+		t.Fatalf("%d stored boxes left after removal", n)
+	}
+	if _, err := f.lib.Undo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, stored, err := f.lib.storedBoxes(ctx, f.doomed, 2)
+	if err != nil || !stored || len(got) != len(boxes) || got[5].X0 != boxes[5].X0 {
+		t.Fatalf("after undo: stored %v, %d boxes, %v", stored, len(got), err)
 	}
 }
