@@ -119,8 +119,12 @@ func TestMetadataEditorFromTheLibraryList(t *testing.T) {
 	e.entries["volume"].SetText("86")
 	e.entries["pages"].SetText("471-495")
 	e.kind.SetSelected("Journal article")
+	w.Canvas().Focus(e.entries["pages"]) // typing there last, as a user would
 	test.Tap(e.save)
 	u.Wait()
+	if f, ok := w.Canvas().Focused().(*widget.Entry); ok && f == e.entries["pages"] {
+		t.Error("the closed editor's entry keeps the focus: Ctrl+Z would go to it")
+	}
 	d, _ := lib.Document(ctx, doc.ID)
 	if len(d.Authors) != 3 || d.Authors[2].Family != "Topor" || d.Year != 2015 || d.Journal != "Psychiatric Quarterly" || d.Pages != "471–495" || d.Type != "article-journal" {
 		t.Fatalf("after save: %+v", d.Metadata)
