@@ -450,8 +450,9 @@ func (u *UI) showShortcuts() {
 
 // StartView opens a view described as "library", "search:QUERY",
 // "reader:DOC[:PAGE[:QUERY]]", "annotations", "codebook", "reports" or
-// "reports:cooccurrence", or "import:PATH" (starts importing PATH)
-// (RAPPORT_VIEW, for screenshots and demos).
+// "reports:cooccurrence", "import:PATH" (starts importing PATH),
+// "details:DOC" (the metadata editor) or "remove:DOC" (the removal's
+// confirmation) (RAPPORT_VIEW, for screenshots and demos).
 func (u *UI) StartView(spec string) {
 	parts := strings.SplitN(spec, ":", 4)
 	switch parts[0] {
@@ -476,6 +477,14 @@ func (u *UI) StartView(spec string) {
 			query = parts[3]
 		}
 		u.OpenDocument(doc, page, query)
+	case "details", "remove":
+		doc, _ := strconv.ParseInt(parts[min(1, len(parts)-1)], 10, 64)
+		u.ShowView(ViewLibrary)
+		if parts[0] == "details" {
+			u.ShowMetadataEditor(doc)
+		} else {
+			u.ConfirmRemove([]int64{doc})
+		}
 	case "import":
 		if len(parts) > 1 {
 			u.StartImport([]string{strings.Join(parts[1:], ":")})

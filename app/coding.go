@@ -90,6 +90,7 @@ func (u *UI) history(undo bool) {
 					u.setStatus("Redone: %s", e.Label)
 				}
 				u.afterChange()
+				u.search.rerun() // a step may bring back or take away documents
 			}
 		})
 	})

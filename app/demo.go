@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -13,28 +14,39 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rapport-qda/rapport/assets"
+	"github.com/rapport-qda/rapport/export"
 	"github.com/rapport-qda/rapport/index"
 )
 
-// demoAnnotations are the example codings of the demo library: a quote of
-// one of its sources, the themes (built-in codebook) and a note.
+// The demo library: four abstracts, each its own document with its own
+// metadata (assets/demo), the example codings below, and citations that
+// name the page each abstract is printed on (the first of its record's
+// page range).
+
+// demoAnnotations are the example codings of the demo library: the source
+// file quoted, the quote, the themes (built-in codebook) and a note.
 var demoAnnotations = []struct {
-	doi, quote string
-	themes     []string
-	note       string
+	source, quote string
+	themes        []string
+	note          string
 }{
-	{"10.1007/s11126-015-9347-5", "spend time with professionals that they know and trust", []string{"Spending time together", "Knowing each other", "Trust"}, "Time, continuity and trust come together in one phrase."},
-	{"10.1007/s11126-015-9347-5", "access to resources, support, collaboration and valued interpersonal processes", []string{"Access to resources", "Support", "Collaboration", "Valued interpersonal processes"}, ""},
-	{"10.1007/s11126-015-9347-5", "allowed to transgress the boundaries of the professional relationship", []string{"Transgressing the boundaries of the professional relationship"}, ""},
-	{"10.1007/s11126-015-9347-5", "a professional relationship as well as an interpersonal relationship", []string{"The professional relationship", "The interpersonal relationship"}, "The overarching interpretation: both dimensions at once."},
-	{"10.1007/s11126-015-9347-5", "determined by the individual preferences, needs and wishes of persons with SMI", []string{"Individual preferences, needs and wishes"}, "The DOI sits in the middle of this sentence in the scraped text."},
-	{"10.1007/s11126-015-9347-5", "impersonal relationships that contain no space for negotiation of the relationship", []string{"Non-helpful professionals", "Organization versus relation"}, "Conclusion of the review of non-helpful relationships (2016)."},
-	{"10.1007/s11126-015-9347-5", "Being personal was viewed as something that may be helpful to users, but that also entails risks.", []string{"Being personal and its risks"}, "Source unknown."},
-	{"10.1080/15487768.2016.1255276", "the relationship with the coach is central for the participants’ success in the service", []string{"Helpful relationships in IPS", "Support"}, ""},
-	{"10.1080/15487768.2016.1255276", "something different - as a human being", []string{"Something different – as a human being"}, "The main theme of the IPS study."},
-	{"10.1080/15487768.2016.1255276", "here and now action", []string{"Here and now action"}, ""},
-	{"10.1080/15487768.2016.1255276", "closer to wish-fulfilment – impact on the self", []string{"Closer to wish-fulfilment – impact on the self"}, ""},
-	{"10.1080/15487768.2016.1255276", "from role to person", []string{"From role to person", "The interpersonal relationship"}, ""},
+	{"ljungberg-denhov-topor-2015.md", "spend time with professionals that they know and trust", []string{"Spending time together", "Knowing each other", "Trust"}, "Time, continuity and trust come together in one phrase."},
+	{"ljungberg-denhov-topor-2015.md", "access to resources, support, collaboration and valued interpersonal processes", []string{"Access to resources", "Support", "Collaboration", "Valued interpersonal processes"}, ""},
+	{"ljungberg-denhov-topor-2015.md", "allowed to transgress the boundaries of the professional relationship", []string{"Transgressing the boundaries of the professional relationship"}, ""},
+	{"ljungberg-denhov-topor-2015.md", "a professional relationship as well as an interpersonal relationship", []string{"The professional relationship", "The interpersonal relationship"}, "The overarching interpretation: both dimensions at once."},
+	{"ljungberg-denhov-topor-2015.md", "determined by the individual preferences, needs and wishes of persons with SMI", []string{"Individual preferences, needs and wishes"}, "What helps is decided by the person."},
+	{"ljungberg-topor-denhov-2016.md", "impersonal relationships that contain no space for negotiation of the relationship", []string{"Non-helpful professionals", "Organization versus relation"}, "Conclusion of the review of non-helpful relationships."},
+	{"being-personal.md", "Being personal was viewed as something that may be helpful to users, but that also entails risks.", []string{"Being personal and its risks"}, ""},
+	{"topor-ljungberg-2016-abstract.md", "the relationship with the coach is central for the participants’ success in the service", []string{"Helpful relationships in IPS", "Support"}, ""},
+	{"topor-ljungberg-2016-abstract.md", "something different - as a human being", []string{"Something different – as a human being"}, "The main theme of the IPS study."},
+	{"topor-ljungberg-2016-abstract.md", "here and now action", []string{"Here and now action"}, ""},
+	{"topor-ljungberg-2016-abstract.md", "closer to wish-fulfilment – impact on the self", []string{"Closer to wish-fulfilment – impact on the self"}, ""},
+	{"topor-ljungberg-2016-abstract.md", "from role to person", []string{"From role to person", "The interpersonal relationship"}, ""},
+}
+
+// demoNotes are document notes of the demo library, by source file.
+var demoNotes = map[string]string{
+	"being-personal.md": "Source unknown: this paragraph stood among the abstracts of a scraped abstract page, with no citation. Cite it only once its source is found (Details… to add it).",
 }
 
 // BuildDemo fills an empty library with the demo sources (embedded in
@@ -69,19 +81,31 @@ func BuildDemo(ctx context.Context, lib *index.Library) error {
 	if err != nil {
 		return fmt.Errorf("demo library: %w", err)
 	}
-	byDOI := map[string]int64{}
+	bySource := map[string]int64{}
 	for _, d := range docs {
-		if d.DOI != "" && d.PageCount > 0 {
-			byDOI[d.DOI] = d.ID
+		if d.PageCount == 0 {
+			continue
+		}
+		bySource[d.FileName] = d.ID
+		// Each abstract is printed on its article's first page: cite it so.
+		if first, _, ok := export.PageRange(d.Pages); ok {
+			if err := lib.SetMetadataField(ctx, d.ID, "first_printed_page", strconv.Itoa(first)); err != nil {
+				return fmt.Errorf("demo library: %w", err)
+			}
 		}
 	}
 	for _, a := range demoAnnotations {
-		id, ok := byDOI[a.doi]
+		id, ok := bySource[a.source]
 		if !ok {
-			return fmt.Errorf("demo library: no readable document with DOI %s", a.doi)
+			return fmt.Errorf("demo library: no readable document from %s", a.source)
 		}
 		if _, err := lib.Tag(ctx, index.TagRequest{DocID: id, Quote: a.quote, Themes: a.themes, Note: a.note, Author: "Rapport demo"}); err != nil {
 			return fmt.Errorf("demo library: tag %q: %w", a.quote, err)
+		}
+	}
+	for source, note := range demoNotes {
+		if _, err := lib.AddDocNote(ctx, bySource[source], note, "Rapport demo"); err != nil {
+			return fmt.Errorf("demo library: note on %s: %w", source, err)
 		}
 	}
 	return nil

@@ -3,11 +3,13 @@ package app
 import (
 	"context"
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"testing"
 
+	"github.com/rapport-qda/rapport/export"
 	"github.com/rapport-qda/rapport/index"
 )
 
@@ -28,14 +30,63 @@ func TestBuildDemo(t *testing.T) {
 	if len(annots) != len(demoAnnotations) {
 		t.Errorf("%d annotations, want %d", len(annots), len(demoAnnotations))
 	}
+	// Four documents, each one abstract with its own metadata.
 	docs, _ := lib.Documents(ctx)
-	titles := map[string]bool{}
-	for _, d := range docs {
-		titles[d.DOI] = d.PageCount > 0
+	if len(docs) != 4 {
+		t.Fatalf("%d documents, want the four abstracts", len(docs))
 	}
-	for _, doi := range []string{"10.1007/s11126-015-9347-5", "10.1080/15487768.2016.1255276"} {
-		if !titles[doi] {
-			t.Errorf("no readable document with DOI %s in %+v", doi, titles)
+	for _, d := range docs {
+		pages, _ := lib.Pages(ctx, d.ID)
+		if len(pages) != 1 {
+			t.Errorf("%s: %d pages", d.FileName, len(pages))
+			continue
+		}
+		// No document holds another's abstract.
+		for other, marker := range map[string]string{
+			"ljungberg-denhov-topor-2015.md":   "meta-ethnography of 21 studies",
+			"ljungberg-topor-denhov-2016.md":   "Non-helpful relationships with professionals can be understood",
+			"topor-ljungberg-2016-abstract.md": "Individual Placement and Support",
+			"being-personal.md":                "Being personal was viewed",
+		} {
+			if has := strings.Contains(pages[0].Text, marker); has != (other == d.FileName) {
+				t.Errorf("%s holds %q: %v", d.FileName, marker, has)
+			}
+		}
+		if strings.Contains(pages[0].Text, "scite") {
+			t.Errorf("%s holds the aggregator's boilerplate", d.FileName)
+		}
+	}
+
+	// Each example annotation cites its own article, at the page its
+	// abstract is printed on (the first of the record's range).
+	data, err := export.Collect(ctx, lib, export.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"spend time with professionals that they know and trust":                                            "(Ljungberg et al., 2015, p. 471)",
+		"impersonal relationships that contain no space for negotiation of the relationship":                "(Ljungberg et al., 2016, p. 267)",
+		"Being personal was viewed as something that may be helpful to users, but that also entails risks.": "(“Being personal and boundaries,” n.d., p. 1)",
+		"here and now action": "(Topor & Ljungberg, 2016, p. 275)",
+	}
+	seen := 0
+	for _, e := range data.Excerpts {
+		if c, ok := want[e.Quote]; ok {
+			seen++
+			if e.Citation != c {
+				t.Errorf("%q is cited %s, want %s", e.Quote, e.Citation, c)
+			}
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("found %d of the %d checked excerpts", seen, len(want))
+	}
+	for _, d := range data.Documents {
+		if d.DOI == "10.1080/15487768.2016.1255276" {
+			ref := d.Reference.Plain()
+			if !strings.Contains(ref, "American Journal of Psychiatric Rehabilitation, 275–293.") || strings.Contains(ref, "8 1") {
+				t.Errorf("IPS reference: %s", ref)
+			}
 		}
 	}
 	res, err := lib.Search(ctx, index.SearchRequest{Query: `theme:"Here and now action"`})

@@ -24,12 +24,37 @@ type docColumn struct {
 }
 
 var docColumns = []docColumn{
+	// The row's actions (docActions) come first, where a narrow window
+	// still shows them.
+	{"", "", 76, 0, nil},
 	{"Title", "title", 200, 0.5, func(d *index.Document) string { return displayTitle(d) }},
 	{"Authors", "authors", 100, 0.25, func(d *index.Document) string { return authorList(d) }},
 	{"Year", "year", 60, 0, func(d *index.Document) string { return yearText(d.Year) }},
 	{"Journal", "journal", 100, 0.25, func(d *index.Document) string { return d.Journal }},
 	{"Pages", "pages", 64, 0, func(d *index.Document) string { return strconv.Itoa(d.PageCount) }},
 	{"Annotations", "annotations", 120, 0, func(d *index.Document) string { return strconv.Itoa(d.AnnotationCount) }},
+}
+
+// docActions is the cell of a row's actions in the library list.
+type docActions struct {
+	edit, remove *widget.Button
+}
+
+func newDocCell() fyne.CanvasObject {
+	lab := widget.NewLabel("")
+	lab.Truncation = fyne.TextTruncateEllipsis
+	edit := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), nil)
+	edit.Importance = widget.LowImportance
+	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), nil)
+	remove.Importance = widget.LowImportance
+	return container.NewStack(lab, container.NewHBox(edit, remove))
+}
+
+// cellParts returns a cell's label and action buttons.
+func cellParts(o fyne.CanvasObject) (*widget.Label, docActions, *fyne.Container) {
+	stack := o.(*fyne.Container)
+	buttons := stack.Objects[1].(*fyne.Container)
+	return stack.Objects[0].(*widget.Label), docActions{buttons.Objects[0].(*widget.Button), buttons.Objects[1].(*widget.Button)}, buttons
 }
 
 func displayTitle(d *index.Document) string {
@@ -98,18 +123,26 @@ func newDocList(u *UI) *docList {
 	l.count = widget.NewLabel("")
 	l.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(l.docs), len(docColumns) },
-		func() fyne.CanvasObject {
-			lab := widget.NewLabel("")
-			lab.Truncation = fyne.TextTruncateEllipsis
-			return lab
-		},
+		newDocCell,
 		func(id widget.TableCellID, o fyne.CanvasObject) {
-			lab := o.(*widget.Label)
+			lab, act, buttons := cellParts(o)
 			if id.Row < 0 || id.Row >= len(l.docs) {
 				lab.SetText("")
+				buttons.Hide()
 				return
 			}
-			lab.SetText(docColumns[id.Col].value(&l.docs[id.Row]))
+			d := &l.docs[id.Row]
+			if docColumns[id.Col].value == nil {
+				lab.Hide()
+				buttons.Show()
+				docID := d.ID
+				act.edit.OnTapped = func() { u.ShowMetadataEditor(docID) }
+				act.remove.OnTapped = func() { u.ConfirmRemove([]int64{docID}) }
+				return
+			}
+			buttons.Hide()
+			lab.Show()
+			lab.SetText(docColumns[id.Col].value(d))
 		})
 	l.table.ShowHeaderColumn = false
 	l.table.CreateHeader = func() fyne.CanvasObject {
@@ -126,6 +159,10 @@ func newDocList(u *UI) *docList {
 		col := docColumns[id.Col]
 		b.SetText(col.title)
 		b.SetIcon(nil)
+		if col.sortKey == "" {
+			b.OnTapped = nil
+			return
+		}
 		if col.sortKey == l.sortKey {
 			if l.descending {
 				b.SetIcon(theme.MenuDropDownIcon())
@@ -140,10 +177,9 @@ func newDocList(u *UI) *docList {
 		l.table.SetColumnWidth(i, c.width)
 	}
 	l.table.OnSelected = func(id widget.TableCellID) {
-		if id.Row >= 0 && id.Row < len(l.docs) {
-			d := l.docs[id.Row]
-			l.table.UnselectAll()
-			u.OpenDocument(d.ID, 1, "")
+		l.table.UnselectAll()
+		if id.Row >= 0 && id.Row < len(l.docs) && docColumns[id.Col].value != nil {
+			u.OpenDocument(l.docs[id.Row].ID, 1, "")
 		}
 	}
 	top := container.NewBorder(nil, nil, nil, l.count, l.filter)

@@ -34,6 +34,7 @@ type readerPane struct {
 	find     *widget.Entry
 	findInfo *widget.Label
 	openPDF  *widget.Button
+	details  *widget.Button // opens the metadata editor
 	view     *textView
 	scroll   *container.Scroll
 	tagPanel *tagPanel
@@ -78,6 +79,12 @@ func newReaderPane(u *UI) *readerPane {
 	r.findInfo = widget.NewLabel("")
 	r.openPDF = widget.NewButtonWithIcon("Open PDF at this page", theme.FileApplicationIcon(), r.openOriginal)
 	r.openPDF.Disable()
+	r.details = widget.NewButtonWithIcon("Details…", theme.DocumentCreateIcon(), func() {
+		if r.hasDoc {
+			u.ShowMetadataEditor(r.doc.ID)
+		}
+	})
+	r.details.Disable()
 
 	r.notice = widget.NewLabel("")
 	r.view = newTextView()
@@ -104,7 +111,7 @@ func newReaderPane(u *UI) *readerPane {
 	r.noticeBox = container.NewBorder(nil, widget.NewSeparator(), widget.NewIcon(theme.InfoIcon()),
 		widget.NewButtonWithIcon("Import…", theme.ContentAddIcon(), u.ShowImport), r.notice)
 	r.noticeBox.Hide()
-	top := container.NewVBox(r.title, container.NewBorder(nil, nil, nav, nil, findBar), widget.NewSeparator(), r.noticeBox)
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, r.details, r.title), container.NewBorder(nil, nil, nav, nil, findBar), widget.NewSeparator(), r.noticeBox)
 	split := container.NewHSplit(r.scroll, r.tagPanel.content)
 	split.SetOffset(0.7)
 	r.content = container.NewBorder(top, nil, nil, nil, split)
@@ -151,6 +158,7 @@ func (r *readerPane) close() {
 	r.pageInfo.SetText("")
 	r.openPDF.Disable()
 	r.noticeBox.Hide()
+	r.details.Disable()
 	r.tagPanel.selectionChanged()
 }
 
@@ -240,6 +248,7 @@ func (r *readerPane) show(d pageData, scrollTop bool) {
 		title += fmt.Sprintf(" (%d)", d.doc.Year)
 	}
 	r.title.SetText(title)
+	r.details.Enable()
 	info := fmt.Sprintf("Page %d of %d", d.page.Number, d.doc.PageCount)
 	if d.page.Label != "" && d.page.Label != strconv.Itoa(d.page.Number) {
 		info += " (printed " + d.page.Label + ")"

@@ -60,18 +60,20 @@ func (r Reference) HTML() string {
 	return b.String()
 }
 
-// Year returns the record's year as APA writes it: the year, or "n.d.".
+// Year returns the record's year as APA writes it: the year, else the
+// year its date names ("2016-10", "Oct. 2016"), and "n.d." only when
+// neither gives one.
 func Year(m importer.Metadata) string {
 	if m.Year > 0 {
 		return strconv.Itoa(m.Year)
 	}
-	if len(m.Date) >= 4 {
-		if y, err := strconv.Atoi(m.Date[:4]); err == nil && y > 0 {
-			return m.Date[:4]
-		}
+	if y := yearInDate.FindString(m.Date); y != "" {
+		return y
 	}
 	return "n.d."
 }
+
+var yearInDate = regexp.MustCompile(`\b(1[0-9]|20)[0-9]{2}\b`)
 
 // PageRef returns "p. 280" for one page, "pp. 280–281" for a range, and ""
 // when the page is unknown.
@@ -162,6 +164,12 @@ func shortTitle(title string) string {
 // Missing parts degrade gracefully: no year gives (n.d.), no authors puts
 // the title first, no journal, volume, issue or pages leaves them out.
 func ReferenceOf(m importer.Metadata) Reference {
+	switch m.Type {
+	case "book", "report", "thesis":
+		return bookReference(m)
+	case "chapter":
+		return chapterReference(m)
+	}
 	var r Reference
 	add := func(text string, italic bool) {
 		if text == "" {
@@ -186,10 +194,13 @@ func ReferenceOf(m importer.Metadata) Reference {
 		add(withPeriod(title), book)
 		add(" ("+Year(m)+").", false)
 	}
-	journal := oneLine(m.Journal)
-	volume := oneLine(m.Volume)
-	issue := oneLine(m.Issue)
+	journal := JournalTitleCase(m.Journal)
+	volume := referenceVolume(m.Volume)
+	issue := referenceIssue(m.Issue)
 	pages := normalizeRange(oneLine(m.Pages))
+	if pages == "" && oneLine(m.Number) != "" {
+		pages = "Article " + oneLine(m.Number) // an article number (APA 10.1)
+	}
 	if journal != "" {
 		add(" ", false)
 		if volume != "" {
@@ -220,6 +231,11 @@ func ReferenceOf(m importer.Metadata) Reference {
 // I. I." each, "&" before the last, up to 20 names (APA 7: the first 19, an
 // ellipsis, the last).
 func referenceAuthors(list []importer.Author) string {
+	return withPeriod(referenceNameList(list))
+}
+
+// referenceNameList is referenceAuthors without the closing period.
+func referenceNameList(list []importer.Author) string {
 	var names []string
 	for _, a := range list {
 		if n := referenceName(a); n != "" {
@@ -237,7 +253,7 @@ func referenceAuthors(list []importer.Author) string {
 	default:
 		s = strings.Join(names[:19], ", ") + ", . . . " + names[n-1]
 	}
-	return withPeriod(s)
+	return s
 }
 
 func referenceName(a importer.Author) string {

@@ -22,6 +22,10 @@ type cslItem struct {
 	URL            string       `json:"URL,omitempty"`
 	Abstract       string       `json:"abstract,omitempty"`
 	Language       string       `json:"language,omitempty"`
+	Editor         []jsonAuthor `json:"editor,omitempty"`
+	Publisher      string       `json:"publisher,omitempty"`
+	Edition        string       `json:"edition,omitempty"`
+	Number         string       `json:"number,omitempty"`
 }
 
 type cslDate struct {
@@ -42,9 +46,12 @@ func WriteCSLJSON(w io.Writer, d *Data) error {
 		}
 		it := cslItem{ID: fmt.Sprintf("rapport-%d", doc.ID), Type: typ, Title: oneLine(doc.Title), ContainerTitle: oneLine(doc.Journal),
 			Volume: doc.Volume, Issue: doc.Issue, Page: normalizeRange(doc.Metadata.Pages), DOI: doc.DOI, URL: doc.URL,
-			Abstract: doc.Abstract, Language: doc.Language}
+			Abstract: doc.Abstract, Language: doc.Language, Publisher: oneLine(doc.Publisher), Edition: doc.Edition, Number: doc.Number}
 		if len(doc.Authors) > 0 {
 			it.Author = jsonAuthors(doc.Authors)
+		}
+		if len(doc.Editors) > 0 {
+			it.Editor = jsonAuthors(doc.Editors)
 		}
 		if parts := dateParts(doc.Date, doc.Year); len(parts) > 0 {
 			it.Issued = &cslDate{DateParts: [][]int{parts}}

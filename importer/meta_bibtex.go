@@ -334,6 +334,14 @@ func bibRecord(kind string, fields []bibField) (Metadata, error) {
 	if raw, ok := f["author"]; ok {
 		m.Authors = bibNames(raw)
 	}
+	if raw, ok := f["editor"]; ok {
+		m.Editors = bibNames(raw)
+	}
+	m.Publisher = get("publisher", "institution", "school", "organization")
+	m.Edition = get("edition")
+	if kind == "techreport" || kind == "report" {
+		m.Number, m.Issue = m.Issue, "" // a report's number is its report number
+	}
 	m.clean()
 	if m.Title == "" && m.DOI == "" {
 		return m, errors.New("no title or DOI")

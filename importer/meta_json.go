@@ -274,6 +274,13 @@ func cslRecord(obj map[string]json.RawMessage) (Metadata, error) {
 	if t, ok := crossrefTypes[m.Type]; ok {
 		m.Type = t
 	}
+	m.Publisher = firstStr(obj, "publisher")
+	m.Edition = firstStr(obj, "edition")
+	if m.Type == "report" || m.Type == "article-journal" && firstStr(obj, "issue") != "" {
+		// "number" is a report's number, or an article's beside its issue.
+		m.Number = firstStr(obj, "number")
+		m.Issue = firstStr(obj, "issue")
+	}
 	if alt := firstStr(obj, "original-title", "translated-title"); alt != "" {
 		m.AltTitles = append(m.AltTitles, alt)
 	}
@@ -284,15 +291,33 @@ func cslRecord(obj map[string]json.RawMessage) (Metadata, error) {
 		}
 	}
 	m.CitationCount = jint(obj["is-referenced-by-count"])
-	var authors []json.RawMessage
-	if raw, ok := obj["author"]; ok && json.Unmarshal(raw, &authors) != nil {
-		return m, errors.New(`"author" is not a list`)
+	var err error
+	if m.Authors, err = cslNames(obj, "author"); err != nil {
+		return m, err
 	}
-	for _, raw := range authors {
+	if m.Editors, err = cslNames(obj, "editor"); err != nil {
+		return m, err
+	}
+	m.clean()
+	if m.Title == "" && m.DOI == "" {
+		return m, errors.New("CSL-JSON record has no title or DOI")
+	}
+	return m, nil
+}
+
+// cslNames reads a CSL name list ("author", "editor"): objects with family,
+// given and particles, literals, or plain strings.
+func cslNames(obj map[string]json.RawMessage, key string) ([]Author, error) {
+	var names []json.RawMessage
+	if raw, ok := obj[key]; ok && json.Unmarshal(raw, &names) != nil {
+		return nil, fmt.Errorf("%q is not a list", key)
+	}
+	var out []Author
+	for _, raw := range names {
 		a := jobj(raw)
 		if a == nil {
 			if s := jstr(raw); s != "" {
-				m.Authors = append(m.Authors, parseName(s))
+				out = append(out, parseName(s))
 			}
 			continue
 		}
@@ -314,14 +339,10 @@ func cslRecord(obj map[string]json.RawMessage) (Metadata, error) {
 			}
 		}
 		if au != (Author{}) {
-			m.Authors = append(m.Authors, au)
+			out = append(out, au)
 		}
 	}
-	m.clean()
-	if m.Title == "" && m.DOI == "" {
-		return m, errors.New("CSL-JSON record has no title or DOI")
-	}
-	return m, nil
+	return out, nil
 }
 
 // cslDate reads a CSL date: {"date-parts": [[2016, 10, 1]]} (parts may be
@@ -469,6 +490,12 @@ func fillMissing(m *Metadata, other Metadata) {
 	set(&m.Abstract, other.Abstract)
 	set(&m.Language, other.Language)
 	set(&m.Type, other.Type)
+	set(&m.Publisher, other.Publisher)
+	set(&m.Edition, other.Edition)
+	set(&m.Number, other.Number)
+	if len(m.Editors) == 0 {
+		m.Editors = other.Editors
+	}
 	if m.Year == 0 {
 		m.Year, m.Date = other.Year, other.Date
 	}

@@ -203,6 +203,23 @@ func (r *risRecord) metadata() (Metadata, error) {
 			break
 		}
 	}
+	for _, tag := range []string{"ED", "A3"} {
+		for _, a := range r.fields[tag] {
+			if au := risAuthor(a.String()); au != (Author{}) {
+				m.Editors = append(m.Editors, au)
+			}
+		}
+	}
+	if ty == "CHAP" && len(m.Editors) == 0 {
+		// A2, the secondary author, is the book's editor in a chapter.
+		for _, a := range r.fields["A2"] {
+			if au := risAuthor(a.String()); au != (Author{}) {
+				m.Editors = append(m.Editors, au)
+			}
+		}
+	}
+	m.Publisher = r.first("PB")
+	m.Edition = r.first("ET")
 	for _, n := range r.fields["N1"] {
 		if c := citedBy.FindStringSubmatch(n.String()); c != nil {
 			m.CitationCount, _ = strconv.Atoi(c[1])

@@ -433,6 +433,17 @@ func (m *Metadata) clean() {
 		}
 	}
 	m.Authors = authors
+	var editors []Author
+	for _, a := range m.Editors {
+		a.Family, a.Given, a.Literal = fix(a.Family), fix(a.Given), fix(a.Literal)
+		if a != (Author{}) {
+			editors = append(editors, a)
+		}
+	}
+	m.Editors = editors
+	m.Publisher = fix(stripTags(m.Publisher))
+	m.Edition = fix(m.Edition)
+	m.Number = fix(m.Number)
 	m.Journal = fix(stripTags(m.Journal))
 	m.Volume = fix(m.Volume)
 	m.Issue = fix(m.Issue)

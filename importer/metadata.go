@@ -40,4 +40,13 @@ type Metadata struct {
 	Language      string   `json:"language,omitempty"`
 	CitationCount int      `json:"citation_count,omitempty"`
 	Type          string   `json:"type,omitempty"` // CSL type: article-journal, book, chapter, ...
+	// Publisher, Editors, Edition and Number complete the references of
+	// books, chapters and reports: the publisher (or the institution of a
+	// report or thesis), the editors of the book a chapter is in (whose
+	// title is Journal, the container), the edition ("2") and the report
+	// or article number.
+	Publisher string   `json:"publisher,omitempty"`
+	Editors   []Author `json:"editors,omitempty"`
+	Edition   string   `json:"edition,omitempty"`
+	Number    string   `json:"number,omitempty"`
 }

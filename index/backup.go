@@ -15,6 +15,8 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 )
@@ -106,6 +108,17 @@ func backup(ctx context.Context, db *sql.DB, dir, dest string, opts *BackupOptio
 	if err != nil {
 		return nil, fmt.Errorf("back up %s: %w", dir, err)
 	}
+	// Originals of removed documents that undo can bring back travel with
+	// the history, in their place under files/ (Open moves them aside).
+	asideSources, err := heldOriginals(ctx, snap, dir, files)
+	if err != nil {
+		return nil, fmt.Errorf("back up %s: %w", dir, err)
+	}
+	for rel := range asideSources {
+		files = append(files, rel)
+	}
+	sort.Strings(files[len(files)-len(asideSources):])
+	rep.Files = len(files)
 
 	err = atomicfile.Write(dest, 0o600, func(w io.Writer) error {
 		zw := zip.NewWriter(w)
@@ -118,7 +131,11 @@ func backup(ctx context.Context, db *sql.DB, dir, dest string, opts *BackupOptio
 		}
 		for i, rel := range files {
 			// Originals are mostly compressed already (PDFs): store them.
-			if err := addZipFile(ctx, zw, rel, filepath.Join(dir, filepath.FromSlash(rel)), zip.Store); err != nil {
+			src := filepath.Join(dir, filepath.FromSlash(rel))
+			if s, ok := asideSources[rel]; ok {
+				src = s
+			}
+			if err := addZipFile(ctx, zw, rel, src, zip.Store); err != nil {
 				return fmt.Errorf("original %s: %w", rel, err)
 			}
 			if opts.Progress != nil {
@@ -178,6 +195,45 @@ func snapshotContents(ctx context.Context, snap, dir string, rep *BackupReport) 
 }
 
 var shaPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// heldOriginals finds the originals the snapshot's history holds for undo
+// and no document uses (see remove.go), in removed/ or still in files/;
+// it maps each one's archive name (files/xx/<sha>.ext) to where it is.
+func heldOriginals(ctx context.Context, snap, dir string, have []string) (map[string]string, error) {
+	db, err := sql.Open("sqlite", "file:"+snap+"?mode=ro")
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, "SELECT held_files FROM history WHERE held_files <> ''")
+	if err != nil {
+		return nil, fmt.Errorf("read snapshot: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var held string
+		if err := rows.Scan(&held); err != nil {
+			return nil, fmt.Errorf("read snapshot: %w", err)
+		}
+		for _, sha := range strings.Fields(held) {
+			if !shaPattern.MatchString(sha) {
+				continue
+			}
+			found, _ := filepath.Glob(filepath.Join(dir, RemovedDir, sha+"*"))
+			live, _ := filepath.Glob(filepath.Join(dir, FilesDir, sha[:2], sha+"*"))
+			for _, src := range append(live, found...) {
+				rel := FilesDir + "/" + sha[:2] + "/" + filepath.Base(src)
+				if !isBlobEntry(rel) || slices.Contains(have, rel) {
+					break // a document uses it: it is in the backup already
+				}
+				out[rel] = src
+				break
+			}
+		}
+	}
+	return out, rows.Err()
+}
 
 func addZipBytes(zw *zip.Writer, name string, data []byte, method uint16) error {
 	w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: method, Modified: time.Now()})

@@ -254,7 +254,7 @@ func (l *Library) searchIndex(ctx context.Context) (bleve.Index, error) {
 // holds the write lock, it does not wait: that indexer will get there.
 func (l *Library) catchUp(ctx context.Context, idx bleve.Index) error {
 	var pending bool
-	if err := l.db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM documents WHERE indexed = 0)").Scan(&pending); err != nil {
+	if err := l.db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM documents WHERE indexed = 0) OR EXISTS (SELECT 1 FROM settings WHERE key = ?)", indexRemovalsKey).Scan(&pending); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
 	if !pending {
@@ -345,6 +345,9 @@ func (l *Library) rebuildIndex(ctx context.Context, path string, progress func(d
 // indexPending (re)indexes every document marked indexed = 0, in batches,
 // and marks each indexed once its batch is in the index.
 func (l *Library) indexPending(ctx context.Context, idx bleve.Index, progress func(done, total int)) error {
+	if err := l.indexRemovals(ctx, idx); err != nil {
+		return err
+	}
 	var total int
 	if err := l.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM documents WHERE indexed = 0").Scan(&total); err != nil {
 		return fmt.Errorf("index documents: %w", err)

@@ -20,7 +20,11 @@ type CheckReport struct {
 	IndexEntries  uint64   `json:"index_entries"`
 	ExpectedIndex int      `json:"expected_index_entries"`
 	Problems      []string `json:"problems"`
-	Repaired      []string `json:"repaired"`
+	// Suspect lists metadata values that cannot be what their field
+	// holds (a volume "8 1"); they are not integrity problems and leave
+	// OK as it is.
+	Suspect  []SuspectField `json:"suspect_fields"`
+	Repaired []string       `json:"repaired"`
 	// Engines counts the documents by the PDF engine that read their text
 	// ("native", "pdfium"; "unknown" for PDFs imported before engines were
 	// recorded).
@@ -41,7 +45,7 @@ type CheckOptions struct {
 func (l *Library) Check(ctx context.Context, opts CheckOptions) (*CheckReport, error) {
 	l.writeMu.Lock()
 	defer l.writeMu.Unlock()
-	rep := &CheckReport{Problems: []string{}, Repaired: []string{}}
+	rep := &CheckReport{Problems: []string{}, Repaired: []string{}, Suspect: []SuspectField{}}
 	problem := func(format string, args ...any) { rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...)) }
 
 	rows, err := l.db.QueryContext(ctx, "PRAGMA integrity_check")
@@ -98,6 +102,7 @@ func (l *Library) Check(ctx context.Context, opts CheckOptions) (*CheckReport, e
 		return nil, err
 	}
 	for _, d := range docs {
+		rep.Suspect = append(rep.Suspect, SuspectFields(d)...)
 		if d.SHA256 == "" {
 			continue
 		}

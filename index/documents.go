@@ -54,18 +54,18 @@ func (l *Library) FilePath(d Document) string {
 const documentColumns = `d.id, COALESCE(d.sha256,''), d.file_name, d.kind, d.page_count, d.size_bytes, d.imported_at, d.updated_at,
 	d.extractor_version, d.engine, d.first_printed_page, d.user_fields,
 	d.title, d.alt_titles, d.authors, d.year, d.pub_date, d.journal, d.volume, d.issue, d.pages, d.doi, d.url,
-	d.abstract, d.language, d.citation_count, d.csl_type,
+	d.abstract, d.language, d.citation_count, d.csl_type, d.publisher, d.editors, d.edition, d.number,
 	(SELECT COUNT(*) FROM annotations a WHERE a.doc_id = d.id)`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
 func scanDocument(r rowScanner) (Document, error) {
 	var d Document
-	var imported, updated, userFields, alt, authors string
+	var imported, updated, userFields, alt, authors, editors string
 	err := r.Scan(&d.ID, &d.SHA256, &d.FileName, &d.Kind, &d.PageCount, &d.SizeBytes, &imported, &updated,
 		&d.ExtractorVersion, &d.Engine, &d.FirstPrintedPage, &userFields,
 		&d.Title, &alt, &authors, &d.Year, &d.Date, &d.Journal, &d.Volume, &d.Issue, &d.Pages, &d.DOI, &d.URL,
-		&d.Abstract, &d.Language, &d.CitationCount, &d.Type, &d.AnnotationCount)
+		&d.Abstract, &d.Language, &d.CitationCount, &d.Type, &d.Publisher, &editors, &d.Edition, &d.Number, &d.AnnotationCount)
 	if err != nil {
 		return d, err
 	}
@@ -74,6 +74,7 @@ func scanDocument(r rowScanner) (Document, error) {
 	json.Unmarshal([]byte(userFields), &d.UserFields)
 	json.Unmarshal([]byte(alt), &d.AltTitles)
 	json.Unmarshal([]byte(authors), &d.Authors)
+	json.Unmarshal([]byte(editors), &d.Editors)
 	return d, nil
 }
 
@@ -161,14 +162,23 @@ func (l *Library) PageText(ctx context.Context, docID int64, page int) (Page, er
 	return p, nil
 }
 
+// newDocumentID is the SQL expression of a new document's id: above every
+// id in use and every id ever deleted, so that a removed document that undo
+// brings back finds its id free (see the trigger of schema 5).
+const newDocumentID = `(SELECT MAX(COALESCE((SELECT MAX(id) FROM documents), 0),
+	COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'documents_max_deleted_id'), 0)) + 1)`
+
 // metadataColumns maps metadata field names (as users name them in
 // corrections) to columns.
-var metadataColumns = []string{"title", "alt_titles", "authors", "year", "pub_date", "journal", "volume", "issue", "pages", "doi", "url", "abstract", "language", "citation_count", "csl_type"}
+var metadataColumns = []string{"title", "alt_titles", "authors", "year", "pub_date", "journal", "volume", "issue", "pages", "doi", "url", "abstract", "language", "citation_count", "csl_type",
+	"publisher", "editors", "edition", "number"}
 
 func metadataValues(m importer.Metadata) map[string]any {
 	alt, _ := json.Marshal(nonNil(m.AltTitles))
 	authors, _ := json.Marshal(nonNilAuthors(m.Authors))
+	editors, _ := json.Marshal(nonNilAuthors(m.Editors))
 	return map[string]any{
+		"publisher": m.Publisher, "editors": string(editors), "edition": m.Edition, "number": m.Number,
 		"title": m.Title, "alt_titles": string(alt), "authors": string(authors), "year": m.Year,
 		"pub_date": m.Date, "journal": m.Journal, "volume": m.Volume, "issue": m.Issue, "pages": m.Pages,
 		"doi": importer.NormalizeDOI(m.DOI), "url": m.URL, "abstract": m.Abstract, "language": m.Language,
@@ -236,58 +246,6 @@ func mergeMetadata(ctx context.Context, tx *sql.Tx, id int64, m importer.Metadat
 	args = append(args, now(), id)
 	_, err := tx.ExecContext(ctx, "UPDATE documents SET "+strings.Join(sets, ", ")+" WHERE id = ?", args...)
 	return err
-}
-
-// SetMetadataField records a user's correction of one metadata field. The
-// field keeps the user's value through later metadata imports.
-func (l *Library) SetMetadataField(ctx context.Context, id int64, field, value string) error {
-	known := false
-	for _, c := range append(metadataColumns, "first_printed_page") {
-		if c == field {
-			known = true
-		}
-	}
-	if !known || field == "alt_titles" || field == "authors" {
-		return fmt.Errorf("set %s of document %d: unknown or unsupported field %q: %w", field, id, field, ErrInvalidInput)
-	}
-	var v any = value
-	switch field {
-	case "year", "citation_count", "first_printed_page":
-		var n int
-		if _, err := fmt.Sscan(value, &n); err != nil || n < 0 {
-			return fmt.Errorf("set %s of document %d: %q is not a whole number: %w", field, id, value, ErrInvalidInput)
-		}
-		v = n
-	case "doi":
-		v = importer.NormalizeDOI(value)
-	}
-	return l.withTx(ctx, func(tx *sql.Tx) error {
-		var userFieldsJSON string
-		if err := tx.QueryRowContext(ctx, "SELECT user_fields FROM documents WHERE id = ?", id).Scan(&userFieldsJSON); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("document %d: %w", id, ErrNotFound)
-			}
-			return err
-		}
-		var userFields []string
-		json.Unmarshal([]byte(userFieldsJSON), &userFields)
-		found := false
-		for _, f := range userFields {
-			found = found || f == field
-		}
-		if !found && field != "first_printed_page" {
-			userFields = append(userFields, field)
-		}
-		uf, _ := json.Marshal(userFields)
-		q := "UPDATE documents SET " + field + " = ?, user_fields = ?, updated_at = ?, indexed = 0"
-		args := []any{v, string(uf), now()}
-		if field == "title" {
-			q += ", title_norm = ?"
-			args = append(args, titleKey(value))
-		}
-		_, err := tx.ExecContext(ctx, q+" WHERE id = ?", append(args, id)...)
-		return err
-	})
 }
 
 func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }

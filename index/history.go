@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,8 +31,9 @@ var (
 	ErrNothingToRedo = errors.New("nothing to redo")
 )
 
-// historyKeep is how many steps the history keeps.
-const historyKeep = 1000
+// historyKeep is how many steps the history keeps (a variable so that
+// tests can prune sooner).
+var historyKeep = 1000
 
 // HistoryEntry is one undoable step.
 type HistoryEntry struct {
@@ -47,21 +49,39 @@ var historyTables = map[string][]string{
 	"annotations":       {"id"},
 	"annotation_themes": {"annotation_id", "theme_id"},
 	"doc_notes":         {"id"},
+	"documents":         {"id"},
+	"pages":             {"doc_id", "page"},
+	"page_boxes":        {"doc_id", "page"},
+}
+
+// blobColumns are the BLOB columns of recorded tables: their images keep
+// the bytes (see blobValue).
+var blobColumns = map[string]bool{"pages.text_z": true, "page_boxes.boxes_z": true}
+
+// blobValue is a BLOB in a row image; it is written to the history as
+// {"b64": "…"} and read back as bytes.
+type blobValue []byte
+
+func (b blobValue) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string][]byte{"b64": b})
 }
 
 // rowImage is one row as a column → value map; nil means "no such row".
 type rowImage map[string]any
 
-// rowOp writes one row image: Row nil deletes the row.
+// rowOp writes one row image: Row nil deletes the row. A partial image
+// (Partial) holds some of the row's columns and updates only those.
 type rowOp struct {
-	Table string   `json:"t"`
-	Key   []int64  `json:"k"`
-	Row   rowImage `json:"r"`
+	Table   string   `json:"t"`
+	Key     []int64  `json:"k"`
+	Row     rowImage `json:"r"`
+	Partial bool     `json:"p,omitempty"`
 }
 
 type touchedRow struct {
 	table  string
 	key    []int64
+	cols   []string // nil: the whole row
 	before rowImage
 }
 
@@ -72,6 +92,12 @@ type changeRecorder struct {
 	rows    []*touchedRow
 	seen    map[string]bool
 	reindex map[int64]bool // documents to re-index besides those the images name
+	// label, when fn sets it, names the step instead of change's label
+	// (one that depends on what the transaction found).
+	label string
+	// deferIndex leaves the changed documents marked for re-indexing
+	// (the next search indexes them) instead of indexing them at once.
+	deferIndex bool
 }
 
 func rowKey(table string, key []int64) string { return fmt.Sprint(table, key) }
@@ -89,6 +115,49 @@ func (r *changeRecorder) touch(table string, key ...int64) error {
 	}
 	r.seen[k] = true
 	r.rows = append(r.rows, &touchedRow{table: table, key: key, before: img})
+	return nil
+}
+
+// touchColumns records some columns of an existing row before the change
+// updates them; undo writes back only those columns, so that changes the
+// history does not record (a metadata import) to the row's other columns
+// survive it. Touching the row again adds columns.
+func (r *changeRecorder) touchColumns(table string, cols []string, key ...int64) error {
+	k := rowKey(table, key)
+	var row *touchedRow
+	for _, t := range r.rows {
+		if rowKey(t.table, t.key) == k {
+			row = t
+		}
+	}
+	if row == nil && r.seen[k] {
+		return nil // the whole row is recorded already
+	}
+	var missing []string
+	for _, c := range cols {
+		if row == nil || !contains(row.cols, c) {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	img, err := readRowColumns(r.ctx, r.tx, table, key, missing)
+	if err != nil {
+		return err
+	}
+	if img == nil {
+		return fmt.Errorf("%s %v: %w", table, key, ErrNotFound)
+	}
+	if row == nil {
+		r.seen[k] = true
+		r.rows = append(r.rows, &touchedRow{table: table, key: key, cols: missing, before: img})
+		return nil
+	}
+	row.cols = append(row.cols, missing...)
+	for c, v := range img {
+		row.before[c] = v
+	}
 	return nil
 }
 
@@ -144,9 +213,19 @@ func selectKeys(ctx context.Context, tx *sql.Tx, table, where string, args ...an
 
 // readRow reads one row's image, nil when there is none.
 func readRow(ctx context.Context, tx *sql.Tx, table string, key []int64) (rowImage, error) {
+	return readRowColumns(ctx, tx, table, key, nil)
+}
+
+// readRowColumns reads some columns of one row (all when columns is nil),
+// nil when there is no such row.
+func readRowColumns(ctx context.Context, tx *sql.Tx, table string, key []int64, columns []string) (rowImage, error) {
 	cols := historyTables[table]
 	if cols == nil {
 		return nil, fmt.Errorf("history: table %s is not recorded", table)
+	}
+	what := "*"
+	if columns != nil {
+		what = strings.Join(columns, ", ")
 	}
 	var conds []string
 	args := make([]any, len(key))
@@ -154,7 +233,7 @@ func readRow(ctx context.Context, tx *sql.Tx, table string, key []int64) (rowIma
 		conds = append(conds, c+" = ?")
 		args[i] = key[i]
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT * FROM "+table+" WHERE "+strings.Join(conds, " AND "), args...)
+	rows, err := tx.QueryContext(ctx, "SELECT "+what+" FROM "+table+" WHERE "+strings.Join(conds, " AND "), args...)
 	if err != nil {
 		return nil, fmt.Errorf("read %s %v: %w", table, key, err)
 	}
@@ -177,7 +256,11 @@ func readRow(ctx context.Context, tx *sql.Tx, table string, key []int64) (rowIma
 	img := rowImage{}
 	for i, n := range names {
 		if b, ok := vals[i].([]byte); ok {
-			vals[i] = string(b)
+			if blobColumns[table+"."+n] {
+				vals[i] = blobValue(b)
+			} else {
+				vals[i] = string(b)
+			}
 		}
 		img[n] = vals[i]
 	}
@@ -205,6 +288,21 @@ func writeRow(ctx context.Context, tx *sql.Tx, op rowOp) error {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	if op.Partial {
+		var sets []string
+		var args []any
+		for _, n := range names {
+			sets = append(sets, n+" = ?")
+			args = append(args, op.Row[n])
+		}
+		var conds []string
+		for i, c := range cols {
+			conds = append(conds, c+" = ?")
+			args = append(args, op.Key[i])
+		}
+		_, err := tx.ExecContext(ctx, "UPDATE "+op.Table+" SET "+strings.Join(sets, ", ")+" WHERE "+strings.Join(conds, " AND "), args...)
+		return err
+	}
 	args := make([]any, len(names))
 	var sets []string
 	for i, n := range names {
@@ -234,6 +332,16 @@ func decodeOps(s string) ([]rowOp, error) {
 	}
 	for _, op := range ops {
 		for k, v := range op.Row {
+			if b, ok := v.(map[string]any); ok && len(b) == 1 {
+				if s, ok := b["b64"].(string); ok {
+					raw, err := base64.StdEncoding.DecodeString(s)
+					if err != nil {
+						return nil, fmt.Errorf("history: %s.%s: %w", op.Table, k, err)
+					}
+					op.Row[k] = raw
+					continue
+				}
+			}
 			if n, ok := v.(json.Number); ok {
 				if i, err := n.Int64(); err == nil {
 					op.Row[k] = i
@@ -258,24 +366,31 @@ func encodeOps(ops []rowOp) string {
 // transaction, then re-indexes the documents whose coding it changed.
 func (l *Library) change(ctx context.Context, label string, fn func(r *changeRecorder) error) error {
 	var docs []int64
+	var files []string // originals whose place (files/, removed/, gone) may change
+	deferIndex := false
 	err := l.withTx(ctx, func(tx *sql.Tx) error {
 		r := &changeRecorder{ctx: ctx, tx: tx, seen: map[string]bool{}, reindex: map[int64]bool{}}
 		if err := fn(r); err != nil {
 			return err
 		}
+		deferIndex = r.deferIndex
+		if r.label != "" {
+			label = r.label
+		}
 		var undo, redo []rowOp
 		var changed []rowOp // before and after images, for the documents they concern
 		for _, row := range r.rows {
-			after, err := readRow(ctx, tx, row.table, row.key)
+			after, err := readRowColumns(ctx, tx, row.table, row.key, row.cols)
 			if err != nil {
 				return err
 			}
 			if sameImage(row.before, after) {
 				continue
 			}
-			undo = append(undo, rowOp{Table: row.table, Key: row.key, Row: row.before})
-			redo = append(redo, rowOp{Table: row.table, Key: row.key, Row: after})
-			changed = append(changed, rowOp{Table: row.table, Key: row.key, Row: row.before}, rowOp{Table: row.table, Key: row.key, Row: after})
+			partial := row.cols != nil
+			undo = append(undo, rowOp{Table: row.table, Key: row.key, Row: row.before, Partial: partial})
+			redo = append(redo, rowOp{Table: row.table, Key: row.key, Row: after, Partial: partial})
+			changed = append(changed, rowOp{Table: row.table, Key: row.key, Row: row.before, Partial: partial}, rowOp{Table: row.table, Key: row.key, Row: after, Partial: partial})
 		}
 		var err error
 		docs, err = affectedDocuments(ctx, tx, changed, r.reindex)
@@ -288,24 +403,54 @@ func (l *Library) change(ctx context.Context, label string, fn func(r *changeRec
 		if len(redo) == 0 {
 			return nil // nothing changed: no step to undo
 		}
+		removed, held := removedDocuments(undo, redo)
+		if err := addIndexRemovals(ctx, tx, removed); err != nil {
+			return err
+		}
+		files = append(files, held...)
 		for i, j := 0, len(undo)-1; i < j; i, j = i+1, j-1 {
 			undo[i], undo[j] = undo[j], undo[i]
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM history WHERE undone = 1"); err != nil {
+		dropped, err := dropHistory(ctx, tx, "undone = 1")
+		if err != nil {
+			return err
+		}
+		files = append(files, dropped...)
+		if _, err := tx.ExecContext(ctx, "INSERT INTO history (at, label, undo, redo, held_files) VALUES (?, ?, ?, ?, ?)",
+			now(), label, encodeOps(undo), encodeOps(redo), strings.Join(held, " ")); err != nil {
 			return fmt.Errorf("history: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO history (at, label, undo, redo) VALUES (?, ?, ?, ?)",
-			now(), label, encodeOps(undo), encodeOps(redo)); err != nil {
-			return fmt.Errorf("history: %w", err)
-		}
-		_, err = tx.ExecContext(ctx, "DELETE FROM history WHERE id <= (SELECT MAX(id) FROM history) - ?", historyKeep)
+		dropped, err = dropHistory(ctx, tx, fmt.Sprintf("id <= (SELECT MAX(id) FROM history) - %d", historyKeep))
+		files = append(files, dropped...)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	l.reindexDocuments(ctx, docs)
+	if !deferIndex {
+		l.reindexDocuments(ctx, docs)
+	}
+	l.settleFiles(ctx, files)
 	return nil
+}
+
+// dropHistory deletes the steps matching where and returns the originals
+// they held aside (see remove.go), whose place may change now.
+func dropHistory(ctx context.Context, tx *sql.Tx, where string) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, "DELETE FROM history WHERE "+where+" RETURNING held_files")
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	defer rows.Close()
+	var files []string
+	for rows.Next() {
+		var held string
+		if err := rows.Scan(&held); err != nil {
+			return nil, fmt.Errorf("history: %w", err)
+		}
+		files = append(files, strings.Fields(held)...)
+	}
+	return files, rows.Err()
 }
 
 func sameImage(a, b rowImage) bool {
@@ -336,6 +481,8 @@ func affectedDocuments(ctx context.Context, tx *sql.Tx, ops []rowOp, extra map[i
 			if op.Row != nil {
 				docs[toInt64(op.Row["doc_id"])] = true
 			}
+		case "documents", "pages", "page_boxes":
+			docs[op.Key[0]] = true
 		case "annotation_themes":
 			var doc int64
 			if err := tx.QueryRowContext(ctx, "SELECT doc_id FROM annotations WHERE id = ?", op.Key[0]).Scan(&doc); err == nil {
@@ -426,7 +573,7 @@ func markUnindexed(ctx context.Context, tx *sql.Tx, docs []int64) error {
 // be updated now is mended on the next search (the documents stay marked
 // unindexed), so a failure here is a notice, not an error.
 func (l *Library) reindexDocuments(ctx context.Context, docs []int64) {
-	if len(docs) == 0 {
+	if len(docs) == 0 || testHookSkipReindex != nil && testHookSkipReindex() {
 		return
 	}
 	idx, err := l.searchIndex(ctx)
@@ -437,6 +584,10 @@ func (l *Library) reindexDocuments(ctx context.Context, docs []int64) {
 		l.notify(fmt.Sprintf("The search index could not be updated (%v); it will be on the next search.", err))
 	}
 }
+
+// testHookSkipReindex lets a test stop a change before the index follows
+// it, as a crash would.
+var testHookSkipReindex func() bool
 
 // Undo reverts the latest step not yet undone and returns it.
 func (l *Library) Undo(ctx context.Context) (HistoryEntry, error) {
@@ -451,13 +602,14 @@ func (l *Library) Redo(ctx context.Context) (HistoryEntry, error) {
 func (l *Library) replay(ctx context.Context, undo bool) (HistoryEntry, error) {
 	var e HistoryEntry
 	var docs []int64
+	var files []string
 	err := l.withTx(ctx, func(tx *sql.Tx) error {
-		q := "SELECT id, at, label, undo FROM history WHERE undone = 0 ORDER BY id DESC LIMIT 1"
+		q := "SELECT id, at, label, undo, held_files FROM history WHERE undone = 0 ORDER BY id DESC LIMIT 1"
 		if !undo {
-			q = "SELECT id, at, label, redo FROM history WHERE undone = 1 ORDER BY id LIMIT 1"
+			q = "SELECT id, at, label, redo, held_files FROM history WHERE undone = 1 ORDER BY id LIMIT 1"
 		}
-		var at, opsJSON string
-		err := tx.QueryRowContext(ctx, q).Scan(&e.ID, &at, &e.Label, &opsJSON)
+		var at, opsJSON, held string
+		err := tx.QueryRowContext(ctx, q).Scan(&e.ID, &at, &e.Label, &opsJSON, &held)
 		if errors.Is(err, sql.ErrNoRows) {
 			if undo {
 				return ErrNothingToUndo
@@ -483,6 +635,9 @@ func (l *Library) replay(ctx context.Context, undo bool) (HistoryEntry, error) {
 			}
 			changed = append(changed, rowOp{Table: op.Table, Key: op.Key, Row: before})
 		}
+		if err := checkRestorable(ctx, tx, ops); err != nil {
+			return fmt.Errorf("%s %q: %w", map[bool]string{true: "undo", false: "redo"}[undo], e.Label, err)
+		}
 		var restored []int64
 		for _, op := range ops {
 			if err := writeRow(ctx, tx, op); err != nil {
@@ -505,6 +660,10 @@ func (l *Library) replay(ctx context.Context, undo bool) (HistoryEntry, error) {
 		if err := markUnindexed(ctx, tx, docs); err != nil {
 			return err
 		}
+		if err := addIndexRemovals(ctx, tx, deletedDocuments(ops)); err != nil {
+			return err
+		}
+		files = strings.Fields(held)
 		e.Undone = undo
 		_, err = tx.ExecContext(ctx, "UPDATE history SET undone = ? WHERE id = ?", boolInt(undo), e.ID)
 		return err
@@ -516,6 +675,7 @@ func (l *Library) replay(ctx context.Context, undo bool) (HistoryEntry, error) {
 		return e, fmt.Errorf("%s: %w", map[bool]string{true: "undo", false: "redo"}[undo], err)
 	}
 	l.reindexDocuments(ctx, docs)
+	l.settleFiles(ctx, files)
 	return e, nil
 }
 

@@ -551,8 +551,8 @@ func (l *Library) storeExtractedIn(ctx context.Context, bw *bulkWriter, r extrac
 		id = matchMetadataOnly(ctx, tx, doi, titleKey(title))
 		ts := now()
 		if id == 0 {
-			res, err := tx.ExecContext(ctx, `INSERT INTO documents (sha256, file_name, kind, page_count, size_bytes, imported_at, updated_at, extractor_version, engine, title, title_norm, doi)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.sha, filepath.Base(r.path), string(r.kind), len(ex.Pages), len(r.data), ts, ts, ex.Version, ex.Engine, title, titleKey(title), doi)
+			res, err := tx.ExecContext(ctx, `INSERT INTO documents (id, sha256, file_name, kind, page_count, size_bytes, imported_at, updated_at, extractor_version, engine, title, title_norm, doi)
+VALUES (`+newDocumentID+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.sha, filepath.Base(r.path), string(r.kind), len(ex.Pages), len(r.data), ts, ts, ex.Version, ex.Engine, title, titleKey(title), doi)
 			if err != nil {
 				return err
 			}
@@ -669,7 +669,7 @@ func (l *Library) applyMetadata(ctx context.Context, bw *bulkWriter, m importer.
 		}
 		if id == 0 {
 			ts := now()
-			res, err := tx.ExecContext(ctx, "INSERT INTO documents (kind, file_name, imported_at, updated_at) VALUES ('metadata', ?, ?, ?)", filepath.Base(source), ts, ts)
+			res, err := tx.ExecContext(ctx, "INSERT INTO documents (id, kind, file_name, imported_at, updated_at) VALUES ("+newDocumentID+", 'metadata', ?, ?, ?)", filepath.Base(source), ts, ts)
 			if err != nil {
 				return err
 			}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/rapport-qda/rapport/internal/pdfgen"
 )
@@ -57,5 +58,22 @@ func TestSixHundredPageBookSearchableOnLastPage(t *testing.T) {
 		if res.Hits[0].Snippet == "" {
 			t.Errorf("search %q: no snippet", c.word)
 		}
+	}
+	// Removed and brought back whole: all 600 pages, found again on the last.
+	start := time.Now()
+	if _, err := lib.RemoveDocuments(ctx, []int64{rep.Imported[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	removed := time.Since(start)
+	if res, _ := lib.Search(ctx, SearchRequest{Query: "quokkalantern"}); res.Total != 0 {
+		t.Fatalf("after removal: %d hits", res.Total)
+	}
+	start = time.Now()
+	if _, err := lib.Undo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("remove %v, undo %v (600 pages)", removed, time.Since(start))
+	if res, _ := lib.Search(ctx, SearchRequest{Query: "quokkalantern"}); res.Total != 1 || res.Hits[0].Page != pages {
+		t.Fatalf("after undo: %+v", res)
 	}
 }

@@ -49,6 +49,9 @@ type Library struct {
 
 	writeMu sync.Mutex // serialises multi-statement writers (imports, reindex, catch-up)
 
+	fileMu    sync.Mutex      // guards unsettled
+	unsettled map[string]bool // originals (by SHA-256) whose place settleFiles has yet to settle (remove.go)
+
 	facetOrds facetOrdinals // facet values of the index's segments, for counting
 
 	boxes boxCache // the last documents' character boxes (see PageBoxes)
@@ -90,6 +93,9 @@ func Open(ctx context.Context, dir string, opts *Options) (*Library, error) {
 	if err := l.seed(ctx); err != nil {
 		l.Close()
 		return nil, err
+	}
+	if err := l.sweepFiles(ctx); err != nil {
+		l.notify(fmt.Sprintf("The originals of removed documents could not be checked: %v", err))
 	}
 	return l, nil
 }
@@ -190,6 +196,10 @@ func (l *Library) Name() string { return filepath.Base(l.dir) }
 
 // Close closes the index and the database and releases the lock.
 func (l *Library) Close() error {
+	if l.db != nil && l.writeMu.TryLock() {
+		l.settleLocked(context.Background()) // moves that waited for an import
+		l.writeMu.Unlock()
+	}
 	var errs []error
 	l.idxMu.Lock()
 	if l.idx != nil {

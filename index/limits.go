@@ -20,6 +20,7 @@ func checkMetadataSize(m importer.Metadata) error {
 	fields := map[string]string{
 		"title": m.Title, "date": m.Date, "journal": m.Journal, "volume": m.Volume, "issue": m.Issue,
 		"pages": m.Pages, "doi": m.DOI, "url": m.URL, "abstract": m.Abstract, "language": m.Language, "type": m.Type,
+		"publisher": m.Publisher, "edition": m.Edition, "number": m.Number,
 	}
 	for i, t := range m.AltTitles {
 		fields[fmt.Sprintf("alternative title %d", i+1)] = t
@@ -28,6 +29,9 @@ func checkMetadataSize(m importer.Metadata) error {
 		if len(v) > MaxMetadataFieldBytes {
 			return fmt.Errorf("the %s is %d bytes, more than the %d Rapport stores: %w", name, len(v), MaxMetadataFieldBytes, ErrInvalidInput)
 		}
+	}
+	if len(m.Editors) > MaxAuthors {
+		return fmt.Errorf("the record lists %d editors, more than the %d Rapport stores: %w", len(m.Editors), MaxAuthors, ErrInvalidInput)
 	}
 	if len(m.Authors) > MaxAuthors {
 		return fmt.Errorf("the record lists %d authors, more than the %d Rapport stores: %w", len(m.Authors), MaxAuthors, ErrInvalidInput)

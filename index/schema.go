@@ -158,6 +158,23 @@ CREATE TABLE page_boxes (
 	FOREIGN KEY (doc_id, page) REFERENCES pages(doc_id, page) ON DELETE CASCADE
 );
 `,
+	// 6: what APA needs beyond a journal article (publisher, the editors of
+	// a chapter's book, edition, report or article number); the originals
+	// a history step holds aside (see remove.go); and the highest document
+	// id ever deleted, so that a new document never takes the id of a
+	// removed one that undo may bring back.
+	`
+ALTER TABLE documents ADD COLUMN publisher TEXT NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN editors   TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE documents ADD COLUMN edition   TEXT NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN number    TEXT NOT NULL DEFAULT '';
+ALTER TABLE history ADD COLUMN held_files TEXT NOT NULL DEFAULT '';
+CREATE TRIGGER documents_deleted_id AFTER DELETE ON documents
+BEGIN
+	INSERT INTO settings (key, value) VALUES ('documents_max_deleted_id', OLD.id)
+	ON CONFLICT (key) DO UPDATE SET value = MAX(CAST(value AS INTEGER), OLD.id);
+END;
+`,
 }
 
 // migrationSteps holds the Go half of migrations that SQL alone cannot do,

@@ -50,7 +50,7 @@ func init() {
 		}})
 	register(&command{name: "notes", args: "[DOC_ID]", summary: "list document notes",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runNotes }})
-	register(&command{name: "undo", args: "", summary: "undo the last change to themes, annotations or notes",
+	register(&command{name: "undo", args: "", summary: "undo the last change to themes, annotations, notes, metadata or the documents removed",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error {
 			return func(e *env, args []string) error { return runReplay(e, args, true) }
 		}})

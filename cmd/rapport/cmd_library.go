@@ -36,8 +36,10 @@ func init() {
 			fs.StringVar(&opts.Engine, "engine", "", "force a PDF engine: native or pdfium (default: the best reading)")
 			return func(e *env, args []string) error { return runExtract(e, args, opts) }
 		}})
-	register(&command{name: "set", args: "ID FIELD VALUE", summary: "correct a metadata field (kept through re-imports); first_printed_page sets citation pages",
+	register(&command{name: "set", args: "ID FIELD VALUE [FIELD VALUE...]", summary: "correct metadata fields (one undoable step, kept through re-imports); fields: " + strings.Join(index.MetadataFields, ", "),
 		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runSet }})
+	register(&command{name: "remove", args: "ID...", summary: "remove documents with their annotations and notes (`rapport undo` brings them back)",
+		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runRemove }})
 	register(&command{name: "reindex", args: "", summary: "rebuild the search index from the library database",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runReindex }})
 	register(&command{name: "check", args: "[--repair] [--verify-files]", summary: "check database, files and index; --repair rebuilds the index",
@@ -208,16 +210,26 @@ func runShow(e *env, args []string) error {
 			names = append(names, a.Name())
 		}
 		row("authors", strings.Join(names, "; "))
+		row("type", d.Type)
 		row("year", strconv.Itoa(d.Year))
 		row("date", d.Date)
 		row("journal", d.Journal)
 		row("volume", d.Volume)
 		row("issue", d.Issue)
 		row("pages", d.Pages)
+		row("number", d.Number)
+		row("edition", d.Edition)
+		var editors []string
+		for _, a := range d.Editors {
+			editors = append(editors, a.Name())
+		}
+		row("editors", strings.Join(editors, "; "))
+		row("publisher", d.Publisher)
 		row("doi", d.DOI)
 		row("url", d.URL)
 		row("language", d.Language)
 		row("citations", strconv.Itoa(d.CitationCount))
+		row("set by hand", strings.Join(d.UserFields, ", "))
 		row("file", d.FileName)
 		row("kind", d.Kind)
 		row("page count", strconv.Itoa(d.PageCount))
@@ -295,18 +307,74 @@ func runExtract(e *env, args []string, opts importer.ExtractOptions) error {
 }
 
 func runSet(e *env, args []string) error {
-	lib, id, err := e.documentArgs(args, 3, "set takes a document id, a field and a value")
+	if len(args) < 3 || len(args)%2 == 0 {
+		return usagef("set takes a document id, then a field and a value (or several pairs): rapport set 7 authors \"Doe, Jane; Roe, Rich\" year 2016")
+	}
+	id, err := parseID(args[0])
 	if err != nil {
 		return err
 	}
-	if err := lib.SetMetadataField(e.ctx, id, args[1], args[2]); err != nil {
+	var values []index.FieldValue
+	var names []string
+	for i := 1; i < len(args); i += 2 {
+		values = append(values, index.FieldValue{Field: args[i], Value: args[i+1]})
+		names = append(names, args[i])
+	}
+	lib, err := e.library()
+	if err != nil {
+		return err
+	}
+	if err := lib.SetMetadata(e.ctx, id, values); err != nil {
 		return err
 	}
 	d, err := lib.Document(e.ctx, id)
 	if err != nil {
 		return err
 	}
-	return e.emit(d, func(w io.Writer) { fmt.Fprintf(w, "document %d: %s set\n", id, args[1]) })
+	return e.emit(d, func(w io.Writer) {
+		fmt.Fprintf(w, "document %d: %s set (`rapport undo` reverts it)\n", id, strings.Join(names, ", "))
+	})
+}
+
+func runRemove(e *env, args []string) error {
+	if len(args) == 0 {
+		return usagef("remove takes one or more document ids (see `rapport docs`)")
+	}
+	var ids []int64
+	for _, a := range args {
+		id, err := parseID(a)
+		if err != nil {
+			return err
+		}
+		ids = append(ids, id)
+	}
+	lib, err := e.library()
+	if err != nil {
+		return err
+	}
+	rep, err := lib.RemoveDocuments(e.ctx, ids)
+	if err != nil {
+		return err
+	}
+	return e.emit(rep, func(w io.Writer) {
+		for _, r := range rep.Removed {
+			title := r.Title
+			if title == "" {
+				title = r.File
+			}
+			fmt.Fprintf(w, "removed   %4d  %s (%s, %s)\n", r.ID, oneLine(title), plural(r.Annotations, "annotation"), plural(r.Notes, "note"))
+		}
+		fmt.Fprintf(w, "%s removed with %s and %s; `rapport undo` brings them back\n",
+			plural(len(rep.Removed), "document"), plural(rep.Annotations, "annotation"), plural(rep.Notes, "note"))
+	})
+}
+
+// plural writes "1 note", "3 notes".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func runReindex(e *env, args []string) error {
@@ -345,6 +413,10 @@ func runCheck(e *env, args []string, opts index.CheckOptions) error {
 		}
 		for _, r := range rep.Repaired {
 			fmt.Fprintln(w, "repaired:", r)
+		}
+		for _, s := range rep.Suspect {
+			fmt.Fprintf(w, "suspect: document %d (%s): %s %s (correct it with `rapport set %d %s …`)\n",
+				s.DocID, shorten(oneLine(s.Title), 50), s.Field, s.Reason, s.DocID, s.Field)
 		}
 		status := "ok"
 		if !rep.OK {
