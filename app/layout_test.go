@@ -133,6 +133,9 @@ func TestLibraryColumnsFitTheWindow(t *testing.T) {
 				}
 			}
 			for _, c := range docColumns {
+				if c.title == "" {
+					continue // the row actions' column has no header
+				}
 				h := headers[c.title]
 				if h == nil {
 					t.Errorf("column %q is not shown", c.title)
@@ -142,8 +145,8 @@ func TestLibraryColumnsFitTheWindow(t *testing.T) {
 					t.Errorf("column %q ends at %.0f, past the list's right edge %.0f", c.title, e, limit)
 				}
 			}
-			if tw := u.docs.table.Size().Width; u.docs.widths[0] < 0.3*tw {
-				t.Errorf("title column %.0f px of a %.0f px list", u.docs.widths[0], tw)
+			if tw := u.docs.table.Size().Width; u.docs.widths[1] < 0.3*tw {
+				t.Errorf("title column %.0f px of a %.0f px list", u.docs.widths[1], tw)
 			}
 		})
 	}

@@ -27,10 +27,10 @@ var docColumns = []docColumn{
 	// The row's actions (docActions) come first, where a narrow window
 	// still shows them.
 	{"", "", 76, 0, nil},
-	{"Title", "title", 200, 0.5, func(d *index.Document) string { return displayTitle(d) }},
-	{"Authors", "authors", 100, 0.25, func(d *index.Document) string { return authorList(d) }},
+	{"Title", "title", 200, 0.6, func(d *index.Document) string { return displayTitle(d) }},
+	{"Authors", "authors", 80, 0.2, func(d *index.Document) string { return authorList(d) }},
 	{"Year", "year", 60, 0, func(d *index.Document) string { return yearText(d.Year) }},
-	{"Journal", "journal", 100, 0.25, func(d *index.Document) string { return d.Journal }},
+	{"Journal", "journal", 80, 0.2, func(d *index.Document) string { return d.Journal }},
 	{"Pages", "pages", 64, 0, func(d *index.Document) string { return strconv.Itoa(d.PageCount) }},
 	{"Annotations", "annotations", 120, 0, func(d *index.Document) string { return strconv.Itoa(d.AnnotationCount) }},
 }
