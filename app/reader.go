@@ -213,11 +213,7 @@ func (r *readerPane) show(d pageData, scrollTop bool) {
 		title += fmt.Sprintf(" (%d)", d.doc.Year)
 	}
 	r.title.SetText(title)
-	info := fmt.Sprintf("Page %d of %d", d.page.Number, max(d.doc.PageCount, 1))
-	if d.page.Label != "" && d.page.Label != strconv.Itoa(d.page.Number) {
-		info += " (printed " + d.page.Label + ")"
-	}
-	r.pageInfo.SetText(info)
+	r.pageInfo.SetText(readerPageInfo(d.doc, d.page))
 	if !samePage {
 		r.view.SetText(d.page.Text)
 	}

@@ -170,12 +170,7 @@ func Build(library string, exported time.Time, docs []index.Document, pages map[
 		}
 		e := Excerpt{Annotation: a}
 		e.Themes = append([]string(nil), a.Themes...)
-		label := ""
-		if p := pageOf(pages[a.DocID], a.Page); p != nil {
-			label = p.Label
-		}
-		numbering := PageNumbering{FirstPrintedPage: doc.FirstPrintedPage, Pages: doc.Pages, PageCount: doc.PageCount}
-		e.FirstPage = PrintedPage(numbering, a.Page, label)
+		e.FirstPage = printedPage(doc, pageOf(pages[a.DocID], a.Page), a.Page)
 		e.LastPage = e.FirstPage
 		e.Citation = InText(doc.Metadata, e.FirstPage, e.LastPage)
 		d.Excerpts = append(d.Excerpts, e)

@@ -158,6 +158,16 @@ CREATE TABLE page_boxes (
 	FOREIGN KEY (doc_id, page) REFERENCES pages(doc_id, page) ON DELETE CASCADE
 );
 `,
+	// 6: where each metadata field came from (field_sources, see
+	// provenance.go), the page number each page prints (pages.printed) and
+	// how many pages print one (documents.printed_pages, see
+	// pagenumbers.go). migrationSteps[6] reads the printed numbers of the
+	// documents already stored from their stored running headers.
+	`
+ALTER TABLE documents ADD COLUMN field_sources TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE documents ADD COLUMN printed_pages INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pages ADD COLUMN printed TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // migrationSteps holds the Go half of migrations that SQL alone cannot do,
@@ -165,6 +175,7 @@ CREATE TABLE page_boxes (
 // transaction after its SQL.
 var migrationSteps = map[int]func(context.Context, *sql.Tx) error{
 	3: migrateCompressPageText,
+	6: migratePrintedPages,
 }
 
 // SchemaVersion is the schema version this build writes.

@@ -194,7 +194,12 @@ func runShow(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return e.emit(d, func(w io.Writer) {
+	numbers, err := lib.PageNumbers(e.ctx, id)
+	if err != nil {
+		return err
+	}
+	out := shownDocument{Document: d, PageNumbers: numbers}
+	return e.emit(out, func(w io.Writer) {
 		row := func(k, v string) {
 			if v != "" && v != "0" {
 				fmt.Fprintf(w, "%-16s %s\n", k+":", v)
@@ -223,6 +228,7 @@ func runShow(e *env, args []string) error {
 		row("page count", strconv.Itoa(d.PageCount))
 		row("annotations", strconv.Itoa(d.AnnotationCount))
 		row("imported", d.ImportedAt.Format("2006-01-02 15:04"))
+		printProvenance(w, d, numbers)
 		if d.Abstract != "" {
 			fmt.Fprintf(w, "\n%s\n", d.Abstract)
 		}
@@ -306,7 +312,12 @@ func runSet(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return e.emit(d, func(w io.Writer) { fmt.Fprintf(w, "document %d: %s set\n", id, args[1]) })
+	numbers, err := lib.PageNumbers(e.ctx, id)
+	if err != nil {
+		return err
+	}
+	out := shownDocument{Document: d, PageNumbers: numbers}
+	return e.emit(out, func(w io.Writer) { fmt.Fprintf(w, "document %d: %s set\n", id, args[1]) })
 }
 
 func runReindex(e *env, args []string) error {
