@@ -187,4 +187,31 @@ func TestCorpusDouglasAfterRecord(t *testing.T) {
 	if !utf8.ValidString(d.Abstract) || !strings.HasPrefix(d.Abstract, "ACE (angiotensin-1-converting enzyme)") {
 		t.Errorf("abstract kept from page 1: %.60q", d.Abstract)
 	}
+
+	// Through a REFI-QDA project into another library, the quote is still
+	// cited p. 306: the project carries the printed page numbers.
+	data, err := Collect(ctx, lib, Filter{DocIDs: []int64{id}, FullText: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	qdpx := filepath.Join(t.TempDir(), "douglas.qdpx")
+	if err := WriteFile(qdpx, QDPX, data, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := index.Open(ctx, filepath.Join(t.TempDir(), "fresh"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	p2, err := ReadProjectFile(qdpx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ApplyProject(ctx, fresh, p2); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Collect(ctx, fresh, Filter{})
+	if err != nil || len(again.Excerpts) != 1 || again.Excerpts[0].Citation != "(Douglas et al., 2014, p. 306)" {
+		t.Errorf("after a REFI-QDA round trip: %+v %v", again, err)
+	}
 }
