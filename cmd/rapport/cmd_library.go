@@ -250,17 +250,23 @@ func runText(e *env, args []string, page int) error {
 	} else if pages, err = lib.Pages(e.ctx, id); err != nil {
 		return err
 	}
+	d, err := lib.Document(e.ctx, id)
+	if err != nil {
+		return err
+	}
 	type pageJSON struct {
-		Page  int    `json:"page"`
-		Label string `json:"label,omitempty"`
-		Text  string `json:"text"`
+		Page        int    `json:"page"`
+		Label       string `json:"label,omitempty"`
+		Text        string `json:"text"`
+		PrintedPage string `json:"printed_page"` // the number printed on the page, as cited
 	}
 	out := struct {
 		ID    int64      `json:"id"`
 		Pages []pageJSON `json:"pages"`
 	}{ID: id, Pages: []pageJSON{}}
 	for _, p := range pages {
-		out.Pages = append(out.Pages, pageJSON{p.Number, p.Label, p.Text})
+		printed, _ := d.Numbering().PrintedPage(p.Number, p.Label, p.Printed)
+		out.Pages = append(out.Pages, pageJSON{p.Number, p.Label, p.Text, printed})
 	}
 	return e.emit(out, func(w io.Writer) {
 		for i, p := range pages {
@@ -268,7 +274,11 @@ func runText(e *env, args []string, page int) error {
 				if i > 0 {
 					fmt.Fprintln(w)
 				}
-				fmt.Fprintf(w, "--- page %d ---\n", p.Number)
+				if pj := out.Pages[i]; pj.PrintedPage != strconv.Itoa(p.Number) {
+					fmt.Fprintf(w, "--- page %d (printed %s) ---\n", p.Number, pj.PrintedPage)
+				} else {
+					fmt.Fprintf(w, "--- page %d ---\n", p.Number)
+				}
 			}
 			fmt.Fprintln(w, p.Text)
 		}
