@@ -81,6 +81,10 @@ var (
 // issue, article number and pages (or by a volume and pages).
 func ParseCitation(line string) (Citation, bool) {
 	var c Citation
+	// Every citation line has a number; most lines looked at have none.
+	if strings.IndexAny(line, "0123456789") < 0 || len(line) > 1000 {
+		return Citation{}, false
+	}
 	s := strings.Join(strings.Fields(line), " ")
 	s = citePrefix.ReplaceAllString(s, "")
 	if m := etAlPrefix.FindStringSubmatch(s); m != nil {
@@ -222,12 +226,9 @@ func splitJournal(s string) (journal, rest string) {
 			end = i
 			break
 		}
-		if atWord {
-			w := strings.ToLower(s[i:])
-			if strings.HasPrefix(w, "vol.") || strings.HasPrefix(w, "volume ") || strings.HasPrefix(w, "vol ") || strings.HasPrefix(w, "doi") {
-				end = i
-				break
-			}
+		if atWord && (hasPrefixFold(s[i:], "vol.") || hasPrefixFold(s[i:], "volume ") || hasPrefixFold(s[i:], "vol ") || hasPrefixFold(s[i:], "doi")) {
+			end = i
+			break
 		}
 		i += size
 	}
@@ -244,6 +245,11 @@ func splitJournal(s string) (journal, rest string) {
 		}
 	}
 	return journal, rest
+}
+
+// hasPrefixFold reports whether s starts with prefix (ASCII), ignoring case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // journalStop are words that do not occur in journal names but do in the

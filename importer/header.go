@@ -51,7 +51,11 @@ func readPageHeader(lay *pageLayout, vocab *vocabulary, pages []PageText, doi st
 		}
 	}
 	h.Authors = authorsBelow(lay, title)
-	h.citation = findCitation(lay, pages, h.Title)
+	titleY := math.Inf(1)
+	if len(title) > 0 {
+		titleY = title[0].y
+	}
+	h.citation = findCitation(lay, pages, h.Title, titleY)
 	c := h.citation
 	h.Journal, h.Volume, h.Issue, h.Pages, h.Year = c.Journal, c.Volume, c.Issue, c.Pages(), c.Year
 	if h.Year == 0 {
@@ -181,8 +185,8 @@ func authorsBelow(lay *pageLayout, title []*fragment) []Author {
 // header and footer, in the lines above its title and at its foot, in a
 // "How to cite this article" paragraph, then in page 2's running header.
 // The line that says the most wins; lines naming the same journal fill in
-// what it leaves out.
-func findCitation(lay *pageLayout, pages []PageText, title string) Citation {
+// what it leaves out. titleY is the baseline of the title's first line.
+func findCitation(lay *pageLayout, pages []PageText, title string, titleY float64) Citation {
 	var cands []string
 	addLines := func(lines []string) {
 		for i, l := range lines {
@@ -194,10 +198,6 @@ func findCitation(lay *pageLayout, pages []PageText, title string) Citation {
 	}
 	addLines(strings.Split(pages[0].Header, "\n"))
 	// Lines of page 1 outside the body: above the title, at the foot.
-	var titleY float64 = math.Inf(1)
-	if t := titleBlock(lay); len(t) > 0 {
-		titleY = t[0].y
-	}
 	var edge []*fragment
 	for _, f := range lay.frags {
 		if f.rot == 0 && !f.header && (f.y > titleY+1 || f.y < lay.bot+0.2*lay.height) {
@@ -229,8 +229,9 @@ func findCitation(lay *pageLayout, pages []PageText, title string) Citation {
 	}
 	var found []Citation
 	best, bestScore := -1, 0
+	titleKey := NormalizeTitle(title)
 	for i, s := range cands {
-		c, ok := parseCitationAfterTitle(s, title)
+		c, ok := parseCitationAfterTitle(s, titleKey)
 		if !ok {
 			continue
 		}
@@ -275,11 +276,11 @@ func findCitation(lay *pageLayout, pages []PageText, title string) Citation {
 }
 
 // parseCitationAfterTitle parses a citation line that may quote the
-// article's title before the journal ("Webb et al. (2017), VESPA: …
-// Analyses. PeerJ Comput. Sci. 3:e118").
-func parseCitationAfterTitle(s, title string) (Citation, bool) {
-	if title != "" {
-		key := NormalizeTitle(title)
+// article's title (titleKey, its NormalizeTitle) before the journal ("Webb
+// et al. (2017), VESPA: … Analyses. PeerJ Comput. Sci. 3:e118").
+func parseCitationAfterTitle(s, titleKey string) (Citation, bool) {
+	key := titleKey
+	if key != "" && len(s) > len(key) && strings.IndexAny(s, "0123456789") >= 0 {
 		words := strings.Fields(s)
 		if k := NormalizeTitle(s); strings.Contains(k, key) {
 			for i := 1; i < len(words); i++ {

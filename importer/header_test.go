@@ -57,7 +57,7 @@ func TestParseCitation(t *testing.T) {
 
 func TestParseCitationAfterTitle(t *testing.T) {
 	line := "How to cite this article Webb et al. (2017), VESPA: Very large-scale Evolutionary and Selective Pressure Analyses. PeerJ Comput. Sci. 3:e118; DOI 10.7717/peerj-cs.118"
-	got, ok := parseCitationAfterTitle(line, "VESPA: Very large-scale Evolutionary and Selective Pressure Analyses")
+	got, ok := parseCitationAfterTitle(line, NormalizeTitle("VESPA: Very large-scale Evolutionary and Selective Pressure Analyses"))
 	want := Citation{Journal: "PeerJ Comput. Sci.", Year: 2017, Volume: "3", Article: "e118"}
 	if !ok || got != want {
 		t.Errorf("got %+v, %v; want %+v", got, ok, want)

@@ -38,7 +38,7 @@ func pageNumberCands(header string) []pageNumberCand {
 	var out []pageNumberCand
 	for _, line := range strings.Split(header, "\n") {
 		line = strings.TrimSpace(line)
-		if line == "" {
+		if strings.IndexAny(line, "0123456789") < 0 {
 			continue
 		}
 		if m := pageOfRe.FindStringSubmatch(line); m != nil {
