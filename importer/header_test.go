@@ -276,3 +276,35 @@ func TestExtractMetadataFromXMP(t *testing.T) {
 		t.Errorf("got %+v", ex.Metadata)
 	}
 }
+
+// FuzzHeaderText feeds arbitrary text to the text readers of header
+// extraction: citation lines, XMP packets, running heads and abstracts.
+// None may panic; a citation read has a journal; every page gets a printed
+// number or "".
+func FuzzHeaderText(f *testing.F) {
+	for _, s := range []string{
+		"International Psychogeriatrics (2014), 26:1, 147–154 © International",
+		"Journal of Mental Health, Vol. 12, No. 3, pp. 45–67, 2015",
+		"Webb et al. (2017), PeerJ Comput. Sci., DOI 10.7717/peerj-cs.118 2/16",
+		"<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description xmlns:prism=\"http://prismstandard.org/namespaces/basic/2.0/\" prism:volume=\"3\"/></rdf:RDF></x:xmpmeta>",
+		"Page 7 of 10\n148 A. Sundström et al.",
+		"Abstract\n\nText. Keywords: a",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if c, ok := ParseCitation(s); ok && c.Journal == "" {
+			t.Errorf("citation without a journal from %q", s)
+		}
+		xmpMetadata(parseXMP([]byte(s)))
+		abstractOf(s)
+		lines := strings.Split(s, "\n")
+		pages := make([]PageText, len(lines))
+		for i, l := range lines {
+			pages[i] = PageText{Number: i + 1, Header: l, Text: s}
+		}
+		if got := PrintedPages(pages); len(got) != len(pages) {
+			t.Errorf("%d printed numbers for %d pages", len(got), len(pages))
+		}
+	})
+}
