@@ -5,7 +5,7 @@ GO      ?= go
 BIN     ?= bin/rapport
 LIBRARY ?=
 
-.PHONY: all deps build run test vet screenshots package bench extract-eval fuzz clean
+.PHONY: all deps build run test vet screenshots package bench extract-eval header-eval fuzz clean
 
 all: build
 
@@ -44,6 +44,9 @@ bench: build
 # Extraction quality against pdftotext on ../shared/corpus.
 extract-eval:
 	scripts/extract-eval
+
+header-eval:
+	scripts/header-eval
 
 # Longer fuzzing by hand: FUZZTIME=10m make fuzz
 fuzz:

@@ -505,7 +505,7 @@ func newAnnotationPane(u *UI) *annotationPane {
 				sw.FillColor = parseColour(p.colours[a.Themes[0]], 0xff)
 				sw.Refresh()
 			}
-			head := fmt.Sprintf("%s — p. %d — %s", strings.Join(a.Themes, ", "), a.Page, a.DocTitle)
+			head := fmt.Sprintf("%s — %s — %s", strings.Join(a.Themes, ", "), index.PageLabel(a.PrintedPage, a.Page), a.DocTitle)
 			if a.Orphaned {
 				head = "[orphaned] " + head
 			}

@@ -249,14 +249,7 @@ func (r *readerPane) show(d pageData, scrollTop bool) {
 	}
 	r.title.SetText(title)
 	r.details.Enable()
-	info := fmt.Sprintf("Page %d of %d", d.page.Number, d.doc.PageCount)
-	if d.page.Label != "" && d.page.Label != strconv.Itoa(d.page.Number) {
-		info += " (printed " + d.page.Label + ")"
-	}
-	if d.doc.PageCount == 0 {
-		info = "No pages"
-	}
-	r.pageInfo.SetText(info)
+	r.pageInfo.SetText(readerPageInfo(d.doc, d.page))
 	if !samePage {
 		r.view.SetText(d.page.Text)
 	}

@@ -310,11 +310,7 @@ func newHitRow() *hitRow {
 
 func (r *hitRow) set(h *index.SearchHit) {
 	r.title.SetText(h.Title)
-	label := fmt.Sprintf("p. %d", h.Page)
-	if h.Label != "" && h.Label != fmt.Sprint(h.Page) {
-		label += " (" + h.Label + ")"
-	}
-	r.page.SetText(label)
+	r.page.SetText(index.PageLabel(h.PrintedPage, h.Page))
 	r.themes.SetText(strings.Join(h.Themes, " · "))
 	r.snippet.Segments = snippetSegments(h.Snippet)
 	r.snippet.Refresh()

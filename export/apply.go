@@ -139,6 +139,9 @@ func applySource(ctx context.Context, lib *index.Library, src Source, nameOf map
 		if i < len(src.PageLabels) {
 			pages[i].Label = src.PageLabels[i]
 		}
+		if i < len(src.PrintedPages) {
+			pages[i].Printed = src.PrintedPages[i]
+		}
 	}
 	m := src.Metadata
 	if strings.TrimSpace(m.Title) == "" {

@@ -15,6 +15,7 @@ import (
 func WriteHTML(w io.Writer, d *Data) error {
 	type excerptView struct {
 		Quote, Citation, Note string
+		PDFPage               string // "PDF p. 2" when the printed page cited differs
 		Others                []string
 		Color                 template.CSS
 	}
@@ -41,7 +42,7 @@ func WriteHTML(w io.Writer, d *Data) error {
 	excerpts := func(list []Excerpt, theme, color string) []excerptView {
 		var out []excerptView
 		for _, e := range list {
-			out = append(out, excerptView{Quote: strings.TrimSpace(e.Quote), Citation: e.Citation, Note: strings.TrimSpace(e.Note),
+			out = append(out, excerptView{Quote: strings.TrimSpace(e.Quote), Citation: e.Citation, PDFPage: e.PDFPageNote(), Note: strings.TrimSpace(e.Note),
 				Others: d.otherThemes(e, theme), Color: template.CSS(color)})
 		}
 		return out
@@ -124,7 +125,7 @@ figcaption { margin: .3em 0 0 1em; }
 {{heading .Level .Name}}
 {{range .Excerpts}}<figure class="excerpt" style="--theme: {{.Color}}; --tint: {{tint .Color 51}}">
 <blockquote>{{.Quote}}</blockquote>
-<figcaption>{{.Citation}}{{if .Others}} <span class="others">· also: {{join .Others ", "}}</span>{{end}}{{if .Note}}<br><span class="note"><b>Note:</b> {{.Note}}</span>{{end}}</figcaption>
+<figcaption>{{.Citation}}{{if .PDFPage}} <span class="others">· {{.PDFPage}}</span>{{end}}{{if .Others}} <span class="others">· also: {{join .Others ", "}}</span>{{end}}{{if .Note}}<br><span class="note"><b>Note:</b> {{.Note}}</span>{{end}}</figcaption>
 </figure>
 {{end}}</section>
 {{end}}{{if .References}}<section class="references">

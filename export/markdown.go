@@ -61,6 +61,9 @@ func writeMarkdownExcerpt(w io.Writer, d *Data, e Excerpt, theme string) {
 		fmt.Fprintf(w, "> %s\n", escapeLineStart(escapeMarkdown(line)))
 	}
 	fmt.Fprintf(w, "\n%s", escapeMarkdown(e.Citation))
+	if n := e.PDFPageNote(); n != "" {
+		fmt.Fprintf(w, " · %s", n)
+	}
 	if others := d.otherThemes(e, theme); len(others) > 0 {
 		fmt.Fprintf(w, " · also: %s", escapeMarkdown(strings.Join(others, ", ")))
 	}

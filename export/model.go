@@ -3,6 +3,7 @@ package export
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -71,6 +72,15 @@ type Excerpt struct {
 
 // PageRef returns the excerpt's page as a citation writes it ("p. 280").
 func (e Excerpt) PageRef() string { return PageRef(e.FirstPage, e.LastPage) }
+
+// PDFPageNote names the excerpt's PDF page when the printed page cited
+// differs from it ("PDF p. 2" for a quote cited "p. 306"), else "".
+func (e Excerpt) PDFPageNote() string {
+	if e.FirstPage == "" || e.FirstPage == strconv.Itoa(e.Page) {
+		return ""
+	}
+	return "PDF p. " + strconv.Itoa(e.Page)
+}
 
 // Pages returns the excerpt's printed page or page range ("280–281").
 func (e Excerpt) Pages() string {
@@ -170,12 +180,7 @@ func Build(library string, exported time.Time, docs []index.Document, pages map[
 		}
 		e := Excerpt{Annotation: a}
 		e.Themes = append([]string(nil), a.Themes...)
-		label := ""
-		if p := pageOf(pages[a.DocID], a.Page); p != nil {
-			label = p.Label
-		}
-		numbering := PageNumbering{FirstPrintedPage: doc.FirstPrintedPage, Pages: doc.Pages, PageCount: doc.PageCount}
-		e.FirstPage = PrintedPage(numbering, a.Page, label)
+		e.FirstPage = printedPage(doc, pageOf(pages[a.DocID], a.Page), a.Page)
 		e.LastPage = e.FirstPage
 		e.Citation = InText(doc.Metadata, e.FirstPage, e.LastPage)
 		d.Excerpts = append(d.Excerpts, e)

@@ -54,7 +54,8 @@ type Source struct {
 	Metadata         importer.Metadata
 	PageLabels       []string
 	FirstPrintedPage int
-	OriginalSHA256   string // the SHA-256 of the document's original file
+	OriginalSHA256   string   // the SHA-256 of the document's original file
+	PrintedPages     []string // the number each page prints
 }
 
 // Selection is one coded passage: Start and End count code points into
@@ -197,6 +198,9 @@ func applySidecar(p *Project, data []byte) {
 			p.Sources[i].OriginalSHA256 = m.SHA256
 			if len(m.PageLabels) == len(s.Pages) {
 				p.Sources[i].PageLabels = m.PageLabels
+			}
+			if len(m.PrintedPages) == len(s.Pages) {
+				p.Sources[i].PrintedPages = m.PrintedPages
 			}
 		}
 	}

@@ -160,6 +160,9 @@ type sidecarSource struct {
 	FirstPrintedPage int               `json:"first_printed_page,omitempty"`
 	PageLabels       []string          `json:"page_labels,omitempty"`
 	PageCount        int               `json:"page_count"`
+	// PrintedPages is the number each page prints, as read by the
+	// extractor (index.Page.Printed).
+	PrintedPages []string `json:"printed_pages,omitempty"`
 }
 
 type sidecarTheme struct {
@@ -239,14 +242,18 @@ func BuildProject(d *Data) (*ProjectFiles, error) {
 		if name == "" {
 			name = fmt.Sprintf("Document %d", doc.ID)
 		}
-		var labels []string
+		var labels, printed []string
 		for _, pg := range doc.Pages {
 			labels = append(labels, pg.Label)
+			printed = append(printed, pg.Printed)
 		}
 		if strings.Join(labels, "") == "" {
 			labels = nil
 		}
-		side.Sources[guid] = sidecarSource{DocID: doc.ID, SHA256: doc.SHA256, Metadata: doc.Metadata, FirstPrintedPage: doc.FirstPrintedPage, PageLabels: labels, PageCount: doc.PageCount}
+		if strings.Join(printed, "") == "" {
+			printed = nil
+		}
+		side.Sources[guid] = sidecarSource{DocID: doc.ID, SHA256: doc.SHA256, Metadata: doc.Metadata, FirstPrintedPage: doc.FirstPrintedPage, PageLabels: labels, PageCount: doc.PageCount, PrintedPages: printed}
 		src := qdeTextSource{GUID: guid, Name: name, PlainTextPath: "internal://" + file, CreatingUser: p.CreatingUserGUID,
 			CreationDateTime: xmlTime(doc.ImportedAt), Description: doc.Reference.Plain()}
 		for _, e := range byDoc[doc.ID] {

@@ -59,6 +59,10 @@ type PageText struct {
 	// order; characters the layout put in (the space between two words,
 	// the blank line between paragraphs) have an empty box.
 	Boxes []Box `json:"-"`
+	// Printed is the page number printed on the page (its running header
+	// or footer, the first page's citation line), or placed by its
+	// neighbours; "" when neither (see PrintedPages).
+	Printed string `json:"printed,omitempty"`
 }
 
 // Extraction is what a PDF (or text source) yields.
@@ -74,6 +78,14 @@ type Extraction struct {
 	// Warnings name pages whose text may be incomplete (a part of the file
 	// the parser could not read, a work limit reached).
 	Warnings []string `json:"warnings,omitempty"`
+	// Metadata is the bibliographic record the file gives about itself (XMP,
+	// the /Info dictionary, the first page's title block, author line,
+	// citation line and abstract); MetadataSources names the source of each
+	// field it sets (SourceXMP, SourceInfo, SourcePage1), by field name
+	// ("title", "authors", "year", "journal", "volume", "issue", "pages",
+	// "doi", "abstract").
+	Metadata        Metadata          `json:"metadata"`
+	MetadataSources map[string]string `json:"metadata_sources,omitempty"`
 }
 
 // DefaultTimeout bounds one PDF's extraction when the context has no deadline.

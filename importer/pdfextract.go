@@ -102,6 +102,7 @@ func extractNative(ctx context.Context, data []byte, opts ExtractOptions) (nativ
 		infoTitle: rd.Trailer().Key("Info").Key("Title").Text(),
 		engine:    EngineNative,
 	}
+	doc.xmp, doc.info = readFileSources(rd)
 	ex, err := assemble(doc, opts)
 	res := nativeResult{ex: ex, suspect: st.suspect(err)}
 	if err != nil && res.suspect == "" {
@@ -151,6 +152,10 @@ type docSource struct {
 	labels    []string
 	infoTitle string
 	engine    string
+	// The file's own metadata (see header extraction, filemeta.go): its
+	// XMP packet and its /Info Title, Author and Subject.
+	xmp  xmpRecord
+	info map[string]string
 }
 
 // assemble turns laid-out pages into the document's text: running headers
@@ -195,6 +200,7 @@ func assemble(doc docSource, opts ExtractOptions) (*Extraction, error) {
 		texts[i] = pg.Header + "\n\n" + pg.Text
 	}
 	ex.DOI = DetectDOIInPages(texts)
+	describeArticle(ex, doc, vocab)
 	return ex, nil
 }
 

@@ -351,13 +351,20 @@ func (l *Library) UpdateAnnotation(ctx context.Context, id int64, u AnnotationUp
 }
 
 const annotationColumns = `a.id, a.guid, a.doc_id, d.title, a.page, a.start, a.end, a.quote, a.prefix, a.suffix,
-	a.note, a.author, a.orphaned, a.created_at, a.updated_at`
+	a.note, a.author, a.orphaned, a.created_at, a.updated_at,
+	d.first_printed_page, d.pages, d.page_count, d.printed_pages,
+	(SELECT p.label FROM pages p WHERE p.doc_id = a.doc_id AND p.page = a.page),
+	(SELECT p.printed FROM pages p WHERE p.doc_id = a.doc_id AND p.page = a.page)`
 
 func scanAnnotation(r rowScanner) (Annotation, error) {
 	var a Annotation
 	var created, updated string
+	var n PageNumbering
+	var label, printed sql.NullString
 	err := r.Scan(&a.ID, &a.GUID, &a.DocID, &a.DocTitle, &a.Page, &a.Start, &a.End, &a.Quote, &a.Prefix, &a.Suffix,
-		&a.Note, &a.Author, &a.Orphaned, &created, &updated)
+		&a.Note, &a.Author, &a.Orphaned, &created, &updated,
+		&n.FirstPrintedPage, &n.Pages, &n.PageCount, &n.PrintedPages, &label, &printed)
+	a.PrintedPage, _ = n.PrintedPage(a.Page, label.String, printed.String)
 	a.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
 	a.UpdatedAt, _ = time.Parse(time.RFC3339Nano, updated)
 	a.Themes = []string{}

@@ -47,4 +47,8 @@ type Annotation struct {
 	Orphaned  bool      `json:"orphaned"`
 	CreatedAt time.Time `json:"created"`
 	UpdatedAt time.Time `json:"updated"`
+
+	// PrintedPage is the page number printed on the page, as the reader
+	// and exports show and cite it; Page stays the PDF page.
+	PrintedPage string `json:"printed_page"`
 }

@@ -31,6 +31,12 @@ type Document struct {
 	UserFields       []string `json:"user_fields,omitempty"`        // metadata fields the user corrected
 	AnnotationCount  int      `json:"annotation_count"`
 	importer.Metadata
+
+	// FieldSources says where each metadata field's value came from
+	// ("xmp", "info", "page1", "record", "user"; see provenance.go).
+	FieldSources map[string]string `json:"field_sources,omitempty"`
+	// PrintedPageCount is how many pages print their page number.
+	PrintedPageCount int `json:"-"`
 }
 
 // Page is one page of a document's stored text.
@@ -40,6 +46,10 @@ type Page struct {
 	Label  string `json:"label,omitempty"`
 	Text   string `json:"text"`
 	Header string `json:"header,omitempty"`
+	// Printed is the page number the page prints (or its neighbours place
+	// it at), "" when none; Document.Numbering().PrintedPage decides the
+	// number shown and cited.
+	Printed string `json:"printed,omitempty"`
 }
 
 // FilePath returns where the library keeps the document's original file,
@@ -55,17 +65,17 @@ const documentColumns = `d.id, COALESCE(d.sha256,''), d.file_name, d.kind, d.pag
 	d.extractor_version, d.engine, d.first_printed_page, d.user_fields,
 	d.title, d.alt_titles, d.authors, d.year, d.pub_date, d.journal, d.volume, d.issue, d.pages, d.doi, d.url,
 	d.abstract, d.language, d.citation_count, d.csl_type, d.publisher, d.editors, d.edition, d.number,
-	(SELECT COUNT(*) FROM annotations a WHERE a.doc_id = d.id)`
+	(SELECT COUNT(*) FROM annotations a WHERE a.doc_id = d.id), d.field_sources, d.printed_pages`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
 func scanDocument(r rowScanner) (Document, error) {
 	var d Document
-	var imported, updated, userFields, alt, authors, editors string
+	var imported, updated, userFields, alt, authors, editors, sources string
 	err := r.Scan(&d.ID, &d.SHA256, &d.FileName, &d.Kind, &d.PageCount, &d.SizeBytes, &imported, &updated,
 		&d.ExtractorVersion, &d.Engine, &d.FirstPrintedPage, &userFields,
 		&d.Title, &alt, &authors, &d.Year, &d.Date, &d.Journal, &d.Volume, &d.Issue, &d.Pages, &d.DOI, &d.URL,
-		&d.Abstract, &d.Language, &d.CitationCount, &d.Type, &d.Publisher, &editors, &d.Edition, &d.Number, &d.AnnotationCount)
+		&d.Abstract, &d.Language, &d.CitationCount, &d.Type, &d.Publisher, &editors, &d.Edition, &d.Number, &d.AnnotationCount, &sources, &d.PrintedPageCount)
 	if err != nil {
 		return d, err
 	}
@@ -75,6 +85,7 @@ func scanDocument(r rowScanner) (Document, error) {
 	json.Unmarshal([]byte(alt), &d.AltTitles)
 	json.Unmarshal([]byte(authors), &d.Authors)
 	json.Unmarshal([]byte(editors), &d.Editors)
+	d.FieldSources = fieldSources(sources, d.UserFields)
 	return d, nil
 }
 
@@ -125,7 +136,7 @@ func (l *Library) Pages(ctx context.Context, docID int64) ([]Page, error) {
 	if _, err := l.Document(ctx, docID); err != nil {
 		return nil, err
 	}
-	rows, err := l.db.QueryContext(ctx, "SELECT page, label, text_z, header FROM pages WHERE doc_id = ? ORDER BY page", docID)
+	rows, err := l.db.QueryContext(ctx, "SELECT page, label, text_z, header, printed FROM pages WHERE doc_id = ? ORDER BY page", docID)
 	if err != nil {
 		return nil, fmt.Errorf("pages of document %d: %w", docID, err)
 	}
@@ -134,7 +145,7 @@ func (l *Library) Pages(ctx context.Context, docID int64) ([]Page, error) {
 	for rows.Next() {
 		p := Page{DocID: docID}
 		var text storedText
-		if err := rows.Scan(&p.Number, &p.Label, &text, &p.Header); err != nil {
+		if err := rows.Scan(&p.Number, &p.Label, &text, &p.Header, &p.Printed); err != nil {
 			return nil, fmt.Errorf("pages of document %d: %w", docID, err)
 		}
 		p.Text = text.String
@@ -147,8 +158,8 @@ func (l *Library) Pages(ctx context.Context, docID int64) ([]Page, error) {
 func (l *Library) PageText(ctx context.Context, docID int64, page int) (Page, error) {
 	p := Page{DocID: docID, Number: page}
 	var text storedText
-	err := l.db.QueryRowContext(ctx, "SELECT label, text_z, header FROM pages WHERE doc_id = ? AND page = ?", docID, page).
-		Scan(&p.Label, &text, &p.Header)
+	err := l.db.QueryRowContext(ctx, "SELECT label, text_z, header, printed FROM pages WHERE doc_id = ? AND page = ?", docID, page).
+		Scan(&p.Label, &text, &p.Header, &p.Printed)
 	p.Text = text.String
 	if errors.Is(err, sql.ErrNoRows) {
 		if _, derr := l.Document(ctx, docID); derr != nil {
@@ -225,7 +236,7 @@ func mergeMetadata(ctx context.Context, tx *sql.Tx, id int64, m importer.Metadat
 		kept[f] = true
 	}
 	vals := metadataValues(m)
-	var sets []string
+	var sets, fields []string
 	var args []any
 	for _, col := range metadataColumns {
 		v := vals[col]
@@ -234,6 +245,7 @@ func mergeMetadata(ctx context.Context, tx *sql.Tx, id int64, m importer.Metadat
 		}
 		sets = append(sets, col+" = ?")
 		args = append(args, v)
+		fields = append(fields, col)
 	}
 	if m.Title != "" && !kept["title"] {
 		sets = append(sets, "title_norm = ?")
@@ -244,8 +256,10 @@ func mergeMetadata(ctx context.Context, tx *sql.Tx, id int64, m importer.Metadat
 	}
 	sets = append(sets, "updated_at = ?", "indexed = 0")
 	args = append(args, now(), id)
-	_, err := tx.ExecContext(ctx, "UPDATE documents SET "+strings.Join(sets, ", ")+" WHERE id = ?", args...)
-	return err
+	if _, err := tx.ExecContext(ctx, "UPDATE documents SET "+strings.Join(sets, ", ")+" WHERE id = ?", args...); err != nil {
+		return err
+	}
+	return setFieldSources(ctx, tx, id, fields, importer.SourceRecord)
 }
 
 func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }

@@ -535,11 +535,17 @@ func (l *Library) storeExtractedIn(ctx context.Context, bw *bulkWriter, r extrac
 		}
 	}
 	ex := r.ex
-	title := ex.Title
+	title := ex.Metadata.Title // the file's own metadata, checked against page 1
+	if title == "" {
+		title = ex.Title
+	}
 	if title == "" {
 		title = strings.TrimSuffix(filepath.Base(r.path), filepath.Ext(r.path))
 	}
 	doi := importer.NormalizeDOI(ex.DOI)
+	if d := importer.NormalizeDOI(ex.Metadata.DOI); d != "" {
+		doi = d
+	}
 	var id int64
 	status = storedCompleted
 	err = l.txRunner(bw)(ctx, func(tx *sql.Tx) error {
@@ -568,7 +574,10 @@ WHERE id = ?`, r.sha, filepath.Base(r.path), string(r.kind), len(ex.Pages), len(
 				return err
 			}
 		}
-		return insertPages(ctx, tx, id, ex.Pages)
+		if err := insertPages(ctx, tx, id, ex.Pages); err != nil {
+			return err
+		}
+		return applyFileMetadata(ctx, tx, id, ex.Metadata, ex.MetadataSources, false)
 	})
 	if err != nil {
 		return item, 0, fmt.Errorf("import %s: store: %w", r.path, err)
@@ -584,17 +593,18 @@ func insertPages(ctx context.Context, tx *sql.Tx, docID int64, pages []importer.
 	if _, err := tx.ExecContext(ctx, "DELETE FROM pages WHERE doc_id = ?", docID); err != nil {
 		return err
 	}
-	stmt, err := tx.PrepareContext(ctx, "INSERT INTO pages (doc_id, page, label, text_z, header) VALUES (?, ?, ?, ?, ?)")
+	stmt, err := tx.PrepareContext(ctx, "INSERT INTO pages (doc_id, page, label, text_z, header, printed) VALUES (?, ?, ?, ?, ?, ?)")
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
 	for _, p := range pages {
-		if _, err := stmt.ExecContext(ctx, docID, p.Number, p.Label, compressPageText(p.Text), p.Header); err != nil {
+		if _, err := stmt.ExecContext(ctx, docID, p.Number, p.Label, compressPageText(p.Text), p.Header, p.Printed); err != nil {
 			return err
 		}
 	}
-	return nil
+	_, err = tx.ExecContext(ctx, "UPDATE documents SET printed_pages = ? WHERE id = ?", countPrintedPages(pages), docID)
+	return err
 }
 
 // matchMetadataOnly finds a metadata-only record for a new file: by DOI

@@ -123,6 +123,13 @@ func (l *Library) reextractOne(ctx context.Context, id int64) (ReextractedDocume
 	if err != nil {
 		return out, fmt.Errorf("re-extract document %d: %w", id, err)
 	}
+	// The file's own metadata, read again: it fills what is empty and
+	// replaces what it gave before (never a record's or the user's value).
+	if err := l.withTx(ctx, func(tx *sql.Tx) error {
+		return applyFileMetadata(ctx, tx, id, ex.Metadata, ex.MetadataSources, true)
+	}); err != nil {
+		return out, fmt.Errorf("re-extract document %d: metadata: %w", id, err)
+	}
 	out.Pages, out.NewVersion, out.ReanchorResult = len(ex.Pages), ex.Version, res
 	return out, nil
 }

@@ -175,6 +175,16 @@ BEGIN
 	ON CONFLICT (key) DO UPDATE SET value = MAX(CAST(value AS INTEGER), OLD.id);
 END;
 `,
+	// 7: where each metadata field came from (field_sources, see
+	// provenance.go), the page number each page prints (pages.printed) and
+	// how many pages print one (documents.printed_pages, see
+	// pagenumbers.go). migrationSteps[7] reads the printed numbers of the
+	// documents already stored from their stored running headers.
+	`
+ALTER TABLE documents ADD COLUMN field_sources TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE documents ADD COLUMN printed_pages INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pages ADD COLUMN printed TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // migrationSteps holds the Go half of migrations that SQL alone cannot do,
@@ -182,6 +192,7 @@ END;
 // transaction after its SQL.
 var migrationSteps = map[int]func(context.Context, *sql.Tx) error{
 	3: migrateCompressPageText,
+	7: migratePrintedPages,
 }
 
 // SchemaVersion is the schema version this build writes.

@@ -52,6 +52,11 @@ type SearchHit struct {
 	Themes  []string `json:"themes"`  // themes coded on this page
 	Year    int      `json:"year,omitempty"`
 	Authors []string `json:"authors,omitempty"`
+
+	// PrintedPage is the page number printed on the page, as the reader
+	// and exports show and cite it (see PageNumbering.PrintedPage); Page
+	// stays the PDF page.
+	PrintedPage string `json:"printed_page"`
 }
 
 // FacetCount is how many hits carry one value of a facet.
@@ -386,6 +391,7 @@ func (l *Library) fillHits(ctx context.Context, hits []SearchHit, matches []*sea
 		title, abstract string
 		year            int
 		authors         []string
+		numbering       PageNumbering
 	}
 	type pageKey struct {
 		doc  int64
@@ -401,7 +407,7 @@ func (l *Library) fillHits(ctx context.Context, hits []SearchHit, matches []*sea
 		}
 		pageArgs = append(pageArgs, h.DocID, h.Page)
 	}
-	rows, err := l.db.QueryContext(ctx, "SELECT id, title, year, authors, abstract FROM documents WHERE id IN ("+placeholders(len(docArgs))+")", docArgs...)
+	rows, err := l.db.QueryContext(ctx, "SELECT id, title, year, authors, abstract, first_printed_page, pages, page_count, printed_pages FROM documents WHERE id IN ("+placeholders(len(docArgs))+")", docArgs...)
 	if err != nil {
 		return fmt.Errorf("search results: %w", err)
 	}
@@ -409,7 +415,8 @@ func (l *Library) fillHits(ctx context.Context, hits []SearchHit, matches []*sea
 		var id int64
 		var authors string
 		var d docInfo
-		if err := rows.Scan(&id, &d.title, &d.year, &authors, &d.abstract); err != nil {
+		n := &d.numbering
+		if err := rows.Scan(&id, &d.title, &d.year, &authors, &d.abstract, &n.FirstPrintedPage, &n.Pages, &n.PageCount, &n.PrintedPages); err != nil {
 			rows.Close()
 			return fmt.Errorf("search results: %w", err)
 		}
@@ -425,23 +432,24 @@ func (l *Library) fillHits(ctx context.Context, hits []SearchHit, matches []*sea
 	pairs := strings.TrimSuffix(strings.Repeat("(?,?),", len(hits)), ",")
 	texts := map[pageKey]string{}
 	labels := map[pageKey]string{}
+	printed := map[pageKey]string{}
 	textCol := "NULL"
 	if snippets {
 		textCol = "text_z"
 	}
-	rows, err = l.db.QueryContext(ctx, "SELECT doc_id, page, label, "+textCol+" FROM pages WHERE (doc_id, page) IN (VALUES "+pairs+")", pageArgs...)
+	rows, err = l.db.QueryContext(ctx, "SELECT doc_id, page, label, printed, "+textCol+" FROM pages WHERE (doc_id, page) IN (VALUES "+pairs+")", pageArgs...)
 	if err != nil {
 		return fmt.Errorf("search results: %w", err)
 	}
 	for rows.Next() {
 		var k pageKey
-		var label string
+		var label, print string
 		var text storedText
-		if err := rows.Scan(&k.doc, &k.page, &label, &text); err != nil {
+		if err := rows.Scan(&k.doc, &k.page, &label, &print, &text); err != nil {
 			rows.Close()
 			return fmt.Errorf("search results: document %d page %d: %w", k.doc, k.page, err)
 		}
-		texts[k], labels[k] = text.String, label
+		texts[k], labels[k], printed[k] = text.String, label, print
 	}
 	rows.Close()
 
@@ -471,6 +479,7 @@ WHERE (a.doc_id, a.page) IN (VALUES `+pairs+`) ORDER BY t.position, t.id`, pageA
 		k := pageKey{h.DocID, h.Page}
 		d := docs[h.DocID]
 		h.Title, h.Year, h.Authors, h.Label = d.title, d.year, d.authors, labels[k]
+		h.PrintedPage, _ = d.numbering.PrintedPage(h.Page, labels[k], printed[k])
 		if t := themes[k]; t != nil {
 			h.Themes = t
 		}

@@ -196,7 +196,12 @@ func runShow(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return e.emit(d, func(w io.Writer) {
+	numbers, err := lib.PageNumbers(e.ctx, id)
+	if err != nil {
+		return err
+	}
+	out := shownDocument{Document: d, PageNumbers: numbers}
+	return e.emit(out, func(w io.Writer) {
 		row := func(k, v string) {
 			if v != "" && v != "0" {
 				fmt.Fprintf(w, "%-16s %s\n", k+":", v)
@@ -235,6 +240,7 @@ func runShow(e *env, args []string) error {
 		row("page count", strconv.Itoa(d.PageCount))
 		row("annotations", strconv.Itoa(d.AnnotationCount))
 		row("imported", d.ImportedAt.Format("2006-01-02 15:04"))
+		printProvenance(w, d, numbers)
 		if d.Abstract != "" {
 			fmt.Fprintf(w, "\n%s\n", d.Abstract)
 		}
@@ -256,17 +262,23 @@ func runText(e *env, args []string, page int) error {
 	} else if pages, err = lib.Pages(e.ctx, id); err != nil {
 		return err
 	}
+	d, err := lib.Document(e.ctx, id)
+	if err != nil {
+		return err
+	}
 	type pageJSON struct {
-		Page  int    `json:"page"`
-		Label string `json:"label,omitempty"`
-		Text  string `json:"text"`
+		Page        int    `json:"page"`
+		Label       string `json:"label,omitempty"`
+		Text        string `json:"text"`
+		PrintedPage string `json:"printed_page"` // the number printed on the page, as cited
 	}
 	out := struct {
 		ID    int64      `json:"id"`
 		Pages []pageJSON `json:"pages"`
 	}{ID: id, Pages: []pageJSON{}}
 	for _, p := range pages {
-		out.Pages = append(out.Pages, pageJSON{p.Number, p.Label, p.Text})
+		printed, _ := d.Numbering().PrintedPage(p.Number, p.Label, p.Printed)
+		out.Pages = append(out.Pages, pageJSON{p.Number, p.Label, p.Text, printed})
 	}
 	return e.emit(out, func(w io.Writer) {
 		for i, p := range pages {
@@ -274,7 +286,11 @@ func runText(e *env, args []string, page int) error {
 				if i > 0 {
 					fmt.Fprintln(w)
 				}
-				fmt.Fprintf(w, "--- page %d ---\n", p.Number)
+				if pj := out.Pages[i]; pj.PrintedPage != strconv.Itoa(p.Number) {
+					fmt.Fprintf(w, "--- page %d (printed %s) ---\n", p.Number, pj.PrintedPage)
+				} else {
+					fmt.Fprintf(w, "--- page %d ---\n", p.Number)
+				}
 			}
 			fmt.Fprintln(w, p.Text)
 		}
@@ -331,11 +347,15 @@ func runSet(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return e.emit(d, func(w io.Writer) {
+	numbers, err := lib.PageNumbers(e.ctx, id)
+	if err != nil {
+		return err
+	}
+	out := shownDocument{Document: d, PageNumbers: numbers}
+	return e.emit(out, func(w io.Writer) {
 		fmt.Fprintf(w, "document %d: %s set (`rapport undo` reverts it)\n", id, strings.Join(names, ", "))
 	})
 }
-
 func runRemove(e *env, args []string) error {
 	if len(args) == 0 {
 		return usagef("remove takes one or more document ids (see `rapport docs`)")

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/rapport-qda/rapport/internal/stdfonts"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // Font names a standard font. Only WinAnsi (Latin-1) text can be shown.
@@ -67,7 +68,17 @@ func encode(f Font, s string) []rune {
 	if isLigFont(f) {
 		s = strings.NewReplacer("fi", "\x01", "fl", "\x02").Replace(s)
 	}
-	return []rune(strings.ReplaceAll(s, "•", "\u0095")) // WinAnsi bullet
+	codes := []rune(s)
+	for i, r := range codes {
+		// Characters of WinAnsi (Windows-1252) beyond Latin-1: dashes,
+		// curly quotes, daggers, the bullet.
+		if r > 255 {
+			if b, ok := charmap.Windows1252.EncodeRune(r); ok {
+				codes[i] = rune(b)
+			}
+		}
+	}
+	return codes
 }
 
 func fontKey(f Font) string {
@@ -132,6 +143,9 @@ type Doc struct {
 	// PageLabels, if set, is written as the catalog's /PageLabels number
 	// tree, e.g. "<< /Nums [0 << /S /r >> 2 << /S /D >>] >>".
 	PageLabels string
+	// XMP, if set, is written as the catalog's /Metadata stream (an XMP
+	// packet, see XMPPacket).
+	XMP string
 }
 
 // Width returns the width in points of s in font f at size pt.
@@ -304,11 +318,14 @@ func (d *Doc) Bytes() []byte {
 		info = obj(s.String())
 	}
 	// Catalog and page tree, at their reserved numbers.
-	offsets[0] = b.Len()
 	labels := ""
 	if d.PageLabels != "" {
 		labels = " /PageLabels " + d.PageLabels
 	}
+	if d.XMP != "" {
+		labels += fmt.Sprintf(" /Metadata %d 0 R", obj(fmt.Sprintf("<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n%s\nendstream", len(d.XMP), d.XMP)))
+	}
+	offsets[0] = b.Len()
 	fmt.Fprintf(&b, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R%s >>\nendobj\n", labels)
 	offsets[1] = b.Len()
 	fmt.Fprintf(&b, "2 0 obj\n<< /Type /Pages /Kids [%s] /Count %d >>\nendobj\n", strings.Join(kids, " "), len(kids))

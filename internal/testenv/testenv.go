@@ -28,13 +28,23 @@ func RepoRoot(t testing.TB) string {
 	}
 }
 
-// Shared returns ../shared/SUB beside the repository (or $RAPPORT_SHARED/SUB),
-// skipping the test with a clear message when it is absent.
+// workShared is where the development machine keeps the shared folder for
+// git worktrees, which do not sit beside it.
+const workShared = "/work/shared"
+
+// Shared returns ../shared/SUB beside the repository (or $RAPPORT_SHARED/SUB,
+// or /work/shared/SUB for a worktree elsewhere), skipping the test with a
+// clear message when it is absent.
 func Shared(t testing.TB, sub string) string {
 	t.Helper()
 	base := os.Getenv("RAPPORT_SHARED")
 	if base == "" {
 		base = filepath.Join(filepath.Dir(RepoRoot(t)), "shared")
+		if _, err := os.Stat(base); err != nil {
+			if _, err := os.Stat(workShared); err == nil {
+				base = workShared
+			}
+		}
 	}
 	dir := filepath.Join(base, sub)
 	if _, err := os.Stat(dir); err != nil {
