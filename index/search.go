@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"math"
 	"reflect"
 	"slices"
 	"sort"
@@ -132,7 +133,7 @@ func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 		if !ok {
 			continue
 		}
-		out.Hits = append(out.Hits, SearchHit{DocID: docID, Page: page, Score: h.Score, Themes: []string{}})
+		out.Hits = append(out.Hits, SearchHit{DocID: docID, Page: page, Score: finiteScore(h.Score), Themes: []string{}})
 		matches = append(matches, h)
 	}
 	if err := l.fillHits(ctx, out.Hits, matches, !req.NoSnippets); err != nil {
@@ -143,6 +144,16 @@ func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// finiteScore keeps a score JSON can carry: a score that is not a finite
+// number (a scoring defect; see pairTermQuery) ranks as 0 rather than
+// breaking every consumer of the results.
+func finiteScore(s float64) float64 {
+	if math.IsNaN(s) || math.IsInf(s, 0) {
+		return 0
+	}
+	return s
 }
 
 // addLocations fills in the term locations of the hits shown, by running
@@ -345,9 +356,7 @@ func rewriteForSpeed(q query.Query, m mapping.IndexMapping) query.Query {
 			if tokens[i+1].Position != tokens[i].Position+1 {
 				continue
 			}
-			tq := query.NewTermQuery(string(tokens[i].Term) + " " + string(tokens[i+1].Term))
-			tq.SetField(pageTextPairs)
-			pairs = append(pairs, tq)
+			pairs = append(pairs, newPairTermQuery(string(tokens[i].Term)+" "+string(tokens[i+1].Term)))
 		}
 		switch {
 		case len(pairs) == 0:
