@@ -214,6 +214,14 @@ func (l *Library) searchIndex(ctx context.Context) (bleve.Index, error) {
 		return l.idx, nil
 	}
 	path := filepath.Join(l.dir, IndexDir)
+	if l.readOnly {
+		idx, err := openIndexReadOnly(path)
+		if err != nil {
+			return nil, fmt.Errorf("search %s: %w%s, and it does not answer searches; close it first (%v)", l.dir, ErrLibraryInUse, lockHolder(l.dir), err)
+		}
+		l.idx = idx
+		return idx, nil
+	}
 	idx, reason := openIndex(path)
 	if idx != nil {
 		// Bleve opens an index whose segments are lost or unreadable as an
@@ -253,6 +261,9 @@ func (l *Library) searchIndex(ctx context.Context) (bleve.Index, error) {
 // committed change. When an import, a reindex or another search's catch-up
 // holds the write lock, it does not wait: that indexer will get there.
 func (l *Library) catchUp(ctx context.Context, idx bleve.Index) error {
+	if l.readOnly {
+		return nil // the index is read as it is
+	}
 	var pending bool
 	if err := l.db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM documents WHERE indexed = 0) OR EXISTS (SELECT 1 FROM settings WHERE key = ?)", indexRemovalsKey).Scan(&pending); err != nil {
 		return fmt.Errorf("search index: %w", err)

@@ -24,6 +24,9 @@ type bulkWriter struct {
 }
 
 func (l *Library) newBulkWriter(ctx context.Context) (*bulkWriter, error) {
+	if l.readOnly {
+		return nil, l.errReadOnly()
+	}
 	conn, err := l.db.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("import: %w", err)

@@ -43,6 +43,9 @@ type CheckOptions struct {
 // SQLite says it should. With Repair, it rebuilds the index from SQLite
 // when needed; it never changes library.sqlite's data.
 func (l *Library) Check(ctx context.Context, opts CheckOptions) (*CheckReport, error) {
+	if l.readOnly {
+		return nil, l.errReadOnly()
+	}
 	l.writeMu.Lock()
 	defer l.writeMu.Unlock()
 	rep := &CheckReport{Problems: []string{}, Repaired: []string{}, Suspect: []SuspectField{}}
@@ -199,6 +202,9 @@ func (l *Library) checkIndex(ctx context.Context, rep *CheckReport) string {
 // Reindex rebuilds the search index from SQLite alone. progress, when set,
 // gets documents done and total, from any goroutine.
 func (l *Library) Reindex(ctx context.Context, progress func(done, total int)) error {
+	if l.readOnly {
+		return l.errReadOnly()
+	}
 	l.idxMu.Lock()
 	defer l.idxMu.Unlock()
 	if l.idx != nil {

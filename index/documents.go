@@ -162,10 +162,14 @@ func (l *Library) PageText(ctx context.Context, docID int64, page int) (Page, er
 		Scan(&p.Label, &text, &p.Header, &p.Printed)
 	p.Text = text.String
 	if errors.Is(err, sql.ErrNoRows) {
-		if _, derr := l.Document(ctx, docID); derr != nil {
+		d, derr := l.Document(ctx, docID)
+		switch {
+		case derr != nil:
 			return p, derr
+		case d.PageCount == 0:
+			return p, fmt.Errorf("document %d has no pages (a metadata-only entry): %w", docID, ErrNotFound)
 		}
-		return p, fmt.Errorf("document %d page %d: %w", docID, page, ErrNotFound)
+		return p, fmt.Errorf("document %d has no page %d (it has pages 1–%d): %w", docID, page, d.PageCount, ErrNotFound)
 	}
 	if err != nil {
 		return p, fmt.Errorf("document %d page %d: %w", docID, page, err)
@@ -266,6 +270,9 @@ func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
 
 // withTx runs fn in one transaction, committed when fn returns nil.
 func (l *Library) withTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	if l.readOnly {
+		return l.errReadOnly()
+	}
 	tx, err := l.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err

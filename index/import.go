@@ -80,6 +80,9 @@ func (l *Library) Import(ctx context.Context, paths []string, opts *ImportOption
 	if opts == nil {
 		opts = &ImportOptions{}
 	}
+	if l.readOnly {
+		return nil, l.errReadOnly()
+	}
 	l.writeMu.Lock()
 	defer l.writeMu.Unlock()
 

@@ -47,6 +47,9 @@ func (l *Library) dropDamagedIndex(damaged bleve.Index, cause error) {
 	}
 	guardIndex("close search index", func() error { return l.idx.Close() })
 	l.idx = nil
+	if l.readOnly {
+		return // the process holding the library rebuilds it
+	}
 	path := filepath.Join(l.dir, IndexDir)
 	os.RemoveAll(path)
 	l.notify(fmt.Sprintf("The search index of %s is damaged (%v); rebuilding it from the library database.", l.dir, cause))

@@ -26,7 +26,9 @@ const (
 // Errors callers may want to tell apart with errors.Is.
 var (
 	ErrNotFound      = errors.New("not found")
+	ErrNoLibrary     = errors.New("no library")
 	ErrLibraryInUse  = errors.New("library is in use by another Rapport process")
+	ErrReadOnly      = errors.New("library is open for reading only")
 	ErrNewerSchema   = errors.New("library was written by a newer Rapport")
 	ErrNotALibrary   = errors.New("not a Rapport library")
 	ErrIndexDamaged  = errors.New("search index is damaged or out of date")
@@ -39,6 +41,10 @@ type Library struct {
 	dir  string
 	db   *sql.DB
 	lock *os.File
+	// readOnly: opened without the lock while another process holds the
+	// library (Options.ReadOnly); searches go to that process.
+	readOnly bool
+	server   *searchServer // answers other processes' searches while the lock is held
 
 	// Author is the name recorded on new annotations and notes.
 	Author string
@@ -63,13 +69,28 @@ type Options struct {
 	// as "the search index was damaged and is being rebuilt". It may be
 	// called from any goroutine. Nil discards them.
 	Notice func(msg string)
+	// MustExist refuses a folder that holds no library, with ErrNoLibrary,
+	// instead of creating an empty library there: a mistyped path is then
+	// reported rather than silently made into a new library. Only what
+	// creates libraries (an import, the window) leaves it false.
+	MustExist bool
+	// ReadOnly opens an existing library for reading without taking its
+	// lock, so that it can be read while another process holds it (the
+	// window). Everything that reads SQLite works as usual; Search is
+	// answered by the process holding the library (see searchServer), or,
+	// when none holds it any more, from the index opened read-only. Every
+	// change fails with ErrReadOnly. It implies MustExist.
+	ReadOnly bool
 }
 
 // Open opens the library in dir, creating the folder and an empty library
-// when there is none. Opening a folder whose library.sqlite is damaged, or
-// was written by a newer Rapport, fails with a clear error and leaves the
-// file untouched. A second process opening the same library gets
-// ErrLibraryInUse.
+// when there is none (unless opts.MustExist). Opening a folder whose
+// library.sqlite is damaged, or was written by a newer Rapport, fails with
+// a clear error and leaves the file untouched. A second process opening
+// the same library gets ErrLibraryInUse, unless it opens it ReadOnly.
+//
+// While it is open, the library answers the searches of processes that
+// opened it ReadOnly (searchServer).
 func Open(ctx context.Context, dir string, opts *Options) (*Library, error) {
 	if opts == nil {
 		opts = &Options{}
@@ -77,6 +98,12 @@ func Open(ctx context.Context, dir string, opts *Options) (*Library, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("open library %s: %w", dir, err)
+	}
+	if opts.ReadOnly {
+		return openReadOnly(ctx, abs, opts)
+	}
+	if opts.MustExist && !Exists(abs) {
+		return nil, fmt.Errorf("%w at %s", ErrNoLibrary, abs)
 	}
 	if err := os.MkdirAll(filepath.Join(abs, FilesDir), 0o755); err != nil {
 		return nil, fmt.Errorf("open library %s: %w", abs, err)
@@ -97,7 +124,53 @@ func Open(ctx context.Context, dir string, opts *Options) (*Library, error) {
 	if err := l.sweepFiles(ctx); err != nil {
 		l.notify(fmt.Sprintf("The originals of removed documents could not be checked: %v", err))
 	}
+	l.server = startSearchServer(l)
 	return l, nil
+}
+
+// Exists tells whether dir holds a library (a non-empty library.sqlite),
+// without opening it.
+func Exists(dir string) bool {
+	info, err := os.Stat(filepath.Join(dir, DBFile))
+	return err == nil && info.Mode().IsRegular() && info.Size() > 0
+}
+
+// openReadOnly opens the database of the library in abs read-only, without
+// the lock, migrations or seeding.
+func openReadOnly(ctx context.Context, abs string, opts *Options) (*Library, error) {
+	if !Exists(abs) {
+		return nil, fmt.Errorf("%w at %s", ErrNoLibrary, abs)
+	}
+	path := filepath.Join(abs, DBFile)
+	if err := checkSQLiteHeader(path); err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)&_pragma=query_only(1)")
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	var have int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s for reading: %w", path, err)
+	}
+	switch {
+	case have > SchemaVersion:
+		db.Close()
+		return nil, fmt.Errorf("%s has schema version %d, newer than this Rapport understands (%d): %w", path, have, SchemaVersion, ErrNewerSchema)
+	case have < SchemaVersion:
+		db.Close()
+		return nil, fmt.Errorf("open %s for reading: it has schema version %d and must be upgraded to %d first, which only a process holding the library can do: %w", path, have, SchemaVersion, ErrLibraryInUse)
+	}
+	return &Library{dir: abs, db: db, readOnly: true, notice: opts.Notice}, nil
+}
+
+// ReadOnly tells whether the library was opened for reading only.
+func (l *Library) ReadOnly() bool { return l.readOnly }
+
+// errReadOnly is the error of a change asked of a read-only library.
+func (l *Library) errReadOnly() error {
+	return fmt.Errorf("%s is in use by another Rapport process and was opened for reading only: %w", l.dir, ErrReadOnly)
 }
 
 func (l *Library) openDB(ctx context.Context) error {
@@ -196,11 +269,12 @@ func (l *Library) Name() string { return filepath.Base(l.dir) }
 
 // Close closes the index and the database and releases the lock.
 func (l *Library) Close() error {
-	if l.db != nil && l.writeMu.TryLock() {
+	if l.db != nil && !l.readOnly && l.writeMu.TryLock() {
 		l.settleLocked(context.Background()) // moves that waited for an import
 		l.writeMu.Unlock()
 	}
 	var errs []error
+	l.server.stop() // before the index closes: it may be answering a search
 	l.idxMu.Lock()
 	if l.idx != nil {
 		errs = append(errs, l.idx.Close())
@@ -233,3 +307,17 @@ func (l *Library) seed(ctx context.Context) error {
 
 // seeders run on every Open; each must be idempotent.
 var seeders []func(context.Context, *Library) error
+
+// lockHolder names the process holding the library in dir, as
+// " (pid N)", or "" when the lock file names none.
+func lockHolder(dir string) string {
+	b, err := os.ReadFile(filepath.Join(dir, lockFile))
+	if err != nil {
+		return ""
+	}
+	pid, _, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
+	if pid == "" {
+		return ""
+	}
+	return " (pid " + pid + ")"
+}

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"math"
@@ -86,7 +87,17 @@ const snippetRunes = 240
 const MaxSearchWindow = 1_000_000
 
 // Search runs a query over the library's pages.
+//
+// A library opened ReadOnly sends the search to the process holding the
+// library (see searchServer); when no process holds it any more, it reads
+// the index itself.
 func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult, error) {
+	if l.readOnly {
+		res, err := l.remoteSearch(ctx, req)
+		if !errors.Is(err, errNoSearchServer) {
+			return res, err
+		}
+	}
 	start := time.Now()
 	idx, err := l.searchIndex(ctx)
 	if err != nil {

@@ -54,14 +54,39 @@ type env struct {
 	noticed []string
 }
 
-// library opens the library on first use.
+// library opens the library for a command that changes it, on first use.
+// Only import creates a library (createLibrary); every other command is
+// told there is none, so that a mistyped --library is not made into a new
+// empty library.
 func (e *env) library() (*index.Library, error) {
+	return e.open(&index.Options{MustExist: true})
+}
+
+// createLibrary opens the library, creating it when there is none.
+func (e *env) createLibrary() (*index.Library, error) {
+	return e.open(&index.Options{})
+}
+
+// readLibrary opens the library for a command that only reads it. While
+// another process holds it (the window), it is opened read-only: SQLite is
+// read directly and searches are answered by that process.
+func (e *env) readLibrary() (*index.Library, error) {
+	lib, err := e.open(&index.Options{MustExist: true})
+	if errors.Is(err, index.ErrLibraryInUse) {
+		lib, err = e.open(&index.Options{ReadOnly: true})
+	}
+	return lib, err
+}
+
+func (e *env) open(opts *index.Options) (*index.Library, error) {
 	if e.lib != nil {
 		return e.lib, nil
 	}
-	lib, err := index.Open(e.ctx, e.libDir, &index.Options{Notice: func(msg string) {
-		fmt.Fprintln(e.stderr, "rapport:", msg)
-	}})
+	opts.Notice = func(msg string) { fmt.Fprintln(e.stderr, "rapport:", msg) }
+	lib, err := index.Open(e.ctx, e.libDir, opts)
+	if errors.Is(err, index.ErrNoLibrary) {
+		return nil, fmt.Errorf("%v (`rapport import FILES` creates one there; check --library or RAPPORT_LIBRARY)", err)
+	}
 	if err != nil {
 		return nil, err
 	}

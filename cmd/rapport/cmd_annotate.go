@@ -143,7 +143,7 @@ func runAnnotations(e *env, args []string, f index.AnnotationFilter) error {
 	if len(args) != 0 {
 		return usagef("annotations takes no arguments (use --theme and --doc)")
 	}
-	lib, err := e.library()
+	lib, err := e.readLibrary()
 	if err != nil {
 		return err
 	}
@@ -198,7 +198,7 @@ func runNotes(e *env, args []string) error {
 			return err
 		}
 	}
-	lib, err := e.library()
+	lib, err := e.readLibrary()
 	if err != nil {
 		return err
 	}
@@ -243,7 +243,7 @@ func runHistory(e *env, args []string, limit int) error {
 	if len(args) != 0 {
 		return usagef("history takes no arguments")
 	}
-	lib, err := e.library()
+	lib, err := e.readLibrary()
 	if err != nil {
 		return err
 	}

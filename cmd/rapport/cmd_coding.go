@@ -116,7 +116,7 @@ func runReport(e *env, args []string) error {
 	if len(args) != 0 {
 		return usagef("report takes no arguments")
 	}
-	lib, err := e.library()
+	lib, err := e.readLibrary()
 	if err != nil {
 		return err
 	}

@@ -113,7 +113,7 @@ func runExport(e *env, args []string, opts exportFlags) error {
 		}
 		filter.DocIDs = append(filter.DocIDs, id)
 	}
-	lib, err := e.library()
+	lib, err := e.readLibrary()
 	if err != nil {
 		return err
 	}

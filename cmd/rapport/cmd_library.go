@@ -27,7 +27,12 @@ func init() {
 	register(&command{name: "text", args: "ID [--page N]", summary: "print a document's stored text",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error {
 			page := fs.Int("page", 0, "only this page (1-based)")
-			return func(e *env, args []string) error { return runText(e, args, *page) }
+			return func(e *env, args []string) error {
+				if flagSet(fs, "page") && *page < 1 {
+					return usagef("--page %d: pages are numbered from 1", *page)
+				}
+				return runText(e, args, *page)
+			}
 		}})
 	register(&command{name: "extract", args: "FILE.pdf [--password P] [--engine native|pdfium]", summary: "extract a PDF's text without importing it",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error {
@@ -60,7 +65,7 @@ func runImport(e *env, args []string, password string) error {
 		return usagef("nothing to import: name files or folders")
 	}
 	defer gctune.ForBulk()()
-	lib, err := e.library()
+	lib, err := e.createLibrary()
 	if err != nil {
 		return err
 	}
@@ -137,7 +142,7 @@ func runDocs(e *env, args []string) error {
 	if len(args) > 0 {
 		return usagef("docs takes no arguments")
 	}
-	lib, err := e.library()
+	lib, err := e.readLibrary()
 	if err != nil {
 		return err
 	}
@@ -174,8 +179,8 @@ func parseID(s string) (int64, error) {
 }
 
 // documentArgs checks that args holds exactly n arguments, the first a
-// document id, and opens the library.
-func (e *env) documentArgs(args []string, n int, usage string) (*index.Library, int64, error) {
+// document id, and opens the library (to read only, when read).
+func (e *env) documentArgs(args []string, n int, usage string, read bool) (*index.Library, int64, error) {
 	if len(args) != n {
 		return nil, 0, usagef("%s", usage)
 	}
@@ -183,12 +188,16 @@ func (e *env) documentArgs(args []string, n int, usage string) (*index.Library, 
 	if err != nil {
 		return nil, 0, err
 	}
-	lib, err := e.library()
+	open := e.library
+	if read {
+		open = e.readLibrary
+	}
+	lib, err := open()
 	return lib, id, err
 }
 
 func runShow(e *env, args []string) error {
-	lib, id, err := e.documentArgs(args, 1, "show takes one document id")
+	lib, id, err := e.documentArgs(args, 1, "show takes one document id", true)
 	if err != nil {
 		return err
 	}
@@ -248,7 +257,7 @@ func runShow(e *env, args []string) error {
 }
 
 func runText(e *env, args []string, page int) error {
-	lib, id, err := e.documentArgs(args, 1, "text takes one document id")
+	lib, id, err := e.documentArgs(args, 1, "text takes one document id", true)
 	if err != nil {
 		return err
 	}
@@ -462,4 +471,11 @@ func engineCounts(m map[string]int) string {
 		parts[i] = fmt.Sprintf("%s %d", k, m[k])
 	}
 	return strings.Join(parts, ", ")
+}
+
+// flagSet tells whether the flag was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }

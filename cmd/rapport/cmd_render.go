@@ -34,7 +34,7 @@ func runRender(e *env, args []string, page int, out string, opts index.RenderOpt
 	if opts.DPI <= 0 || opts.DPI > 1200 {
 		return usagef("--dpi %s: give a resolution from 1 to 1200", strconv.FormatFloat(opts.DPI, 'g', -1, 64))
 	}
-	lib, id, err := e.documentArgs(args, 1, "render takes a document id")
+	lib, id, err := e.documentArgs(args, 1, "render takes a document id", true)
 	if err != nil {
 		return err
 	}

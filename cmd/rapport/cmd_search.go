@@ -41,7 +41,7 @@ func runSearch(e *env, args []string, req index.SearchRequest) error {
 	if req.Limit <= 0 {
 		return usagef("--limit must be a positive number")
 	}
-	lib, err := e.library()
+	lib, err := e.readLibrary()
 	if err != nil {
 		return err
 	}

@@ -152,7 +152,7 @@ func emitTheme(e *env, t index.Theme, verb string) error {
 }
 
 func listThemes(e *env) error {
-	lib, err := e.library()
+	lib, err := e.readLibrary()
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -24,5 +26,65 @@ func TestCLIPhraseSearchJSONWithMetadataOnlyEntry(t *testing.T) {
 	}
 	if code := rapportJSON(t, lib, &res, "search", `"psychiatric rehabilitation"`); code != 0 || res.Total != 1 {
 		t.Fatalf("search: exit %d, %+v", code, res)
+	}
+}
+
+// Only import creates a library: every other command on a folder holding
+// none says "no library at PATH", exits non-zero and creates nothing.
+func TestCLINoLibraryAtMistypedPath(t *testing.T) {
+	typo := filepath.Join(t.TempDir(), "libary")
+	out := filepath.Join(t.TempDir(), "x.md")
+	for _, args := range [][]string{
+		{"docs"}, {"show", "1"}, {"text", "1"}, {"search", "trust"}, {"annotations"}, {"notes"}, {"history"},
+		{"themes"}, {"themes", "add", "New"}, {"report"}, {"export", "-o", out}, {"check"}, {"reindex"},
+		{"set", "1", "title", "x"}, {"tag", "1", "--quote", "x", "--theme", "Trust"}, {"autocode", "x", "--theme", "Trust"},
+		{"undo"}, {"note", "1", "text"}, {"reextract"},
+	} {
+		stdout, stderr, code := rapport(t, typo, args...)
+		if code == 0 || !strings.Contains(stderr, "no library at "+typo) {
+			t.Errorf("rapport %s on a mistyped path: exit %d, stdout %q, stderr %q; want a failure saying there is no library at %s", strings.Join(args, " "), code, stdout, stderr, typo)
+		}
+		if _, err := os.Stat(typo); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("rapport %s created %s", strings.Join(args, " "), typo)
+		}
+	}
+	// import creates it.
+	txt := filepath.Join(t.TempDir(), "a.txt")
+	os.WriteFile(txt, []byte("Some text about trust."), 0o644)
+	if _, stderr, code := rapport(t, typo, "import", txt); code != 0 {
+		t.Fatalf("import into a new folder: %s", stderr)
+	}
+	if stdout, _, code := rapport(t, typo, "docs"); code != 0 || !strings.Contains(stdout, "a") {
+		t.Errorf("docs after import: exit %d, %q", code, stdout)
+	}
+}
+
+// text --page takes 1 to the page count; anything else is an error naming
+// the problem, not every page.
+func TestCLITextPageOutOfRange(t *testing.T) {
+	lib := filepath.Join(t.TempDir(), "lib")
+	pdf := writeArticle(t, t.TempDir(), "a.pdf", "A title for the test", "zebramarker", 3)
+	bib := filepath.Join(t.TempDir(), "m.bib")
+	os.WriteFile(bib, []byte(`@article{m, title = {Only metadata here}, year = {2001}}`), 0o644)
+	if _, stderr, code := rapport(t, lib, "import", pdf, bib); code != 0 {
+		t.Fatalf("import: %s", stderr)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"text", "1", "--page", "0"}, exitUsage, "pages are numbered from 1"},
+		{[]string{"text", "1", "--page", "-2"}, exitUsage, "pages are numbered from 1"},
+		{[]string{"text", "1", "--page", "4"}, exitFail, "document 1 has no page 4 (it has pages 1–3)"},
+		{[]string{"text", "2", "--page", "1"}, exitFail, "document 2 has no pages (a metadata-only entry)"},
+	} {
+		stdout, stderr, code := rapport(t, lib, tc.args...)
+		if code != tc.code || !strings.Contains(stderr, tc.want) || stdout != "" {
+			t.Errorf("rapport %s: exit %d, stdout %q, stderr %q; want exit %d and %q", strings.Join(tc.args, " "), code, stdout, stderr, tc.code, tc.want)
+		}
+	}
+	if stdout, _, code := rapport(t, lib, "text", "1", "--page", "2"); code != 0 || !strings.Contains(stdout, "zebramarkerc") || strings.Contains(stdout, "zebramarkerb") {
+		t.Errorf("text --page 2: exit %d, %q", code, stdout)
 	}
 }

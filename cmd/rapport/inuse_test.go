@@ -14,16 +14,22 @@ import (
 	"github.com/rapport-qda/rapport/index"
 )
 
-// TestSecondProcessIsToldLibraryInUse: while one process works on a
-// library, another rapport gets a clear "in use" message naming the
-// holder, and changes nothing; a backup still works.
-func TestSecondProcessIsToldLibraryInUse(t *testing.T) {
+// TestSecondProcessReadsWhileLibraryIsHeld: while one process holds a
+// library open (as the window does, through the same index API), another
+// rapport reads it — docs, show, text, search (answered by the holder),
+// annotations, export, report — and its writers are refused with a clear
+// "in use" message naming the holder, and change nothing; a backup still
+// works.
+func TestSecondProcessReadsWhileLibraryIsHeld(t *testing.T) {
 	bin := rapportBinary(t)
 	tmp := t.TempDir()
 	lib := filepath.Join(tmp, "lib")
 	pool := crashInputs(t, filepath.Join(tmp, "in"), 40)
 	if r := runCLI(t, bin, lib, "import", pool[0]); r.code != 0 {
 		t.Fatalf("import: %s", r.stderr)
+	}
+	if r := runCLI(t, bin, lib, "tag", "1", "--quote", "crashmark0", "--theme", "Trust", "--page", "1"); r.code != 0 {
+		t.Fatalf("tag: %s", r.stderr)
 	}
 
 	// This process holds the library, as the desktop app would.
@@ -32,7 +38,29 @@ func TestSecondProcessIsToldLibraryInUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(filepath.Join(lib, index.DBFile))
-	for _, args := range [][]string{{"docs"}, {"import", pool[1]}, {"search", "care"}, {"check", "--repair"}} {
+	for _, tc := range []struct {
+		args []string
+		want string // in stdout
+	}{
+		{[]string{"docs"}, `"Crash test article 0`},
+		{[]string{"show", "1"}, `"page_count"`},
+		{[]string{"text", "1", "--page", "1"}, "crashmark0"},
+		{[]string{"search", "crashmark0"}, `"total": 1`},
+		{[]string{"search", "+crashmark0 +trust", "--facets"}, `"facets"`},
+		{[]string{"annotations"}, `"quote": "crashmark0"`},
+		{[]string{"export", "--format", "md", "-o", "-"}, "crashmark0"},
+		{[]string{"report"}, "Trust"},
+		{[]string{"themes"}, `"Trust"`},
+	} {
+		r := runCLI(t, bin, lib, tc.args...)
+		if r.code != 0 || !strings.Contains(string(r.stdout), tc.want) {
+			t.Errorf("rapport %s while the library is held: exit %d, stderr %q, stdout %.300q; want %q", strings.Join(tc.args, " "), r.code, r.stderr, r.stdout, tc.want)
+		}
+	}
+	if r := runCLI(t, bin, lib, "search", "year:>>"); r.code == 0 || !strings.Contains(r.stderr, "query syntax") {
+		t.Errorf("a bad query while the library is held: exit %d, stderr %q; want the syntax error", r.code, r.stderr)
+	}
+	for _, args := range [][]string{{"import", pool[1]}, {"check", "--repair"}, {"tag", "1", "--quote", "crashmark0", "--theme", "Support"}, {"undo"}} {
 		r := runCLI(t, bin, lib, args...)
 		if r.code == 0 || !strings.Contains(r.stderr, "in use") || !strings.Contains(r.stderr, "pid "+strconv.Itoa(os.Getpid())) {
 			t.Errorf("rapport %s while the library is held: exit %d, stderr %q; want a failure naming pid %d", args[0], r.code, r.stderr, os.Getpid())
@@ -43,7 +71,7 @@ func TestSecondProcessIsToldLibraryInUse(t *testing.T) {
 	}
 	held.Close()
 	if after, _ := os.ReadFile(filepath.Join(lib, index.DBFile)); string(after) != string(before) {
-		t.Error("refused commands changed library.sqlite")
+		t.Error("commands run while the library was held changed library.sqlite")
 	}
 
 	// Two rapport processes: the second, started while the first imports,
