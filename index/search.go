@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -596,6 +598,34 @@ func densestPositions(locs search.TermLocationMap, window uint64) search.TermLoc
 	return out
 }
 
+// snippetSlack is how far a snippet's edges move to fall between words.
+const snippetSlack = 40
+
+// squeezeRuns shortens runs of one repeated punctuation mark or symbol
+// (dot leaders, rules of dashes or underscores) to three, so that a snippet
+// shows words rather than a line of dots.
+func squeezeRuns(s string) string {
+	const keep = 3
+	var b strings.Builder
+	last, run, squeezed := rune(-1), 0, false
+	for _, r := range s {
+		if r == last && (unicode.IsPunct(r) || unicode.IsSymbol(r)) {
+			run++
+		} else {
+			last, run = r, 1
+		}
+		if run > keep {
+			squeezed = true
+			continue
+		}
+		b.WriteRune(r)
+	}
+	if !squeezed {
+		return s
+	}
+	return b.String()
+}
+
 // makeSnippet cuts a window of about snippetRunes characters from text
 // around the densest cluster of matched terms, escapes it as HTML and wraps
 // the matches in <mark>.
@@ -622,19 +652,33 @@ func makeSnippet(text string, locs search.TermLocationMap) string {
 			best, from = n, spans[i].start
 		}
 	}
-	// Start a little before the first match, on a word boundary.
-	lo := from - window/4
-	if lo < 0 || len(spans) == 0 {
-		lo = 0
-	}
-	for lo > 0 && lo < len(text) && text[lo-1] != ' ' && text[lo-1] != '\n' {
-		lo--
+	// Start a little before the first match of the cluster, at the start
+	// of a word when one begins near there: never further back, so that a
+	// long run without spaces before the match (a line of dot leaders)
+	// cannot push the match out of the window.
+	lo := 0
+	if len(spans) > 0 && from-window/4 > 0 {
+		lo = from - window/4
+		if i := strings.IndexAny(text[lo:min(from, lo+snippetSlack)], " \n"); i >= 0 {
+			lo += i + 1
+		}
+		for lo < from && !utf8.RuneStart(text[lo]) {
+			lo++ // never cut a UTF-8 sequence
+		}
 	}
 	hi := min(len(text), lo+window)
-	for hi < len(text) && text[hi] != ' ' && text[hi] != '\n' && hi-lo < window+30 {
+	if len(spans) > 0 {
+		for _, s := range spans {
+			if s.start == from {
+				hi = max(hi, s.end) // the cluster's first match is always shown
+				break
+			}
+		}
+	}
+	for hi < len(text) && text[hi] != ' ' && text[hi] != '\n' && hi-lo < window+snippetSlack {
 		hi++
 	}
-	for hi < len(text) && hi > lo && (text[hi]&0xC0) == 0x80 {
+	for hi < len(text) && hi > lo && !utf8.RuneStart(text[hi]) {
 		hi++ // never cut a UTF-8 sequence
 	}
 	var b strings.Builder
@@ -646,13 +690,13 @@ func makeSnippet(text string, locs search.TermLocationMap) string {
 		if s.start < cur || s.end > hi {
 			continue
 		}
-		b.WriteString(html.EscapeString(text[cur:s.start]))
+		b.WriteString(html.EscapeString(squeezeRuns(text[cur:s.start])))
 		b.WriteString(MarkStart)
 		b.WriteString(html.EscapeString(text[s.start:s.end]))
 		b.WriteString(MarkEnd)
 		cur = s.end
 	}
-	b.WriteString(html.EscapeString(text[cur:hi]))
+	b.WriteString(html.EscapeString(squeezeRuns(text[cur:hi])))
 	if hi < len(text) {
 		b.WriteString("…")
 	}

@@ -3,10 +3,15 @@ package index
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/rapport-qda/rapport/internal/testenv"
 )
 
 // writeFiles writes name → content into a new folder and returns the paths
@@ -69,6 +74,89 @@ func TestFiniteScore(t *testing.T) {
 	for _, tc := range []struct{ in, want float64 }{{math.NaN(), 0}, {math.Inf(1), 0}, {math.Inf(-1), 0}, {1.5, 1.5}, {0, 0}} {
 		if got := finiteScore(tc.in); got != tc.want {
 			t.Errorf("finiteScore(%v) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
+
+// A snippet holds a marked match whenever the page matched on its text,
+// however far the text before the match runs without a space (a line of
+// dot leaders, as on the first page of Sundström et al., 2014).
+func TestSnippetHoldsTheMatchAfterLongRunsWithoutSpaces(t *testing.T) {
+	ctx := context.Background()
+	lib := newTestLibrary(t)
+	pages := []string{
+		"Stressful life events are not associated with the development of dementia\n\n" + strings.Repeat(".", 620) + "\n\nAnna Sundström,1 Michael Rönnlund,2 Rolf Adolfsson3 and Lars-Göran Nilsson4\n\nAbstract follows here.",
+		strings.Repeat("x", 2000) + " Rönnlund at the end of a long unbroken token.",
+		strings.Repeat("word ", 300) + strings.Repeat("-", 900) + " Rönnlund",
+	}
+	var files [][2]string
+	for i, p := range pages {
+		files = append(files, [2]string{fmt.Sprintf("p%d.txt", i), p})
+	}
+	if _, err := lib.Import(ctx, writeFiles(t, files...), nil); err != nil {
+		t.Fatal(err)
+	}
+	res, err := lib.Search(ctx, SearchRequest{Query: "Rönnlund"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != uint64(len(pages)) {
+		t.Fatalf("%d hits, want %d", res.Total, len(pages))
+	}
+	for _, h := range res.Hits {
+		if !strings.Contains(h.Snippet, MarkStart+"Rönnlund"+MarkEnd) {
+			t.Errorf("document %d: snippet holds no marked match: %q", h.DocID, h.Snippet)
+		}
+		if n := utf8.RuneCountInString(h.Snippet); n > 2*snippetRunes+80 {
+			t.Errorf("document %d: snippet of %d characters", h.DocID, n)
+		}
+	}
+}
+
+// On the corpus: every hit of a set of queries whose match lies in the
+// page text shows it marked in its snippet.
+func TestCorpusSnippetsHoldTheirMatch(t *testing.T) {
+	corpus := testenv.Shared(t, "corpus")
+	ctx := context.Background()
+	lib := newTestLibrary(t)
+	if _, err := lib.Import(ctx, []string{corpus}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"Rönnlund", "Sundström", "dementia", "trust", `"heart failure"`, "heparin", "quality", "Nilsson", "ace", "figure"} {
+		res, err := lib.Search(ctx, SearchRequest{Query: q, Limit: 200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total == 0 {
+			t.Errorf("%s: no hits", q)
+		}
+		for _, h := range res.Hits {
+			p, err := lib.PageText(ctx, h.DocID, h.Page)
+			if err != nil || h.Page == 0 {
+				continue
+			}
+			word := strings.Trim(strings.Fields(q)[0], `"`)
+			if !strings.Contains(strings.ToLower(p.Text), strings.ToLower(word)) {
+				continue // matched on metadata, not the page text
+			}
+			if !strings.Contains(h.Snippet, MarkStart) {
+				t.Errorf("%s: document %d page %d: snippet holds no marked match: %.200q", q, h.DocID, h.Page, h.Snippet)
+			}
+		}
+	}
+}
+
+func TestSqueezeRuns(t *testing.T) {
+	for in, want := range map[string]string{
+		"Contents.......... 5": "Contents... 5",
+		"a -- b ---------- c":  "a -- b --- c",
+		"Wait...":              "Wait...",
+		"aaaaaa":               "aaaaaa",
+		"——————":               "———",
+		"":                     "",
+	} {
+		if got := squeezeRuns(in); got != want {
+			t.Errorf("squeezeRuns(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
