@@ -129,6 +129,16 @@ func (l *Library) tagTx(ctx context.Context, r *changeRecorder, req TagRequest) 
 	if err != nil {
 		return 0, err
 	}
+	names, err := themeNames(ctx, r.tx, themeIDs)
+	if err != nil {
+		return 0, err
+	}
+	if err := checkNotCoded(ctx, r.tx, req.DocID, sp, text, themeIDs); err != nil {
+		return 0, err
+	}
+	// The history names the passage as stored, however it was given (a
+	// selection in the window gives a span and no quote).
+	r.label = fmt.Sprintf("Tag %q with %s", shortQuote(string(text[sp.start:sp.end])), strings.Join(names, ", "))
 	author := req.Author
 	if author == "" {
 		author = l.Author
@@ -156,6 +166,73 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, newGUID(), docID, sp.page, sp.star
 		r.created("annotation_themes", id, t)
 	}
 	return id, nil
+}
+
+// ErrAlreadyCoded says a passage already carries the theme it was to be
+// coded with; nothing was changed.
+var ErrAlreadyCoded = errors.New("already coded")
+
+// AlreadyCodedError says which annotation already codes the passage with
+// which of the themes asked for.
+type AlreadyCodedError struct {
+	AnnotationID int64
+	DocID        int64
+	Page         int
+	Quote        string
+	Themes       []string // the themes asked for that the annotation already has
+}
+
+func (e *AlreadyCodedError) Error() string {
+	return fmt.Sprintf("%q on page %d is already coded with %s (annotation %d); nothing was changed",
+		shortQuote(e.Quote), e.Page, strings.Join(e.Themes, ", "), e.AnnotationID)
+}
+
+// Is makes errors.Is(err, ErrAlreadyCoded) true.
+func (e *AlreadyCodedError) Is(target error) bool { return target == ErrAlreadyCoded }
+
+// checkNotCoded refuses a passage that an annotation already codes, at the
+// same span, with one of the themes.
+func checkNotCoded(ctx context.Context, tx *sql.Tx, docID int64, sp span, text []rune, themeIDs []int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT a.id, t.name FROM annotations a
+JOIN annotation_themes at ON at.annotation_id = a.id JOIN themes t ON t.id = at.theme_id
+WHERE a.doc_id = ? AND a.page = ? AND a.start = ? AND a.end = ? AND a.orphaned = 0 AND at.theme_id IN (`+placeholders(len(themeIDs))+`)
+ORDER BY a.id, t.position, t.id`, append([]any{docID, sp.page, sp.start, sp.end}, int64sToAny(themeIDs)...)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var e *AlreadyCodedError
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return err
+		}
+		if e == nil {
+			e = &AlreadyCodedError{AnnotationID: id, DocID: docID, Page: sp.page, Quote: string(text[sp.start:sp.end])}
+		}
+		if id == e.AnnotationID {
+			e.Themes = append(e.Themes, name)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if e != nil {
+		return e
+	}
+	return nil
+}
+
+// themeNames returns the names of themes by id, in the order given.
+func themeNames(ctx context.Context, tx *sql.Tx, ids []int64) ([]string, error) {
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		if err := tx.QueryRowContext(ctx, "SELECT name FROM themes WHERE id = ?", id).Scan(&names[i]); err != nil {
+			return nil, fmt.Errorf("theme %d: %w", id, err)
+		}
+	}
+	return names, nil
 }
 
 // resolveThemes turns theme names into ids, refusing unknown ones.

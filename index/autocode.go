@@ -31,14 +31,23 @@ type AutocodeRequest struct {
 	DryRun bool    // list the passages, change nothing
 	Note   string
 	Author string // "" uses Library.Author
+	// IncludeReferences codes passages in reference lists and running
+	// headers too; by default they are left out (referenceRegions).
+	IncludeReferences bool
 }
 
 // AutocodeResult lists the annotations made (or, dry, that would be).
 type AutocodeResult struct {
-	Tagged      int          `json:"tagged"`
-	Skipped     int          `json:"skipped"` // passages already coded with the theme
-	DryRun      bool         `json:"dry_run"`
-	Annotations []Annotation `json:"annotations"`
+	Tagged int `json:"tagged"`
+	// Skipped counts passages already coded with the theme: an annotation
+	// with the theme overlaps them.
+	Skipped int  `json:"skipped"`
+	DryRun  bool `json:"dry_run"`
+	// InReferences and InHeaders count passages left out because they lie
+	// in a reference list or a running header (see IncludeReferences).
+	InReferences int          `json:"in_references"`
+	InHeaders    int          `json:"in_headers"`
+	Annotations  []Annotation `json:"annotations"`
 }
 
 type unitSpan struct {
@@ -49,8 +58,10 @@ type unitSpan struct {
 }
 
 // Autocode tags the sentence or paragraph around every match of the query
-// in page text with the theme. Passages already coded with the theme are
-// skipped, so running it again tags nothing twice.
+// in page text with the theme. Passages that overlap an annotation with the
+// theme count as already coded and are skipped, so running it again tags
+// nothing twice; passages in reference lists and running headers are left
+// out unless req.IncludeReferences.
 func (l *Library) Autocode(ctx context.Context, req AutocodeRequest) (*AutocodeResult, error) {
 	if strings.TrimSpace(req.Query) == "" {
 		return nil, fmt.Errorf("autocode: empty query: %w", ErrInvalidInput)
@@ -79,18 +90,41 @@ func (l *Library) Autocode(ctx context.Context, req AutocodeRequest) (*AutocodeR
 	label := fmt.Sprintf("Autocode %q with %s", shortQuote(req.Query), theme.Name)
 	err = l.change(ctx, label, func(r *changeRecorder) error {
 		pages := map[int64][]pageRunes{}
+		regions := map[int64]map[int][]leftOutRegion{}
+		planned := map[[2]int64][]unitSpan{}
 		for _, u := range units {
-			var n int
-			r.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM annotations a JOIN annotation_themes at ON at.annotation_id = a.id
-WHERE a.doc_id = ? AND a.page = ? AND a.start = ? AND a.end = ? AND at.theme_id = ?`, u.doc, u.page, u.start, u.end, theme.ID).Scan(&n)
-			if n > 0 {
-				res.Skipped++
-				continue
-			}
 			if pages[u.doc] == nil {
 				if pages[u.doc], err = loadPageRunes(ctx, r.tx, u.doc); err != nil {
 					return err
 				}
+				if regions[u.doc], err = leftOutRegions(ctx, r.tx, u.doc, pages[u.doc]); err != nil {
+					return err
+				}
+			}
+			if !req.IncludeReferences {
+				switch leftOut(regions[u.doc][u.page], u) {
+				case inReferences:
+					res.InReferences++
+					continue
+				case inHeader:
+					res.InHeaders++
+					continue
+				}
+			}
+			var n int
+			if err := r.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM annotations a JOIN annotation_themes at ON at.annotation_id = a.id
+WHERE a.doc_id = ? AND a.page = ? AND a.start < ? AND a.end > ? AND a.orphaned = 0 AND at.theme_id = ?`, u.doc, u.page, u.end, u.start, theme.ID).Scan(&n); err != nil {
+				return err
+			}
+			key := [2]int64{u.doc, int64(u.page)}
+			for _, o := range planned[key] {
+				if u.start < o.end && o.start < u.end {
+					n++ // a passage of this run holds part of it (a dry run stores none)
+				}
+			}
+			if n > 0 {
+				res.Skipped++
+				continue
 			}
 			var text []rune
 			for _, p := range pages[u.doc] {
@@ -102,6 +136,7 @@ WHERE a.doc_id = ? AND a.page = ? AND a.start = ? AND a.end = ? AND at.theme_id 
 				continue // the page changed since it was indexed
 			}
 			res.Tagged++
+			planned[key] = append(planned[key], u)
 			if req.DryRun {
 				pre, suf := spanContext(text, u.start, u.end)
 				res.Annotations = append(res.Annotations, Annotation{DocID: u.doc, Page: u.page, Start: u.start, End: u.end,

@@ -73,7 +73,10 @@ func TestReadOnlyLibraryReadsWhileHeld(t *testing.T) {
 		t.Fatal(err)
 	}
 	docs, _ := held.Documents(ctx)
-	if _, err := held.Tag(ctx, TagRequest{DocID: docs[0].ID, Quote: "Trust grew", Themes: []string{"Trust"}}); err != nil {
+	if strings.Contains(docs[0].FileName, "b.txt") {
+		docs[0], docs[1] = docs[1], docs[0]
+	}
+	if _, err := held.Tag(ctx, TagRequest{DocID: docs[0].ID, Quote: "Trust grew over", Themes: []string{"Trust"}}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -12,7 +12,7 @@ import (
 // Bulk coding commands: autocode, reextract, report.
 
 func init() {
-	register(&command{name: "autocode", freeText: true, args: "QUERY --theme NAME [--unit sentence|paragraph] [--dry-run]",
+	register(&command{name: "autocode", freeText: true, args: "QUERY --theme NAME [--unit sentence|paragraph] [--dry-run] [--include-references]",
 		summary: "code the sentence (or paragraph) around every search hit with a theme, in one undoable step",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error {
 			var req index.AutocodeRequest
@@ -20,6 +20,7 @@ func init() {
 			fs.StringVar(&req.Unit, "unit", index.UnitSentence, "what to tag around each hit: sentence or paragraph")
 			fs.BoolVar(&req.DryRun, "dry-run", false, "list what would be tagged, change nothing")
 			fs.StringVar(&req.Note, "note", "", "a note on every new annotation")
+			fs.BoolVar(&req.IncludeReferences, "include-references", false, "code passages in reference lists and running headers too")
 			author := authorFlag(fs)
 			return func(e *env, args []string) error {
 				req.Author = *author
@@ -69,6 +70,9 @@ func runAutocode(e *env, args []string, req index.AutocodeRequest) error {
 			verb = "would tag"
 		}
 		fmt.Fprintf(w, "%s %d passages with %q (%d already coded with it)\n", verb, res.Tagged, req.Theme, res.Skipped)
+		if res.InReferences+res.InHeaders > 0 {
+			fmt.Fprintf(w, "left out %d passages in reference lists and %d in running headers (--include-references codes them)\n", res.InReferences, res.InHeaders)
+		}
 	})
 }
 

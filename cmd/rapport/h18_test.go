@@ -88,3 +88,24 @@ func TestCLITextPageOutOfRange(t *testing.T) {
 		t.Errorf("text --page 2: exit %d, %q", code, stdout)
 	}
 }
+
+// Tagging a passage twice with one theme says "already coded" and leaves
+// one annotation.
+func TestCLITagTwiceSaysAlreadyCoded(t *testing.T) {
+	lib := filepath.Join(t.TempDir(), "lib")
+	pdf := writeArticle(t, t.TempDir(), "a.pdf", "A title for the test", "zebramarker", 1)
+	if _, stderr, code := rapport(t, lib, "import", pdf); code != 0 {
+		t.Fatalf("import: %s", stderr)
+	}
+	args := []string{"tag", "1", "--quote", "the word zebramarkerb on it", "--theme", "Trust"}
+	if _, stderr, code := rapport(t, lib, args...); code != 0 {
+		t.Fatalf("tag: %s", stderr)
+	}
+	if _, stderr, code := rapport(t, lib, args...); code != exitFail || !strings.Contains(stderr, "already coded with Trust") || !strings.Contains(stderr, "nothing was changed") {
+		t.Errorf("tag again: exit %d, stderr %q; want an error saying it is already coded", code, stderr)
+	}
+	var anns []map[string]any
+	if rapportJSON(t, lib, &anns, "annotations"); len(anns) != 1 {
+		t.Errorf("%d annotations after tagging twice, want 1", len(anns))
+	}
+}
