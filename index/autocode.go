@@ -189,7 +189,7 @@ func (l *Library) hitUnits(ctx context.Context, req AutocodeRequest) ([]unitSpan
 	if err != nil {
 		return nil, err
 	}
-	q, err := buildQuery(SearchRequest{Query: req.Query, DocIDs: req.DocIDs})
+	q, err := buildQuery(SearchRequest{Query: req.Query, DocIDs: req.DocIDs}, idx.Mapping())
 	if err != nil {
 		return nil, err
 	}

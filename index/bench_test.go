@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -36,10 +37,11 @@ func BenchmarkImport(b *testing.B) {
 	src := b.TempDir()
 	pages := writeBenchCorpus(b, src, 40)
 	ctx := context.Background()
+	var dir string
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		dir := filepath.Join(b.TempDir(), "lib")
+		dir = filepath.Join(b.TempDir(), "lib")
 		b.StartTimer()
 		lib, err := Open(ctx, dir, nil)
 		if err != nil {
@@ -54,6 +56,26 @@ func BenchmarkImport(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(pages*b.N)/b.Elapsed().Seconds(), "pages/s")
+	b.ReportMetric(float64(dirBytes(b, filepath.Join(dir, IndexDir)))/1e6, "index-MB")
+	b.ReportMetric(float64(dirBytes(b, filepath.Join(dir, DBFile)))/1e6, "sqlite-MB")
+}
+
+// dirBytes is the size of the files under path.
+func dirBytes(b *testing.B, path string) int64 {
+	var n int64
+	err := filepath.WalkDir(path, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if info, err := d.Info(); err == nil && info.Mode().IsRegular() {
+			n += info.Size()
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return n
 }
 
 // BenchmarkSearch runs the benchmark query set round-robin against a

@@ -15,7 +15,6 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -26,7 +25,7 @@ import (
 // indexMappingVersion names the shape of the search index. Raise it with
 // any change to indexMapping or pageEntry: an index of another version is
 // rebuilt from SQLite when the library opens it.
-const indexMappingVersion = 11
+const indexMappingVersion = 12
 
 const (
 	indexVersionKey = "rapport_mapping_version"
@@ -83,7 +82,7 @@ type pageEntry struct {
 
 func indexMapping() mapping.IndexMapping {
 	im := bleve.NewIndexMapping()
-	im.DefaultAnalyzer = en.AnalyzerName
+	im.DefaultAnalyzer = englishAnalyzer
 	im.AddCustomAnalyzer(lowerKeyword, map[string]any{
 		"type":          custom.Name,
 		"tokenizer":     single.Name,
@@ -92,7 +91,7 @@ func indexMapping() mapping.IndexMapping {
 
 	text := func(store, vectors bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
-		f.Analyzer = en.AnalyzerName
+		f.Analyzer = englishAnalyzer
 		f.Store = store
 		f.IncludeTermVectors = vectors
 		f.IncludeInAll = false // nothing goes to _all: see pageEntry.More

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 )
 
 // This file holds what a reading interface asks of the library beyond
@@ -93,15 +91,15 @@ func (l *Library) TermBounds(ctx context.Context, query, text string) ([]Reading
 	if err != nil {
 		return nil, err
 	}
-	an := idx.Mapping().AnalyzerNamed(en.AnalyzerName)
+	an := idx.Mapping().AnalyzerNamed(englishAnalyzer)
 	if an == nil {
-		return nil, fmt.Errorf("term bounds: no analyzer %q", en.AnalyzerName)
+		return nil, fmt.Errorf("term bounds: no analyzer %q", englishAnalyzer)
 	}
 	terms := map[string]bool{}
 	var prefixes []string
 	for _, w := range queryWords(query) {
 		if strings.HasSuffix(w, "*") {
-			if p := strings.ToLower(strings.TrimRight(w, "*")); p != "" {
+			if p := foldString(strings.TrimRight(w, "*")); p != "" {
 				prefixes = append(prefixes, p)
 			}
 			continue
@@ -126,7 +124,7 @@ func (l *Library) TermBounds(ctx context.Context, query, text string) ([]Reading
 	for _, tok := range an.Analyze([]byte(text)) {
 		hit := terms[string(tok.Term)]
 		if !hit {
-			word := strings.ToLower(text[tok.Start:tok.End])
+			word := foldString(text[tok.Start:tok.End])
 			for _, p := range prefixes {
 				if strings.HasPrefix(word, p) {
 					hit = true
@@ -137,7 +135,9 @@ func (l *Library) TermBounds(ctx context.Context, query, text string) ([]Reading
 		if hit {
 			s := toRune(tok.Start)
 			e := toRune(tok.End)
-			spans = append(spans, ReadingSpan{s, e})
+			if n := len(spans); n == 0 || spans[n-1] != (ReadingSpan{s, e}) { // a word and its folded form
+				spans = append(spans, ReadingSpan{s, e})
+			}
 		}
 	}
 	return spans, nil
@@ -151,10 +151,18 @@ var queryTextFields = map[string]bool{"": true, "text": true, "title": true, "ab
 func queryWords(q string) []string {
 	var words []string
 	var b strings.Builder
-	inQuote, negated, skipField := false, false, false
+	inQuote, negated, skipField, notNext := false, false, false, false
 	flush := func() {
 		w := b.String()
 		b.Reset()
+		if !inQuote && (w == "AND" || w == "OR" || w == "NOT") {
+			notNext = w == "NOT" // the operators are no words; NOT excludes the next term
+			return
+		}
+		if w != "" && notNext {
+			notNext = false
+			return
+		}
 		if w != "" && !negated && !skipField {
 			if i := strings.IndexAny(w, "~^"); i >= 0 {
 				w = w[:i]

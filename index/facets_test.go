@@ -90,7 +90,7 @@ func compareFacetsWithBleve(t *testing.T, lib *Library, round int, theme string)
 			if err != nil {
 				t.Fatal(err)
 			}
-			q, err := buildQuery(req)
+			q, err := buildQuery(req, indexMapping())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,17 +5,14 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/token/porter"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/segment"
 )
 
 // Page text is analysed by two analyzers, both the English analyzer
-// (unicode words, possessives, lower case, stop words, Porter stems) with
+// (unicode words, possessives, lower case, diacritics folded, stop words,
+// Porter stems: englishAnalyzer) with
 // the tokens' byte offsets dropped: pageTextAnalyzer for the text field and
 // pairsAnalyzer, which turns the same tokens into adjacent word pairs, for
 // text_pairs. Bleve analyses a page's two fields one after the other; the
@@ -49,19 +46,11 @@ func (a *pageAnalyzer) Analyze(input []byte) analysis.TokenStream {
 }
 
 func newPageAnalyzer(cache *registry.Cache, pairs bool) (analysis.Analyzer, error) {
-	tokenizer, err := cache.TokenizerNamed(unicode.Name)
+	english, err := newEnglishAnalyzer(cache)
 	if err != nil {
 		return nil, err
 	}
-	var filters []analysis.TokenFilter
-	for _, name := range []string{en.PossessiveName, lowercase.Name, en.StopName, porter.Name} {
-		f, err := cache.TokenFilterNamed(name)
-		if err != nil {
-			return nil, err
-		}
-		filters = append(filters, f)
-	}
-	return &pageAnalyzer{english: &analysis.DefaultAnalyzer{Tokenizer: tokenizer, TokenFilters: filters}, pairs: pairs}, nil
+	return &pageAnalyzer{english: english, pairs: pairs}, nil
 }
 
 func init() {
@@ -175,7 +164,10 @@ func textOffsets(text string, locs search.TermLocationMap) search.TermLocationMa
 // adjacentPairs turns a token stream into the pairs of tokens at adjacent
 // positions ("help relationship"). Tokens a stop word separated make no
 // pair, so a pair term matches exactly where the two-word phrase would.
+// A word with diacritics pairs in its folded form only (oneTermPerPosition):
+// a pair term only filters, and the folded form matches both spellings.
 func adjacentPairs(input analysis.TokenStream) analysis.TokenStream {
+	input = oneTermPerPosition(input)
 	out := make(analysis.TokenStream, 0, len(input))
 	for i := 0; i+1 < len(input); i++ {
 		a, b := input[i], input[i+1]
@@ -185,6 +177,20 @@ func adjacentPairs(input analysis.TokenStream) analysis.TokenStream {
 		term := make([]byte, 0, len(a.Term)+1+len(b.Term))
 		term = append(append(append(term, a.Term...), ' '), b.Term...)
 		out = append(out, &analysis.Token{Term: term, Position: a.Position, Type: a.Type})
+	}
+	return out
+}
+
+// oneTermPerPosition keeps the last token at each position: of a word with
+// diacritics, its folded form (foldFilter puts it after the original).
+func oneTermPerPosition(input analysis.TokenStream) analysis.TokenStream {
+	out := make(analysis.TokenStream, 0, len(input))
+	for _, t := range input {
+		if n := len(out); n > 0 && out[n-1].Position == t.Position {
+			out[n-1] = t
+			continue
+		}
+		out = append(out, t)
 	}
 	return out
 }

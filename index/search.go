@@ -108,7 +108,7 @@ func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 	if err := l.catchUp(ctx, idx); err != nil {
 		return nil, err
 	}
-	q, err := buildQuery(req)
+	q, err := buildQuery(req, idx.Mapping())
 	if err != nil {
 		return nil, err
 	}
@@ -196,15 +196,27 @@ func (l *Library) addLocations(ctx context.Context, idx bleve.Index, q query.Que
 	return nil
 }
 
-// buildQuery turns a request into a Bleve query.
-func buildQuery(req SearchRequest) (query.Query, error) {
+// buildQuery turns a request into a Bleve query for an index with mapping
+// m (query.go describes the query language).
+func buildQuery(req SearchRequest, m mapping.IndexMapping) (query.Query, error) {
 	var must []query.Query
 	if s := strings.TrimSpace(req.Query); s != "" {
-		parsed, err := bleve.NewQueryStringQuery(s).Parse()
+		tokens, err := tokenizeQuery(s)
 		if err != nil {
-			return nil, fmt.Errorf("search %q: query syntax: %v: %w", s, err, ErrInvalidInput)
+			return nil, fmt.Errorf("search %q: %w", s, err)
 		}
-		must = append(must, searchTextToo(unwrapSingle(parsed)))
+		var parsed query.Query
+		if hasOperators(tokens) {
+			if parsed, err = parseUserQuery(s); err != nil {
+				return nil, fmt.Errorf("search %q: %w", s, err)
+			}
+		} else {
+			if parsed, err = bleve.NewQueryStringQuery(s).Parse(); err != nil {
+				return nil, fmt.Errorf("search %q: query syntax: %v: %w", s, err, ErrInvalidInput)
+			}
+			parsed = unwrapSingle(parsed)
+		}
+		must = append(must, refineTerms(searchTextToo(parsed), m))
 	}
 	if len(req.Themes) > 0 {
 		var any []query.Query
@@ -345,14 +357,13 @@ func rewriteForSpeed(q query.Query, m mapping.IndexMapping) query.Query {
 		if a == nil {
 			return q
 		}
-		tokens := a.Analyze([]byte(q.Match))
-		if len(tokens) != 1 {
+		groups := groupByPosition(a.Analyze([]byte(q.Match)))
+		if len(groups) != 1 {
 			return q
 		}
-		tq := query.NewTermQuery(string(tokens[0].Term))
-		tq.SetField(q.FieldVal)
-		if q.BoostVal != nil {
-			tq.SetBoost(q.BoostVal.Value())
+		tq := anyTerm(q.FieldVal, groups[0])
+		if b, ok := tq.(query.BoostableQuery); ok && q.BoostVal != nil {
+			b.SetBoost(q.BoostVal.Value())
 		}
 		return tq
 	case *query.MatchPhraseQuery:
@@ -363,7 +374,9 @@ func rewriteForSpeed(q query.Query, m mapping.IndexMapping) query.Query {
 		if a == nil {
 			return q
 		}
-		tokens := a.Analyze([]byte(q.MatchPhrase))
+		analysed := a.Analyze([]byte(q.MatchPhrase))
+		groups := groupByPosition(analysed)
+		tokens := oneTermPerPosition(analysed) // pairs are of folded forms (adjacentPairs)
 		var pairs []query.Query
 		for i := 0; i+1 < len(tokens); i++ {
 			if tokens[i+1].Position != tokens[i].Position+1 {
@@ -374,11 +387,9 @@ func rewriteForSpeed(q query.Query, m mapping.IndexMapping) query.Query {
 		switch {
 		case len(pairs) == 0:
 			return q
-		case len(pairs) == 1 && len(tokens) == 2:
-			for _, t := range tokens {
-				tq := query.NewTermQuery(string(t.Term))
-				tq.SetField("text")
-				pairs = append(pairs, tq)
+		case len(pairs) == 1 && len(groups) == 2:
+			for _, g := range groups {
+				pairs = append(pairs, anyTerm("text", g))
 			}
 			c := query.NewConjunctionQuery(pairs)
 			if q.BoostVal != nil {

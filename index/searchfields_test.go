@@ -55,7 +55,7 @@ func TestPairPhrasesMatchPhraseSemantics(t *testing.T) {
 	}
 	ids := func(q string, rewrite bool) []string {
 		t.Helper()
-		bq, err := buildQuery(SearchRequest{Query: q})
+		bq, err := buildQuery(SearchRequest{Query: q}, indexMapping())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +111,7 @@ func TestPairPhrasesMatchPhraseSemantics(t *testing.T) {
 		}
 	}
 	// The rewrite is real: a two-word phrase on the page text becomes a pair term.
-	bq, _ := buildQuery(SearchRequest{Query: `"helpful relationship"`})
+	bq, _ := buildQuery(SearchRequest{Query: `"helpful relationship"`}, indexMapping())
 	js, _ := json.Marshal(rewriteForSpeed(bq, idx.Mapping()))
 	if !strings.Contains(string(js), `"field":"`+pageTextPairs+`"`) {
 		t.Errorf("rewritten query does not use %s: %s", pageTextPairs, js)
@@ -254,7 +254,7 @@ func TestUnfieldedQueryFindsAbstractAndAnnotations(t *testing.T) {
 		t.Fatal(err)
 	}
 	for q, want := range map[string]uint64{`"participants zygomorphic"`: 0, `"the participants described"`: 1, `"a zygomorphic account"`: 1} {
-		bq, err := buildQuery(SearchRequest{Query: q})
+		bq, err := buildQuery(SearchRequest{Query: q}, indexMapping())
 		if err != nil {
 			t.Fatal(err)
 		}
