@@ -23,13 +23,30 @@ type CheckReport struct {
 	// Suspect lists metadata values that cannot be what their field
 	// holds (a volume "8 1"); they are not integrity problems and leave
 	// OK as it is.
-	Suspect  []SuspectField `json:"suspect_fields"`
-	Repaired []string       `json:"repaired"`
+	Suspect []SuspectField `json:"suspect_fields"`
+	// Issues are the problems again, each with the fix that applies to it.
+	Issues   []CheckIssue `json:"issues"`
+	Repaired []string     `json:"repaired"`
 	// Engines counts the documents by the PDF engine that read their text
 	// ("native", "pdfium"; "unknown" for PDFs imported before engines were
 	// recorded).
 	Engines map[string]int `json:"engines"`
 }
+
+// CheckIssue is one problem Check found and what mends it.
+type CheckIssue struct {
+	Problem string `json:"problem"`
+	Fix     string `json:"fix"`
+}
+
+// The fixes Check names.
+const (
+	fixRestoreBackup = "restore a backup (`rapport restore BACKUP.zip NEW-FOLDER`); library.sqlite was left as it is"
+	fixReimport      = "import %s again (`rapport import FILE`): Rapport puts the stored original back; or restore a backup"
+	fixDamagedFile   = "delete the damaged copy, then import %s again (`rapport import FILE`); or restore a backup"
+	fixAnnotations   = "`rapport reextract DOC_ID` re-anchors a document's annotations to its text; `rapport untag ID` removes one"
+	fixIndex         = "`rapport check --repair` (or `rapport reindex`) rebuilds the search index from library.sqlite"
+)
 
 // CheckOptions tune Check.
 type CheckOptions struct {
@@ -48,8 +65,13 @@ func (l *Library) Check(ctx context.Context, opts CheckOptions) (*CheckReport, e
 	}
 	l.writeMu.Lock()
 	defer l.writeMu.Unlock()
-	rep := &CheckReport{Problems: []string{}, Repaired: []string{}, Suspect: []SuspectField{}}
-	problem := func(format string, args ...any) { rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...)) }
+	rep := &CheckReport{Problems: []string{}, Issues: []CheckIssue{}, Repaired: []string{}, Suspect: []SuspectField{}}
+	fix := fixRestoreBackup
+	problem := func(format string, args ...any) {
+		p := fmt.Sprintf(format, args...)
+		rep.Problems = append(rep.Problems, p)
+		rep.Issues = append(rep.Issues, CheckIssue{Problem: p, Fix: fix})
+	}
 
 	rows, err := l.db.QueryContext(ctx, "PRAGMA integrity_check")
 	if err != nil {
@@ -116,12 +138,15 @@ func (l *Library) Check(ctx context.Context, opts CheckOptions) (*CheckReport, e
 		info, err := os.Stat(path)
 		switch {
 		case err != nil:
+			fix = fmt.Sprintf(fixReimport, d.FileName)
 			problem("files: original of document %d (%s) is missing: %s", d.ID, d.FileName, path)
 		case info.Size() != d.SizeBytes && d.SizeBytes > 0:
+			fix = fmt.Sprintf(fixReimport, d.FileName)
 			problem("files: original of document %d (%s) has %d bytes, expected %d", d.ID, d.FileName, info.Size(), d.SizeBytes)
 		case opts.VerifyFiles:
 			if sum, err := fileSHA256(path); err != nil || sum != d.SHA256 {
-				problem("files: original of document %d (%s) does not match its SHA-256", d.ID, d.FileName)
+				fix = fmt.Sprintf(fixDamagedFile, d.FileName)
+				problem("files: original of document %d (%s) does not match its SHA-256: %s", d.ID, d.FileName, path)
 			}
 		}
 	}
@@ -130,10 +155,12 @@ func (l *Library) Check(ctx context.Context, opts CheckOptions) (*CheckReport, e
 	if err != nil {
 		return nil, fmt.Errorf("check %s: %w", l.dir, err)
 	}
+	fix = fixAnnotations
 	for _, p := range coding {
 		problem("annotations: %s", p)
 	}
 
+	fix = fixIndex
 	indexProblem := l.checkIndex(ctx, rep)
 	if indexProblem != "" {
 		problem("index: %s", indexProblem)
@@ -146,6 +173,7 @@ func (l *Library) Check(ctx context.Context, opts CheckOptions) (*CheckReport, e
 				problem("index: still wrong after rebuild: %s", again)
 			} else {
 				rep.Problems = rep.Problems[:len(rep.Problems)-1]
+				rep.Issues = rep.Issues[:len(rep.Issues)-1]
 			}
 		}
 	}

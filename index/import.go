@@ -37,13 +37,45 @@ type ImportFailure struct {
 	Error string `json:"error"`
 }
 
-// ImportReport says what an import did, file by file.
+// ImportSkip is a file of an imported folder that was left out, and why.
+type ImportSkip struct {
+	File   string `json:"file"`
+	Reason string `json:"reason"`
+}
+
+// RecordSkip is a record of a metadata file that could not be read and was
+// left out, while the file's other records were imported.
+type RecordSkip struct {
+	File   string `json:"file"`
+	Record int    `json:"record,omitempty"` // 1-based position in the file; 0 when unknown
+	Line   int    `json:"line,omitempty"`   // line where the record starts; 0 when unknown
+	Error  string `json:"error"`
+}
+
+// ImportReport says what an import did, file by file: every file named or
+// found in a named folder is in one of its lists.
 type ImportReport struct {
 	Imported  []ImportItem    `json:"imported"`
 	Updated   []ImportItem    `json:"updated"`
 	Unchanged []ImportItem    `json:"unchanged"` // files already in the library
 	Failed    []ImportFailure `json:"failed"`
-	Skipped   []string        `json:"skipped"` // files in imported folders that Rapport does not read
+	Skipped   []string        `json:"skipped"` // files in imported folders left out (SkippedFiles says why)
+	// SkippedFiles gives the reason for each entry of Skipped.
+	SkippedFiles []ImportSkip `json:"skipped_files"`
+	// Restored are files already in the library whose stored original was
+	// missing: the import put it back.
+	Restored []ImportItem `json:"restored"`
+	// RecordsSkipped are the unreadable records of metadata files whose
+	// other records were imported.
+	RecordsSkipped []RecordSkip `json:"records_skipped"`
+}
+
+func (rep *ImportReport) skip(path, reason string) {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	rep.Skipped = append(rep.Skipped, path)
+	rep.SkippedFiles = append(rep.SkippedFiles, ImportSkip{File: path, Reason: reason})
 }
 
 // ImportProgress is reported after each file.
@@ -86,7 +118,8 @@ func (l *Library) Import(ctx context.Context, paths []string, opts *ImportOption
 	l.writeMu.Lock()
 	defer l.writeMu.Unlock()
 
-	rep := &ImportReport{Imported: []ImportItem{}, Updated: []ImportItem{}, Unchanged: []ImportItem{}, Failed: []ImportFailure{}, Skipped: []string{}}
+	rep := &ImportReport{Imported: []ImportItem{}, Updated: []ImportItem{}, Unchanged: []ImportItem{}, Failed: []ImportFailure{}, Skipped: []string{},
+		SkippedFiles: []ImportSkip{}, Restored: []ImportItem{}, RecordsSkipped: []RecordSkip{}}
 	files := l.collectFiles(paths, rep)
 	total := len(files)
 	done := 0
@@ -172,8 +205,10 @@ type collectedFile struct {
 
 // collectFiles expands folders recursively. Files named on the command line
 // are always tried; files found in folders are tried when Rapport reads
-// their kind, and listed as skipped otherwise. Symbolic links to folders
-// are not followed, so a link loop cannot trap the walk.
+// their kind, and listed as skipped, with the reason, otherwise: hidden
+// files and folders, a folder's README or licence, kinds Rapport does not
+// read, what is not a regular file. Symbolic links to folders are not
+// followed, so a link loop cannot trap the walk.
 func (l *Library) collectFiles(paths []string, rep *ImportReport) []collectedFile {
 	var out []collectedFile
 	seen := map[string]bool{}
@@ -189,23 +224,23 @@ func (l *Library) collectFiles(paths []string, rep *ImportReport) []collectedFil
 		// Only regular files: a FIFO would block the import for ever, a
 		// device (a link to /dev/zero) would never end.
 		if info, err := os.Stat(path); err != nil || !info.Mode().IsRegular() {
+			msg := "not a regular file"
+			if err != nil {
+				msg = unwrapPathError(err).Error()
+			}
 			if explicit {
-				msg := "not a regular file"
-				if err != nil {
-					msg = unwrapPathError(err).Error()
-				}
 				rep.Failed = append(rep.Failed, ImportFailure{File: path, Error: fmt.Sprintf("import %s: %s", path, msg)})
 			} else {
-				rep.Skipped = append(rep.Skipped, path)
+				rep.skip(path, msg)
 			}
 			return
 		}
 		kind := importer.DetectKind(path, readHead(path))
 		if kind == importer.KindUnknown {
 			if explicit {
-				rep.Failed = append(rep.Failed, ImportFailure{File: path, Error: fmt.Sprintf("import %s: unsupported file type (Rapport reads .pdf, .txt, .md, .bib, .ris, .json, .qdpx, .qdc)", path)})
+				rep.Failed = append(rep.Failed, ImportFailure{File: path, Error: fmt.Sprintf("import %s: unsupported file type (Rapport reads %s)", path, readableKinds)})
 			} else {
-				rep.Skipped = append(rep.Skipped, path)
+				rep.skip(path, "not a kind of file Rapport reads (it reads "+readableKinds+")")
 			}
 			return
 		}
@@ -231,19 +266,37 @@ func (l *Library) collectFiles(paths []string, rep *ImportReport) []collectedFil
 			}
 			name := d.Name()
 			if d.IsDir() {
-				if path != p && (strings.HasPrefix(name, ".") || path == l.dir) {
+				switch {
+				case path == p:
+				case path == l.dir:
+					rep.skip(path, "the library's own folder, with everything in it")
+					return fs.SkipDir
+				case strings.HasPrefix(name, "."):
+					rep.skip(path, "a hidden folder, with everything in it")
 					return fs.SkipDir
 				}
 				return nil
 			}
-			if strings.HasPrefix(name, ".") || isFolderBoilerplate(name) {
+			switch {
+			case strings.HasPrefix(name, "."):
+				rep.skip(path, "a hidden file")
+				return nil
+			case isFolderBoilerplate(name):
+				rep.skip(path, "a README, licence or changelog describes the folder rather than being a source; name the file to import it")
 				return nil
 			}
 			if d.Type()&fs.ModeSymlink != 0 {
-				if info, err := os.Stat(path); err != nil || info.IsDir() {
+				info, err := os.Stat(path)
+				switch {
+				case err != nil:
+					rep.skip(path, "a link to nothing ("+unwrapPathError(err).Error()+")")
+					return nil
+				case info.IsDir():
+					rep.skip(path, "a link to a folder (links to folders are not followed)")
 					return nil
 				}
 			} else if !d.Type().IsRegular() {
+				rep.skip(path, "not a regular file")
 				return nil
 			}
 			add(path, false)
@@ -252,6 +305,9 @@ func (l *Library) collectFiles(paths []string, rep *ImportReport) []collectedFil
 	}
 	return out
 }
+
+// readableKinds lists, for messages, the files Rapport reads.
+const readableKinds = ".pdf, .txt, .md, .bib, .ris, .json, .qdpx and .qdc"
 
 // isFolderBoilerplate tells files that describe a folder rather than being
 // a source (README, LICENSE, CHANGELOG): skipped when walking a folder,
@@ -313,6 +369,9 @@ type extracted struct {
 	err   error
 	// blobStored: the original is already in files/ (and synced).
 	blobStored bool
+	// restoreAs: the library holds the document (known) but not its
+	// original, stored under this file name: the import puts it back.
+	restoreAs string
 }
 
 // blobWriters is how many originals are written and synced at once: the
@@ -369,6 +428,11 @@ func (l *Library) importDocuments(ctx context.Context, bw *bulkWriter, files []c
 						r.err = fmt.Errorf("import %s: store original: %w", r.path, err)
 					}
 					r.blobStored = true
+				} else if r.err == nil && r.restoreAs != "" {
+					if err := l.storeBlob(r.sha, r.restoreAs, r.data); err != nil {
+						r.err = fmt.Errorf("import %s: restore the missing original: %w", r.path, err)
+					}
+					r.blobStored = true
 				}
 				if !send(results, r) {
 					return
@@ -418,6 +482,8 @@ func (l *Library) importDocuments(ctx context.Context, bw *bulkWriter, files []c
 			rep.Failed = append(rep.Failed, ImportFailure{File: r.path, Error: err.Error()})
 		case status == storedUnchanged:
 			rep.Unchanged = append(rep.Unchanged, item)
+		case status == storedRestored:
+			rep.Restored = append(rep.Restored, item)
 		default:
 			// A file new to the library, whether or not its record
 			// (metadata imported earlier) was there before.
@@ -463,9 +529,15 @@ func (l *Library) extractFile(ctx context.Context, f collectedFile, password str
 	r.sha = hex.EncodeToString(sum[:])
 	r.data = data
 	var id int64
-	err = l.db.QueryRowContext(ctx, "SELECT id FROM documents WHERE sha256 = ?", r.sha).Scan(&id)
+	var fileName string
+	err = l.db.QueryRowContext(ctx, "SELECT id, file_name FROM documents WHERE sha256 = ?", r.sha).Scan(&id, &fileName)
 	if err == nil {
 		r.known = id
+		if info, err := os.Stat(l.blobPath(r.sha, fileName)); err != nil || info.Size() != int64(len(data)) {
+			r.restoreAs = fileName // the original was deleted or damaged
+		} else {
+			r.data = nil
+		}
 		return r
 	}
 	switch f.kind {
@@ -510,6 +582,7 @@ const (
 	storedCreated   storeStatus = iota // a new document
 	storedCompleted                    // a metadata-only record received its file
 	storedUnchanged                    // the library already held this file
+	storedRestored                     // the library held the document, and the file again now
 )
 
 // storeExtracted writes one extracted file: its original into files/, then
@@ -530,7 +603,15 @@ func (l *Library) storeExtractedIn(ctx context.Context, bw *bulkWriter, r extrac
 		if err != nil {
 			return item, 0, err
 		}
-		return itemOf(d, r.path), storedUnchanged, nil
+		if r.restoreAs == "" {
+			return itemOf(d, r.path), storedUnchanged, nil
+		}
+		if !r.blobStored {
+			if err := l.storeBlob(r.sha, r.restoreAs, r.data); err != nil {
+				return item, 0, fmt.Errorf("import %s: restore the missing original: %w", r.path, err)
+			}
+		}
+		return itemOf(d, r.path), storedRestored, nil
 	}
 	if !r.blobStored {
 		if err := l.storeBlob(r.sha, r.path, r.data); err != nil {
@@ -641,20 +722,45 @@ func (l *Library) importMetadataFile(ctx context.Context, bw *bulkWriter, path s
 		return
 	}
 	records, perr := importer.ParseMetadata(filepath.Base(path), data)
-	if perr != nil {
-		rep.Failed = append(rep.Failed, ImportFailure{File: path, Error: fmt.Sprintf("import %s: %v", path, perr)})
+	// Records that cannot be read or stored are skipped, each with its
+	// line and why, when the file's other records are imported; when none
+	// is, the file failed.
+	var skipped []RecordSkip
+	var invalid []ImportFailure
+	var bad *importer.ParseErrors
+	if errors.As(perr, &bad) {
+		for _, re := range bad.Errors {
+			skipped = append(skipped, RecordSkip{File: path, Record: re.Record, Line: re.Line, Error: re.Err.Error()})
+		}
+		if bad.Omitted > 0 {
+			skipped = append(skipped, RecordSkip{File: path, Error: fmt.Sprintf("and %d more bad records", bad.Omitted)})
+		}
 	}
+	stored := 0
 	for _, m := range records {
 		item, created, err := l.applyMetadata(ctx, bw, m, path)
 		switch {
+		case err != nil && errors.Is(err, ErrInvalidInput):
+			skipped = append(skipped, RecordSkip{File: path, Error: fmt.Sprintf("record %q: %v", shortQuote(m.Title), err)})
+			invalid = append(invalid, ImportFailure{File: path, Error: fmt.Sprintf("import %s: record %q: %v", path, m.Title, err)})
 		case err != nil:
 			rep.Failed = append(rep.Failed, ImportFailure{File: path, Error: fmt.Sprintf("import %s: record %q: %v", path, m.Title, err)})
 		case created:
 			rep.Imported = append(rep.Imported, item)
+			stored++
 		default:
 			rep.Updated = append(rep.Updated, item)
+			stored++
 		}
 	}
+	if stored > 0 {
+		rep.RecordsSkipped = append(rep.RecordsSkipped, skipped...)
+		return
+	}
+	if perr != nil {
+		rep.Failed = append(rep.Failed, ImportFailure{File: path, Error: fmt.Sprintf("import %s: %v", path, perr)})
+	}
+	rep.Failed = append(rep.Failed, invalid...)
 }
 
 // ApplyMetadata stores one metadata record: it updates the document it

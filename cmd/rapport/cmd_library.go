@@ -83,7 +83,7 @@ func runImport(e *env, args []string, password string) error {
 	}
 	rep, err := lib.Import(e.ctx, args, opts)
 	if rep != nil {
-		e.failed = len(rep.Failed) > 0
+		e.failed = len(rep.Failed) > 0 || len(rep.RecordsSkipped) > 0
 		if perr := e.emit(rep, func(w io.Writer) { printImportReport(w, rep) }); perr != nil && err == nil {
 			err = perr
 		}
@@ -101,11 +101,69 @@ func printImportReport(w io.Writer, rep *index.ImportReport) {
 	for _, it := range rep.Unchanged {
 		fmt.Fprintf(w, "unchanged %4d  %s (already in the library)\n", it.ID, it.File)
 	}
+	for _, it := range rep.Restored {
+		fmt.Fprintf(w, "restored  %4d  %s (already in the library, but its stored original was missing: put back)\n", it.ID, it.File)
+	}
+	for _, f := range metadataFiles(rep) {
+		var why []string
+		for _, s := range f.skipped {
+			where := ""
+			if s.Line > 0 {
+				where = fmt.Sprintf("line %d: ", s.Line)
+			}
+			why = append(why, where+s.Error)
+		}
+		fmt.Fprintf(w, "%s: %d records imported, %d skipped (%s)\n", f.file, f.read, len(f.skipped), strings.Join(why, "; "))
+	}
+	for _, s := range rep.SkippedFiles {
+		fmt.Fprintf(w, "skipped         %s (%s)\n", s.File, s.Reason)
+	}
 	for _, f := range rep.Failed {
 		fmt.Fprintf(w, "FAILED          %s\n", f.Error)
 	}
-	fmt.Fprintf(w, "%d imported, %d updated, %d unchanged, %d failed, %d skipped\n",
-		len(rep.Imported), len(rep.Updated), len(rep.Unchanged), len(rep.Failed), len(rep.Skipped))
+	restored := ""
+	if len(rep.Restored) > 0 {
+		restored = fmt.Sprintf(", %d restored", len(rep.Restored))
+	}
+	records := ""
+	switch n := len(rep.RecordsSkipped); {
+	case n == 1:
+		records = ", 1 bad record skipped"
+	case n > 1:
+		records = fmt.Sprintf(", %d bad records skipped", n)
+	}
+	fmt.Fprintf(w, "%d imported, %d updated, %d unchanged%s, %d failed, %d skipped%s\n",
+		len(rep.Imported), len(rep.Updated), len(rep.Unchanged), restored, len(rep.Failed), len(rep.Skipped), records)
+}
+
+// metadataFile is what an import read from one metadata file with bad
+// records: how many records it imported or updated, and which it skipped.
+type metadataFile struct {
+	file    string
+	read    int
+	skipped []index.RecordSkip
+}
+
+func metadataFiles(rep *index.ImportReport) []metadataFile {
+	var out []metadataFile
+	at := map[string]int{}
+	for _, s := range rep.RecordsSkipped {
+		i, ok := at[s.File]
+		if !ok {
+			i = len(out)
+			at[s.File] = i
+			out = append(out, metadataFile{file: s.File})
+		}
+		out[i].skipped = append(out[i].skipped, s)
+	}
+	for _, items := range [][]index.ImportItem{rep.Imported, rep.Updated} {
+		for _, it := range items {
+			if i, ok := at[it.File]; ok {
+				out[i].read++
+			}
+		}
+	}
+	return out
 }
 
 func doiSuffix(doi string) string {
@@ -437,8 +495,8 @@ func runCheck(e *env, args []string, opts index.CheckOptions) error {
 	}
 	e.failed = !rep.OK
 	return e.emit(rep, func(w io.Writer) {
-		for _, p := range rep.Problems {
-			fmt.Fprintln(w, "problem:", p)
+		for _, is := range rep.Issues {
+			fmt.Fprintf(w, "problem: %s\n    fix: %s\n", is.Problem, is.Fix)
 		}
 		for _, r := range rep.Repaired {
 			fmt.Fprintln(w, "repaired:", r)
@@ -449,7 +507,7 @@ func runCheck(e *env, args []string, opts index.CheckOptions) error {
 		}
 		status := "ok"
 		if !rep.OK {
-			status = "PROBLEMS FOUND (run `rapport check --repair`, or restore a backup)"
+			status = "PROBLEMS FOUND (each with its fix above)"
 		}
 		fmt.Fprintf(w, "%d documents, %d pages, %d annotations, %d index entries: %s\n",
 			rep.Documents, rep.Pages, rep.Annotations, rep.IndexEntries, status)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -107,5 +108,56 @@ func TestCLITagTwiceSaysAlreadyCoded(t *testing.T) {
 	var anns []map[string]any
 	if rapportJSON(t, lib, &anns, "annotations"); len(anns) != 1 {
 		t.Errorf("%d annotations after tagging twice, want 1", len(anns))
+	}
+}
+
+// A .bib with one bad record of eight: the text report says how many
+// records were imported and which was skipped, with its line; the JSON
+// keeps its keys and adds records_skipped; README.md of the folder is
+// listed as skipped with its reason.
+func TestCLIImportReportsSkippedRecordsAndFiles(t *testing.T) {
+	lib := filepath.Join(t.TempDir(), "lib")
+	src := t.TempDir()
+	var b strings.Builder
+	for i := 0; i < 8; i++ {
+		if i == 4 {
+			b.WriteString("@article{bad,\n  title = {Broken {record,\n  year = 2001\n}\n\n")
+			continue
+		}
+		b.WriteString("@article{r" + string(rune('a'+i)) + ",\n  title = {Record " + string(rune('a'+i)) + " on trust},\n  year = {2001}\n}\n\n")
+	}
+	os.WriteFile(filepath.Join(src, "refs.bib"), []byte(b.String()), 0o644)
+	os.WriteFile(filepath.Join(src, "README.md"), []byte("# My sources\n"), 0o644)
+	stdout, _, code := rapport(t, lib, "import", src)
+	if code != exitFail {
+		t.Errorf("import with a bad record: exit %d, want %d", code, exitFail)
+	}
+	for _, want := range []string{"refs.bib: 7 records imported, 1 skipped (line 21: @article{bad: field \"title\": unbalanced braces in value)", "skipped", "README.md (a README"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("import report lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "FAILED") {
+		t.Errorf("the .bib is listed as failed:\n%s", stdout)
+	}
+	var raw map[string]json.RawMessage
+	rapportJSON(t, filepath.Join(t.TempDir(), "lib2"), &raw, "import", src)
+	for _, k := range []string{"imported", "updated", "unchanged", "failed", "skipped", "skipped_files", "restored", "records_skipped"} {
+		if _, ok := raw[k]; !ok {
+			t.Errorf("import JSON lacks %q", k)
+		}
+	}
+	var rep struct {
+		Imported       []map[string]any `json:"imported"`
+		Failed         []map[string]any `json:"failed"`
+		Skipped        []string         `json:"skipped"`
+		SkippedFiles   []map[string]any `json:"skipped_files"`
+		RecordsSkipped []map[string]any `json:"records_skipped"`
+	}
+	b2, _ := json.Marshal(raw)
+	json.Unmarshal(b2, &rep)
+	if len(rep.Imported) != 7 || len(rep.Failed) != 0 || len(rep.RecordsSkipped) != 1 || rep.RecordsSkipped[0]["line"] != float64(21) ||
+		len(rep.Skipped) != 1 || len(rep.SkippedFiles) != 1 || rep.SkippedFiles[0]["reason"] == "" {
+		t.Errorf("import JSON: %v", rep)
 	}
 }
