@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rapport-qda/rapport/internal/pdfgen"
 )
 
 // A phrase search over a library holding a metadata-only entry prints its
@@ -159,5 +161,63 @@ func TestCLIImportReportsSkippedRecordsAndFiles(t *testing.T) {
 	if len(rep.Imported) != 7 || len(rep.Failed) != 0 || len(rep.RecordsSkipped) != 1 || rep.RecordsSkipped[0]["line"] != float64(21) ||
 		len(rep.Skipped) != 1 || len(rep.SkippedFiles) != 1 || rep.SkippedFiles[0]["reason"] == "" {
 		t.Errorf("import JSON: %v", rep)
+	}
+}
+
+// With a stored original deleted, check names the fix that applies
+// (import the file again, not --repair), and importing the file again puts
+// the original back and says so.
+func TestCLIReimportRestoresMissingOriginal(t *testing.T) {
+	lib := filepath.Join(t.TempDir(), "lib")
+	pdf := writeArticle(t, t.TempDir(), "paper.pdf", "A title for the test", "zebramarker", 2)
+	if _, stderr, code := rapport(t, lib, "import", pdf); code != 0 {
+		t.Fatalf("import: %s", stderr)
+	}
+	blobs, _ := filepath.Glob(filepath.Join(lib, "files", "*", "*"))
+	if len(blobs) != 1 {
+		t.Fatalf("stored originals: %v", blobs)
+	}
+	original, _ := os.ReadFile(blobs[0])
+	os.Remove(blobs[0])
+	stdout, _, code := rapport(t, lib, "check")
+	if code == 0 || !strings.Contains(stdout, "is missing") || !strings.Contains(stdout, "fix: import paper.pdf again") || strings.Contains(stdout, "run `rapport check --repair`") {
+		t.Errorf("check with a missing original: exit %d:\n%s", code, stdout)
+	}
+	stdout, stderr, code := rapport(t, lib, "import", pdf)
+	if code != 0 || !strings.Contains(stdout, "restored") || !strings.Contains(stdout, "1 restored") {
+		t.Errorf("import again: exit %d, %s %s", code, stdout, stderr)
+	}
+	if back, err := os.ReadFile(blobs[0]); err != nil || string(back) != string(original) {
+		t.Errorf("the original is not back: %v", err)
+	}
+	if stdout, _, code := rapport(t, lib, "check", "--verify-files"); code != 0 {
+		t.Errorf("check after the import: exit %d:\n%s", code, stdout)
+	}
+}
+
+// autocode counts a sentence overlapping a coded passage as already coded
+// and leaves the reference list out, saying so; --include-references codes
+// it.
+func TestCLIAutocodeLeavesReferencesOut(t *testing.T) {
+	lib := filepath.Join(t.TempDir(), "lib")
+	art := pdfgen.Article{Title: "Morale on the ward", Pages: [][]string{
+		{"Staff morale improved after the clinic opened. Nurses spoke of morale often."},
+		{"References", "[1] A. Smith, Morale in nursing teams, J. Nurs. Manag. 12 (2004) 1-9.", "[2] B. Jones, Ward morale revisited, Nurs. Times 99 (2010) 20-25."},
+	}}
+	pdf := filepath.Join(t.TempDir(), "morale.pdf")
+	os.WriteFile(pdf, art.Doc().Bytes(), 0o644)
+	if _, stderr, code := rapport(t, lib, "import", pdf); code != 0 {
+		t.Fatalf("import: %s", stderr)
+	}
+	if _, stderr, code := rapport(t, lib, "tag", "1", "--quote", "morale improved", "--theme", "Support"); code != 0 {
+		t.Fatalf("tag: %s", stderr)
+	}
+	stdout, stderr, code := rapport(t, lib, "autocode", "morale", "--theme", "Support", "--dry-run")
+	if code != 0 || !strings.Contains(stdout, "would tag 2 passages with \"Support\" (1 already coded with it)") || !strings.Contains(stdout, "left out 2 passages in reference lists") {
+		t.Errorf("autocode: exit %d, %s %s", code, stdout, stderr)
+	}
+	stdout, _, _ = rapport(t, lib, "autocode", "morale", "--theme", "Support", "--dry-run", "--include-references")
+	if !strings.Contains(stdout, "would tag 4 passages") {
+		t.Errorf("autocode --include-references:\n%s", stdout)
 	}
 }
