@@ -36,7 +36,15 @@ func main() {
 		}
 		slow = append(slow, fmt.Sprintf("%s %s", strings.TrimPrefix(p.Package, "github.com/rapport-qda/rapport/"), p.Elapsed.Round(time.Second)))
 	}
-	fmt.Printf("%d packages, %d tests; slowest: %s\n", res.Packages, res.Tests, strings.Join(slow, ", "))
+	fmt.Printf("%d packages, %d tests; slowest packages: %s\n", res.Packages, res.Tests, strings.Join(slow, ", "))
+	slow = nil
+	for i, p := range res.SlowestTests {
+		if i == 8 {
+			break
+		}
+		slow = append(slow, fmt.Sprintf("%s %s", strings.TrimPrefix(p.Package, "github.com/rapport-qda/rapport/"), p.Elapsed.Round(100*time.Millisecond)))
+	}
+	fmt.Printf("slowest tests: %s\n", strings.Join(slow, ", "))
 	line := res.SkipLine()
 	if *label != "" {
 		line = *label + ": " + line

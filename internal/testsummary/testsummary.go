@@ -38,6 +38,8 @@ type Result struct {
 	Skips    []Skip
 	// Slowest are the packages by their test time, slowest first.
 	Slowest []PackageTime
+	// SlowestTests are the top-level tests by their time, slowest first.
+	SlowestTests []PackageTime
 }
 
 // PackageTime is how long one package's tests took.
@@ -73,6 +75,9 @@ func Summarise(r io.Reader, w io.Writer) (*Result, error) {
 			delete(output, key(e))
 			if e.Test != "" {
 				res.Tests++
+				if !strings.Contains(e.Test, "/") {
+					res.SlowestTests = append(res.SlowestTests, PackageTime{e.Package + "." + e.Test, time.Duration(e.Elapsed * float64(time.Second))})
+				}
 				switch e.Action {
 				case "fail":
 					if !strings.Contains(e.Test, "/") { // a subtest's output is in its parent's
@@ -107,6 +112,7 @@ func Summarise(r io.Reader, w io.Writer) (*Result, error) {
 		return res, fmt.Errorf("read go test -json output: %w", err)
 	}
 	sort.SliceStable(res.Slowest, func(i, j int) bool { return res.Slowest[i].Elapsed > res.Slowest[j].Elapsed })
+	sort.SliceStable(res.SlowestTests, func(i, j int) bool { return res.SlowestTests[i].Elapsed > res.SlowestTests[j].Elapsed })
 	return res, nil
 }
 

@@ -58,6 +58,9 @@ func TestSummariseRealRun(t *testing.T) {
 			t.Errorf("skip line %q lacks %q", line, want)
 		}
 	}
+	if len(res.SlowestTests) != 5 || len(res.Slowest) != 2 {
+		t.Errorf("timings: %d tests, %d packages; want 5 top-level tests, 2 packages with tests", len(res.SlowestTests), len(res.Slowest))
+	}
 	if strings.Contains(text, "TestPass") {
 		t.Errorf("a passing test's output is shown:\n%s", text)
 	}
