@@ -81,6 +81,10 @@ type Options struct {
 	// when none holds it any more, from the index opened read-only. Every
 	// change fails with ErrReadOnly. It implies MustExist.
 	ReadOnly bool
+	// NoSearchServer opens the library without answering other processes'
+	// searches (searchServer): for a process that holds the library only
+	// for a moment, such as a reading command.
+	NoSearchServer bool
 }
 
 // Open opens the library in dir, creating the folder and an empty library
@@ -90,7 +94,7 @@ type Options struct {
 // the same library gets ErrLibraryInUse, unless it opens it ReadOnly.
 //
 // While it is open, the library answers the searches of processes that
-// opened it ReadOnly (searchServer).
+// opened it ReadOnly (searchServer), unless opts.NoSearchServer.
 func Open(ctx context.Context, dir string, opts *Options) (*Library, error) {
 	if opts == nil {
 		opts = &Options{}
@@ -124,7 +128,9 @@ func Open(ctx context.Context, dir string, opts *Options) (*Library, error) {
 	if err := l.sweepFiles(ctx); err != nil {
 		l.notify(fmt.Sprintf("The originals of removed documents could not be checked: %v", err))
 	}
-	l.server = startSearchServer(l)
+	if !opts.NoSearchServer {
+		l.server = startSearchServer(l)
+	}
 	return l, nil
 }
 

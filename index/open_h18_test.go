@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -163,5 +164,38 @@ func TestReadOnlySearchWithLongLibraryPath(t *testing.T) {
 	held.Close()
 	if _, err := os.Stat(sock); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("socket %s left behind after Close", sock)
+	}
+}
+
+// A holder opened with NoSearchServer answers no searches: a read-only
+// library's search says the library is in use, naming the holder, rather
+// than waiting.
+func TestReadOnlySearchWithoutServer(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "lib")
+	l, err := Open(ctx, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Import(ctx, writeFiles(t, [2]string{"a.txt", "The quokka smiled."}), nil); err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	held, err := Open(ctx, dir, &Options{NoSearchServer: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	if _, err := held.Search(ctx, SearchRequest{Query: "quokka"}); err != nil { // the index is open here
+		t.Fatal(err)
+	}
+	ro, err := Open(ctx, dir, &Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	_, err = ro.Search(ctx, SearchRequest{Query: "quokka"})
+	if !errors.Is(err, ErrLibraryInUse) || !strings.Contains(err.Error(), "does not answer searches") || !strings.Contains(err.Error(), fmt.Sprintf("pid %d", os.Getpid())) {
+		t.Errorf("search with no server: %v", err)
 	}
 }
