@@ -80,9 +80,9 @@ func Summarise(r io.Reader, w io.Writer) (*Result, error) {
 				}
 				switch e.Action {
 				case "fail":
-					if !strings.Contains(e.Test, "/") { // a subtest's output is in its parent's
-						fmt.Fprint(w, strings.Join(lines, ""))
-					}
+					// A subtest's output comes with its own events: it is
+					// printed when the subtest fails, before its parent's.
+					fmt.Fprint(w, strings.Join(lines, ""))
 				case "skip":
 					res.Skips = append(res.Skips, Skip{Package: e.Package, Test: e.Test, Reason: skipReason(lines)})
 				}

@@ -22,7 +22,7 @@ func TestSummariseRealRun(t *testing.T) {
 	files := map[string]string{
 		"go.mod":      "module example.com/demo\n\ngo 1.22\n",
 		"a/a.go":      "package a\n",
-		"a/a_test.go": "package a\nimport \"testing\"\nfunc TestPass(t *testing.T) {}\nfunc TestFail(t *testing.T) { t.Log(\"the detail\"); t.Fatal(\"it broke\") }\nfunc TestSkip(t *testing.T) { t.Skip(\"skipping: needs ../shared\") }\nfunc TestSub(t *testing.T) { t.Run(\"inner\", func(t *testing.T) { t.Skipf(\"no %s here\", \"X\") }) }\n",
+		"a/a_test.go": "package a\nimport \"testing\"\nfunc TestPass(t *testing.T) {}\nfunc TestFail(t *testing.T) { t.Log(\"the detail\"); t.Fatal(\"it broke\") }\nfunc TestSkip(t *testing.T) { t.Skip(\"skipping: needs ../shared\") }\nfunc TestSub(t *testing.T) { t.Run(\"inner\", func(t *testing.T) { t.Skipf(\"no %s here\", \"X\") }) }\nfunc TestNested(t *testing.T) { t.Run(\"deep\", func(t *testing.T) { t.Error(\"the nested cause\") }) }\n",
 		"b/b.go":      "package b\n",
 		"c/c.go":      "package c\n",
 		"c/c_test.go": "package c\nimport \"testing\"\nfunc TestOK(t *testing.T) {}\n",
@@ -44,7 +44,7 @@ func TestSummariseRealRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := w.String()
-	for _, want := range []string{"FAIL\texample.com/demo/a", "it broke", "the detail", "ok  \texample.com/demo/c", "?   \texample.com/demo/b\t[no test files]"} {
+	for _, want := range []string{"FAIL\texample.com/demo/a", "it broke", "the detail", "the nested cause", "--- FAIL: TestNested/deep", "ok  \texample.com/demo/c", "?   \texample.com/demo/b\t[no test files]"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("summary lacks %q:\n%s", want, text)
 		}
@@ -58,8 +58,8 @@ func TestSummariseRealRun(t *testing.T) {
 			t.Errorf("skip line %q lacks %q", line, want)
 		}
 	}
-	if len(res.SlowestTests) != 5 || len(res.Slowest) != 2 {
-		t.Errorf("timings: %d tests, %d packages; want 5 top-level tests, 2 packages with tests", len(res.SlowestTests), len(res.Slowest))
+	if len(res.SlowestTests) != 6 || len(res.Slowest) != 2 {
+		t.Errorf("timings: %d tests, %d packages; want 6 top-level tests, 2 packages with tests", len(res.SlowestTests), len(res.Slowest))
 	}
 	if strings.Contains(text, "TestPass") {
 		t.Errorf("a passing test's output is shown:\n%s", text)
