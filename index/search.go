@@ -28,21 +28,21 @@ import (
 type SearchRequest struct {
 	// Query uses Bleve's query-string syntax: words, "phrases", +must,
 	// -not, field:value (title, author, year, journal, doi, abstract, theme,
-	// annotation, page, kind), year:>=2015, fuzzy~ and prefix*. Empty
-	// matches every page.
-	Query string
+	// annotation, page, kind), year:>=2015, fuzzy~ and prefix*, with AND,
+	// OR, NOT and parentheses (query.go). Empty matches every page.
+	Query string `json:"query"` // the JSON names are what searches to another process carry (searchServer)
 	// Themes keeps only pages coded with one of these themes (by name).
-	Themes []string
+	Themes []string `json:"themes,omitempty"`
 	// DocIDs keeps only pages of these documents.
-	DocIDs []int64
+	DocIDs []int64 `json:"doc_ids,omitempty"`
 	// AnnotatedOnly keeps only pages that carry annotations.
-	AnnotatedOnly bool
-	Limit         int // default 20
-	Offset        int
+	AnnotatedOnly bool `json:"annotated_only,omitempty"`
+	Limit         int  `json:"limit,omitempty"` // default 20
+	Offset        int  `json:"offset,omitempty"`
 	// NoSnippets skips building snippets (faster).
-	NoSnippets bool
+	NoSnippets bool `json:"no_snippets,omitempty"`
 	// Facets asks for counts per theme, year and journal among all hits.
-	Facets bool
+	Facets bool `json:"facets,omitempty"`
 }
 
 // SearchHit is one matching page.

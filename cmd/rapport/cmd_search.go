@@ -17,7 +17,7 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 func init() {
 	register(&command{name: "search", freeText: true, args: "QUERY [--limit N] [--theme T] [--annotated] [--facets]",
-		summary: "full-text search (Bleve query syntax: words, \"phrases\", +must, -not, field:value, fuzzy~)",
+		summary: "full-text search: words, \"phrases\", +must, -not, field:value, prefix*, fuzzy~, AND/OR/NOT with (parentheses); diacritics folded",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error {
 			var req index.SearchRequest
 			var themes stringList
