@@ -63,6 +63,8 @@ func FuzzSearchQuery(f *testing.F) {
 		"", "trust", `"nurse patient"`, "+care -stigma", "title:article", "year:>=2010", "year:>abc",
 		"theme:trust", "author:\"A. Tester\"", "trus~2", "car*", "/c.re/", "field:", "+", "-", "\"", "((",
 		"annotation:care", "page:>1", `doi:10.1/x`, "a:b:c", `\`, "^3", "trust^", "*:*", "\x00", "title:\"unclosed",
+		"trust AND (care OR", "NOT", "a OR b AND c", "(trust OR care) +year:2015", "-(a b) NOT c", "peer-group", "Rönnl* AND ÆTHER",
+		"author:(a OR b)", ")(", "trust AND NOT NOT care", `"a AND b" OR \(x\)`,
 	} {
 		f.Add(q, 0, 20, "")
 	}
