@@ -41,7 +41,7 @@ func TestCLINoLibraryAtMistypedPath(t *testing.T) {
 		{"docs"}, {"show", "1"}, {"text", "1"}, {"search", "trust"}, {"annotations"}, {"notes"}, {"history"},
 		{"themes"}, {"themes", "add", "New"}, {"report"}, {"export", "-o", out}, {"check"}, {"reindex"},
 		{"set", "1", "title", "x"}, {"tag", "1", "--quote", "x", "--theme", "Trust"}, {"autocode", "x", "--theme", "Trust"},
-		{"undo"}, {"note", "1", "text"}, {"reextract"},
+		{"undo"}, {"note", "1", "text"}, {"reextract"}, {"remove", "1"}, {"render", "1", "--page", "1", "-o", out + ".png"},
 	} {
 		stdout, stderr, code := rapport(t, typo, args...)
 		if code == 0 || !strings.Contains(stderr, "no library at "+typo) {
