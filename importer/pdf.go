@@ -74,6 +74,11 @@ type Extraction struct {
 	// Warnings name pages whose text may be incomplete (a part of the file
 	// the parser could not read, a work limit reached).
 	Warnings []string `json:"warnings,omitempty"`
+	// Markup counts the file's markup annotations (highlights, underlines,
+	// strike-outs, notes, ink) as the native reader found them; -1 when it
+	// could not tell (the file was read by PDFium). Importing reads the
+	// highlights of files that have some.
+	Markup int `json:"-"`
 }
 
 // DefaultTimeout bounds one PDF's extraction when the context has no deadline.

@@ -47,4 +47,13 @@ type Annotation struct {
 	Orphaned  bool      `json:"orphaned"`
 	CreatedAt time.Time `json:"created"`
 	UpdatedAt time.Time `json:"updated"`
+	// Source says where an annotation came from when Rapport did not make
+	// it: SourcePDFHighlight for a highlight imported from its PDF.
+	Source string `json:"source,omitempty"`
+	// Color is an imported highlight's colour, #RRGGBB.
+	Color string `json:"color,omitempty"`
 }
+
+// SourcePDFHighlight marks annotations and notes imported from the marks
+// in a PDF file (highlights, underlines, comments, ink).
+const SourcePDFHighlight = "pdf-highlight"

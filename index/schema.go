@@ -175,6 +175,24 @@ BEGIN
 	ON CONFLICT (key) DO UPDATE SET value = MAX(CAST(value AS INTEGER), OLD.id);
 END;
 `,
+	// 7: highlights imported from PDF files (see highlights.go): where an
+	// annotation or note came from ("pdf-highlight"), the highlight's
+	// colour, a note's page, and the marks already imported, so that
+	// importing a file again adds nothing.
+	`
+ALTER TABLE annotations ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE annotations ADD COLUMN color TEXT NOT NULL DEFAULT '';
+ALTER TABLE doc_notes ADD COLUMN page INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE doc_notes ADD COLUMN source TEXT NOT NULL DEFAULT '';
+CREATE TABLE pdf_marks (
+	id            INTEGER PRIMARY KEY,
+	doc_id        INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+	mark          TEXT NOT NULL,
+	annotation_id INTEGER NOT NULL DEFAULT 0,
+	note_id       INTEGER NOT NULL DEFAULT 0,
+	UNIQUE (doc_id, mark)
+);
+`,
 }
 
 // migrationSteps holds the Go half of migrations that SQL alone cannot do,
