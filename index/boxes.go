@@ -86,6 +86,12 @@ func (l *Library) PageBoxes(ctx context.Context, docID int64, page int) ([]impor
 	return l.pageBoxes(ctx, docID, page, "")
 }
 
+// PageBoxesWithPassword is PageBoxes for a document whose original needs
+// a password to be read again (never stored).
+func (l *Library) PageBoxesWithPassword(ctx context.Context, docID int64, page int, password string) ([]importer.Box, error) {
+	return l.pageBoxes(ctx, docID, page, password)
+}
+
 // pageBoxes is PageBoxes with the password of an encrypted original.
 func (l *Library) pageBoxes(ctx context.Context, docID int64, page int, password string) ([]importer.Box, error) {
 	d, err := l.Document(ctx, docID)
