@@ -408,6 +408,12 @@ func (s *markStore) store(m *pdfMark, pt *markPage) (HighlightItem, error) {
 		it.Status, it.Reason = HighlightUnchanged, "imported before"
 		if done.annotation != 0 {
 			it.AnnotationIDs = []int64{done.annotation}
+			var quote string
+			if s.r.tx.QueryRowContext(s.ctx, "SELECT quote FROM annotations WHERE id = ?", done.annotation).Scan(&quote) == nil {
+				it.Quote = quote
+			} else {
+				it.Reason = fmt.Sprintf("imported before as annotation %d, deleted since", done.annotation)
+			}
 		}
 		it.NoteID = done.note
 		return it, nil
