@@ -405,7 +405,7 @@ func (s *markStore) store(m *pdfMark, pt *markPage) (HighlightItem, error) {
 	err := s.r.tx.QueryRowContext(s.ctx, "SELECT annotation_id, note_id FROM pdf_marks WHERE doc_id = ? AND mark = ?", s.doc, key).Scan(&done.annotation, &done.note)
 	switch {
 	case err == nil:
-		it.Status, it.Reason = HighlightUnchanged, "imported before"
+		it.Status = HighlightUnchanged
 		if done.annotation != 0 {
 			it.AnnotationIDs = []int64{done.annotation}
 			var quote string

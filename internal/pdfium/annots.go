@@ -475,6 +475,20 @@ func (d *Document) addHighlight(pg requests.Page, h Highlight) error {
 	}
 	ref := a.Annotation
 	defer inst.FPDFPage_CloseAnnot(&requests.FPDFPage_CloseAnnot{Annotation: ref})
+	// /Rect, which every annotation needs: the quadrilaterals' bounds
+	// (PDFium sets only its appearance's bounding box from them).
+	bounds := h.Quads[0].Bounds()
+	for _, q := range h.Quads[1:] {
+		b := q.Bounds()
+		bounds = Rect{math.Min(bounds.X0, b.X0), math.Min(bounds.Y0, b.Y0), math.Max(bounds.X1, b.X1), math.Max(bounds.Y1, b.Y1)}
+	}
+	if !finite(bounds.X0, bounds.Y0, bounds.X1, bounds.Y1) {
+		return fmt.Errorf("a quadrilateral is not finite")
+	}
+	if _, err := inst.FPDFAnnot_SetRect(&requests.FPDFAnnot_SetRect{Annotation: ref, Rect: structs.FPDF_FS_RECTF{
+		Left: float32(bounds.X0), Bottom: float32(bounds.Y0), Right: float32(bounds.X1), Top: float32(bounds.Y1)}}); err != nil {
+		return err
+	}
 	for _, q := range h.Quads {
 		if !finite(q[:]...) {
 			return fmt.Errorf("a quadrilateral is not finite: %v", q)

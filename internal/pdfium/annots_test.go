@@ -207,6 +207,9 @@ func TestAddHighlights(t *testing.T) {
 	if len(mine.Quads) != 2 || mine.Quads[0].Bounds() != (Rect{72, 697, 100, 710}) || mine.Quads[1].Bounds() != (Rect{72, 680, 150, 693}) {
 		t.Errorf("quads %v", mine.Quads)
 	}
+	if mine.Rect != (Rect{72, 680, 150, 710}) {
+		t.Errorf("rect %v, want the quads' bounds", mine.Rect)
+	}
 	if mine.Color.Hex() != "#2EA8E5" || mine.Contents != "Trust; Warmth — a note" || mine.Author != "Coder" || mine.Private["RapportThemes"] != `["Trust","Warmth"]` {
 		t.Errorf("read back %+v", *mine)
 	}
@@ -281,7 +284,7 @@ func checkWithTools(t *testing.T, data []byte, text string) {
 	}
 	if _, err := exec.LookPath("pdftotext"); err == nil {
 		out, err := exec.Command("pdftotext", path, "-").CombinedOutput()
-		if err != nil || !strings.Contains(string(out), text) {
+		if err != nil || !strings.Contains(string(out), text) || strings.Contains(string(out), "Error") {
 			t.Errorf("pdftotext: %v\n%s", err, out)
 		}
 		info, err := exec.Command("pdfinfo", path).CombinedOutput()
