@@ -16,6 +16,7 @@ import (
 	"github.com/rapport-qda/rapport/index"
 	"github.com/rapport-qda/rapport/internal/pdfgen"
 	"github.com/rapport-qda/rapport/internal/pdfium"
+	"github.com/rapport-qda/rapport/internal/testenv"
 )
 
 // codedArticle is a two-page article, the second page in two columns, with
@@ -354,5 +355,75 @@ func checkTools(t *testing.T, path, text string, pages int) {
 	info, err := exec.Command("pdfinfo", path).CombinedOutput()
 	if err != nil || !strings.Contains(strings.Join(strings.Fields(string(info)), " "), fmt.Sprintf("Pages: %d ", pages)) {
 		t.Errorf("pdfinfo: %v\n%s", err, info)
+	}
+}
+
+// corpusDir is the shared folder TestCodedPDFCorpus reads.
+var corpusDir = "corpus"
+
+// TestCodedPDFCorpus: the coded copy of each real article of the corpus
+// (the first sentence of long paragraphs on its first pages coded) passes
+// qpdf --check and poppler, and a new library importing it gets the same
+// coding back.
+func TestCodedPDFCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus round trip")
+	}
+	dir := testenv.Shared(t, corpusDir)
+	files, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
+	if len(files) == 0 {
+		t.Skip("no corpus PDFs")
+	}
+	ctx := context.Background()
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			lib := openLibrary(t)
+			id := importFile(t, lib, file)
+			d, _ := lib.Document(ctx, id)
+			tagged := 0
+			for page := 1; page <= min(d.PageCount, 3); page++ {
+				p, err := lib.PageText(ctx, id, page)
+				if err != nil {
+					t.Fatal(err)
+				}
+				text := []rune(p.Text)
+				// Passages of 120 characters from the page's middle and
+				// from its start, often running over line ends.
+				for _, at := range []int{len(text) / 3, len(text) / 2} {
+					if at+120 > len(text) {
+						continue
+					}
+					start, end := at, at+120
+					for start < end && (text[start] == ' ' || text[start] == '\n') {
+						start++
+					}
+					for end > start && (text[end-1] == ' ' || text[end-1] == '\n') {
+						end--
+					}
+					if _, err := lib.Tag(ctx, index.TagRequest{DocID: id, Page: page, Start: start, End: end, Themes: []string{"Trust"}, Note: fmt.Sprintf("p%d at %d", page, at)}); err == nil {
+						tagged++
+					}
+				}
+			}
+			if tagged == 0 {
+				t.Skip("nothing to tag")
+			}
+			t.Logf("%d passages coded", tagged)
+			out := filepath.Join(t.TempDir(), "coded.pdf")
+			res, err := WriteCodedPDF(ctx, lib, id, out, PDFOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Highlights != tagged {
+				t.Errorf("%d highlights for %d annotations", res.Highlights, tagged)
+			}
+			checkTools(t, out, "", d.PageCount)
+			other := openLibrary(t)
+			copyID := importFile(t, other, out)
+			got, want := codingOf(t, other, copyID), codingOf(t, lib, id)
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("round trip:\n got %s\nwant %s", strings.Join(got, "\n     "), strings.Join(want, "\n     "))
+			}
+		})
 	}
 }

@@ -511,3 +511,35 @@ func TestNameColor(t *testing.T) {
 		}
 	}
 }
+
+// FuzzMarkSpans: whatever the quadrilaterals (any order, off the page,
+// degenerate, NaN), the passages found lie in the page text, in order and
+// apart, and none is empty.
+func FuzzMarkSpans(f *testing.F) {
+	f.Add("abcde fghi\nklmno pqrs", 72.0, 697.0, 122.0, 709.0, 0.0)
+	f.Add("one two", -1e9, 0.0, 1e9, 1e9, 3.0)
+	f.Add("x", 0.0, 0.0, 0.0, 0.0, 1.0)
+	f.Fuzz(func(t *testing.T, s string, x0, y0, x1, y1, twist float64) {
+		text := []rune(s)
+		if len(text) > 2000 {
+			return
+		}
+		boxes := make([]importer.Box, len(text))
+		for i, r := range text {
+			if r == '\n' {
+				continue
+			}
+			x, y := float32(72+10*(i%40)), float32(700-14*(i/40))
+			boxes[i] = importer.Box{X0: x, Y0: y - 2, X1: x + 10, Y1: y + 8}
+		}
+		q := pdfium.Quad{x0, y1, x1, y1 + twist, x0, y0, x1, y0 - twist}
+		spans := markSpans(text, boxes, []pdfium.Quad{q})
+		last := -1
+		for _, sp := range spans {
+			if sp[0] < 0 || sp[1] > len(text) || sp[0] >= sp[1] || sp[0] <= last {
+				t.Fatalf("spans %v out of order or out of the text (%d)", spans, len(text))
+			}
+			last = sp[1]
+		}
+	})
+}
