@@ -138,6 +138,10 @@ func TestCodedPDF(t *testing.T) {
 	if fileSum(t, lib.FilePath(stored)) != before {
 		t.Error("the stored original changed")
 	}
+	// Only the annotations coded with a theme (or one under it).
+	if r, err := WriteCodedPDF(ctx, lib, id, filepath.Join(t.TempDir(), "support.pdf"), PDFOptions{Themes: []string{"support"}}); err != nil || r.Highlights != 2 {
+		t.Errorf("--theme Support: %+v %v", r, err)
+	}
 	data, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)

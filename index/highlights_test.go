@@ -543,3 +543,39 @@ func FuzzMarkSpans(f *testing.F) {
 		}
 	})
 }
+
+// TestCodedCopyHighlights: a highlight a coded copy wrote brings back its
+// themes (made when missing, under their parent) and note; a comment
+// edited since in another reader wins over the note the copy wrote.
+func TestCodedCopyHighlights(t *testing.T) {
+	lib, _ := openCodingLibrary(t)
+	ctx := context.Background()
+	doc := markedPDF(t, highlightArticle, []testMark{
+		{phrase: "turning points", color: []float64{1, 0, 0}, contents: "Trust; New theme — the note"},
+		{phrase: "lent a book", color: []float64{1, 0, 0}, contents: "Trust — edited in Acrobat"},
+	})
+	themes := `[{"name":"Trust","parent":"Helpful relationships with professionals","color":"#123456"},{"name":"New theme","parent":"New parent","color":"#654321"}]`
+	doc.Pages[0].Annots[0].Extra = "/RapportThemes " + pdfgen.TextString(themes) + " /RapportNote (the note)"
+	doc.Pages[0].Annots[1].Extra = "/RapportThemes " + pdfgen.TextString(`[{"name":"Trust"}]`) + " /RapportNote (the old note)"
+	id, rep := importPDF(t, lib, "coded", doc, nil)
+	if rep.Highlights[0].Imported != 2 {
+		t.Fatalf("report %+v", rep.Highlights[0])
+	}
+	anns, _ := lib.Annotations(ctx, AnnotationFilter{DocID: id})
+	got := byQuote(anns)
+	a := got["turning points"]
+	sort.Strings(a.Themes)
+	if strings.Join(a.Themes, ",") != "New theme,Trust" || a.Note != "the note" {
+		t.Errorf("coded highlight: themes %v note %q", a.Themes, a.Note)
+	}
+	if b := got["lent a book"]; len(b.Themes) != 1 || b.Themes[0] != "Trust" || b.Note != "edited in Acrobat" {
+		t.Errorf("edited comment: themes %v note %q", b.Themes, b.Note)
+	}
+	nt, err := lib.ThemeByName(ctx, "New theme")
+	if err != nil || nt.Parent != "New parent" || nt.Color != "#654321" {
+		t.Errorf("theme made: %+v %v", nt, err)
+	}
+	if th, _ := lib.ThemeByName(ctx, "Trust"); th.Color == "#123456" {
+		t.Error("an existing theme's colour was changed")
+	}
+}
