@@ -26,7 +26,7 @@ func TestImportHighlightsAndCodedPDF(t *testing.T) {
 	for _, r := range rects {
 		hl.Quads = append(hl.Quads, pdfgen.QuadOf(r))
 	}
-	doc.Pages[0].Annots = []pdfgen.Annot{hl}
+	doc.Pages[0].Markup = []pdfgen.Annot{hl}
 	src := filepath.Join(t.TempDir(), "highlighted.pdf")
 	os.WriteFile(src, doc.Bytes(), 0o644)
 	rep, err := lib.Import(ctx, []string{src}, &index.ImportOptions{NoHighlights: true})

@@ -555,8 +555,8 @@ func TestCodedCopyHighlights(t *testing.T) {
 		{phrase: "lent a book", color: []float64{1, 0, 0}, contents: "Trust — edited in Acrobat"},
 	})
 	themes := `[{"name":"Trust","parent":"Helpful relationships with professionals","color":"#123456"},{"name":"New theme","parent":"New parent","color":"#654321"}]`
-	doc.Pages[0].Annots[0].Extra = "/RapportThemes " + pdfgen.TextString(themes) + " /RapportNote (the note)"
-	doc.Pages[0].Annots[1].Extra = "/RapportThemes " + pdfgen.TextString(`[{"name":"Trust"}]`) + " /RapportNote (the old note)"
+	doc.Pages[0].Markup[0].Extra = "/RapportThemes " + pdfgen.TextString(themes) + " /RapportNote (the note)"
+	doc.Pages[0].Markup[1].Extra = "/RapportThemes " + pdfgen.TextString(`[{"name":"Trust"}]`) + " /RapportNote (the old note)"
 	id, rep := importPDF(t, lib, "coded", doc, nil)
 	if rep.Highlights[0].Imported != 2 {
 		t.Fatalf("report %+v", rep.Highlights[0])

@@ -25,7 +25,7 @@ func highlightedArticle(t *testing.T, dir string) string {
 	for _, r := range rects {
 		hl.Quads = append(hl.Quads, pdfgen.QuadOf(r))
 	}
-	doc.Pages[0].Annots = []pdfgen.Annot{hl, {Subtype: "Text", Rect: [4]float64{500, 700, 520, 720}, Contents: "Read again"}}
+	doc.Pages[0].Markup = []pdfgen.Annot{hl, {Subtype: "Text", Rect: [4]float64{500, 700, 520, 720}, Contents: "Read again"}}
 	path := filepath.Join(dir, "highlighted.pdf")
 	if err := os.WriteFile(path, doc.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
