@@ -331,6 +331,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	file := fyne.NewMenu("File",
 		item("Import…", u.ShowImport, &desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: ctrl}),
 		item("Export…", u.ShowExport, &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: ctrl}),
+		u.highlightsMenuItem(),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Open the demo library", u.OpenDemo),
 		fyne.NewMenuItem("Preferences…", u.ShowPreferences),

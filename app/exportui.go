@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -25,14 +26,16 @@ var exportFormats = []struct {
 	{export.CSLJSON, "CSL-JSON — the cited documents", ".json", "For reference managers (Zotero, Mendeley)."},
 	{export.QDPX, "REFI-QDA project (.qdpx)", ".qdpx", "Continue in NVivo, ATLAS.ti, MAXQDA or QualCoder: sources, codebook and codings."},
 	{export.QDC, "REFI-QDA codebook (.qdc)", ".qdc", "The codebook alone."},
+	{export.PDF, "Coded PDF — the document with its coding as highlights", ".pdf", "A copy of the open document's PDF: every annotation a highlight in its theme's colour, its themes and note as the comment. The original stays as it is."},
 }
 
 // exportRequest is what the export dialog asks for.
 type exportRequest struct {
-	format export.Format
-	themes []string
-	docIDs []int64
-	bom    bool
+	format  export.Format
+	themes  []string
+	docIDs  []int64
+	bom     bool
+	flatten bool
 }
 
 // ShowExport opens the export dialog: format, theme and document filters,
@@ -46,6 +49,8 @@ func (u *UI) ShowExport() {
 	about.Wrapping = fyne.TextWrapWord
 	bom := widget.NewCheck("Start the CSV with a byte-order mark (Excel)", nil)
 	bom.Hide()
+	flatten := widget.NewCheck("Draw the highlights into the pages (for printing)", nil)
+	flatten.Hide()
 	format := widget.NewSelect(labels, func(s string) {
 		for _, f := range exportFormats {
 			if f.label == s {
@@ -54,6 +59,11 @@ func (u *UI) ShowExport() {
 					bom.Show()
 				} else {
 					bom.Hide()
+				}
+				if f.format == export.PDF {
+					flatten.Show()
+				} else {
+					flatten.Hide()
 				}
 			}
 		}
@@ -81,7 +91,7 @@ func (u *UI) ShowExport() {
 	themeBox := container.NewVScroll(themes)
 	themeBox.SetMinSize(fyne.NewSize(420, 220))
 	content := container.NewVBox(
-		widget.NewLabelWithStyle("Format", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), format, about, bom,
+		widget.NewLabelWithStyle("Format", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), format, about, bom, flatten,
 		widget.NewLabelWithStyle("Themes (none ticked: all; a theme brings its sub-themes)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), themeBox,
 		widget.NewLabelWithStyle("Documents", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), docChoice,
 	)
@@ -89,7 +99,7 @@ func (u *UI) ShowExport() {
 		if !ok {
 			return
 		}
-		req := exportRequest{bom: bom.Checked}
+		req := exportRequest{bom: bom.Checked, flatten: flatten.Checked}
 		ext := ".md"
 		for _, f := range exportFormats {
 			if f.label == format.Selected {
@@ -102,7 +112,11 @@ func (u *UI) ShowExport() {
 		if docChoice.Selected != "All documents" && u.reader.hasDoc {
 			req.docIDs = []int64{u.reader.doc.ID}
 		}
-		u.askExportFile(req, "rapport-export"+ext)
+		name := "rapport-export" + ext
+		if req.format == export.PDF && u.reader.hasDoc {
+			name = strings.TrimSuffix(u.reader.doc.FileName, filepath.Ext(u.reader.doc.FileName)) + "-coded.pdf"
+		}
+		u.askExportFile(req, name)
 	}, u.win)
 	d.Resize(fyne.NewSize(560, 620))
 	d.Show()
@@ -124,6 +138,10 @@ func (u *UI) askExportFile(req exportRequest, name string) {
 
 // runExport writes the export off the UI goroutine and reports what it did.
 func (u *UI) runExport(req exportRequest, path string) {
+	if req.format == export.PDF {
+		u.runExportPDF(req, path)
+		return
+	}
 	lib := u.lib
 	u.setStatus("Exporting to %s…", path)
 	u.background(func() {

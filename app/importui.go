@@ -136,6 +136,9 @@ func (u *UI) showImportSummary(job *importJob) {
 		fmt.Fprintf(&b, ", %d skipped (not a kind Rapport reads)", len(rep.Skipped))
 	}
 	fmt.Fprintf(&b, ", %d failed.", len(rep.Failed))
+	if len(rep.Highlights) > 0 {
+		b.WriteString(" Highlights in the PDFs: " + highlightsSummary(rep.Highlights))
+	}
 	if job.err != nil {
 		if job.err == context.Canceled {
 			b.WriteString("\nThe import was cancelled; the files finished before stay in the library.")
@@ -153,6 +156,9 @@ func (u *UI) showImportSummary(job *importJob) {
 		buttons = append(buttons, widget.NewButtonWithIcon(fmt.Sprintf("Failed files (%d)…", len(rep.Failed)), theme.WarningIcon(), func() {
 			u.showImportFailures(rep.Failed)
 		}))
+	}
+	if len(rep.Highlights) > 0 {
+		buttons = append(buttons, widget.NewButtonWithIcon("Highlights…", theme.ColorPaletteIcon(), func() { u.showHighlightReport(rep.Highlights) }))
 	}
 	u.showBannerWith(job.summary, buttons...)
 }

@@ -37,6 +37,8 @@ func ParseFormat(s string) (Format, error) {
 		return CSLJSON, nil
 	case "htm":
 		return HTML, nil
+	case "pdf":
+		return PDF, nil // a coded copy, per document: WriteCodedPDF
 	}
 	for _, f := range Formats {
 		if string(f) == s {
@@ -47,7 +49,7 @@ func ParseFormat(s string) (Format, error) {
 }
 
 // Binary tells a format that cannot be written to a terminal.
-func (f Format) Binary() bool { return f == QDPX }
+func (f Format) Binary() bool { return f == QDPX || f == PDF }
 
 // Options tune an export.
 type Options struct {
@@ -77,6 +79,8 @@ func Write(w io.Writer, f Format, d *Data, opts Options) error {
 		err = WriteCodebook(w, d)
 	case QDPX:
 		err = WriteProject(w, d, opts.Warn)
+	case PDF:
+		return fmt.Errorf("export pdf: a coded PDF is a copy of one document's original (WriteCodedPDF), not a write of excerpts")
 	default:
 		return fmt.Errorf("export: unknown format %q", f)
 	}

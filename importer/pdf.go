@@ -86,6 +86,11 @@ type Extraction struct {
 	// "doi", "abstract").
 	Metadata        Metadata          `json:"metadata"`
 	MetadataSources map[string]string `json:"metadata_sources,omitempty"`
+	// Markup counts the file's markup annotations (highlights, underlines,
+	// strike-outs, notes, ink) as the native reader found them; -1 when it
+	// could not tell (the file was read by PDFium). Importing reads the
+	// highlights of files that have some.
+	Markup int `json:"-"`
 }
 
 // DefaultTimeout bounds one PDF's extraction when the context has no deadline.

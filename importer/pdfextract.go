@@ -101,6 +101,7 @@ func extractNative(ctx context.Context, data []byte, opts ExtractOptions) (nativ
 		labels:    pageLabels(rd, n),
 		infoTitle: rd.Trailer().Key("Info").Key("Title").Text(),
 		engine:    EngineNative,
+		markup:    countMarkup(pages),
 	}
 	doc.xmp, doc.info = readFileSources(rd)
 	ex, err := assemble(doc, opts)
@@ -154,8 +155,9 @@ type docSource struct {
 	engine    string
 	// The file's own metadata (see header extraction, filemeta.go): its
 	// XMP packet and its /Info Title, Author and Subject.
-	xmp  xmpRecord
-	info map[string]string
+	xmp    xmpRecord
+	info   map[string]string
+	markup int // Extraction.Markup
 }
 
 // assemble turns laid-out pages into the document's text: running headers
@@ -163,7 +165,7 @@ type docSource struct {
 // engines go through it, so their text follows the same rules.
 func assemble(doc docSource, opts ExtractOptions) (*Extraction, error) {
 	layouts := doc.layouts
-	ex := &Extraction{Version: ExtractorVersion, Engine: doc.engine}
+	ex := &Extraction{Version: ExtractorVersion, Engine: doc.engine, Markup: doc.markup}
 	ex.InfoTitle = strings.TrimSpace(norm.NFC.String(doc.infoTitle))
 	markRunningHeaders(layouts)
 	vocab := newVocabulary()
@@ -202,6 +204,32 @@ func assemble(doc docSource, opts ExtractOptions) (*Extraction, error) {
 	ex.DOI = DetectDOIInPages(texts)
 	describeArticle(ex, doc, vocab)
 	return ex, nil
+}
+
+// markupSubtypes are the annotations a reader's marks are made of.
+var markupSubtypes = map[string]bool{"Highlight": true, "Underline": true, "Squiggly": true, "StrikeOut": true,
+	"Text": true, "FreeText": true, "Ink": true}
+
+// countMarkup counts the pages' markup annotations (highlights, underlines,
+// notes, ink), reading no more than a bounded number of entries per page.
+func countMarkup(pages []pdf.Page) (n int) {
+	defer func() {
+		if recover() != nil {
+			n = -1 // a broken /Annots: let the annotation reader decide
+		}
+	}()
+	for _, p := range pages {
+		annots := p.V.Key("Annots")
+		if annots.Kind() != pdf.Array {
+			continue
+		}
+		for i := 0; i < min(annots.Len(), 10_000); i++ {
+			if markupSubtypes[annots.Index(i).Key("Subtype").Name()] {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // allPages lists the page dictionaries in order with one walk of the page

@@ -78,7 +78,7 @@ func extractPDFium(ctx context.Context, data []byte, opts ExtractOptions) (*Extr
 	if n <= 0 {
 		return nil, fmt.Errorf("%w: no pages", ErrMalformed)
 	}
-	src := docSource{engine: EnginePDFium, infoTitle: doc.MetaText("Title"),
+	src := docSource{engine: EnginePDFium, infoTitle: doc.MetaText("Title"), markup: -1,
 		info: map[string]string{"Title": doc.MetaText("Title"), "Author": doc.MetaText("Author"), "Subject": doc.MetaText("Subject")}}
 	glyphsTotal := 0
 	for i := 0; i < n; i++ {

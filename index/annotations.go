@@ -431,7 +431,7 @@ const annotationColumns = `a.id, a.guid, a.doc_id, d.title, a.page, a.start, a.e
 	a.note, a.author, a.orphaned, a.created_at, a.updated_at,
 	d.first_printed_page, d.pages, d.page_count, d.printed_pages,
 	(SELECT p.label FROM pages p WHERE p.doc_id = a.doc_id AND p.page = a.page),
-	(SELECT p.printed FROM pages p WHERE p.doc_id = a.doc_id AND p.page = a.page)`
+	(SELECT p.printed FROM pages p WHERE p.doc_id = a.doc_id AND p.page = a.page), a.source, a.color`
 
 func scanAnnotation(r rowScanner) (Annotation, error) {
 	var a Annotation
@@ -440,7 +440,7 @@ func scanAnnotation(r rowScanner) (Annotation, error) {
 	var label, printed sql.NullString
 	err := r.Scan(&a.ID, &a.GUID, &a.DocID, &a.DocTitle, &a.Page, &a.Start, &a.End, &a.Quote, &a.Prefix, &a.Suffix,
 		&a.Note, &a.Author, &a.Orphaned, &created, &updated,
-		&n.FirstPrintedPage, &n.Pages, &n.PageCount, &n.PrintedPages, &label, &printed)
+		&n.FirstPrintedPage, &n.Pages, &n.PageCount, &n.PrintedPages, &label, &printed, &a.Source, &a.Color)
 	a.PrintedPage, _ = n.PrintedPage(a.Page, label.String, printed.String)
 	a.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
 	a.UpdatedAt, _ = time.Parse(time.RFC3339Nano, updated)
@@ -567,6 +567,10 @@ type DocNote struct {
 	Author    string    `json:"author"`
 	CreatedAt time.Time `json:"created"`
 	UpdatedAt time.Time `json:"updated"`
+	// Page is the page a note imported from the PDF was on (0: the whole
+	// document); Source is SourcePDFHighlight for such notes.
+	Page   int    `json:"page,omitempty"`
+	Source string `json:"source,omitempty"`
 }
 
 // AddDocNote adds a note to a document. author "" uses Library.Author.
@@ -648,7 +652,7 @@ func (l *Library) DeleteDocNote(ctx context.Context, id int64) error {
 
 // DocNotes lists a document's notes, oldest first; docID 0 lists all.
 func (l *Library) DocNotes(ctx context.Context, docID int64) ([]DocNote, error) {
-	q := "SELECT id, doc_id, text, author, created_at, updated_at FROM doc_notes"
+	q := "SELECT " + docNoteColumns + " FROM doc_notes"
 	var args []any
 	if docID != 0 {
 		if _, err := l.Document(ctx, docID); err != nil {
@@ -674,7 +678,7 @@ func (l *Library) DocNotes(ctx context.Context, docID int64) ([]DocNote, error) 
 }
 
 func (l *Library) docNote(ctx context.Context, id int64) (DocNote, error) {
-	n, err := scanDocNote(l.db.QueryRowContext(ctx, "SELECT id, doc_id, text, author, created_at, updated_at FROM doc_notes WHERE id = ?", id))
+	n, err := scanDocNote(l.db.QueryRowContext(ctx, "SELECT "+docNoteColumns+" FROM doc_notes WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return n, fmt.Errorf("no note %d: %w", id, ErrNotFound)
 	}
@@ -700,10 +704,12 @@ func (l *Library) docNotesText(ctx context.Context, docID int64) (string, error)
 	return b.String(), rows.Err()
 }
 
+const docNoteColumns = "id, doc_id, text, author, created_at, updated_at, page, source"
+
 func scanDocNote(r rowScanner) (DocNote, error) {
 	var n DocNote
 	var created, updated string
-	err := r.Scan(&n.ID, &n.DocID, &n.Text, &n.Author, &created, &updated)
+	err := r.Scan(&n.ID, &n.DocID, &n.Text, &n.Author, &created, &updated, &n.Page, &n.Source)
 	n.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
 	n.UpdatedAt, _ = time.Parse(time.RFC3339Nano, updated)
 	return n, err

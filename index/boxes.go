@@ -83,6 +83,17 @@ func (c *boxCache) touch(id int64) {
 // a paragraph break) have an empty box. It fails with ErrStaleText when the
 // document must be re-extracted first, and for documents that are not PDFs.
 func (l *Library) PageBoxes(ctx context.Context, docID int64, page int) ([]importer.Box, error) {
+	return l.pageBoxes(ctx, docID, page, "")
+}
+
+// PageBoxesWithPassword is PageBoxes for a document whose original needs
+// a password to be read again (never stored).
+func (l *Library) PageBoxesWithPassword(ctx context.Context, docID int64, page int, password string) ([]importer.Box, error) {
+	return l.pageBoxes(ctx, docID, page, password)
+}
+
+// pageBoxes is PageBoxes with the password of an encrypted original.
+func (l *Library) pageBoxes(ctx context.Context, docID int64, page int, password string) ([]importer.Box, error) {
 	d, err := l.Document(ctx, docID)
 	if err != nil {
 		return nil, err
@@ -99,7 +110,7 @@ func (l *Library) PageBoxes(ctx context.Context, docID int64, page int) ([]impor
 	key := fmt.Sprintf("%s/%d/%s", d.SHA256, d.ExtractorVersion, d.Engine)
 	pages, ok := l.boxes.get(docID, key)
 	if !ok {
-		pages, err = l.extractBoxes(ctx, d)
+		pages, err = l.extractBoxes(ctx, d, password)
 		if err != nil {
 			return nil, err
 		}
@@ -113,7 +124,7 @@ func (l *Library) PageBoxes(ctx context.Context, docID int64, page int) ([]impor
 
 // extractBoxes reads a document's original again, with boxes, and keeps
 // the boxes of the pages whose text is the stored text.
-func (l *Library) extractBoxes(ctx context.Context, d Document) ([][]importer.Box, error) {
+func (l *Library) extractBoxes(ctx context.Context, d Document, password string) ([][]importer.Box, error) {
 	if d.ExtractorVersion != importer.ExtractorVersion {
 		return nil, fmt.Errorf("boxes of document %d (%s): %w", d.ID, d.FileName, ErrStaleText)
 	}
@@ -126,7 +137,7 @@ func (l *Library) extractBoxes(ctx context.Context, d Document) ([][]importer.Bo
 	if engine == "" {
 		engine = importer.EngineNative
 	}
-	ex, err := importer.ExtractPDFWith(ctx, data, importer.ExtractOptions{Boxes: true, Engine: engine})
+	ex, err := importer.ExtractPDFWith(ctx, data, importer.ExtractOptions{Boxes: true, Engine: engine, Password: password})
 	if err != nil {
 		return nil, fmt.Errorf("boxes of document %d (%s): %w", d.ID, d.FileName, err)
 	}

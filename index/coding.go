@@ -51,4 +51,13 @@ type Annotation struct {
 	// PrintedPage is the page number printed on the page, as the reader
 	// and exports show and cite it; Page stays the PDF page.
 	PrintedPage string `json:"printed_page"`
+	// Source says where an annotation came from when Rapport did not make
+	// it: SourcePDFHighlight for a highlight imported from its PDF.
+	Source string `json:"source,omitempty"`
+	// Color is an imported highlight's colour, #RRGGBB.
+	Color string `json:"color,omitempty"`
 }
+
+// SourcePDFHighlight marks annotations and notes imported from the marks
+// in a PDF file (highlights, underlines, comments, ink).
+const SourcePDFHighlight = "pdf-highlight"

@@ -52,6 +52,7 @@ var historyTables = map[string][]string{
 	"documents":         {"id"},
 	"pages":             {"doc_id", "page"},
 	"page_boxes":        {"doc_id", "page"},
+	"pdf_marks":         {"id"},
 }
 
 // blobColumns are the BLOB columns of recorded tables: their images keep

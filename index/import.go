@@ -68,6 +68,9 @@ type ImportReport struct {
 	// RecordsSkipped are the unreadable records of metadata files whose
 	// other records were imported.
 	RecordsSkipped []RecordSkip `json:"records_skipped"`
+	// Highlights reports the marks (highlights, comments, ink) read from
+	// the PDFs imported that have some (see ImportHighlights).
+	Highlights []HighlightReport `json:"highlights,omitempty"`
 }
 
 func (rep *ImportReport) skip(path, reason string) {
@@ -97,6 +100,9 @@ type ImportOptions struct {
 	// Password opens encrypted PDFs whose user password is not empty. It
 	// is used for this import only, never stored.
 	Password string
+	// NoHighlights leaves the highlights and notes made in the PDFs out
+	// (by default they are imported; see ImportHighlights).
+	NoHighlights bool
 }
 
 // ImportHandler imports one file of a kind the library does not read
@@ -159,7 +165,8 @@ func (l *Library) Import(ctx context.Context, paths []string, opts *ImportOption
 	// their records change every page's index entry, so the documents are
 	// indexed once, after the metadata, rather than twice.
 	indexAsStored := len(metas) == 0
-	if err := l.importDocuments(ctx, bw, docs, opts, rep, step, indexAsStored); err != nil {
+	var marked []int64 // new documents whose PDF has marks to import
+	if err := l.importDocuments(ctx, bw, docs, opts, rep, step, indexAsStored, &marked); err != nil {
 		return rep, err
 	}
 	for _, f := range metas {
@@ -185,6 +192,13 @@ func (l *Library) Import(ctx context.Context, paths []string, opts *ImportOption
 	}
 	if err := l.indexPending(ctx, idx, nil); err != nil {
 		return rep, err
+	}
+	if len(marked) > 0 && !opts.NoHighlights {
+		highlights, err := l.ImportHighlights(ctx, marked, HighlightOptions{Password: opts.Password})
+		if err != nil {
+			return rep, err
+		}
+		rep.Highlights = highlights
 	}
 	pages := 0
 	for _, items := range [][]ImportItem{rep.Imported, rep.Updated} {
@@ -385,7 +399,7 @@ const blobWriters = 4
 // indexNow, adding the stored documents to the search index in batches of
 // about batchPages pages. Every queue between the stages is bounded, so
 // memory stays flat however many files there are.
-func (l *Library) importDocuments(ctx context.Context, bw *bulkWriter, files []collectedFile, opts *ImportOptions, rep *ImportReport, step func(string), indexNow bool) error {
+func (l *Library) importDocuments(ctx context.Context, bw *bulkWriter, files []collectedFile, opts *ImportOptions, rep *ImportReport, step func(string), indexNow bool, marked *[]int64) error {
 	if len(files) == 0 {
 		return nil
 	}
@@ -476,6 +490,9 @@ func (l *Library) importDocuments(ctx context.Context, bw *bulkWriter, files []c
 			return err
 		}
 		item, status, err := l.storeExtractedIn(ctx, bw, r)
+		if err == nil && status != storedUnchanged && r.ex != nil && r.ex.Markup != 0 {
+			*marked = append(*marked, item.ID)
+		}
 		r.data, r.ex = nil, nil
 		switch {
 		case err != nil:

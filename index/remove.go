@@ -134,6 +134,7 @@ func removeDocumentTx(r *changeRecorder, id int64) error {
 		{"annotations", "doc_id = ?"},
 		{"doc_notes", "doc_id = ?"},
 		{"page_boxes", "doc_id = ?"},
+		{"pdf_marks", "doc_id = ?"},
 		{"pages", "doc_id = ?"},
 		{"documents", "id = ?"},
 	}

@@ -185,6 +185,24 @@ ALTER TABLE documents ADD COLUMN field_sources TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE documents ADD COLUMN printed_pages INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE pages ADD COLUMN printed TEXT NOT NULL DEFAULT '';
 `,
+	// 8: highlights imported from PDF files (see highlights.go): where an
+	// annotation or note came from ("pdf-highlight"), the highlight's
+	// colour, a note's page, and the marks already imported, so that
+	// importing a file again adds nothing.
+	`
+ALTER TABLE annotations ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE annotations ADD COLUMN color TEXT NOT NULL DEFAULT '';
+ALTER TABLE doc_notes ADD COLUMN page INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE doc_notes ADD COLUMN source TEXT NOT NULL DEFAULT '';
+CREATE TABLE pdf_marks (
+	id            INTEGER PRIMARY KEY,
+	doc_id        INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+	mark          TEXT NOT NULL,
+	annotation_id INTEGER NOT NULL DEFAULT 0,
+	note_id       INTEGER NOT NULL DEFAULT 0,
+	UNIQUE (doc_id, mark)
+);
+`,
 }
 
 // migrationSteps holds the Go half of migrations that SQL alone cannot do,

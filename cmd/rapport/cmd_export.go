@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/rapport-qda/rapport/export"
 	"github.com/rapport-qda/rapport/importer"
@@ -15,8 +16,8 @@ import (
 )
 
 func init() {
-	register(&command{name: "export", args: "--format md|csv|json|csljson|html|qdc|qdpx -o FILE [--theme NAME ...] [--doc ID ...] [--bom]",
-		summary: "export coded excerpts with APA citations (Markdown, CSV, JSON, CSL-JSON, HTML, REFI-QDA)",
+	register(&command{name: "export", args: "--format md|csv|json|csljson|html|qdc|qdpx -o FILE [--theme NAME ...] [--doc ID ...] [--bom] | --format pdf --doc ID -o FILE.pdf|DIR [--flatten]",
+		summary: "export coded excerpts with APA citations (Markdown, CSV, JSON, CSL-JSON, HTML, REFI-QDA), or a coded copy of a PDF",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error {
 			var opts exportFlags
 			fs.StringVar(&opts.format, "format", "", "md, csv, json, csljson, html, qdc or qdpx (default: from the -o file's extension)")
@@ -24,6 +25,8 @@ func init() {
 			fs.Var(&opts.themes, "theme", "only excerpts coded with this theme or a theme under it (repeatable)")
 			fs.Var(&opts.docs, "doc", "only this document's excerpts (a document id; repeatable)")
 			fs.BoolVar(&opts.bom, "bom", false, "start a CSV with a UTF-8 byte-order mark (for Excel)")
+			fs.BoolVar(&opts.flatten, "flatten", false, "pdf: draw the highlights into the pages (for readers and printers that leave annotations out)")
+			fs.StringVar(&opts.password, "password", "", "pdf: password of an encrypted original (never stored)")
 			return func(e *env, args []string) error { return runExport(e, args, opts) }
 		}})
 	importHandlers[importer.KindQDPX] = func(e *env) index.ImportHandler {
@@ -82,6 +85,8 @@ type exportFlags struct {
 	themes         stringList
 	docs           stringList
 	bom            bool
+	flatten        bool
+	password       string
 }
 
 func runExport(e *env, args []string, opts exportFlags) error {
@@ -101,6 +106,9 @@ func runExport(e *env, args []string, opts exportFlags) error {
 	format, err := export.ParseFormat(formatName)
 	if err != nil {
 		return usagef("%v", err)
+	}
+	if format == export.PDF {
+		return runExportPDF(e, opts)
 	}
 	if opts.output == "-" && format.Binary() {
 		return usagef("%s is a zip: write it to a file with -o FILE", format)
@@ -140,4 +148,89 @@ func runExport(e *env, args []string, opts exportFlags) error {
 		fmt.Fprintf(w, "%s: %d excerpts from %d documents, %d themes (%s)\n", opts.output,
 			len(data.Excerpts), cited, len(data.Themes), format)
 	})
+}
+
+// runExportPDF writes coded copies of documents' PDFs: to FILE.pdf for
+// one document, into a folder (made if needed) for several.
+func runExportPDF(e *env, opts exportFlags) error {
+	if len(opts.docs) == 0 {
+		return usagef("a coded PDF is a copy of one document: name it with --doc ID (several --doc with -o DIR)")
+	}
+	if opts.output == "-" {
+		return usagef("a coded PDF is a file: write it with -o FILE.pdf")
+	}
+	var ids []int64
+	for _, s := range opts.docs {
+		id, err := parseID(s)
+		if err != nil {
+			return err
+		}
+		ids = append(ids, id)
+	}
+	info, statErr := os.Stat(opts.output)
+	intoDir := len(ids) > 1 || (statErr == nil && info.IsDir())
+	if intoDir {
+		if statErr == nil && !info.IsDir() {
+			return usagef("several documents go into a folder: -o %s is a file", opts.output)
+		}
+		if err := os.MkdirAll(opts.output, 0o755); err != nil {
+			return fmt.Errorf("export pdf: %w", err)
+		}
+	}
+	lib, err := e.library()
+	if err != nil {
+		return err
+	}
+	var results []export.PDFResult
+	for _, id := range ids {
+		path := opts.output
+		if intoDir {
+			d, err := lib.Document(e.ctx, id)
+			if err != nil {
+				return err
+			}
+			path = filepath.Join(opts.output, codedFileName(d))
+		}
+		res, err := export.WriteCodedPDF(e.ctx, lib, id, path, export.PDFOptions{
+			Flatten: opts.flatten, Themes: opts.themes, Password: opts.password,
+			Warn: func(msg string) { fmt.Fprintln(e.stderr, "rapport export:", msg) },
+		})
+		if err != nil {
+			return err
+		}
+		results = append(results, res)
+	}
+	var out any = results
+	if len(results) == 1 {
+		out = results[0]
+	}
+	return e.emit(out, func(w io.Writer) {
+		for _, r := range results {
+			how := "highlights"
+			if r.Flattened {
+				how = "highlights drawn into the pages"
+			}
+			fmt.Fprintf(w, "%s: document %d, %d %s", r.File, r.DocID, r.Highlights, how)
+			if r.Skipped > 0 {
+				fmt.Fprintf(w, " (%d annotations left out)", r.Skipped)
+			}
+			fmt.Fprintln(w)
+		}
+	})
+}
+
+// codedFileName names a document's coded copy in a folder: its id and the
+// original's name ("12-smith2016-coded.pdf").
+func codedFileName(d index.Document) string {
+	base := strings.TrimSuffix(filepath.Base(d.FileName), filepath.Ext(d.FileName))
+	base = strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r < 32 {
+			return '_'
+		}
+		return r
+	}, base)
+	if base == "" {
+		base = "document"
+	}
+	return fmt.Sprintf("%d-%s-coded.pdf", d.ID, base)
 }

@@ -15,10 +15,11 @@ import (
 )
 
 func init() {
-	register(&command{name: "import", args: "PATH... [--password P]", summary: "import PDFs, text and metadata files or folders (recursively)",
+	register(&command{name: "import", args: "PATH... [--password P] [--no-highlights]", summary: "import PDFs (with the highlights and notes made in them), text and metadata files or folders (recursively)",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error {
 			password := fs.String("password", "", "password of encrypted PDFs that need one (used once, never stored)")
-			return func(e *env, args []string) error { return runImport(e, args, *password) }
+			noHighlights := fs.Bool("no-highlights", false, "leave the highlights, comments and ink made in the PDFs out")
+			return func(e *env, args []string) error { return runImport(e, args, *password, *noHighlights) }
 		}})
 	register(&command{name: "docs", args: "", summary: "list the library's documents",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runDocs }})
@@ -60,7 +61,7 @@ func init() {
 // itself (REFI-QDA projects and codebooks), registered by their commands.
 var importHandlers = map[importer.Kind]func(e *env) index.ImportHandler{}
 
-func runImport(e *env, args []string, password string) error {
+func runImport(e *env, args []string, password string, noHighlights bool) error {
 	if len(args) == 0 {
 		return usagef("nothing to import: name files or folders")
 	}
@@ -69,7 +70,7 @@ func runImport(e *env, args []string, password string) error {
 	if err != nil {
 		return err
 	}
-	opts := &index.ImportOptions{Handlers: map[importer.Kind]index.ImportHandler{}, Password: password}
+	opts := &index.ImportOptions{Handlers: map[importer.Kind]index.ImportHandler{}, Password: password, NoHighlights: noHighlights}
 	for k, h := range importHandlers {
 		opts.Handlers[k] = h(e)
 	}
@@ -134,6 +135,9 @@ func printImportReport(w io.Writer, rep *index.ImportReport) {
 	}
 	fmt.Fprintf(w, "%d imported, %d updated, %d unchanged%s, %d failed, %d skipped%s\n",
 		len(rep.Imported), len(rep.Updated), len(rep.Unchanged), restored, len(rep.Failed), len(rep.Skipped), records)
+	if len(rep.Highlights) > 0 {
+		printHighlightReports(w, rep.Highlights)
+	}
 }
 
 // metadataFile is what an import read from one metadata file with bad

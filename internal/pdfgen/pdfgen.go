@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"unicode/utf16"
 
 	"github.com/rapport-qda/rapport/internal/stdfonts"
 	"golang.org/x/text/encoding/charmap"
@@ -133,6 +134,50 @@ type Page struct {
 	// Annots are annotation dictionaries written as they are (e.g.
 	// "<< /Type /Annot /Subtype /Highlight … >>").
 	Annots []string
+	// Markup are annotations written (after Annots) into the page's
+	// /Annots, each an indirect object, as readers write them.
+	Markup []Annot
+	// RawAnnots, when set, is written as the value of /Annots as it is
+	// (for tests of broken annotation arrays); Annots and Markup are then
+	// ignored.
+	RawAnnots string
+}
+
+// Annot is an annotation of a page, as a PDF reader or a viewer writes it.
+type Annot struct {
+	// Subtype: Highlight, Underline, Squiggly, StrikeOut, Text, FreeText,
+	// Ink, Square…
+	Subtype string
+	// Rect is /Rect (x0 y0 x1 y1); zero means the bounds of Quads.
+	Rect [4]float64
+	// Quads is /QuadPoints, one quadrilateral per entry in the order
+	// viewers write: top left, top right, bottom left, bottom right.
+	Quads [][8]float64
+	// Color is /C (0, 1, 3 or 4 components in 0–1); nil leaves it out.
+	Color []float64
+	// Contents, Author (/T), Name (/NM), Created (/CreationDate) and
+	// Modified (/M) are written as text strings when not empty.
+	Contents, Author, Name, Created, Modified string
+	// Popup adds a /Popup annotation (after this one) whose /Parent is
+	// this annotation; PopupContents, if set, is the popup's /Contents.
+	Popup         bool
+	PopupContents string
+	// InReplyTo, when > 0, makes this annotation a reply (/IRT) to the
+	// page's annotation number InReplyTo (1-based, in Annots).
+	InReplyTo int
+	// Ink is /InkList: each stroke a list of x y pairs.
+	Ink [][]float64
+	// AP, when set, is the content of the annotation's normal appearance
+	// stream (with /BBox its Rect).
+	AP string
+	// Extra is appended to the dictionary as it is ("/F 4 /CA 0.5").
+	Extra string
+}
+
+// QuadOf returns the quadrilateral of a rectangle x0 y0 x1 y1 in the point
+// order viewers write.
+func QuadOf(r [4]float64) [8]float64 {
+	return [8]float64{r[0], r[3], r[2], r[3], r[0], r[1], r[2], r[1]}
 }
 
 // Doc is a whole document.
@@ -293,15 +338,27 @@ func (d *Doc) Bytes() []byte {
 		if p.CropBox != [4]float64{} {
 			extra += fmt.Sprintf(" /CropBox [%g %g %g %g]", p.CropBox[0], p.CropBox[1], p.CropBox[2], p.CropBox[3])
 		}
-		if len(p.Annots) > 0 {
+		// The page's own number is known before it is written: annotations
+		// written first point to it with /P.
+		pageNum := len(offsets) + 1 + annotObjects(p)
+		switch {
+		case p.RawAnnots != "":
+			extra += " /Annots " + p.RawAnnots
+		case len(p.Annots) > 0 || len(p.Markup) > 0:
 			var refs []string
 			for _, a := range p.Annots {
 				refs = append(refs, fmt.Sprintf("%d 0 R", obj(a)))
+			}
+			if len(p.Markup) > 0 {
+				refs = append(refs, writeAnnots(p.Markup, pageNum, obj))
 			}
 			extra += " /Annots [" + strings.Join(refs, " ") + "]"
 		}
 		pg := obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g]%s /Resources << /Font << %s>>%s >> /Contents %d 0 R >>",
 			w, h, extra, fontRes.String(), xres, c))
+		if pg != pageNum {
+			panic(fmt.Sprintf("pdfgen: page object %d, expected %d", pg, pageNum))
+		}
 		kids = append(kids, fmt.Sprintf("%d 0 R", pg))
 	}
 	info := 0
@@ -384,6 +441,153 @@ func (p Page) content() string {
 	return s.String()
 }
 
+// annotObjects is how many objects a page's annotations take.
+func annotObjects(p Page) int {
+	if p.RawAnnots != "" {
+		return 0
+	}
+	return len(p.Annots) + markupObjects(p.Markup)
+}
+
+// markupObjects is how many objects annotations of Page.Markup take.
+func markupObjects(annots []Annot) int {
+	n := 0
+	for _, a := range annots {
+		n++
+		if a.Popup {
+			n++
+		}
+		if a.AP != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// writeAnnots writes a page's annotations with obj and returns the
+// references of the /Annots array. Object numbers are known in advance, so
+// that a popup and its parent, or a reply and the annotation it answers,
+// can point to each other.
+func writeAnnots(annots []Annot, page int, obj func(string) int) string {
+	first := page - markupObjects(annots)
+	num := make([]int, len(annots)) // each annotation's object number
+	next := first
+	for i, a := range annots {
+		if a.AP != "" {
+			next++ // its appearance stream goes first
+		}
+		num[i] = next
+		next++
+		if a.Popup {
+			next++
+		}
+	}
+	var refs []string
+	for i, a := range annots {
+		rect := a.Rect
+		if rect == [4]float64{} && len(a.Quads) > 0 {
+			rect = [4]float64{a.Quads[0][0], a.Quads[0][1], a.Quads[0][0], a.Quads[0][1]}
+			for _, q := range a.Quads {
+				for k := 0; k < 8; k += 2 {
+					rect[0], rect[2] = min(rect[0], q[k]), max(rect[2], q[k])
+					rect[1], rect[3] = min(rect[1], q[k+1]), max(rect[3], q[k+1])
+				}
+			}
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "<< /Type /Annot /Subtype /%s /Rect [%g %g %g %g] /P %d 0 R", a.Subtype, rect[0], rect[1], rect[2], rect[3], page)
+		if len(a.Quads) > 0 {
+			b.WriteString(" /QuadPoints [")
+			for k, q := range a.Quads {
+				if k > 0 {
+					b.WriteByte(' ')
+				}
+				fmt.Fprintf(&b, "%g %g %g %g %g %g %g %g", q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7])
+			}
+			b.WriteString("]")
+		}
+		if a.Color != nil {
+			b.WriteString(" /C [")
+			for k, c := range a.Color {
+				if k > 0 {
+					b.WriteByte(' ')
+				}
+				fmt.Fprintf(&b, "%g", c)
+			}
+			b.WriteString("]")
+		}
+		for _, kv := range [][2]string{{"Contents", a.Contents}, {"T", a.Author}, {"NM", a.Name}, {"CreationDate", a.Created}, {"M", a.Modified}} {
+			if kv[1] != "" {
+				fmt.Fprintf(&b, " /%s %s", kv[0], TextString(kv[1]))
+			}
+		}
+		if len(a.Ink) > 0 {
+			b.WriteString(" /InkList [")
+			for _, stroke := range a.Ink {
+				b.WriteString("[")
+				for k, v := range stroke {
+					if k > 0 {
+						b.WriteByte(' ')
+					}
+					fmt.Fprintf(&b, "%g", v)
+				}
+				b.WriteString("]")
+			}
+			b.WriteString("]")
+		}
+		if a.InReplyTo > 0 && a.InReplyTo <= len(annots) {
+			fmt.Fprintf(&b, " /IRT %d 0 R", num[a.InReplyTo-1])
+		}
+		if a.Popup {
+			fmt.Fprintf(&b, " /Popup %d 0 R", num[i]+1)
+		}
+		if a.AP != "" {
+			ap := obj(fmt.Sprintf("<< /Type /XObject /Subtype /Form /BBox [%g %g %g %g] /Length %d >>\nstream\n%s\nendstream", rect[0], rect[1], rect[2], rect[3], len(a.AP), a.AP))
+			fmt.Fprintf(&b, " /AP << /N %d 0 R >>", ap)
+		}
+		if a.Extra != "" {
+			b.WriteString(" " + a.Extra)
+		}
+		b.WriteString(" >>")
+		n := obj(b.String())
+		if n != num[i] {
+			panic(fmt.Sprintf("pdfgen: annotation object %d, expected %d", n, num[i]))
+		}
+		refs = append(refs, fmt.Sprintf("%d 0 R", n))
+		if a.Popup {
+			contents := ""
+			if a.PopupContents != "" {
+				contents = " /Contents " + TextString(a.PopupContents)
+			}
+			pop := obj(fmt.Sprintf("<< /Type /Annot /Subtype /Popup /Rect [%g %g %g %g] /Parent %d 0 R /P %d 0 R%s >>", rect[2], rect[1], rect[2]+150, rect[1]+80, n, page, contents))
+			refs = append(refs, fmt.Sprintf("%d 0 R", pop))
+		}
+	}
+	return strings.Join(refs, " ")
+}
+
+// TextString encodes s as a PDF text string: a literal string when it is
+// printable ASCII, else UTF-16BE with a byte-order mark, in hex.
+func TextString(s string) string {
+	ascii := true
+	for _, r := range s {
+		if r < 32 || r > 126 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return pdfString([]rune(s))
+	}
+	var b strings.Builder
+	b.WriteString("<FEFF")
+	for _, u := range utf16.Encode([]rune(s)) {
+		fmt.Fprintf(&b, "%04X", u)
+	}
+	b.WriteString(">")
+	return b.String()
+}
+
 // pdfString encodes s as a literal PDF string in WinAnsi (Latin-1 for the
 // characters pdfgen supports; others become '?').
 func pdfString(codes []rune) string {
@@ -449,3 +653,51 @@ endcmap
 CMapName currentdict /CMap defineresource pop
 end
 end`
+
+// PhraseRects returns the rectangles a viewer's highlight of the nth
+// occurrence (0-based) of phrase would have on the page: one per text run
+// (line) the phrase covers, from a descender's depth to an ascender's
+// height. The phrase is looked for in the page's runs (Texts, in drawing
+// order) joined by single spaces, so it may run on from one line to the
+// next (but not through a hyphen the line break added).
+func (p Page) PhraseRects(phrase string, nth int) ([][4]float64, bool) {
+	var joined strings.Builder
+	starts := make([]int, len(p.Texts))
+	for i, t := range p.Texts {
+		if i > 0 {
+			joined.WriteByte(' ')
+		}
+		starts[i] = joined.Len()
+		joined.WriteString(t.S)
+	}
+	s := joined.String()
+	at := -1
+	for from := 0; nth >= 0; nth-- {
+		i := strings.Index(s[from:], phrase)
+		if i < 0 {
+			return nil, false
+		}
+		at = from + i
+		from = at + 1
+	}
+	end := at + len(phrase)
+	var rects [][4]float64
+	for i, t := range p.Texts {
+		a, b := max(at, starts[i]), min(end, starts[i]+len(t.S))
+		if a >= b {
+			continue
+		}
+		size := t.Size
+		if size == 0 {
+			size = 10
+		}
+		prefix := func(n int) float64 {
+			u := t
+			u.S = t.S[:n]
+			return RunWidth(u)
+		}
+		x0, x1 := t.X+prefix(a-starts[i]), t.X+prefix(b-starts[i])
+		rects = append(rects, [4]float64{x0, t.Y - 0.22*size, x1, t.Y + 0.8*size})
+	}
+	return rects, len(rects) > 0
+}
