@@ -39,6 +39,11 @@ func (u *UI) change(what string, fn func() error, done func()) {
 	u.background(func() {
 		err := fn()
 		u.do(func() {
+			if errors.Is(err, index.ErrAlreadyCoded) {
+				// Not a failure: the passage has the theme already.
+				u.setStatus("Already coded: %v", err)
+				return
+			}
 			if err != nil {
 				u.showError(what, err)
 				return

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -125,5 +127,37 @@ func TestDragSelectsWords(t *testing.T) {
 	v.MouseUp(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: to}})
 	if got := v.SelectedText(); got != "severe mental illness" {
 		t.Errorf("drag selection %q", got)
+	}
+}
+
+// TestAlreadyCodedIsAStatusNotAnError: coding a passage again with a theme
+// it has says so on the status line, without an error dialog; an import's
+// summary says why files were left out.
+func TestAlreadyCodedIsAStatusNotAnError(t *testing.T) {
+	lib, src := newTestLibrary(t)
+	u, w := newTestUI(t, lib)
+	doc := openFirstArticle(t, u, lib)
+	ctx := context.Background()
+	req := index.TagRequest{DocID: doc.ID, Quote: "Trust grows slowly.", Themes: []string{"Trust"}}
+	if _, err := lib.Tag(ctx, req); err != nil {
+		t.Fatal(err)
+	}
+	u.change("Tagged with Trust", func() error { _, err := lib.Tag(ctx, req); return err }, nil)
+	u.Wait()
+	if got := u.status.Text; !strings.HasPrefix(got, "Already coded:") {
+		t.Errorf("status %q", got)
+	}
+	if w.Canvas().Overlays().Top() != nil {
+		t.Error("an error dialog is shown for a passage already coded")
+	}
+	if err := os.WriteFile(filepath.Join(src, "README.md"), []byte("# notes\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := lib.Import(ctx, []string{src}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := skipReasons(rep); len(rep.SkippedFiles) == 0 || strings.Contains(got, "not a kind Rapport reads") || !strings.Contains(got, rep.SkippedFiles[0].Reason) {
+		t.Errorf("skipped %+v said as %q", rep.SkippedFiles, got)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -133,7 +134,7 @@ func (u *UI) showImportSummary(job *importJob) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d imported, %d updated, %d already in the library", len(rep.Imported), len(rep.Updated), len(rep.Unchanged))
 	if len(rep.Skipped) > 0 {
-		fmt.Fprintf(&b, ", %d skipped (not a kind Rapport reads)", len(rep.Skipped))
+		fmt.Fprintf(&b, ", %d skipped (%s)", len(rep.Skipped), skipReasons(rep))
 	}
 	fmt.Fprintf(&b, ", %d failed.", len(rep.Failed))
 	if len(rep.Highlights) > 0 {
@@ -180,4 +181,26 @@ func (u *UI) showImportFailures(failed []index.ImportFailure) {
 	d := dialog.NewCustom("Import", "Close", container.NewBorder(head, nil, nil, nil, container.NewVScroll(rows)), u.win)
 	d.Resize(fyne.NewSize(u.dialogWidth(700), min(450, u.win.Canvas().Size().Height*0.9)))
 	d.Show()
+}
+
+// skipReasons says why files were left out, most common reason first
+// ("a README or licence file, not an article: 2; hidden: 1").
+func skipReasons(rep *index.ImportReport) string {
+	counts := map[string]int{}
+	var order []string
+	for _, s := range rep.SkippedFiles {
+		if counts[s.Reason] == 0 {
+			order = append(order, s.Reason)
+		}
+		counts[s.Reason]++
+	}
+	if len(order) == 0 {
+		return "not a kind Rapport reads"
+	}
+	sort.SliceStable(order, func(i, j int) bool { return counts[order[i]] > counts[order[j]] })
+	parts := make([]string, len(order))
+	for i, r := range order {
+		parts[i] = fmt.Sprintf("%s: %d", r, counts[r])
+	}
+	return strings.Join(parts, "; ")
 }
