@@ -79,9 +79,19 @@ func buildWords(glyphs []glyph, trace bool) []word {
 	rtl := false       // the word has bytes of right-to-left blocks
 	// write adds glyph i's text s to the word being built.
 	write := func(s string, i int) {
-		starts = append(starts, int32(sb.Len()))
-		if c := s[0]; c >= 0xD6 && c <= 0xDF || c == 0xEF {
-			rtl = true
+		if !rtl {
+			if c := s[0]; c >= 0xD6 && c <= 0xDF || c == 0xEF {
+				// The word's glyph starts are kept from its first byte of
+				// a right-to-left block on (before it: one per character).
+				rtl = true
+				starts = starts[:0]
+				for k := range sb.String() {
+					starts = append(starts, int32(k))
+				}
+			}
+		}
+		if rtl {
+			starts = append(starts, int32(sb.Len()))
 		}
 		sb.WriteString(s)
 		if trace {
