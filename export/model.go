@@ -49,6 +49,7 @@ type Data struct {
 type Document struct {
 	index.Document
 	Pages     []index.Page
+	Notes     []index.DocNote // the document's notes (Collect fills them in)
 	Reference Reference // its APA 7 reference list entry
 	Cited     bool      // at least one exported excerpt quotes it
 }

@@ -221,17 +221,14 @@ func TestProjectReadBack(t *testing.T) {
 	}
 }
 
-// TestReadOtherTools reads a project as other tools write them: a .qde of
-// another name, a plainTextPath without internal://, colours in other
-// notations, codes without isCodable, a BOM in the source, a coding of an
-// unknown code, a selection past the end, and a PDF source.
 // otherToolText is the source text of otherToolProject.
 const otherToolText = "Ça va? The coach listened. 😀 Then she called."
 
 // otherToolProject is a .qdpx as other tools write them: a .qde of another
 // name, a plainTextPath without internal://, colours in other notations,
 // codes without isCodable, a BOM in the source, a coding of an unknown
-// code, a selection past the end, and a PDF source without text.
+// code, a selection past the end, and a PDF source without text. Its
+// positions count UTF-16 units, as QualCoder's do (the emoji counts two).
 func otherToolProject(t *testing.T) []byte {
 	t.Helper()
 	text := otherToolText
@@ -252,7 +249,7 @@ func otherToolProject(t *testing.T) []byte {
     <Coding guid="dddddddd-0000-0000-0000-000000000002"><CodeRef targetGUID="eeeeeeee-0000-0000-0000-000000000009"/></Coding>
     <NoteRef targetGUID="ffffffff-0000-0000-0000-000000000001"/>
    </PlainTextSelection>
-   <PlainTextSelection guid="cccccccc-0000-0000-0000-000000000002" startPosition="29" endPosition="45">
+   <PlainTextSelection guid="cccccccc-0000-0000-0000-000000000002" startPosition="30" endPosition="46">
     <Coding guid="dddddddd-0000-0000-0000-000000000003"><CodeRef targetGUID="aaaaaaaa-0000-0000-0000-000000000002"/></Coding>
    </PlainTextSelection>
    <PlainTextSelection guid="cccccccc-0000-0000-0000-000000000003" startPosition="40" endPosition="400">
@@ -303,10 +300,15 @@ func TestReadOtherTools(t *testing.T) {
 	if sel.Quote != "The coach listened." || sel.Note != "Ana's memo" || sel.Author != "Ana" || len(sel.Codes) != 1 {
 		t.Errorf("selection 1 = %+v", sel)
 	}
+	// Positions in UTF-16 units (the emoji counts two), stored as code
+	// points (it counts one).
 	if q := s.Selections[1].Quote; q != "Then she called." || utf8.RuneCountInString(text[:strings.Index(text, "Then")]) != s.Selections[1].Start {
-		t.Errorf("selection 2 = %+v (code points, the emoji counts one)", s.Selections[1])
+		t.Errorf("selection 2 = %+v (UTF-16 positions, code point offsets)", s.Selections[1])
 	}
-	for _, want := range []string{"chartreuse-ish", "eeeeeeee-0000-0000-0000-000000000009", "positions \"40\"–\"400\"", "scan.pdf"} {
+	if s.PositionUnit != "UTF-16 units" {
+		t.Errorf("positions read as %q, want UTF-16 units", s.PositionUnit)
+	}
+	for _, want := range []string{"chartreuse-ish", "eeeeeeee-0000-0000-0000-000000000009", "positions 40–400", "scan.pdf"} {
 		found := false
 		for _, pr := range p.Problems {
 			found = found || strings.Contains(pr, want)

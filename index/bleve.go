@@ -69,6 +69,9 @@ type pageEntry struct {
 	Kind       string   `json:"kind"`
 	Theme      []string `json:"theme,omitempty"`
 	Annotation string   `json:"annotation,omitempty"` // quotes and notes of annotations on the page
+	// Attribute holds the document's attributes as "Name: value", on every
+	// entry: attribute:female, attribute:"gender female".
+	Attribute []string `json:"attribute,omitempty"`
 	meta       string   // title, other titles, authors and journal, on the first entry
 	Annotated  bool     `json:"annotated"`
 	// Exact year and journal, for filters on a facet's value (FacetClause).
@@ -149,6 +152,7 @@ func indexMapping() mapping.IndexMapping {
 	theme.IncludeTermVectors = true // the phrase syntax theme:"Name" needs term positions
 	page.AddFieldMappingsAt("theme", theme)
 	page.AddFieldMappingsAt("annotation", text(false, true))
+	page.AddFieldMappingsAt("attribute", text(false, true))
 	annotated := bleve.NewBooleanFieldMapping()
 	annotated.Store = false
 	annotated.IncludeInAll = false
@@ -550,6 +554,9 @@ func (l *Library) pageEntries(ctx context.Context, idx bleve.Index, id int64) (m
 	}
 	for _, a := range d.Authors {
 		base.Author = append(base.Author, a.Name())
+	}
+	for _, a := range d.Attributes {
+		base.Attribute = append(base.Attribute, a.Name+": "+a.Value)
 	}
 	meta := strings.Join(slices.Concat([]string{d.Title}, d.AltTitles, base.Author, []string{d.Journal}), "\n")
 	pages, err := l.Pages(ctx, id)
