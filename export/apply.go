@@ -52,7 +52,8 @@ type SourcePositions struct {
 	Unit   string `json:"unit"` // "UTF-16 units" or "code points"
 }
 
-func newApplyReport() *ApplyReport {
+// NewApplyReport returns an empty report, its lists empty rather than nil.
+func NewApplyReport() *ApplyReport {
 	return &ApplyReport{ThemesAdded: []string{}, ThemesMatched: []string{}, ThemesMatchedByName: []ThemeMatch{}, ThemesRenamed: []ThemeMatch{},
 		Documents: []index.ImportItem{}, DocumentsFound: []index.ImportItem{}, Positions: []SourcePositions{},
 		Problems: []string{}, NotImported: map[string]int{}}
@@ -125,7 +126,7 @@ func ApplyCodebook(ctx context.Context, lib *index.Library, codes []Code, rep *A
 	byGUID := map[string]index.Theme{}
 	taken := map[string]bool{}                     // lower-case names in use
 	children := map[int64]map[string]index.Theme{} // parent id → lower-case name → theme
-	add := func(t index.Theme) {
+	for _, t := range themes {
 		byGUID[normGUID(t.GUID)] = t
 		key := themeKey(t.Name)
 		taken[key] = true
@@ -134,59 +135,89 @@ func ApplyCodebook(ctx context.Context, lib *index.Library, codes []Code, rep *A
 		}
 		children[t.ParentID][key] = t
 	}
-	for _, t := range themes {
-		add(t)
+	// Decide for every code first (parents come before their children),
+	// then add the new themes in one step.
+	type target struct {
+		theme index.Theme // the library's theme, or the new theme's name and parent
+		isNew bool
 	}
-	mapped := map[string]index.Theme{} // code GUID → theme
-	nameOf := map[string]string{}
+	mapped := map[string]target{} // code GUID → theme
+	var add []index.Theme
+	var addCodes []Code
 	for _, c := range codes {
 		if err := ctx.Err(); err != nil {
-			return nameOf, err
+			return nil, err
 		}
 		if t, ok := byGUID[c.GUID]; ok {
-			mapped[c.GUID], nameOf[c.GUID] = t, t.Name
+			mapped[c.GUID] = target{theme: t}
 			rep.ThemesMatched = append(rep.ThemesMatched, t.Name)
 			continue
 		}
-		var parent index.Theme
+		var parent target
 		hasParent := false
 		if c.Parent != "" {
 			if parent, hasParent = mapped[c.Parent]; !hasParent {
 				rep.problem("code %q: its parent code was not imported; added at the top of the codebook", c.Name)
 			}
 		}
-		if t, ok := children[parent.ID][themeKey(c.Name)]; ok {
-			mapped[c.GUID], nameOf[c.GUID] = t, t.Name
-			rep.ThemesMatched = append(rep.ThemesMatched, t.Name)
-			rep.ThemesMatchedByName = append(rep.ThemesMatchedByName, ThemeMatch{Code: c.Name, Parent: parent.Name, Theme: t.Name})
-			continue
+		if !parent.isNew {
+			if t, ok := children[parent.theme.ID][themeKey(c.Name)]; ok {
+				mapped[c.GUID] = target{theme: t}
+				rep.ThemesMatched = append(rep.ThemesMatched, t.Name)
+				rep.ThemesMatchedByName = append(rep.ThemesMatchedByName, ThemeMatch{Code: c.Name, Parent: parent.theme.Name, Theme: t.Name})
+				continue
+			}
 		}
 		name := c.Name
 		if taken[themeKey(name)] {
-			name = disambiguate(c.Name, parent.Name, taken)
-			rep.ThemesRenamed = append(rep.ThemesRenamed, ThemeMatch{Code: c.Name, Parent: parent.Name, Theme: name})
+			name = disambiguate(c.Name, parent.theme.Name, taken)
+			rep.ThemesRenamed = append(rep.ThemesRenamed, ThemeMatch{Code: c.Name, Parent: parent.theme.Name, Theme: name})
 		}
+		taken[themeKey(name)] = true
 		if !c.Codable {
 			rep.problem("code %q is not codable in its tool; imported as a theme you can code with", c.Name)
 		}
 		nt := index.Theme{GUID: c.GUID, Name: name, Description: c.Description, Color: c.Color,
-			Parent: parent.Name, Memo: c.Memo, Source: c.Source, Provisional: c.Provisional}
-		t, err := lib.AddTheme(ctx, nt)
-		if err != nil && c.Color != "" {
-			// The library may refuse a colour it does not take; keep the theme.
-			nt.Color = ""
-			t, err = lib.AddTheme(ctx, nt)
-			if err == nil {
-				rep.problem("code %q: colour %s refused; a palette colour was used", c.Name, c.Color)
+			Parent: parent.theme.Name, Memo: c.Memo, Source: c.Source, Provisional: c.Provisional}
+		mapped[c.GUID] = target{theme: nt, isNew: true}
+		add = append(add, nt)
+		addCodes = append(addCodes, c)
+	}
+	nameOf := map[string]string{}
+	for g, t := range mapped {
+		if !t.isNew {
+			nameOf[g] = t.theme.Name
+		}
+	}
+	if len(add) == 0 {
+		return nameOf, nil
+	}
+	added, errs, err := lib.AddThemes(ctx, fmt.Sprintf("Import %s", plural(len(add), "code")), add)
+	if err != nil {
+		return nameOf, err
+	}
+	failed := map[string]bool{} // names of new themes not added
+	for i, t := range add {
+		c := addCodes[i]
+		if errs[i] != nil {
+			// One at a time, without the colour (the library may refuse
+			// it) or the parent (it may have failed too).
+			retry := t
+			retry.Color = ""
+			if failed[themeKey(retry.Parent)] {
+				retry.Parent = ""
 			}
+			got, err := lib.AddTheme(ctx, retry)
+			if err != nil {
+				failed[themeKey(t.Name)] = true
+				rep.drop("Code", 1, "code %q could not be added as a theme: %v", c.Name, errs[i])
+				continue
+			}
+			rep.problem("code %q: added without its colour or parent, which the library refused: %v", c.Name, errs[i])
+			added[i] = got
 		}
-		if err != nil {
-			rep.drop("Code", 1, "code %q could not be added as a theme: %v", c.Name, err)
-			continue
-		}
-		add(t)
-		mapped[c.GUID], nameOf[c.GUID] = t, t.Name
-		rep.ThemesAdded = append(rep.ThemesAdded, t.Name)
+		nameOf[c.GUID] = added[i].Name
+		rep.ThemesAdded = append(rep.ThemesAdded, added[i].Name)
 	}
 	return nameOf, nil
 }
@@ -221,7 +252,7 @@ func disambiguate(name, parent string, taken map[string]bool) string {
 // not be mapped is in the report's Problems and NotImported, beginning
 // with what reading the project found.
 func ApplyProject(ctx context.Context, lib *index.Library, p *Project) (*ApplyReport, error) {
-	rep := newApplyReport()
+	rep := NewApplyReport()
 	rep.Problems = append(rep.Problems, p.Problems...)
 	for k, n := range p.NotImported {
 		rep.NotImported[k] += n

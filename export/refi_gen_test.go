@@ -176,7 +176,7 @@ func (g genProject) qdpx(t testing.TB) []byte {
 		}
 		zw.add("sources/"+file, s.Text)
 	}
-	zw.close(t.(*testing.T))
+	zw.close(t)
 	return buf.Bytes()
 }
 

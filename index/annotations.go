@@ -177,7 +177,7 @@ func insertAnnotationWith(ctx context.Context, r *changeRecorder, a newAnnotatio
 	if guid == "" {
 		guid = newGUID()
 	}
-	res, err := r.tx.ExecContext(ctx, `INSERT INTO annotations (guid, doc_id, page, start, end, quote, prefix, suffix, note, author, created_at, updated_at)
+	res, err := r.exec(`INSERT INTO annotations (guid, doc_id, page, start, end, quote, prefix, suffix, note, author, created_at, updated_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, guid, a.docID, a.sp.page, a.sp.start, a.sp.end, quote, prefix, suffix, strings.TrimSpace(a.note), a.author, created, ts)
 	if err != nil {
 		return 0, err
@@ -185,7 +185,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, guid, a.docID, a.sp.page, a.sp.sta
 	id, _ := res.LastInsertId()
 	r.created("annotations", id)
 	for _, t := range a.themeIDs {
-		if _, err := r.tx.ExecContext(ctx, "INSERT INTO annotation_themes (annotation_id, theme_id) VALUES (?, ?)", id, t); err != nil {
+		if _, err := r.exec("INSERT INTO annotation_themes (annotation_id, theme_id) VALUES (?, ?)", id, t); err != nil {
 			return 0, err
 		}
 		r.created("annotation_themes", id, t)

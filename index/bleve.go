@@ -72,8 +72,8 @@ type pageEntry struct {
 	// Attribute holds the document's attributes as "Name: value", on every
 	// entry: attribute:female, attribute:"gender female".
 	Attribute []string `json:"attribute,omitempty"`
-	meta       string   // title, other titles, authors and journal, on the first entry
-	Annotated  bool     `json:"annotated"`
+	meta      string   // title, other titles, authors and journal, on the first entry
+	Annotated bool     `json:"annotated"`
 	// Exact year and journal, for filters on a facet's value (FacetClause).
 	FacetYear    string `json:"facet_year,omitempty"`
 	FacetJournal string `json:"facet_journal,omitempty"`
@@ -635,6 +635,7 @@ func (l *Library) indexedPageIDs(idx bleve.Index, docID int64) []string {
 }
 
 type pageCodingInfo struct {
+	textB  strings.Builder
 	themes []string
 	text   string
 }
@@ -679,7 +680,10 @@ ORDER BY a.page, a.start`, docID)
 				}
 			}
 		}
-		c.text += quote + "\n" + note + "\n"
+		c.textB.WriteString(quote + "\n" + note + "\n")
+	}
+	for _, c := range out {
+		c.text = c.textB.String()
 	}
 	return out, rows.Err()
 }

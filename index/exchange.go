@@ -412,7 +412,10 @@ func (l *Library) addExchangeAnnotations(ctx context.Context, r *changeRecorder,
 		}
 		return ids, nil
 	}
-	guidTaken := r.tx.QueryRowContext // a GUID may be in use in another document
+	guidTaken, err := r.stmt("SELECT id FROM annotations WHERE guid = ?") // a GUID may be in use in another document
+	if err != nil {
+		return err
+	}
 	for _, a := range list {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -441,7 +444,7 @@ func (l *Library) addExchangeAnnotations(ctx context.Context, r *changeRecorder,
 				if containsID(h.themes, id) {
 					continue
 				}
-				if _, err := r.tx.ExecContext(ctx, "INSERT INTO annotation_themes (annotation_id, theme_id) VALUES (?, ?)", h.id, id); err != nil {
+				if _, err := r.exec("INSERT INTO annotation_themes (annotation_id, theme_id) VALUES (?, ?)", h.id, id); err != nil {
 					return err
 				}
 				r.created("annotation_themes", h.id, id)
@@ -476,7 +479,7 @@ func (l *Library) addExchangeAnnotations(ctx context.Context, r *changeRecorder,
 		}
 		if guid != "" {
 			var other int64
-			if err := guidTaken(ctx, "SELECT id FROM annotations WHERE guid = ?", guid).Scan(&other); err == nil {
+			if err := guidTaken.QueryRowContext(ctx, guid).Scan(&other); err == nil {
 				guid = "" // the GUID belongs to an annotation of another document
 			} else if !errors.Is(err, sql.ErrNoRows) {
 				return err
