@@ -18,7 +18,6 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-
 	"github.com/rapport-qda/rapport/importer"
 	"github.com/rapport-qda/rapport/index"
 )

@@ -177,8 +177,8 @@ const SidecarName = "rapport.json"
 
 // sidecar is the content of rapport.json.
 type sidecar struct {
-	Format  string                   `json:"format"` // "rapport-qdpx"
-	Version int                      `json:"version"`
+	Format  string `json:"format"` // "rapport-qdpx"
+	Version int    `json:"version"`
 	// Positions is how selection positions count: "utf-16" (UTF-16 code
 	// units, since version 2); absent, code points.
 	Positions string                   `json:"positions,omitempty"`
