@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"encoding/xml"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/rapport-qda/rapport/index"
 )
 
 // sharedDir finds ../shared beside the module root, or skips the test.
@@ -368,4 +371,55 @@ func TestProjectSkipsStaleExcerpts(t *testing.T) {
 	if n != len(anns)-2 {
 		t.Errorf("%d selections written, want %d", n, len(anns)-2)
 	}
+}
+
+// TestProjectWritesNotes: a document's notes are written as notes the
+// source refers to, and an annotation's note both as a note and as the
+// selection's Description (QualCoder reads only the latter); the project
+// validates and reads back with the notes once.
+func TestProjectWritesNotes(t *testing.T) {
+	d := fixtureData(t, Filter{})
+	d.Documents[0].Notes = []index.DocNote{{ID: 7, DocID: d.Documents[0].ID, Text: "Read twice.", Author: "Test User", CreatedAt: fixedTime}}
+	files, err := BuildProject(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xmlValidate(t, "Project.xsd", files.QDE)
+	qde := string(files.QDE)
+	if !strings.Contains(qde, "<PlainTextContent>Read twice.</PlainTextContent>") {
+		t.Error("the document's note is not written")
+	}
+	for _, e := range d.Excerpts {
+		if e.Note != "" && !strings.Contains(qde, "<Description>"+xmlEscape(e.Note)+"</Description>") {
+			t.Errorf("annotation %d: its note %q is not the selection's Description", e.ID, e.Note)
+		}
+	}
+	var buf bytes.Buffer
+	if err := WriteProject(&buf, d, nil); err != nil {
+		t.Fatal(err)
+	}
+	p, err := ReadProject(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range p.Sources {
+		if s.Name != oneLine(d.Documents[0].Title) {
+			continue
+		}
+		if len(s.Notes) != 1 || s.Notes[0].Text != "Read twice." || s.Notes[0].Author != "Test User" {
+			t.Errorf("notes read back: %+v", s.Notes)
+		}
+		for _, sel := range s.Selections {
+			if strings.Count(sel.Note, "\n\n") > 0 {
+				t.Errorf("selection %q: note read twice: %q", sel.Quote, sel.Note)
+			}
+		}
+	}
+}
+
+// xmlEscape escapes text as encoding/xml writes character data.
+func xmlEscape(s string) string {
+	var b bytes.Buffer
+	xml.EscapeText(&b, []byte(s))
+	return b.String()
 }
