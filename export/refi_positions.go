@@ -185,18 +185,13 @@ func quoteKey(q string) string {
 	return strings.TrimSpace(q)
 }
 
-// minNamePrefix is how many characters a shortened name must keep to be
-// matched as the start of its quote.
-const minNamePrefix = 12
-
-// nameFits tells whether a selection's name is the text of the span, or,
-// when long enough, its start (tools shorten long names).
+// nameFits tells whether a selection's name is the text of the span or its
+// start (tools shorten long names, with or without an ellipsis).
 func (s *sourceText) nameFits(nameKey string, sp rawSpan) bool {
 	if nameKey == "" || !sp.ok {
 		return false
 	}
-	got := quoteKey(string(s.raw[sp.start:sp.end]))
-	return got == nameKey || utf8.RuneCountInString(nameKey) >= minNamePrefix && strings.HasPrefix(got, nameKey)
+	return strings.HasPrefix(quoteKey(string(s.raw[sp.start:sp.end])), nameKey)
 }
 
 // nameInText tells whether a name is a quote of the text somewhere, so

@@ -457,6 +457,11 @@ func readQDE(data []byte, positions string, open func(name string) ([]byte, erro
 		}
 		for _, pdf := range q.Sources.PDFSources {
 			r.seenSources[normGUID(pdf.GUID)] = true
+			if pdf.Representation != nil {
+				for _, sel := range pdf.Representation.Selections {
+					r.selectionOf[normGUID(sel.GUID)] = normGUID(pdf.GUID)
+				}
+			}
 		}
 	}
 	r.readLinks(q.Links)
@@ -470,11 +475,6 @@ func readQDE(data []byte, positions string, open func(name string) ([]byte, erro
 				// The PDF source is what the project's other parts refer to.
 				if rep.Name == "" {
 					rep.Name = pdf.Name
-				}
-				for old, src := range r.selectionOf {
-					if src == normGUID(rep.GUID) {
-						r.selectionOf[old] = normGUID(pdf.GUID)
-					}
 				}
 				rep.GUID = pdf.GUID
 				if rep.Description == "" {
@@ -666,6 +666,9 @@ func (r *projectReader) readSets(sets *qdeSets) {
 		}
 		codes += len(s.MemberCodes)
 		notes += len(s.MemberNotes)
+		for _, ref := range s.MemberNotes {
+			r.noteText(ref.TargetGUID) // reported here, not again as a note nothing refers to
+		}
 		if strings.TrimSpace(s.Description) != "" {
 			descs++
 		}
