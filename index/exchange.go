@@ -211,8 +211,8 @@ func insertExchangeDocument(ctx context.Context, tx *sql.Tx, src ExchangeSource,
 	ts := now()
 	id := matchMetadataOnly(ctx, tx, doi, titleKey(title))
 	if id == 0 {
-		res, err := tx.ExecContext(ctx, `INSERT INTO documents (sha256, file_name, kind, page_count, size_bytes, imported_at, updated_at, extractor_version, title, title_norm, doi, guid)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, b.sha, b.fileName, string(importer.KindText), len(pages), len(b.data), ts, ts, importer.ExtractorVersion, title, titleKey(title), doi, src.GUID)
+		res, err := tx.ExecContext(ctx, `INSERT INTO documents (id, sha256, file_name, kind, page_count, size_bytes, imported_at, updated_at, extractor_version, title, title_norm, doi, guid)
+VALUES (`+newDocumentID+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, b.sha, b.fileName, string(importer.KindText), len(pages), len(b.data), ts, ts, importer.ExtractorVersion, title, titleKey(title), doi, src.GUID)
 		if err != nil {
 			return 0, err
 		}
