@@ -4,23 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/rapport-qda/rapport/index"
 )
-
-func openLibrary(t *testing.T) *index.Library {
-	t.Helper()
-	lib, err := index.Open(context.Background(), filepath.Join(t.TempDir(), "lib"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lib.Close() })
-	return lib
-}
 
 func applyGenerated(t *testing.T, lib *index.Library, g genProject) *ApplyReport {
 	t.Helper()

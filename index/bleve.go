@@ -25,7 +25,7 @@ import (
 // indexMappingVersion names the shape of the search index. Raise it with
 // any change to indexMapping or pageEntry: an index of another version is
 // rebuilt from SQLite when the library opens it.
-const indexMappingVersion = 12
+const indexMappingVersion = 13
 
 const (
 	indexVersionKey = "rapport_mapping_version"
