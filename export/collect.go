@@ -51,5 +51,16 @@ func Collect(ctx context.Context, lib *index.Library, f Filter) (*Data, error) {
 		}
 		pages[d.ID] = p
 	}
-	return Build(lib.Name(), time.Now(), docs, pages, themes, annotations, f)
+	d, err := Build(lib.Name(), time.Now(), docs, pages, themes, annotations, f)
+	if err != nil {
+		return nil, err
+	}
+	for i := range d.Documents {
+		notes, err := lib.DocNotes(ctx, d.Documents[i].ID)
+		if err != nil {
+			return nil, fmt.Errorf("export: %w", err)
+		}
+		d.Documents[i].Notes = notes
+	}
+	return d, nil
 }

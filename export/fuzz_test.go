@@ -53,3 +53,27 @@ func zipOf(files map[string]string) []byte {
 	zw.Close()
 	return b.Bytes()
 }
+
+// FuzzReadQDE: any project document, over sources holding emoji, NFD
+// accents and CRLF lines, gives a project or an error, never a panic, and
+// every selection it reads lies inside its page.
+func FuzzReadQDE(f *testing.F) {
+	g := casesProject(&testing.T{})
+	f.Add([]byte(g.qde()))
+	f.Add([]byte(astralProject(&testing.T{}, "NVivo 12", astralText, inUTF16, false).qde()))
+	f.Add([]byte(astralProject(&testing.T{}, "QualCoder 3.8", astralText, inCodePoints, true).qde()))
+	text := astralText + "Cafe\u0301 🥐\r\n"
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := readQDE(data, "", func(string) ([]byte, error) { return []byte(text), nil })
+		if err != nil {
+			return
+		}
+		for _, s := range p.Sources {
+			for _, sel := range s.Selections {
+				if sel.Page < 1 || sel.Page > len(s.Pages) || sel.Start < 0 || sel.End < sel.Start || sel.End > len([]rune(s.Pages[sel.Page-1])) {
+					t.Fatalf("selection %+v outside its page", sel)
+				}
+			}
+		}
+	})
+}

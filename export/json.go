@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/rapport-qda/rapport/importer"
+	"github.com/rapport-qda/rapport/index"
 )
 
 // JSONSchemaVersion is the version of the JSON export's schema. It grows
@@ -84,6 +85,9 @@ type jsonDocument struct {
 	PageCount        int          `json:"page_count"`
 	FirstPrintedPage int          `json:"first_printed_page"`
 	Reference        string       `json:"reference"`
+	// Attributes are the document's variables, cases and sets (from a
+	// REFI-QDA project), when it has any.
+	Attributes []index.Attribute `json:"attributes,omitempty"`
 }
 
 type jsonExcerpt struct {
@@ -122,7 +126,8 @@ func WriteJSON(w io.Writer, d *Data) error {
 	for _, doc := range d.Documents {
 		out.Documents = append(out.Documents, jsonDocument{ID: doc.ID, Title: doc.Title, Authors: jsonAuthors(doc.Authors),
 			Year: doc.Year, Journal: doc.Journal, Volume: doc.Volume, Issue: doc.Issue, Pages: doc.Metadata.Pages, DOI: doc.DOI,
-			URL: doc.URL, PageCount: doc.PageCount, FirstPrintedPage: doc.FirstPrintedPage, Reference: doc.Reference.Plain()})
+			URL: doc.URL, PageCount: doc.PageCount, FirstPrintedPage: doc.FirstPrintedPage, Reference: doc.Reference.Plain(),
+			Attributes: doc.Attributes})
 	}
 	for _, e := range d.Excerpts {
 		out.Excerpts = append(out.Excerpts, jsonExcerpt{ID: e.ID, GUID: e.GUID, Document: e.DocID, Page: e.Page, EndPage: e.Page,

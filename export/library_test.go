@@ -304,22 +304,53 @@ func TestCodebookIntoLibrary(t *testing.T) {
 	if _, err := ApplyCodebook(ctx, lib, codes, rep); err != nil {
 		t.Fatal(err)
 	}
+	// A code whose name the built-in codebook uses under another parent is
+	// added under a name of its own, with its colour and parent; one under
+	// the same parent (or none) maps to the library's theme, which keeps
+	// its colour.
+	renamed, byName := map[string]string{}, map[string]bool{}
+	for _, r := range rep.ThemesRenamed {
+		renamed[r.Code] = r.Theme
+		if orig, err := lib.ThemeByName(ctx, r.Code); err != nil || orig.Parent == r.Parent {
+			t.Errorf("code %q renamed %q although the library's theme of its name lies under the same parent (%+v, %v)", r.Code, r.Theme, orig, err)
+		}
+	}
+	for _, m := range rep.ThemesMatchedByName {
+		byName[m.Code] = true
+		if got, err := lib.ThemeByName(ctx, m.Theme); err != nil || got.Parent != m.Parent {
+			t.Errorf("code %q matched by name to %+v under another parent than %q (%v)", m.Code, got, m.Parent, err)
+		}
+	}
+	if len(rep.ThemesRenamed) == 0 || len(rep.ThemesMatchedByName) == 0 {
+		t.Errorf("the fixture's codebook shares names with the built-in one under other parents and the same: renamed %v, matched %v", rep.ThemesRenamed, rep.ThemesMatchedByName)
+	}
 	for _, want := range fixtureThemes {
-		got, err := lib.ThemeByName(ctx, want.Name)
+		name := want.Name
+		if r, ok := renamed[want.Name]; ok {
+			name = r
+		}
+		got, err := lib.ThemeByName(ctx, name)
 		if err != nil {
-			t.Errorf("theme %q: %v (%s; %q)", want.Name, err, rep.Summary(), rep.Problems)
+			t.Errorf("theme %q: %v (%s; %q)", name, err, rep.Summary(), rep.Problems)
 			continue
 		}
-		if got.Color != want.Color || got.Parent != want.Parent {
-			// A built-in theme of the same name keeps its own colour.
-			matched := false
-			for _, m := range rep.ThemesMatched {
-				matched = matched || strings.EqualFold(m, want.Name)
-			}
-			if !matched {
-				t.Errorf("theme %q: colour %s parent %q, want %s %q", want.Name, got.Color, got.Parent, want.Color, want.Parent)
-			}
+		if byName[want.Name] {
+			continue
 		}
+		parent := want.Parent
+		if r, ok := renamed[parent]; ok {
+			parent = r
+		}
+		if got.Color != want.Color || got.Parent != parent {
+			t.Errorf("theme %q: colour %s parent %q, want %s %q", name, got.Color, got.Parent, want.Color, parent)
+		}
+	}
+	again := &ApplyReport{}
+	if _, err := ApplyCodebook(ctx, lib, codes, again); err != nil {
+		t.Fatal(err)
+	}
+	if len(again.ThemesAdded) != 0 || len(again.ThemesMatched) != len(codes) {
+		t.Errorf("second import: %s", again.Summary())
 	}
 }
 

@@ -49,8 +49,9 @@ type Data struct {
 type Document struct {
 	index.Document
 	Pages     []index.Page
-	Reference Reference // its APA 7 reference list entry
-	Cited     bool      // at least one exported excerpt quotes it
+	Notes     []index.DocNote // the document's notes (Collect fills them in)
+	Reference Reference       // its APA 7 reference list entry
+	Cited     bool            // at least one exported excerpt quotes it
 }
 
 // Theme is one exported theme; Depth is 0 at the top of the codebook.

@@ -18,9 +18,8 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
-
 	"github.com/rapport-qda/rapport/importer"
+	"github.com/rapport-qda/rapport/index"
 )
 
 // Code is one code of a REFI-QDA codebook, as plain data. Codes are listed
@@ -49,6 +48,17 @@ type Source struct {
 	Pages       []string
 	Selections  []Selection
 	Created     time.Time
+	// Attributes are the source's variables' values and the cases and
+	// sets it belongs to.
+	Attributes []index.Attribute
+	// Notes are the notes on the whole source: its NoteRefs, its
+	// description (other tools' projects), and notes on passages that
+	// carry no code (a Rapport annotation needs a theme).
+	Notes []Note
+	// PositionUnit says how the selections' positions were read ("UTF-16
+	// units" or "code points"), "" when the text has no character on
+	// which the two differ.
+	PositionUnit string
 	// Rapport's own projects also carry the document's metadata, page
 	// labels and first printed page (see SidecarName).
 	Metadata         importer.Metadata
@@ -56,6 +66,13 @@ type Source struct {
 	FirstPrintedPage int
 	OriginalSHA256   string   // the SHA-256 of the document's original file
 	PrintedPages     []string // the number each page prints
+}
+
+// Note is a note on a whole source.
+type Note struct {
+	Text    string
+	Author  string
+	Created time.Time
 }
 
 // Selection is one coded passage: Start and End count code points into
@@ -73,14 +90,16 @@ type Selection struct {
 }
 
 // Project is what a .qdpx (or a bare .qde) holds that Rapport can use.
-// Problems lists, one by one, what could not be mapped; nothing is dropped
-// without a line there.
+// Problems lists, one by one, what could not be mapped, and NotImported
+// counts it by kind of element; nothing is dropped without a line there.
 type Project struct {
-	Name     string
-	Origin   string
-	Codes    []Code
-	Sources  []Source
-	Problems []string
+	Name        string
+	Origin      string
+	Description string
+	Codes       []Code
+	Sources     []Source
+	Problems    []string
+	NotImported map[string]int // element kind → how many were not imported
 }
 
 // Codings counts the codings of the project's selections.
@@ -98,6 +117,18 @@ func (p *Project) problem(format string, args ...any) {
 	p.Problems = append(p.Problems, fmt.Sprintf(format, args...))
 }
 
+// drop reports n elements of a kind that were not imported.
+func (p *Project) drop(kind string, n int, format string, args ...any) {
+	if n <= 0 {
+		return
+	}
+	if p.NotImported == nil {
+		p.NotImported = map[string]int{}
+	}
+	p.NotImported[kind] += n
+	p.problem(format, args...)
+}
+
 // ReadProjectFile reads a .qdpx zip, or a bare .qde whose sources lie in
 // the folder beside it.
 func ReadProjectFile(filename string) (*Project, error) {
@@ -110,7 +141,7 @@ func ReadProjectFile(filename string) (*Project, error) {
 		p, err = ReadProject(bytes.NewReader(data), int64(len(data)))
 	} else {
 		dir := filepath.Dir(filename)
-		p, err = readQDE(data, func(name string) ([]byte, error) {
+		p, err = readQDE(data, "", func(name string) ([]byte, error) {
 			for _, cand := range []string{name, filepath.Join("sources", name), filepath.Join("Sources", name)} {
 				if b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(cand))); err == nil {
 					return b, nil
@@ -153,7 +184,19 @@ func ReadProject(r io.ReaderAt, size int64) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := readQDE(data, func(name string) ([]byte, error) {
+	// rapport.json says how Rapport's own project counts positions.
+	var side []byte
+	positions := ""
+	if f, ok := files[SidecarName]; ok {
+		if side, err = readZipFile(f); err == nil {
+			var head struct {
+				Positions string `json:"positions"`
+			}
+			json.Unmarshal(side, &head)
+			positions = head.Positions
+		}
+	}
+	p, err := readQDE(data, positions, func(name string) ([]byte, error) {
 		name = strings.ToLower(strings.TrimPrefix(name, "/"))
 		for _, cand := range []string{name, "sources/" + name} {
 			if f, ok := files[cand]; ok {
@@ -170,10 +213,8 @@ func ReadProject(r io.ReaderAt, size int64) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	if f, ok := files[SidecarName]; ok && strings.HasPrefix(p.Origin, Origin) {
-		if b, err := readZipFile(f); err == nil {
-			applySidecar(p, b)
-		}
+	if side != nil && strings.HasPrefix(p.Origin, Origin) {
+		applySidecar(p, side)
 	}
 	return p, nil
 }
@@ -265,7 +306,7 @@ func ReadCodebook(data []byte) (codes []Code, problems []string, err error) {
 }
 
 // flattenCodes lists codes depth first, mapping colours and codability.
-func flattenCodes(p *Project, list []qdeCode, notes map[string]string) []Code {
+func flattenCodes(p *Project, list []qdeCode, noteText func(guid string) (string, bool)) []Code {
 	var out []Code
 	seen := map[string]bool{}
 	var walk func(list []qdeCode, parent string, depth int)
@@ -299,8 +340,11 @@ func flattenCodes(p *Project, list []qdeCode, notes map[string]string) []Code {
 			}
 			var memo []string
 			for _, ref := range c.NoteRefs {
-				if text, ok := notes[normGUID(ref.TargetGUID)]; ok && strings.TrimSpace(text) != "" {
-					memo = append(memo, strings.TrimSpace(text))
+				if noteText == nil {
+					continue
+				}
+				if text, ok := noteText(ref.TargetGUID); ok && text != "" {
+					memo = append(memo, text)
 				}
 			}
 			code.Memo = strings.Join(memo, "\n\n")
@@ -314,122 +358,382 @@ func flattenCodes(p *Project, list []qdeCode, notes map[string]string) []Code {
 
 func normGUID(g string) string { return strings.ToLower(strings.Trim(strings.TrimSpace(g), "{}")) }
 
+// qdeNote is a note of the project's Notes, with whether anything that
+// was imported refers to it.
+type qdeNote struct {
+	qdeTextSource
+	text string
+	used bool
+}
+
+// projectReader holds what reading one project needs across its parts.
+type projectReader struct {
+	p         *Project
+	open      func(name string) ([]byte, error)
+	rapport   bool    // Rapport's own project
+	tool      posUnit // how the project's tool counts positions
+	users     map[string]string
+	notes     map[string]*qdeNote
+	codeName  map[string]string
+	variables map[string]string // variable GUID → name
+	// selectionNotes are notes that Links attach to selections, by
+	// selection GUID; sourceNotes those attached to sources.
+	selectionNotes map[string][]string
+	sourceNotes    map[string][]string
+	// attributes collects what Cases and Sets say about sources, by
+	// source GUID.
+	attributes map[string][]index.Attribute
+	// seenSources are the GUIDs of the project's sources, read or not.
+	seenSources map[string]bool
+	selectionOf map[string]string // selection GUID → source GUID
+}
+
+// noteText returns a note's text by its GUID and marks it used.
+func (r *projectReader) noteText(guid string) (string, bool) {
+	n, ok := r.notes[normGUID(guid)]
+	if !ok {
+		return "", false
+	}
+	n.used = true
+	return strings.TrimSpace(n.text), true
+}
+
 // readQDE reads a project document; open returns a source file's bytes by
-// the name its plainTextPath gives.
-func readQDE(data []byte, open func(name string) ([]byte, error)) (*Project, error) {
+// the name its plainTextPath gives; positions is rapport.json's
+// "positions" ("" when there is none).
+func readQDE(data []byte, positions string, open func(name string) ([]byte, error)) (*Project, error) {
 	var q qdeProject
 	if err := xml.Unmarshal(data, &q); err != nil {
 		return nil, fmt.Errorf("read project.qde: %w", err)
 	}
-	p := &Project{Name: q.Name, Origin: q.Origin}
-	users := map[string]string{}
+	p := &Project{Name: q.Name, Origin: q.Origin, Description: strings.TrimSpace(q.Description)}
+	r := &projectReader{p: p, open: open, rapport: strings.HasPrefix(q.Origin, Origin), tool: toolUnit(q.Origin, positions),
+		users: map[string]string{}, notes: map[string]*qdeNote{}, codeName: map[string]string{}, variables: map[string]string{},
+		selectionNotes: map[string][]string{}, sourceNotes: map[string][]string{}, attributes: map[string][]index.Attribute{},
+		seenSources: map[string]bool{}, selectionOf: map[string]string{}}
 	if q.Users != nil {
 		for _, u := range q.Users.Users {
-			users[normGUID(u.GUID)] = u.Name
+			r.users[normGUID(u.GUID)] = u.Name
 		}
 	}
-	if strings.HasPrefix(q.Origin, Origin) {
-		users[userGUID("")] = "" // Rapport's stand-in for annotations without an author
+	if r.rapport {
+		r.users[userGUID("")] = "" // Rapport's stand-in for annotations without an author
 	}
-	notes := map[string]string{}
 	if q.Notes != nil {
 		for _, n := range q.Notes.Notes {
-			text := ""
+			note := &qdeNote{qdeTextSource: n}
 			switch {
 			case n.PlainTextContent != nil:
-				text = *n.PlainTextContent
+				note.text = *n.PlainTextContent
 			case n.PlainTextPath != "":
-				if b, err := open(strings.TrimPrefix(n.PlainTextPath, "internal://")); err == nil {
-					text = decodeText(b)
+				if b, err := open(sourceFileName(n.PlainTextPath)); err == nil {
+					note.text = decodeText(b)
 				}
 			}
-			notes[normGUID(n.GUID)] = text
+			if strings.TrimSpace(note.text) == "" {
+				note.text = n.Description
+			}
+			r.notes[normGUID(n.GUID)] = note
 		}
 	}
 	if q.CodeBook != nil {
-		p.Codes = flattenCodes(p, q.CodeBook.Codes.Codes, notes)
+		p.Codes = flattenCodes(p, q.CodeBook.Codes.Codes, r.noteText)
 	}
-	codeName := map[string]string{}
 	for _, c := range p.Codes {
-		codeName[c.GUID] = c.Name
+		r.codeName[c.GUID] = c.Name
 	}
-	rapport := strings.HasPrefix(q.Origin, Origin)
-	if q.Sources == nil {
-		return p, nil
+	if q.Variables != nil {
+		for _, v := range q.Variables.Variables {
+			r.variables[normGUID(v.GUID)] = strings.TrimSpace(v.Name)
+		}
 	}
 	var texts []qdeTextSource
-	texts = append(texts, q.Sources.TextSources...)
-	for _, pdf := range q.Sources.PDFSources {
-		if pdf.Representation != nil {
-			rep := *pdf.Representation
-			if rep.Name == "" {
-				rep.Name = pdf.Name
+	if q.Sources != nil {
+		for _, ts := range q.Sources.TextSources {
+			r.seenSources[normGUID(ts.GUID)] = true
+			for _, sel := range ts.Selections {
+				r.selectionOf[normGUID(sel.GUID)] = normGUID(ts.GUID)
 			}
-			texts = append(texts, rep)
-			if len(pdf.Selections) > 0 || len(pdf.Codings) > 0 {
-				p.problem("PDF source %q: %d region selections and %d whole-source codings were not imported (Rapport imports its text representation's selections)", pdf.Name, len(pdf.Selections), len(pdf.Codings))
-			}
-			continue
 		}
-		p.problem("PDF source %q has no text representation; it and its %d selections were not imported", pdf.Name, len(pdf.Selections))
+		for _, pdf := range q.Sources.PDFSources {
+			r.seenSources[normGUID(pdf.GUID)] = true
+			if pdf.Representation != nil {
+				for _, sel := range pdf.Representation.Selections {
+					r.selectionOf[normGUID(sel.GUID)] = normGUID(pdf.GUID)
+				}
+			}
+		}
 	}
-	for kind, list := range map[string][]qdeAnySource{"picture": q.Sources.Pictures, "audio": q.Sources.AudioSources, "video": q.Sources.VideoSources} {
-		for _, s := range list {
-			p.problem("%s source %q was not imported (Rapport reads text)", kind, s.Name)
+	r.readLinks(q.Links)
+	r.readCases(q.Cases)
+	r.readSets(q.Sets)
+	if q.Sources != nil {
+		texts = append(texts, q.Sources.TextSources...)
+		for _, pdf := range q.Sources.PDFSources {
+			if pdf.Representation != nil {
+				rep := *pdf.Representation
+				// The PDF source is what the project's other parts refer to.
+				if rep.Name == "" {
+					rep.Name = pdf.Name
+				}
+				rep.GUID = pdf.GUID
+				if rep.Description == "" {
+					rep.Description = pdf.Description
+				}
+				rep.NoteRefs = append(rep.NoteRefs, pdf.NoteRefs...)
+				rep.VariableValues = append(rep.VariableValues, pdf.VariableValues...)
+				texts = append(texts, rep)
+				r.p.drop("PDFSelection", len(pdf.Selections), "PDF source %q: %d region selections were not imported (Rapport imports its text representation's selections)", pdf.Name, len(pdf.Selections))
+				r.p.drop("Coding", len(pdf.Codings), "PDF source %q: %d codings of the whole source were not imported (Rapport codes passages)", pdf.Name, len(pdf.Codings))
+				continue
+			}
+			p.drop("PDFSource", 1, "PDF source %q has no text representation; it and its %d selections were not imported", pdf.Name, len(pdf.Selections))
+		}
+		for _, kind := range []struct {
+			element, what string
+			list          []qdeAnySource
+		}{{"PictureSource", "picture", q.Sources.Pictures}, {"AudioSource", "audio", q.Sources.AudioSources}, {"VideoSource", "video", q.Sources.VideoSources}} {
+			for _, s := range kind.list {
+				p.drop(kind.element, 1, "%s source %q was not imported (Rapport reads text)", kind.what, s.Name)
+			}
 		}
 	}
 	for _, ts := range texts {
-		src, ok := readTextSource(p, ts, open, users, notes, codeName, rapport)
-		if ok {
+		if src, ok := r.readTextSource(ts); ok {
 			p.Sources = append(p.Sources, src)
 		}
+	}
+	// What has no place in a library: project-level description and notes,
+	// graphs, and notes nothing imported refers to.
+	if p.Description != "" {
+		p.drop("Description", 1, "the project's description was not imported (Rapport has no project-level notes): %q", shortQuote(p.Description))
+	}
+	for _, ref := range q.NoteRefs {
+		if text, ok := r.noteText(ref.TargetGUID); ok && text != "" {
+			p.drop("Note", 1, "a note on the project was not imported (Rapport has no project-level notes): %q", shortQuote(text))
+		}
+	}
+	if q.Graphs != nil {
+		p.drop("Graph", len(q.Graphs.Graphs), "%d graphs were not imported (Rapport has no graphs)", len(q.Graphs.Graphs))
+	}
+	unused := 0
+	var example string
+	for _, n := range r.notes {
+		if !n.used && strings.TrimSpace(n.text) != "" {
+			unused++
+			if example == "" || n.Name < example {
+				example = n.Name
+			}
+		}
+	}
+	if unused > 0 {
+		label := ""
+		if example != "" {
+			label = fmt.Sprintf(" (such as %q)", example)
+		}
+		p.drop("Note", unused, "%d notes that no imported source, passage or code refers to%s were not imported (Rapport has no project-level notes)", unused, label)
 	}
 	return p, nil
 }
 
-func readTextSource(p *Project, ts qdeTextSource, open func(string) ([]byte, error), users, notes, codeName map[string]string, rapport bool) (Source, bool) {
+// sourceFileName is the file name a source path (internal://NAME,
+// relative://NAME, file://NAME, NAME) refers to.
+func sourceFileName(p string) string {
+	p = strings.TrimSpace(p)
+	for _, scheme := range []string{"internal://", "relative://", "absolute://", "file://"} {
+		p = strings.TrimPrefix(p, scheme)
+	}
+	return p
+}
+
+// readLinks maps links between a note and a passage or a source (NVivo's
+// annotations) to that passage's or source's notes, and reports the rest.
+func (r *projectReader) readLinks(links *qdeLinks) {
+	if links == nil {
+		return
+	}
+	other := 0
+	for _, l := range links.Links {
+		from, to := normGUID(l.OriginGUID), normGUID(l.TargetGUID)
+		var noteGUID, target string
+		switch {
+		case r.notes[from] != nil:
+			noteGUID, target = from, to
+		case r.notes[to] != nil:
+			noteGUID, target = to, from
+		}
+		var texts []string
+		if noteGUID != "" {
+			if t, _ := r.noteText(noteGUID); t != "" {
+				texts = append(texts, t)
+			}
+		}
+		for _, ref := range l.NoteRefs {
+			if t, _ := r.noteText(ref.TargetGUID); t != "" {
+				texts = append(texts, t)
+			}
+		}
+		switch {
+		case noteGUID != "" && r.selectionOf[target] != "":
+			r.selectionNotes[target] = append(r.selectionNotes[target], texts...)
+		case noteGUID != "" && r.seenSources[target]:
+			r.sourceNotes[target] = append(r.sourceNotes[target], texts...)
+		default:
+			other++
+		}
+	}
+	r.p.drop("Link", other, "%d links between other elements than a note and a passage or source were not imported (Rapport has no links)", other)
+}
+
+// variableValue reads a VariableValue as an attribute.
+func (r *projectReader) variableValue(v qdeVariableValue) (index.Attribute, bool) {
+	name := r.variables[normGUID(v.VariableRef.TargetGUID)]
+	if name == "" {
+		r.p.drop("VariableValue", 1, "a value of variable %s, which the project does not declare, was not imported", v.VariableRef.TargetGUID)
+		return index.Attribute{}, false
+	}
+	for _, val := range []*string{v.TextValue, v.BooleanValue, v.IntegerValue, v.FloatValue, v.DateValue, v.DateTimeValue} {
+		if val != nil && strings.TrimSpace(*val) != "" {
+			return index.Attribute{Name: name, Value: strings.TrimSpace(*val)}, true
+		}
+	}
+	return index.Attribute{}, false // an empty value says nothing
+}
+
+// readCases gives the sources of each case the case's name and variables
+// as attributes.
+func (r *projectReader) readCases(cases *qdeCases) {
+	if cases == nil {
+		return
+	}
+	var codeRefs, selRefs, descs, empty int
+	for _, c := range cases.Cases {
+		name := strings.TrimSpace(c.Name)
+		if name == "" {
+			name = "Case " + normGUID(c.GUID)
+		}
+		attrs := []index.Attribute{{Name: index.AttributeCase, Value: name}}
+		for _, v := range c.VariableValue {
+			if a, ok := r.variableValue(v); ok {
+				attrs = append(attrs, a)
+			}
+		}
+		sources := 0
+		for _, ref := range c.SourceRefs {
+			g := normGUID(ref.TargetGUID)
+			if r.seenSources[g] {
+				r.attributes[g] = append(r.attributes[g], attrs...)
+				sources++
+			} else {
+				r.p.drop("SourceRef", 1, "case %q refers to a source %s the project does not hold", name, ref.TargetGUID)
+			}
+		}
+		codeRefs += len(c.CodeRefs)
+		selRefs += len(c.SelectionRefs)
+		if strings.TrimSpace(c.Description) != "" {
+			descs++
+		}
+		if sources == 0 && len(c.SelectionRefs) == 0 {
+			empty++
+		}
+	}
+	r.p.drop("Case", empty, "%d cases hold no source; they were not imported (a case becomes an attribute of its sources)", empty)
+	r.p.drop("CodeRef", codeRefs, "%d codes of cases were not imported (a case becomes an attribute of its sources)", codeRefs)
+	r.p.drop("SelectionRef", selRefs, "%d passages of cases were not imported (a case becomes an attribute of whole sources)", selRefs)
+	r.p.drop("Description", descs, "the descriptions of %d cases were not imported", descs)
+}
+
+// readSets gives the sources of each set the set's name as an attribute.
+func (r *projectReader) readSets(sets *qdeSets) {
+	if sets == nil {
+		return
+	}
+	var codes, notes, descs, empty int
+	for _, s := range sets.Sets {
+		name := strings.TrimSpace(s.Name)
+		if name == "" {
+			name = "Set " + normGUID(s.GUID)
+		}
+		members := 0
+		for _, ref := range s.MemberSources {
+			g := normGUID(ref.TargetGUID)
+			if r.seenSources[g] {
+				r.attributes[g] = append(r.attributes[g], index.Attribute{Name: index.AttributeSet, Value: name})
+				members++
+			} else {
+				r.p.drop("MemberSource", 1, "set %q refers to a source %s the project does not hold", name, ref.TargetGUID)
+			}
+		}
+		codes += len(s.MemberCodes)
+		notes += len(s.MemberNotes)
+		for _, ref := range s.MemberNotes {
+			r.noteText(ref.TargetGUID) // reported here, not again as a note nothing refers to
+		}
+		if strings.TrimSpace(s.Description) != "" {
+			descs++
+		}
+		if members == 0 {
+			empty++
+		}
+	}
+	r.p.drop("Set", empty, "%d sets hold no source (sets of codes or notes); they were not imported", empty)
+	r.p.drop("MemberCode", codes, "%d codes in sets were not imported (a set becomes an attribute of its sources)", codes)
+	r.p.drop("MemberNote", notes, "%d notes in sets were not imported (a set becomes an attribute of its sources)", notes)
+	r.p.drop("Description", descs, "the descriptions of %d sets were not imported", descs)
+}
+
+// untitledSourceName names a source without a name after the file its
+// text comes from, unless that is only a GUID.
+func untitledSourceName(path, guid string) string {
+	base := strings.TrimSpace(filepath.Base(filepath.FromSlash(sourceFileName(path))))
+	if base == "" || base == "." || base == "/" {
+		return "Source " + guid
+	}
+	stem := strings.TrimSuffix(base, filepath.Ext(base))
+	if guidPattern.MatchString(stem) || stem == "" {
+		return "Source " + guid
+	}
+	return stem
+}
+
+func (r *projectReader) readTextSource(ts qdeTextSource) (Source, bool) {
+	p := r.p
 	src := Source{GUID: normGUID(ts.GUID), Name: strings.TrimSpace(ts.Name), Description: strings.TrimSpace(ts.Description)}
+	if src.Name == "" {
+		src.Name = untitledSourceName(ts.PlainTextPath, src.GUID)
+	}
 	src.Created, _ = time.Parse(time.RFC3339, ts.CreationDateTime)
 	var text string
 	switch {
 	case ts.PlainTextContent != nil:
 		text = *ts.PlainTextContent
 	case ts.PlainTextPath != "":
-		name := strings.TrimPrefix(strings.TrimSpace(ts.PlainTextPath), "internal://")
-		name = strings.TrimPrefix(name, "relative://")
-		name = strings.TrimPrefix(name, "file://")
-		b, err := open(name)
+		b, err := r.open(sourceFileName(ts.PlainTextPath))
 		if err != nil {
-			p.problem("source %q: its text %s is not in the project; it and its %d selections were not imported", src.Name, ts.PlainTextPath, len(ts.Selections))
+			p.drop("TextSource", 1, "source %q: its text %s is not in the project; it and its %d selections were not imported", src.Name, ts.PlainTextPath, len(ts.Selections))
 			return src, false
 		}
 		text = decodeText(b)
 	default:
-		p.problem("source %q has no plain text; it and its %d selections were not imported", src.Name, len(ts.Selections))
+		p.drop("TextSource", 1, "source %q has no plain text; it and its %d selections were not imported", src.Name, len(ts.Selections))
 		return src, false
 	}
-	if src.Name == "" {
-		src.Name = "Source " + src.GUID
-	}
-	if len(ts.Codings) > 0 {
-		p.problem("source %q: %d codings of the whole source were not imported (Rapport codes passages)", src.Name, len(ts.Codings))
-	}
-	runes := []rune(text)
-	nfc := norm.NFC.IsNormalString(text)
-	mapOffset := func(k int) int { // code points in the NFC form of runes[:k]
-		if nfc {
-			return k
+	p.drop("Coding", len(ts.Codings), "source %q: %d codings of the whole source were not imported (Rapport codes passages)", src.Name, len(ts.Codings))
+
+	// Attributes: the source's own variables, then its cases and sets.
+	for _, v := range ts.VariableValues {
+		if a, ok := r.variableValue(v); ok {
+			src.Attributes = append(src.Attributes, a)
 		}
-		return utf8.RuneCountInString(norm.NFC.String(string(runes[:k])))
 	}
-	normText := text
-	if !nfc {
-		normText = norm.NFC.String(text)
-	}
+	src.Attributes = append(src.Attributes, r.attributes[src.GUID]...)
+
+	st := newSourceText(text)
+	normText := st.nfc
 	// Page starts (in NFC code points) when this is Rapport's own project.
 	pages := []string{normText}
 	starts := []int{0}
-	if rapport && strings.Contains(normText, PageBreak) {
+	if r.rapport && strings.Contains(normText, PageBreak) {
 		pages = strings.Split(normText, PageBreak)
 		starts = starts[:0]
 		off := 0
@@ -442,54 +746,129 @@ func readTextSource(p *Project, ts qdeTextSource, open func(string) ([]byte, err
 		}
 	}
 	src.Pages = pages
-	for _, s := range ts.Selections {
-		start, err1 := parsePosition(s.StartPosition)
-		end, err2 := parsePosition(s.EndPosition)
-		label := selectionLabel(s)
-		if err1 != nil || err2 != nil || start < 0 || end < start || end > len(runes) {
-			p.problem("source %q: selection %s has positions %q–%q outside its text of %d characters; its %d codings were not imported", src.Name, label, s.StartPosition, s.EndPosition, len(runes), len(s.Codings))
+	pageRunes := make([][]rune, len(pages))
+	for i, pg := range pages {
+		pageRunes[i] = []rune(pg)
+	}
+
+	// Notes on the whole source: its description (Rapport's own is the
+	// document's reference, which the metadata carries), its NoteRefs and
+	// the notes links attach to it.
+	created := src.Created
+	author := r.users[normGUID(ts.CreatingUser)]
+	if src.Description != "" && !r.rapport {
+		src.Notes = append(src.Notes, Note{Text: src.Description, Author: author, Created: created})
+	}
+	for _, ref := range ts.NoteRefs {
+		n := r.notes[normGUID(ref.TargetGUID)]
+		if n == nil {
+			p.drop("NoteRef", 1, "source %q refers to a note %s that the project does not hold", src.Name, ref.TargetGUID)
 			continue
 		}
-		start, end = mapOffset(start), mapOffset(end)
+		text, _ := r.noteText(ref.TargetGUID)
+		if text == "" {
+			continue
+		}
+		// A note on a passage (QualCoder's annotations) names the passage.
+		for _, s := range n.Selections {
+			if q := r.quoteAt(st, s); q != "" {
+				text = "“" + q + "”: " + text
+				break
+			}
+		}
+		nt, _ := time.Parse(time.RFC3339, n.CreationDateTime)
+		src.Notes = append(src.Notes, Note{Text: text, Author: r.users[normGUID(n.CreatingUser)], Created: nt})
+	}
+	for _, text := range r.sourceNotes[src.GUID] {
+		src.Notes = append(src.Notes, Note{Text: text})
+	}
+
+	// Positions, read per source (see refi_positions.go).
+	var okSel []qdeSelection
+	var begins, ends []int
+	var names []string
+	for _, s := range ts.Selections {
+		b, err1 := parsePosition(s.StartPosition)
+		e, err2 := parsePosition(s.EndPosition)
+		if err1 != nil || err2 != nil || b < 0 || e < b {
+			p.drop("PlainTextSelection", 1, "source %q: selection %s has positions %q–%q that are not a span; its %d codings were not imported", src.Name, selectionLabel(s), s.StartPosition, s.EndPosition, len(s.Codings))
+			continue
+		}
+		okSel = append(okSel, s)
+		begins, ends, names = append(begins, b), append(ends, e), append(names, s.Name)
+	}
+	read, unit := st.readPositions(begins, ends, names, r.tool)
+	if st.hasAstral() && len(okSel) > 0 {
+		src.PositionUnit = unit.String()
+	}
+	for i, s := range okSel {
+		label := selectionLabel(s)
+		pos := read[i]
+		if pos.outside {
+			p.drop("PlainTextSelection", 1, "source %q: selection %s has positions %s–%s outside its text of %d characters; its %d codings were not imported", src.Name, label, s.StartPosition, s.EndPosition, len(st.raw), len(s.Codings))
+			continue
+		}
+		if !pos.fits {
+			p.drop("PlainTextSelection", 1, "source %q: selection %s: its name is a quote of the text, but not the one at %s–%s read as UTF-16 units (%q) or as code points (%q); its %d codings were not imported (tag the quote again with `rapport tag`)",
+				src.Name, label, s.StartPosition, s.EndPosition, r.quoteIn(st, begins[i], ends[i], unitUTF16), r.quoteIn(st, begins[i], ends[i], unitCodePoint), len(s.Codings))
+			continue
+		}
+		start, end := st.toNFC(pos.span.start), st.toNFC(pos.span.end)
 		page := len(starts) - 1
 		for page > 0 && starts[page] > start {
 			page--
 		}
-		pageLen := utf8.RuneCountInString(pages[page])
+		pageLen := len(pageRunes[page])
 		if end-starts[page] > pageLen {
 			p.problem("source %q: selection %s crosses a page break; it was cut at the end of page %d", src.Name, label, page+1)
 			end = starts[page] + pageLen
 		}
 		sel := Selection{GUID: normGUID(s.GUID), Page: page + 1, Start: start - starts[page], End: end - starts[page],
-			Author: users[normGUID(s.CreatingUser)]}
+			Author: r.users[normGUID(s.CreatingUser)]}
 		if sel.GUID == "" {
 			sel.GUID = StableGUID("selection", fmt.Sprintf("%s:%d:%d", src.GUID, start, end))
 		}
-		sel.Quote = string([]rune(pages[page])[sel.Start:sel.End])
+		sel.Quote = string(pageRunes[page][sel.Start:sel.End])
 		sel.Created, _ = time.Parse(time.RFC3339, s.CreationDateTime)
 		var noteParts []string
+		addNote := func(t string) {
+			t = strings.TrimSpace(t)
+			for _, have := range noteParts {
+				if have == t {
+					return
+				}
+			}
+			if t != "" {
+				noteParts = append(noteParts, t)
+			}
+		}
+		addNote(s.Description) // QualCoder's coding memo, MAXQDA's comment
 		addNotes := func(refs []qdeRef) {
 			for _, ref := range refs {
-				if text, ok := notes[normGUID(ref.TargetGUID)]; ok {
-					if t := strings.TrimSpace(text); t != "" {
-						noteParts = append(noteParts, t)
-					}
+				if text, ok := r.noteText(ref.TargetGUID); ok {
+					addNote(text)
 				} else {
-					p.problem("source %q: selection %s refers to a note %s that the project does not hold", src.Name, label, ref.TargetGUID)
+					p.drop("NoteRef", 1, "source %q: selection %s refers to a note %s that the project does not hold", src.Name, label, ref.TargetGUID)
 				}
 			}
 		}
 		addNotes(s.NoteRefs)
+		for _, t := range r.selectionNotes[sel.GUID] {
+			addNote(t)
+		}
 		seen := map[string]bool{}
 		for _, c := range s.Codings {
 			g := normGUID(c.CodeRef.TargetGUID)
-			if _, ok := codeName[g]; !ok {
-				p.problem("source %q: selection %s is coded with %s, a code the codebook does not hold; that coding was not imported", src.Name, label, c.CodeRef.TargetGUID)
+			if _, ok := r.codeName[g]; !ok {
+				p.drop("Coding", 1, "source %q: selection %s is coded with %s, a code the codebook does not hold; that coding was not imported", src.Name, label, c.CodeRef.TargetGUID)
 				continue
 			}
 			if !seen[g] {
 				sel.Codes = append(sel.Codes, g)
 				seen[g] = true
+			}
+			if sel.Author == "" {
+				sel.Author = r.users[normGUID(c.CreatingUser)]
 			}
 			addNotes(c.NoteRefs)
 		}
@@ -499,9 +878,34 @@ func readTextSource(p *Project, ts qdeTextSource, open func(string) ([]byte, err
 	return src, true
 }
 
+// quoteIn is the text a selection's positions hold in one unit, for a
+// report ("" when they do not fit the text).
+func (r *projectReader) quoteIn(st *sourceText, start, end int, u posUnit) string {
+	sp := st.span(start, end, u)
+	if !sp.ok {
+		return ""
+	}
+	return shortQuote(string(st.raw[sp.start:sp.end]))
+}
+
+// quoteAt is the text a note's selection points at, read in the project
+// tool's unit ("" when it does not fit).
+func (r *projectReader) quoteAt(st *sourceText, s qdeSelection) string {
+	b, err1 := parsePosition(s.StartPosition)
+	e, err2 := parsePosition(s.EndPosition)
+	if err1 != nil || err2 != nil {
+		return ""
+	}
+	read, _ := st.readPositions([]int{b}, []int{e}, []string{s.Name}, r.tool)
+	if read[0].outside || !read[0].span.ok {
+		return ""
+	}
+	return shortQuote(string(st.raw[read[0].span.start:read[0].span.end]))
+}
+
 func selectionLabel(s qdeSelection) string {
 	if s.Name != "" {
-		return strconv.Quote(s.Name)
+		return strconv.Quote(shortQuote(s.Name))
 	}
 	return s.GUID
 }

@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"encoding/xml"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/rapport-qda/rapport/index"
 )
 
 // sharedDir finds ../shared beside the module root, or skips the test.
@@ -221,17 +224,14 @@ func TestProjectReadBack(t *testing.T) {
 	}
 }
 
-// TestReadOtherTools reads a project as other tools write them: a .qde of
-// another name, a plainTextPath without internal://, colours in other
-// notations, codes without isCodable, a BOM in the source, a coding of an
-// unknown code, a selection past the end, and a PDF source.
 // otherToolText is the source text of otherToolProject.
 const otherToolText = "Ça va? The coach listened. 😀 Then she called."
 
 // otherToolProject is a .qdpx as other tools write them: a .qde of another
 // name, a plainTextPath without internal://, colours in other notations,
 // codes without isCodable, a BOM in the source, a coding of an unknown
-// code, a selection past the end, and a PDF source without text.
+// code, a selection past the end, and a PDF source without text. Its
+// positions count UTF-16 units, as QualCoder's do (the emoji counts two).
 func otherToolProject(t *testing.T) []byte {
 	t.Helper()
 	text := otherToolText
@@ -252,7 +252,7 @@ func otherToolProject(t *testing.T) []byte {
     <Coding guid="dddddddd-0000-0000-0000-000000000002"><CodeRef targetGUID="eeeeeeee-0000-0000-0000-000000000009"/></Coding>
     <NoteRef targetGUID="ffffffff-0000-0000-0000-000000000001"/>
    </PlainTextSelection>
-   <PlainTextSelection guid="cccccccc-0000-0000-0000-000000000002" startPosition="29" endPosition="45">
+   <PlainTextSelection guid="cccccccc-0000-0000-0000-000000000002" startPosition="30" endPosition="46">
     <Coding guid="dddddddd-0000-0000-0000-000000000003"><CodeRef targetGUID="aaaaaaaa-0000-0000-0000-000000000002"/></Coding>
    </PlainTextSelection>
    <PlainTextSelection guid="cccccccc-0000-0000-0000-000000000003" startPosition="40" endPosition="400">
@@ -303,10 +303,15 @@ func TestReadOtherTools(t *testing.T) {
 	if sel.Quote != "The coach listened." || sel.Note != "Ana's memo" || sel.Author != "Ana" || len(sel.Codes) != 1 {
 		t.Errorf("selection 1 = %+v", sel)
 	}
+	// Positions in UTF-16 units (the emoji counts two), stored as code
+	// points (it counts one).
 	if q := s.Selections[1].Quote; q != "Then she called." || utf8.RuneCountInString(text[:strings.Index(text, "Then")]) != s.Selections[1].Start {
-		t.Errorf("selection 2 = %+v (code points, the emoji counts one)", s.Selections[1])
+		t.Errorf("selection 2 = %+v (UTF-16 positions, code point offsets)", s.Selections[1])
 	}
-	for _, want := range []string{"chartreuse-ish", "eeeeeeee-0000-0000-0000-000000000009", "positions \"40\"–\"400\"", "scan.pdf"} {
+	if s.PositionUnit != "UTF-16 units" {
+		t.Errorf("positions read as %q, want UTF-16 units", s.PositionUnit)
+	}
+	for _, want := range []string{"chartreuse-ish", "eeeeeeee-0000-0000-0000-000000000009", "positions 40–400", "scan.pdf"} {
 		found := false
 		for _, pr := range p.Problems {
 			found = found || strings.Contains(pr, want)
@@ -366,4 +371,55 @@ func TestProjectSkipsStaleExcerpts(t *testing.T) {
 	if n != len(anns)-2 {
 		t.Errorf("%d selections written, want %d", n, len(anns)-2)
 	}
+}
+
+// TestProjectWritesNotes: a document's notes are written as notes the
+// source refers to, and an annotation's note both as a note and as the
+// selection's Description (QualCoder reads only the latter); the project
+// validates and reads back with the notes once.
+func TestProjectWritesNotes(t *testing.T) {
+	d := fixtureData(t, Filter{})
+	d.Documents[0].Notes = []index.DocNote{{ID: 7, DocID: d.Documents[0].ID, Text: "Read twice.", Author: "Test User", CreatedAt: fixedTime}}
+	files, err := BuildProject(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xmlValidate(t, "Project.xsd", files.QDE)
+	qde := string(files.QDE)
+	if !strings.Contains(qde, "<PlainTextContent>Read twice.</PlainTextContent>") {
+		t.Error("the document's note is not written")
+	}
+	for _, e := range d.Excerpts {
+		if e.Note != "" && !strings.Contains(qde, "<Description>"+xmlEscape(e.Note)+"</Description>") {
+			t.Errorf("annotation %d: its note %q is not the selection's Description", e.ID, e.Note)
+		}
+	}
+	var buf bytes.Buffer
+	if err := WriteProject(&buf, d, nil); err != nil {
+		t.Fatal(err)
+	}
+	p, err := ReadProject(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range p.Sources {
+		if s.Name != oneLine(d.Documents[0].Title) {
+			continue
+		}
+		if len(s.Notes) != 1 || s.Notes[0].Text != "Read twice." || s.Notes[0].Author != "Test User" {
+			t.Errorf("notes read back: %+v", s.Notes)
+		}
+		for _, sel := range s.Selections {
+			if strings.Count(sel.Note, "\n\n") > 0 {
+				t.Errorf("selection %q: note read twice: %q", sel.Quote, sel.Note)
+			}
+		}
+	}
+}
+
+// xmlEscape escapes text as encoding/xml writes character data.
+func xmlEscape(s string) string {
+	var b bytes.Buffer
+	xml.EscapeText(&b, []byte(s))
+	return b.String()
 }

@@ -10,9 +10,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/rapport-qda/rapport/importer"
+	"github.com/rapport-qda/rapport/index"
 )
 
 // PageBreak separates a document's pages in the plain text Rapport writes
@@ -25,7 +27,8 @@ const PageBreak = "\n\f\n"
 const Origin = "Rapport"
 
 // SourceText joins a document's pages as a .qdpx source holds them and
-// returns where each page starts, in code points.
+// returns where each page starts, in code points (see utf16Offsets for the
+// positions a project holds).
 func SourceText(pages []string) (text string, starts []int) {
 	var b strings.Builder
 	offset := 0
@@ -78,11 +81,38 @@ func themeGUID(t Theme) string {
 	return refiGUID("theme", key)
 }
 
-func sourceGUID(doc Document) string {
-	if doc.SHA256 != "" {
-		return StableGUID("document", doc.SHA256)
+func sourceGUID(doc Document) string { return docGUID(doc.Document) }
+
+// utf16Offsets returns, for each code point offset of text (and its end),
+// the offset in UTF-16 code units, as the standard's readers count
+// positions (see refi_positions.go); nil when the two are the same.
+func utf16Offsets(text []rune) []int {
+	astral := false
+	for _, r := range text {
+		if r > 0xFFFF {
+			astral = true
+			break
+		}
 	}
-	return StableGUID("document-id", strconv.FormatInt(doc.ID, 10))
+	if !astral {
+		return nil
+	}
+	out := make([]int, len(text)+1)
+	for i, r := range text {
+		n := 1
+		if r > 0xFFFF {
+			n = 2
+		}
+		out[i+1] = out[i] + n
+	}
+	return out
+}
+
+func utf16At(offsets []int, i int) int {
+	if offsets == nil {
+		return i
+	}
+	return offsets[i]
 }
 
 // userGUID is the GUID of an annotation author; annotations without an
@@ -147,10 +177,13 @@ const SidecarName = "rapport.json"
 
 // sidecar is the content of rapport.json.
 type sidecar struct {
-	Format  string                   `json:"format"` // "rapport-qdpx"
-	Version int                      `json:"version"`
-	Sources map[string]sidecarSource `json:"sources"` // by source GUID
-	Themes  map[string]sidecarTheme  `json:"themes"`  // by code GUID
+	Format  string `json:"format"` // "rapport-qdpx"
+	Version int    `json:"version"`
+	// Positions is how selection positions count: "utf-16" (UTF-16 code
+	// units, since version 2); absent, code points.
+	Positions string                   `json:"positions,omitempty"`
+	Sources   map[string]sidecarSource `json:"sources"` // by source GUID
+	Themes    map[string]sidecarTheme  `json:"themes"`  // by code GUID
 }
 
 type sidecarSource struct {
@@ -172,7 +205,7 @@ type sidecarTheme struct {
 
 // BuildProject returns the files of a .qdpx.
 func BuildProject(d *Data) (*ProjectFiles, error) {
-	side := sidecar{Format: "rapport-qdpx", Version: 1, Sources: map[string]sidecarSource{}, Themes: map[string]sidecarTheme{}}
+	side := sidecar{Format: "rapport-qdpx", Version: 2, Positions: positionsUTF16, Sources: map[string]sidecarSource{}, Themes: map[string]sidecarTheme{}}
 	for _, t := range d.Themes {
 		if t.Source != "" || t.Provisional {
 			side.Themes[themeGUID(t)] = sidecarTheme{Source: t.Source, Provisional: t.Provisional}
@@ -186,6 +219,11 @@ func BuildProject(d *Data) (*ProjectFiles, error) {
 	users := map[string]bool{"": true}
 	for _, e := range d.Excerpts {
 		users[strings.TrimSpace(e.Author)] = true
+	}
+	for _, doc := range d.Documents {
+		for _, n := range doc.Notes {
+			users[strings.TrimSpace(n.Author)] = true
+		}
 	}
 	var authors []string
 	for a := range users {
@@ -221,6 +259,8 @@ func BuildProject(d *Data) (*ProjectFiles, error) {
 		byDoc[e.DocID] = append(byDoc[e.DocID], e)
 	}
 	var srcs []qdeTextSource
+	variables := &variableList{}
+	cases, sets := &memberList{kind: "case"}, &memberList{kind: "set"}
 	for _, doc := range d.Documents {
 		if len(doc.Pages) == 0 {
 			for _, e := range byDoc[doc.ID] {
@@ -234,7 +274,20 @@ func BuildProject(d *Data) (*ProjectFiles, error) {
 			texts[i] = pg.Text
 			pageIndex[pg.Number] = i
 		}
-		text, starts := SourceText(texts)
+		text, _ := SourceText(texts)
+		// Positions count UTF-16 units (see refi_positions.go).
+		starts16 := make([]int, len(texts))
+		pageUTF16 := make([][]int, len(texts))
+		off := 0
+		for i, t := range texts {
+			if i > 0 {
+				off += len(utf16.Encode([]rune(PageBreak)))
+			}
+			starts16[i] = off
+			runes := []rune(t)
+			pageUTF16[i] = utf16Offsets(runes)
+			off += utf16At(pageUTF16[i], len(runes))
+		}
 		guid := sourceGUID(doc)
 		file := guid + ".txt"
 		sources[file] = text
@@ -267,7 +320,7 @@ func BuildProject(d *Data) (*ProjectFiles, error) {
 				continue
 			}
 			sel := qdeSelection{GUID: refiGUID("annotation", e.GUID), Name: selectionName(e.Quote),
-				StartPosition: strconv.Itoa(starts[i] + e.Start), EndPosition: strconv.Itoa(starts[i] + e.End),
+				StartPosition: strconv.Itoa(starts16[i] + utf16At(pageUTF16[i], e.Start)), EndPosition: strconv.Itoa(starts16[i] + utf16At(pageUTF16[i], e.End)),
 				CreatingUser: userGUID(e.Author), CreationDateTime: xmlTime(e.CreatedAt)}
 			for _, name := range d.orderedThemes(e) {
 				code, ok := codeOf[strings.ToLower(name)]
@@ -278,6 +331,9 @@ func BuildProject(d *Data) (*ProjectFiles, error) {
 					CreatingUser: sel.CreatingUser, CreationDateTime: sel.CreationDateTime, CodeRef: qdeRef{TargetGUID: code}})
 			}
 			if note := strings.TrimSpace(e.Note); note != "" {
+				// Both: QualCoder reads the Description (its coding memo)
+				// and drops NoteRefs; NVivo and ATLAS.ti read notes.
+				sel.Description = note
 				ng := StableGUID("annotation-note", sel.GUID)
 				sel.NoteRefs = []qdeRef{{TargetGUID: ng}}
 				notes = append(notes, qdeTextSource{GUID: ng, Name: "Note: " + selectionName(e.Quote), CreatingUser: sel.CreatingUser,
@@ -285,11 +341,35 @@ func BuildProject(d *Data) (*ProjectFiles, error) {
 			}
 			src.Selections = append(src.Selections, sel)
 		}
+		for _, n := range doc.Notes {
+			text := strings.TrimSpace(n.Text)
+			if text == "" {
+				continue
+			}
+			ng := StableGUID("document-note", fmt.Sprintf("%s:%d", guid, n.ID))
+			src.NoteRefs = append(src.NoteRefs, qdeRef{TargetGUID: ng})
+			notes = append(notes, qdeTextSource{GUID: ng, Name: "Note: " + name, CreatingUser: userGUID(n.Author),
+				CreationDateTime: xmlTime(n.CreatedAt), PlainTextContent: &text})
+		}
+		for _, a := range doc.Attributes {
+			switch a.Name {
+			case index.AttributeCase:
+				cases.add(a.Value, guid)
+			case index.AttributeSet:
+				sets.add(a.Value, guid)
+			default:
+				value := a.Value
+				src.VariableValues = append(src.VariableValues, qdeVariableValue{VariableRef: qdeRef{TargetGUID: variables.guid(a.Name)}, TextValue: &value})
+			}
+		}
 		srcs = append(srcs, src)
 	}
 	if len(srcs) > 0 {
 		p.Sources = &qdeSources{TextSources: srcs}
 	}
+	p.Variables = variables.xml()
+	p.Cases = cases.casesXML()
+	p.Sets = sets.setsXML()
 	if len(notes) > 0 {
 		p.Notes = &qdeNotes{Notes: notes}
 	}
@@ -304,6 +384,83 @@ func BuildProject(d *Data) (*ProjectFiles, error) {
 	return &ProjectFiles{QDE: buf.Bytes(), Sources: sources, Sidecar: sc.Bytes(), Skipped: skipped}, nil
 }
 
+// variableList collects the variables of the exported documents'
+// attributes, in order of first use.
+type variableList struct {
+	names []string
+	seen  map[string]bool
+}
+
+func (v *variableList) guid(name string) string {
+	if v.seen == nil {
+		v.seen = map[string]bool{}
+	}
+	if !v.seen[name] {
+		v.seen[name] = true
+		v.names = append(v.names, name)
+	}
+	return StableGUID("variable", name)
+}
+
+func (v *variableList) xml() *qdeVariables {
+	if len(v.names) == 0 {
+		return nil
+	}
+	out := &qdeVariables{}
+	for _, n := range v.names {
+		out.Variables = append(out.Variables, qdeVariable{GUID: StableGUID("variable", n), Name: n, Type: "Text"})
+	}
+	return out
+}
+
+// memberList collects the cases (or sets) of the exported documents with
+// their sources, in order of first use.
+type memberList struct {
+	kind    string
+	names   []string
+	members map[string][]string
+}
+
+func (m *memberList) add(name, source string) {
+	if m.members == nil {
+		m.members = map[string][]string{}
+	}
+	if _, ok := m.members[name]; !ok {
+		m.names = append(m.names, name)
+	}
+	m.members[name] = append(m.members[name], source)
+}
+
+func (m *memberList) casesXML() *qdeCases {
+	if len(m.names) == 0 {
+		return nil
+	}
+	out := &qdeCases{}
+	for _, n := range m.names {
+		c := qdeCase{GUID: StableGUID(m.kind, n), Name: n}
+		for _, s := range m.members[n] {
+			c.SourceRefs = append(c.SourceRefs, qdeRef{TargetGUID: s})
+		}
+		out.Cases = append(out.Cases, c)
+	}
+	return out
+}
+
+func (m *memberList) setsXML() *qdeSets {
+	if len(m.names) == 0 {
+		return nil
+	}
+	out := &qdeSets{}
+	for _, n := range m.names {
+		s := qdeSet{GUID: StableGUID(m.kind, n), Name: n}
+		for _, src := range m.members[n] {
+			s.MemberSources = append(s.MemberSources, qdeRef{TargetGUID: src})
+		}
+		out.Sets = append(out.Sets, s)
+	}
+	return out
+}
+
 // selectionName is a short label for a selection: the quote's first words.
 func selectionName(quote string) string {
 	q := oneLine(quote)
@@ -316,7 +473,7 @@ func selectionName(quote string) string {
 
 // WriteProject writes a REFI-QDA project (.qdpx): a zip holding
 // project.qde and the documents' plain text in sources/, UTF-8 without a
-// byte-order mark, offsets in code points. The zip is deterministic: its
+// byte-order mark, positions in UTF-16 code units. The zip is deterministic: its
 // entries carry the export's time. Excerpts that cannot be written (their
 // offsets do not fit the stored text) are reported to warn, which may be nil.
 func WriteProject(w io.Writer, d *Data, warn func(string)) error {

@@ -15,17 +15,89 @@ const (
 // sequence order.
 
 type qdeProject struct {
-	XMLName          xml.Name     `xml:"Project"`
-	Xmlns            string       `xml:"xmlns,attr,omitempty"`
-	Name             string       `xml:"name,attr"`
-	Origin           string       `xml:"origin,attr,omitempty"`
-	CreatingUserGUID string       `xml:"creatingUserGUID,attr,omitempty"`
-	CreationDateTime string       `xml:"creationDateTime,attr,omitempty"`
-	Users            *qdeUsers    `xml:"Users"`
-	CodeBook         *qdeCodeBook `xml:"CodeBook"`
-	Sources          *qdeSources  `xml:"Sources"`
-	Notes            *qdeNotes    `xml:"Notes"`
-	Description      string       `xml:"Description,omitempty"`
+	XMLName          xml.Name      `xml:"Project"`
+	Xmlns            string        `xml:"xmlns,attr,omitempty"`
+	Name             string        `xml:"name,attr"`
+	Origin           string        `xml:"origin,attr,omitempty"`
+	CreatingUserGUID string        `xml:"creatingUserGUID,attr,omitempty"`
+	CreationDateTime string        `xml:"creationDateTime,attr,omitempty"`
+	Users            *qdeUsers     `xml:"Users"`
+	CodeBook         *qdeCodeBook  `xml:"CodeBook"`
+	Variables        *qdeVariables `xml:"Variables"`
+	Cases            *qdeCases     `xml:"Cases"`
+	Sources          *qdeSources   `xml:"Sources"`
+	Notes            *qdeNotes     `xml:"Notes"`
+	Links            *qdeLinks     `xml:"Links"`
+	Sets             *qdeSets      `xml:"Sets"`
+	Graphs           *qdeGraphs    `xml:"Graphs"`
+	Description      string        `xml:"Description,omitempty"`
+	NoteRefs         []qdeRef      `xml:"NoteRef"`
+}
+
+type qdeVariables struct {
+	Variables []qdeVariable `xml:"Variable"`
+}
+
+type qdeVariable struct {
+	GUID        string `xml:"guid,attr"`
+	Name        string `xml:"name,attr"`
+	Type        string `xml:"typeOfVariable,attr"`
+	Description string `xml:"Description,omitempty"`
+}
+
+// qdeVariableValue holds one of the value elements; reading takes the
+// first that is present.
+type qdeVariableValue struct {
+	VariableRef   qdeRef  `xml:"VariableRef"`
+	TextValue     *string `xml:"TextValue"`
+	BooleanValue  *string `xml:"BooleanValue"`
+	IntegerValue  *string `xml:"IntegerValue"`
+	FloatValue    *string `xml:"FloatValue"`
+	DateValue     *string `xml:"DateValue"`
+	DateTimeValue *string `xml:"DateTimeValue"`
+}
+
+type qdeCases struct {
+	Cases []qdeCase `xml:"Case"`
+}
+
+type qdeCase struct {
+	GUID          string             `xml:"guid,attr"`
+	Name          string             `xml:"name,attr,omitempty"`
+	Description   string             `xml:"Description,omitempty"`
+	CodeRefs      []qdeRef           `xml:"CodeRef"`
+	VariableValue []qdeVariableValue `xml:"VariableValue"`
+	SourceRefs    []qdeRef           `xml:"SourceRef"`
+	SelectionRefs []qdeRef           `xml:"SelectionRef"`
+}
+
+type qdeSets struct {
+	Sets []qdeSet `xml:"Set"`
+}
+
+type qdeSet struct {
+	GUID          string   `xml:"guid,attr"`
+	Name          string   `xml:"name,attr"`
+	Description   string   `xml:"Description,omitempty"`
+	MemberCodes   []qdeRef `xml:"MemberCode"`
+	MemberSources []qdeRef `xml:"MemberSource"`
+	MemberNotes   []qdeRef `xml:"MemberNote"`
+}
+
+type qdeLinks struct {
+	Links []qdeLink `xml:"Link"`
+}
+
+type qdeLink struct {
+	GUID       string   `xml:"guid,attr"`
+	Name       string   `xml:"name,attr,omitempty"`
+	OriginGUID string   `xml:"originGUID,attr,omitempty"`
+	TargetGUID string   `xml:"targetGUID,attr,omitempty"`
+	NoteRefs   []qdeRef `xml:"NoteRef"`
+}
+
+type qdeGraphs struct {
+	Graphs []qdeAnySource `xml:"Graph"`
 }
 
 type qdeUsers struct {
@@ -68,26 +140,30 @@ type qdeSources struct {
 }
 
 type qdeTextSource struct {
-	GUID             string         `xml:"guid,attr"`
-	Name             string         `xml:"name,attr,omitempty"`
-	RichTextPath     string         `xml:"richTextPath,attr,omitempty"`
-	PlainTextPath    string         `xml:"plainTextPath,attr,omitempty"`
-	CreatingUser     string         `xml:"creatingUser,attr,omitempty"`
-	CreationDateTime string         `xml:"creationDateTime,attr,omitempty"`
-	Description      string         `xml:"Description,omitempty"`
-	PlainTextContent *string        `xml:"PlainTextContent"`
-	Selections       []qdeSelection `xml:"PlainTextSelection"`
-	Codings          []qdeCoding    `xml:"Coding"`
-	NoteRefs         []qdeRef       `xml:"NoteRef"`
+	GUID             string             `xml:"guid,attr"`
+	Name             string             `xml:"name,attr,omitempty"`
+	RichTextPath     string             `xml:"richTextPath,attr,omitempty"`
+	PlainTextPath    string             `xml:"plainTextPath,attr,omitempty"`
+	CreatingUser     string             `xml:"creatingUser,attr,omitempty"`
+	CreationDateTime string             `xml:"creationDateTime,attr,omitempty"`
+	Description      string             `xml:"Description,omitempty"`
+	PlainTextContent *string            `xml:"PlainTextContent"`
+	Selections       []qdeSelection     `xml:"PlainTextSelection"`
+	Codings          []qdeCoding        `xml:"Coding"`
+	NoteRefs         []qdeRef           `xml:"NoteRef"`
+	VariableValues   []qdeVariableValue `xml:"VariableValue"`
 }
 
 type qdePDFSource struct {
-	GUID           string         `xml:"guid,attr"`
-	Name           string         `xml:"name,attr,omitempty"`
-	Path           string         `xml:"path,attr,omitempty"`
-	Selections     []qdeAnySource `xml:"PDFSelection"`
-	Representation *qdeTextSource `xml:"Representation"`
-	Codings        []qdeCoding    `xml:"Coding"`
+	GUID           string             `xml:"guid,attr"`
+	Name           string             `xml:"name,attr,omitempty"`
+	Path           string             `xml:"path,attr,omitempty"`
+	Description    string             `xml:"Description,omitempty"`
+	Selections     []qdeAnySource     `xml:"PDFSelection"`
+	Representation *qdeTextSource     `xml:"Representation"`
+	Codings        []qdeCoding        `xml:"Coding"`
+	NoteRefs       []qdeRef           `xml:"NoteRef"`
+	VariableValues []qdeVariableValue `xml:"VariableValue"`
 }
 
 type qdeAnySource struct {

@@ -25,7 +25,7 @@ func (z *testZip) add(name, content string) {
 	_, z.err = io.WriteString(w, content)
 }
 
-func (z *testZip) close(t *testing.T) {
+func (z *testZip) close(t testing.TB) {
 	t.Helper()
 	if z.err == nil {
 		z.err = z.zw.Close()

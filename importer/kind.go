@@ -33,7 +33,7 @@ func DetectKind(name string, head []byte) Kind {
 		return KindMetadata
 	case ".json", ".csljson":
 		return KindMetadata
-	case ".qdpx":
+	case ".qdpx", ".qde": // a project zip, or its .qde bare beside a Sources folder (ATLAS.ti)
 		return KindQDPX
 	case ".qdc":
 		return KindQDC

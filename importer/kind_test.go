@@ -14,6 +14,7 @@ func TestDetectKind(t *testing.T) {
 		{"a.ris", "", KindMetadata},
 		{"a.json", "", KindMetadata},
 		{"a.qdpx", "", KindQDPX},
+		{"Project.QDE", "<?xml", KindQDPX},
 		{"a.qdc", "", KindQDC},
 		{"seed.txt", `{"title":"“一切都是那么轻松和个性化”`, KindMetadata},
 		{"seed.txt", "\ufeff[\n  {\"type\": \"book\"", KindMetadata},

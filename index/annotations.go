@@ -149,18 +149,43 @@ func (l *Library) tagTx(ctx context.Context, r *changeRecorder, req TagRequest) 
 // insertAnnotation stores an annotation of span sp of a page whose NFC
 // text is text, coded with the themes.
 func insertAnnotation(ctx context.Context, r *changeRecorder, docID int64, sp span, text []rune, themeIDs []int64, note, author string) (int64, error) {
-	quote := string(text[sp.start:sp.end])
-	prefix, suffix := spanContext(text, sp.start, sp.end)
+	return insertAnnotationWith(ctx, r, newAnnotation{docID: docID, sp: sp, text: text, themeIDs: themeIDs, note: note, author: author})
+}
+
+// newAnnotation is what insertAnnotationWith stores.
+type newAnnotation struct {
+	docID    int64
+	sp       span
+	text     []rune // the page's NFC text
+	themeIDs []int64
+	note     string
+	author   string
+	guid     string    // "" makes a new one
+	created  time.Time // zero: now
+}
+
+// insertAnnotationWith stores one annotation inside a change.
+func insertAnnotationWith(ctx context.Context, r *changeRecorder, a newAnnotation) (int64, error) {
+	quote := string(a.text[a.sp.start:a.sp.end])
+	prefix, suffix := spanContext(a.text, a.sp.start, a.sp.end)
 	ts := now()
-	res, err := r.tx.ExecContext(ctx, `INSERT INTO annotations (guid, doc_id, page, start, end, quote, prefix, suffix, note, author, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, newGUID(), docID, sp.page, sp.start, sp.end, quote, prefix, suffix, strings.TrimSpace(note), author, ts, ts)
+	created := ts
+	if !a.created.IsZero() {
+		created = a.created.UTC().Format(time.RFC3339Nano)
+	}
+	guid := a.guid
+	if guid == "" {
+		guid = newGUID()
+	}
+	res, err := r.exec(`INSERT INTO annotations (guid, doc_id, page, start, end, quote, prefix, suffix, note, author, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, guid, a.docID, a.sp.page, a.sp.start, a.sp.end, quote, prefix, suffix, strings.TrimSpace(a.note), a.author, created, ts)
 	if err != nil {
 		return 0, err
 	}
 	id, _ := res.LastInsertId()
 	r.created("annotations", id)
-	for _, t := range themeIDs {
-		if _, err := r.tx.ExecContext(ctx, "INSERT INTO annotation_themes (annotation_id, theme_id) VALUES (?, ?)", id, t); err != nil {
+	for _, t := range a.themeIDs {
+		if _, err := r.exec("INSERT INTO annotation_themes (annotation_id, theme_id) VALUES (?, ?)", id, t); err != nil {
 			return 0, err
 		}
 		r.created("annotation_themes", id, t)

@@ -25,7 +25,7 @@ import (
 // indexMappingVersion names the shape of the search index. Raise it with
 // any change to indexMapping or pageEntry: an index of another version is
 // rebuilt from SQLite when the library opens it.
-const indexMappingVersion = 12
+const indexMappingVersion = 13
 
 const (
 	indexVersionKey = "rapport_mapping_version"
@@ -69,8 +69,11 @@ type pageEntry struct {
 	Kind       string   `json:"kind"`
 	Theme      []string `json:"theme,omitempty"`
 	Annotation string   `json:"annotation,omitempty"` // quotes and notes of annotations on the page
-	meta       string   // title, other titles, authors and journal, on the first entry
-	Annotated  bool     `json:"annotated"`
+	// Attribute holds the document's attributes as "Name: value", on every
+	// entry: attribute:female, attribute:"gender female".
+	Attribute []string `json:"attribute,omitempty"`
+	meta      string   // title, other titles, authors and journal, on the first entry
+	Annotated bool     `json:"annotated"`
 	// Exact year and journal, for filters on a facet's value (FacetClause).
 	FacetYear    string `json:"facet_year,omitempty"`
 	FacetJournal string `json:"facet_journal,omitempty"`
@@ -149,6 +152,7 @@ func indexMapping() mapping.IndexMapping {
 	theme.IncludeTermVectors = true // the phrase syntax theme:"Name" needs term positions
 	page.AddFieldMappingsAt("theme", theme)
 	page.AddFieldMappingsAt("annotation", text(false, true))
+	page.AddFieldMappingsAt("attribute", text(false, true))
 	annotated := bleve.NewBooleanFieldMapping()
 	annotated.Store = false
 	annotated.IncludeInAll = false
@@ -551,6 +555,9 @@ func (l *Library) pageEntries(ctx context.Context, idx bleve.Index, id int64) (m
 	for _, a := range d.Authors {
 		base.Author = append(base.Author, a.Name())
 	}
+	for _, a := range d.Attributes {
+		base.Attribute = append(base.Attribute, a.Name+": "+a.Value)
+	}
 	meta := strings.Join(slices.Concat([]string{d.Title}, d.AltTitles, base.Author, []string{d.Journal}), "\n")
 	pages, err := l.Pages(ctx, id)
 	if err != nil {
@@ -628,6 +635,7 @@ func (l *Library) indexedPageIDs(idx bleve.Index, docID int64) []string {
 }
 
 type pageCodingInfo struct {
+	textB  strings.Builder
 	themes []string
 	text   string
 }
@@ -672,7 +680,10 @@ ORDER BY a.page, a.start`, docID)
 				}
 			}
 		}
-		c.text += quote + "\n" + note + "\n"
+		c.textB.WriteString(quote + "\n" + note + "\n")
+	}
+	for _, c := range out {
+		c.text = c.textB.String()
 	}
 	return out, rows.Err()
 }

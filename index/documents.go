@@ -30,6 +30,12 @@ type Document struct {
 	FirstPrintedPage int      `json:"first_printed_page,omitempty"` // set by the user; wins for citations
 	UserFields       []string `json:"user_fields,omitempty"`        // metadata fields the user corrected
 	AnnotationCount  int      `json:"annotation_count"`
+	// GUID is the GUID of the exchange-file source (REFI-QDA) the document
+	// came from, "" for a document imported from its own file.
+	GUID string `json:"guid,omitempty"`
+	// Attributes are what an exchange file said about the document: its
+	// variables' values, and the cases and sets it belongs to.
+	Attributes []Attribute `json:"attributes,omitempty"`
 	importer.Metadata
 
 	// FieldSources says where each metadata field's value came from
@@ -38,6 +44,21 @@ type Document struct {
 	// PrintedPageCount is how many pages print their page number.
 	PrintedPageCount int `json:"-"`
 }
+
+// Attribute is one attribute of a document: a variable's value (Name
+// "Age", Value "34"), or a case or set it belongs to (Name "Case" or
+// "Set", the case's or set's name as Value). A name may have several
+// values.
+type Attribute struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// Attribute names Rapport gives the cases and sets of exchange files.
+const (
+	AttributeCase = "Case"
+	AttributeSet  = "Set"
+)
 
 // Page is one page of a document's stored text.
 type Page struct {
@@ -62,7 +83,7 @@ func (l *Library) FilePath(d Document) string {
 }
 
 const documentColumns = `d.id, COALESCE(d.sha256,''), d.file_name, d.kind, d.page_count, d.size_bytes, d.imported_at, d.updated_at,
-	d.extractor_version, d.engine, d.first_printed_page, d.user_fields,
+	d.extractor_version, d.engine, d.first_printed_page, d.user_fields, d.guid, d.attributes,
 	d.title, d.alt_titles, d.authors, d.year, d.pub_date, d.journal, d.volume, d.issue, d.pages, d.doi, d.url,
 	d.abstract, d.language, d.citation_count, d.csl_type, d.publisher, d.editors, d.edition, d.number,
 	(SELECT COUNT(*) FROM annotations a WHERE a.doc_id = d.id), d.field_sources, d.printed_pages`
@@ -71,9 +92,9 @@ type rowScanner interface{ Scan(dest ...any) error }
 
 func scanDocument(r rowScanner) (Document, error) {
 	var d Document
-	var imported, updated, userFields, alt, authors, editors, sources string
+	var imported, updated, userFields, attributes, alt, authors, editors, sources string
 	err := r.Scan(&d.ID, &d.SHA256, &d.FileName, &d.Kind, &d.PageCount, &d.SizeBytes, &imported, &updated,
-		&d.ExtractorVersion, &d.Engine, &d.FirstPrintedPage, &userFields,
+		&d.ExtractorVersion, &d.Engine, &d.FirstPrintedPage, &userFields, &d.GUID, &attributes,
 		&d.Title, &alt, &authors, &d.Year, &d.Date, &d.Journal, &d.Volume, &d.Issue, &d.Pages, &d.DOI, &d.URL,
 		&d.Abstract, &d.Language, &d.CitationCount, &d.Type, &d.Publisher, &editors, &d.Edition, &d.Number, &d.AnnotationCount, &sources, &d.PrintedPageCount)
 	if err != nil {
@@ -82,6 +103,7 @@ func scanDocument(r rowScanner) (Document, error) {
 	d.ImportedAt, _ = time.Parse(time.RFC3339Nano, imported)
 	d.UpdatedAt, _ = time.Parse(time.RFC3339Nano, updated)
 	json.Unmarshal([]byte(userFields), &d.UserFields)
+	json.Unmarshal([]byte(attributes), &d.Attributes)
 	json.Unmarshal([]byte(alt), &d.AltTitles)
 	json.Unmarshal([]byte(authors), &d.Authors)
 	json.Unmarshal([]byte(editors), &d.Editors)

@@ -99,6 +99,43 @@ type changeRecorder struct {
 	// deferIndex leaves the changed documents marked for re-indexing
 	// (the next search indexes them) instead of indexing them at once.
 	deferIndex bool
+	// stmts holds the statements prepared in this change, by their SQL,
+	// so that a change touching thousands of rows (an import) parses
+	// each statement once.
+	stmts map[string]*sql.Stmt
+}
+
+// stmt returns the change's prepared statement for query.
+func (r *changeRecorder) stmt(query string) (*sql.Stmt, error) {
+	if st, ok := r.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := r.tx.PrepareContext(r.ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if r.stmts == nil {
+		r.stmts = map[string]*sql.Stmt{}
+	}
+	r.stmts[query] = st
+	return st, nil
+}
+
+// exec runs a statement of the change, prepared once.
+func (r *changeRecorder) exec(query string, args ...any) (sql.Result, error) {
+	st, err := r.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(r.ctx, args...)
+}
+
+// closeStmts closes the change's prepared statements.
+func (r *changeRecorder) closeStmts() {
+	for _, st := range r.stmts {
+		st.Close()
+	}
+	r.stmts = nil
 }
 
 func rowKey(table string, key []int64) string { return fmt.Sprint(table, key) }
@@ -110,7 +147,7 @@ func (r *changeRecorder) touch(table string, key ...int64) error {
 	if r.seen[k] {
 		return nil
 	}
-	img, err := readRow(r.ctx, r.tx, table, key)
+	img, err := readRowWith(r.ctx, r.tx, r.stmt, table, key, nil)
 	if err != nil {
 		return err
 	}
@@ -143,7 +180,7 @@ func (r *changeRecorder) touchColumns(table string, cols []string, key ...int64)
 	if len(missing) == 0 {
 		return nil
 	}
-	img, err := readRowColumns(r.ctx, r.tx, table, key, missing)
+	img, err := readRowWith(r.ctx, r.tx, r.stmt, table, key, missing)
 	if err != nil {
 		return err
 	}
@@ -220,6 +257,12 @@ func readRow(ctx context.Context, tx *sql.Tx, table string, key []int64) (rowIma
 // readRowColumns reads some columns of one row (all when columns is nil),
 // nil when there is no such row.
 func readRowColumns(ctx context.Context, tx *sql.Tx, table string, key []int64, columns []string) (rowImage, error) {
+	return readRowWith(ctx, tx, nil, table, key, columns)
+}
+
+// readRowWith is readRowColumns with its statement prepared by prepare
+// (nil: a statement of its own).
+func readRowWith(ctx context.Context, tx *sql.Tx, prepare func(string) (*sql.Stmt, error), table string, key []int64, columns []string) (rowImage, error) {
 	cols := historyTables[table]
 	if cols == nil {
 		return nil, fmt.Errorf("history: table %s is not recorded", table)
@@ -234,7 +277,17 @@ func readRowColumns(ctx context.Context, tx *sql.Tx, table string, key []int64, 
 		conds = append(conds, c+" = ?")
 		args[i] = key[i]
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT "+what+" FROM "+table+" WHERE "+strings.Join(conds, " AND "), args...)
+	query := "SELECT " + what + " FROM " + table + " WHERE " + strings.Join(conds, " AND ")
+	var rows *sql.Rows
+	var err error
+	if prepare != nil {
+		var st *sql.Stmt
+		if st, err = prepare(query); err == nil {
+			rows, err = st.QueryContext(ctx, args...)
+		}
+	} else {
+		rows, err = tx.QueryContext(ctx, query, args...)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s %v: %w", table, key, err)
 	}
@@ -371,6 +424,7 @@ func (l *Library) change(ctx context.Context, label string, fn func(r *changeRec
 	deferIndex := false
 	err := l.withTx(ctx, func(tx *sql.Tx) error {
 		r := &changeRecorder{ctx: ctx, tx: tx, seen: map[string]bool{}, reindex: map[int64]bool{}}
+		defer r.closeStmts()
 		if err := fn(r); err != nil {
 			return err
 		}
@@ -381,7 +435,7 @@ func (l *Library) change(ctx context.Context, label string, fn func(r *changeRec
 		var undo, redo []rowOp
 		var changed []rowOp // before and after images, for the documents they concern
 		for _, row := range r.rows {
-			after, err := readRowColumns(ctx, tx, row.table, row.key, row.cols)
+			after, err := readRowWith(ctx, tx, r.stmt, row.table, row.key, row.cols)
 			if err != nil {
 				return err
 			}
@@ -476,6 +530,12 @@ func affectedDocuments(ctx context.Context, tx *sql.Tx, ops []rowOp, extra map[i
 		docs[id] = true
 	}
 	themeNames := map[int64]map[string]bool{}
+	docOf := map[int64]int64{} // annotation id → document, from the annotations' own images
+	for _, op := range ops {
+		if op.Table == "annotations" && op.Row != nil {
+			docOf[op.Key[0]] = toInt64(op.Row["doc_id"])
+		}
+	}
 	for _, op := range ops {
 		switch op.Table {
 		case "annotations", "doc_notes":
@@ -485,9 +545,14 @@ func affectedDocuments(ctx context.Context, tx *sql.Tx, ops []rowOp, extra map[i
 		case "documents", "pages", "page_boxes":
 			docs[op.Key[0]] = true
 		case "annotation_themes":
+			if doc, ok := docOf[op.Key[0]]; ok {
+				docs[doc] = true
+				continue
+			}
 			var doc int64
 			if err := tx.QueryRowContext(ctx, "SELECT doc_id FROM annotations WHERE id = ?", op.Key[0]).Scan(&doc); err == nil {
 				docs[doc] = true
+				docOf[op.Key[0]] = doc
 			}
 		case "themes":
 			if themeNames[op.Key[0]] == nil {

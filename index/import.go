@@ -213,8 +213,9 @@ func (l *Library) Import(ctx context.Context, paths []string, opts *ImportOption
 }
 
 type collectedFile struct {
-	path string
-	kind importer.Kind
+	path     string
+	kind     importer.Kind
+	explicit bool // named on the command line, not found in a folder
 }
 
 // collectFiles expands folders recursively. Files named on the command line
@@ -258,7 +259,7 @@ func (l *Library) collectFiles(paths []string, rep *ImportReport) []collectedFil
 			}
 			return
 		}
-		out = append(out, collectedFile{path: path, kind: kind})
+		out = append(out, collectedFile{path: path, kind: kind, explicit: explicit})
 	}
 	for _, p := range paths {
 		info, err := os.Stat(p)
@@ -317,11 +318,38 @@ func (l *Library) collectFiles(paths []string, rep *ImportReport) []collectedFil
 			return nil
 		})
 	}
-	return out
+	return dropProjectSources(out, rep)
+}
+
+// dropProjectSources leaves out the text files found in the Sources folder
+// beside a bare .qde (ATLAS.ti writes a project so): they are the
+// project's sources, imported with it, not documents of their own. They
+// are listed as skipped.
+func dropProjectSources(files []collectedFile, rep *ImportReport) []collectedFile {
+	sourceDirs := map[string]bool{}
+	for _, f := range files {
+		if f.kind == importer.KindQDPX && strings.EqualFold(filepath.Ext(f.path), ".qde") {
+			dir := filepath.Dir(f.path)
+			sourceDirs[filepath.Join(dir, "Sources")] = true
+			sourceDirs[filepath.Join(dir, "sources")] = true
+		}
+	}
+	if len(sourceDirs) == 0 {
+		return files
+	}
+	kept := files[:0]
+	for _, f := range files {
+		if !f.explicit && (f.kind == importer.KindText || f.kind == importer.KindPDF) && sourceDirs[filepath.Dir(f.path)] {
+			rep.skip(f.path, "a source of the REFI-QDA project (.qde) beside its folder, imported with it")
+			continue
+		}
+		kept = append(kept, f)
+	}
+	return kept
 }
 
 // readableKinds lists, for messages, the files Rapport reads.
-const readableKinds = ".pdf, .txt, .md, .bib, .ris, .json, .qdpx and .qdc"
+const readableKinds = ".pdf, .txt, .md, .bib, .ris, .json, .qdpx, .qde and .qdc"
 
 // isFolderBoilerplate tells files that describe a folder rather than being
 // a source (README, LICENSE, CHANGELOG): skipped when walking a folder,

@@ -203,6 +203,15 @@ CREATE TABLE pdf_marks (
 	UNIQUE (doc_id, mark)
 );
 `,
+	// 9: what an exchange file (REFI-QDA) says about a document: the GUID
+	// of the source it came from, so that a project coming back is
+	// recognised, and its attributes (variables, cases, sets) as a JSON
+	// array of {"name","value"}.
+	`
+ALTER TABLE documents ADD COLUMN guid TEXT NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN attributes TEXT NOT NULL DEFAULT '[]';
+CREATE INDEX documents_guid ON documents(guid) WHERE guid <> '';
+`,
 }
 
 // migrationSteps holds the Go half of migrations that SQL alone cannot do,

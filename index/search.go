@@ -28,8 +28,9 @@ import (
 type SearchRequest struct {
 	// Query uses Bleve's query-string syntax: words, "phrases", +must,
 	// -not, field:value (title, author, year, journal, doi, abstract, theme,
-	// annotation, page, kind), year:>=2015, fuzzy~ and prefix*, with AND,
-	// OR, NOT and parentheses (query.go). Empty matches every page.
+	// annotation, page, kind, attribute — a document's attributes as
+	// "Name: value"), year:>=2015, fuzzy~ and prefix*, with AND, OR, NOT
+	// and parentheses (query.go). Empty matches every page.
 	Query string `json:"query"` // the JSON names are what searches to another process carry (searchServer)
 	// Themes keeps only pages coded with one of these themes (by name).
 	Themes []string `json:"themes,omitempty"`

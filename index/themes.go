@@ -288,6 +288,55 @@ func (l *Library) AddTheme(ctx context.Context, t Theme) (Theme, error) {
 	return themeByID(ctx, l.db, id)
 }
 
+// AddThemes adds several themes in one transaction and one undoable step
+// labelled label (an imported codebook): each as AddTheme would, in order,
+// so a theme may name one added before it as its parent. A theme that
+// cannot be added gets its error in errs (at its index) and the others
+// are added all the same; err is for the step as a whole.
+func (l *Library) AddThemes(ctx context.Context, label string, themes []Theme) (added []Theme, errs []error, err error) {
+	errs = make([]error, len(themes))
+	ids := make([]int64, len(themes))
+	err = l.change(ctx, label, func(r *changeRecorder) error {
+		for i, t := range themes {
+			name, err := cleanThemeName(t.Name)
+			if err != nil {
+				errs[i] = fmt.Errorf("add theme: %w", err)
+				continue
+			}
+			if _, err := r.tx.ExecContext(ctx, "SAVEPOINT add_theme"); err != nil {
+				return err
+			}
+			id, err := insertTheme(ctx, r.tx, t, name)
+			if err != nil {
+				if _, rerr := r.tx.ExecContext(ctx, "ROLLBACK TO add_theme"); rerr != nil {
+					return rerr
+				}
+				errs[i] = fmt.Errorf("add theme %q: %w", name, err)
+			} else {
+				ids[i] = id
+				r.created("themes", id)
+			}
+			if _, err := r.tx.ExecContext(ctx, "RELEASE add_theme"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", label, err)
+	}
+	added = make([]Theme, len(themes))
+	for i, id := range ids {
+		if id == 0 {
+			continue
+		}
+		if added[i], err = themeByID(ctx, l.db, id); err != nil {
+			return nil, nil, err
+		}
+	}
+	return added, errs, nil
+}
+
 func insertTheme(ctx context.Context, tx *sql.Tx, t Theme, name string) (int64, error) {
 	if taken, err := nameTaken(ctx, tx, name, 0); err != nil {
 		return 0, err

@@ -52,6 +52,33 @@ type env struct {
 	lib     *index.Library
 	failed  bool // set by commands that report partial failure without an error
 	noticed []string
+	// refi collects the reports of the REFI-QDA files an import applied,
+	// for import --json.
+	refi []refiFileReport
+}
+
+// progressLine writes a progress line to standard error: rewritten in
+// place on a terminal, one plain line per step otherwise (a log, a pipe),
+// where terminal escapes would be noise.
+func (e *env) progressLine(text string, last bool) {
+	if isTerminal(e.stderr) {
+		fmt.Fprintf(e.stderr, "\r%s\x1b[K", text)
+		if last {
+			fmt.Fprintln(e.stderr)
+		}
+		return
+	}
+	fmt.Fprintln(e.stderr, text)
+}
+
+// isTerminal tells whether w is a terminal (a character device).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
 // library opens the library for a command that changes it, on first use.

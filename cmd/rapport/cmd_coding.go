@@ -91,10 +91,7 @@ func runReextract(e *env, args []string, opts index.ReextractOptions) error {
 	}
 	if !e.json {
 		opts.Progress = func(done, total int) {
-			fmt.Fprintf(e.stderr, "\r[%d/%d]\x1b[K", done, total)
-			if done == total {
-				fmt.Fprintln(e.stderr)
-			}
+			e.progressLine(fmt.Sprintf("[%d/%d]", done, total), done == total)
 		}
 	}
 	rep, err := lib.Reextract(e.ctx, ids, opts)

@@ -40,7 +40,7 @@ func init() {
 			if err != nil {
 				return nil, fmt.Errorf("import %s: %w", path, err)
 			}
-			items := rep.Documents
+			items := append([]index.ImportItem(nil), rep.Documents...)
 			for i := range items {
 				items[i].File = path
 			}
@@ -57,7 +57,8 @@ func init() {
 			if err != nil {
 				return nil, fmt.Errorf("import %s: %w", path, err)
 			}
-			rep := &export.ApplyReport{Problems: problems}
+			rep := export.NewApplyReport()
+			rep.Problems = append(rep.Problems, problems...)
 			_, err = export.ApplyCodebook(ctx, lib, codes, rep)
 			reportApply(e, path, rep)
 			if err != nil {
@@ -68,16 +69,45 @@ func init() {
 	}
 }
 
-// reportApply tells on standard error what a REFI-QDA import mapped and,
-// line by line, what it could not.
+// refiFileReport is what import --json says about one REFI-QDA file it
+// applied: the file and export.ApplyReport's fields.
+type refiFileReport struct {
+	File string `json:"file"`
+	*export.ApplyReport
+}
+
+// reportApply keeps what a REFI-QDA import mapped for import --json, and
+// otherwise tells it on standard error: a summary, how positions were
+// read, the codes matched by name or renamed, and line by line what could
+// not be mapped.
 func reportApply(e *env, path string, rep *export.ApplyReport) {
 	if rep == nil {
 		return
 	}
+	if e.json {
+		e.refi = append(e.refi, refiFileReport{File: path, ApplyReport: rep})
+		return
+	}
 	fmt.Fprintf(e.stderr, "%s: %s\n", filepath.Base(path), rep.Summary())
+	for _, p := range rep.Positions {
+		fmt.Fprintf(e.stderr, "  positions of %q read as %s\n", p.Source, p.Unit)
+	}
+	for _, m := range rep.ThemesMatchedByName {
+		fmt.Fprintf(e.stderr, "  matched by name: code %q%s → theme %q\n", m.Code, underParent(m.Parent), m.Theme)
+	}
+	for _, m := range rep.ThemesRenamed {
+		fmt.Fprintf(e.stderr, "  renamed: code %q%s → new theme %q (the codebook has a %q elsewhere)\n", m.Code, underParent(m.Parent), m.Theme, m.Code)
+	}
 	for _, p := range rep.Problems {
 		fmt.Fprintf(e.stderr, "  not mapped: %s\n", p)
 	}
+}
+
+func underParent(parent string) string {
+	if parent == "" {
+		return " (top level)"
+	}
+	return fmt.Sprintf(" (under %q)", parent)
 }
 
 type exportFlags struct {

@@ -76,20 +76,25 @@ func runImport(e *env, args []string, password string, noHighlights bool) error 
 	}
 	if !e.json {
 		opts.Progress = func(p index.ImportProgress) {
-			fmt.Fprintf(e.stderr, "\r[%d/%d] %s\x1b[K", p.Done, p.Total, shorten(p.File, 60))
-			if p.Done == p.Total {
-				fmt.Fprintln(e.stderr)
-			}
+			e.progressLine(fmt.Sprintf("[%d/%d] %s", p.Done, p.Total, shorten(p.File, 60)), p.Done == p.Total)
 		}
 	}
 	rep, err := lib.Import(e.ctx, args, opts)
 	if rep != nil {
 		e.failed = len(rep.Failed) > 0 || len(rep.RecordsSkipped) > 0
-		if perr := e.emit(rep, func(w io.Writer) { printImportReport(w, rep) }); perr != nil && err == nil {
+		out := importJSON{ImportReport: rep, REFI: e.refi}
+		if perr := e.emit(out, func(w io.Writer) { printImportReport(w, rep) }); perr != nil && err == nil {
 			err = perr
 		}
 	}
 	return err
+}
+
+// importJSON is import's JSON: the import report, and the report of each
+// REFI-QDA project or codebook it applied (under "refi").
+type importJSON struct {
+	*index.ImportReport
+	REFI []refiFileReport `json:"refi,omitempty"`
 }
 
 func printImportReport(w io.Writer, rep *index.ImportReport) {
