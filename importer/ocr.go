@@ -69,6 +69,10 @@ type OCRPage struct {
 	Rot uint8 `json:"rot"`
 	// DPI is the resolution the page was read at.
 	DPI int `json:"dpi"`
+	// Bot and Top are the page's lower and upper edges (y, user space)
+	// as rendered.
+	Bot float64 `json:"bot"`
+	Top float64 `json:"top"`
 }
 
 // MeanConfidence is the mean of the words' confidences (0 with no words).
@@ -172,6 +176,12 @@ func (p *PageImage) Words(words []tesseract.Word) *OCRPage {
 	// The direction of the image's lines (pixels to the right) and of
 	// "up" (pixels upwards) in user space give the writing direction.
 	out.Rot = rotationOf(matrix{m.A, m.B, -m.C, -m.D, 0, 0})
+	b := p.Image.Bounds()
+	out.Bot, out.Top = math.Inf(1), math.Inf(-1)
+	for _, c := range [4][2]float64{{0, 0}, {float64(b.Dx()), 0}, {0, float64(b.Dy())}, {float64(b.Dx()), float64(b.Dy())}} {
+		_, y := m.Apply(c[0], c[1])
+		out.Bot, out.Top = math.Min(out.Bot, y), math.Max(out.Top, y)
+	}
 	type lineKey struct{ block, par, line int }
 	lines := map[lineKey]int32{}
 	for _, w := range words {
@@ -379,4 +389,22 @@ func uncertainSpans(x ttext, uncertain []bool) [][2]int {
 		spans = append(spans, [2]int{open, r})
 	}
 	return spans
+}
+
+// LayoutOCRPage lays out one page read by OCR on its own (as a document of
+// that one page: no running headers can be told from the body), with the
+// boxes of its characters: the page's text while its document's other
+// pages are still being read. number is the page's number (from 1).
+func LayoutOCRPage(p *OCRPage, number int) PageText {
+	bot, top := p.Bot, p.Top
+	if !(top-bot > 10) {
+		bot, top = 0, 792
+	}
+	ex, err := assemble(docSource{layouts: []*pageLayout{ocrLayout(p, bot, top)}, engine: EngineOCR}, ExtractOptions{Boxes: true})
+	if err != nil || len(ex.Pages) != 1 {
+		return PageText{Number: number, OCR: true, Boxes: []Box{}}
+	}
+	pt := ex.Pages[0]
+	pt.Number = number
+	return pt
 }

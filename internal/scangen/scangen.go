@@ -187,3 +187,32 @@ func AddNoise(src *image.Gray, sigma float64, rng *rand.Rand) *image.Gray {
 	}
 	return dst
 }
+
+// Small pages of a few lines, for tests: quick to read.
+const (
+	LinesPageW, LinesPageH = 360.0, 200.0
+	LinesX                 = 36.0  // left edge of every line
+	LinesTop               = 160.0 // baseline of the first line
+	LinesLeading           = 22.0
+	LinesSize              = 14.0
+)
+
+// LinesDoc is a document of small pages, each line of pages[i] set on page
+// i+1 in Times 14 pt, the first baseline at LinesTop, the next ones
+// LinesLeading lower, from LinesX.
+func LinesDoc(pages [][]string) *pdfgen.Doc {
+	d := &pdfgen.Doc{}
+	for _, lines := range pages {
+		p := pdfgen.Page{Width: LinesPageW, Height: LinesPageH}
+		for k, l := range lines {
+			p.Texts = append(p.Texts, pdfgen.Text{X: LinesX, Y: LinesTop - float64(k)*LinesLeading, Size: LinesSize, Font: pdfgen.TimesRoman, S: l})
+		}
+		d.Pages = append(d.Pages, p)
+	}
+	return d
+}
+
+// ScanLines scans LinesDoc(pages): an image-only PDF of small pages.
+func ScanLines(ctx context.Context, pages [][]string, opts Options) ([]byte, error) {
+	return Scan(ctx, LinesDoc(pages).Bytes(), opts)
+}

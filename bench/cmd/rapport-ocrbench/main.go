@@ -162,7 +162,6 @@ func cutPages(seed uint64, i, n int) []byte {
 	return bench.ArticleDoc(seed, i, n).Bytes()
 }
 
-
 // stats are the times and confidences of one document's OCR.
 type stats struct {
 	render, tesseract time.Duration
