@@ -26,7 +26,7 @@ type Document struct {
 	ExtractorVersion int       `json:"extractor_version,omitempty"`
 	// Engine is the PDF engine that read the text: "native" or "pdfium"
 	// (see importer.Extraction.Engine); empty for other kinds.
-	Engine           string   `json:"engine,omitempty"`
+	Engine string `json:"engine,omitempty"`
 	// OCRPending counts the pages that are pictures of text not read yet
 	// ("scanned, not read": Library.OCR reads them); OCRPages those whose
 	// text OCR read; OCRLang is the document's own OCR language ("": the

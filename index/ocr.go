@@ -138,8 +138,8 @@ type OCRProgress struct {
 
 // OCRReport says what an OCR run did, document by document.
 type OCRReport struct {
-	Tesseract string           `json:"tesseract"` // its version
-	Documents []OCRDocument    `json:"documents"`
+	Tesseract string             `json:"tesseract"` // its version
+	Documents []OCRDocument      `json:"documents"`
 	Failed    []ReextractFailure `json:"failed"`
 }
 

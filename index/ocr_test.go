@@ -3,9 +3,9 @@ package index
 import (
 	"context"
 	"errors"
+	"image"
 	"os"
 	"path/filepath"
-	"image"
 	"strings"
 	"testing"
 	"unicode/utf8"
