@@ -249,9 +249,10 @@ func (r *readerPane) show(d pageData, scrollTop bool) {
 	}
 	r.title.SetText(title)
 	r.details.Enable()
-	r.pageInfo.SetText(readerPageInfo(d.doc, d.page))
+	r.pageInfo.SetText(readerPageInfo(d.doc, d.page) + ocrPageInfo(d.page))
 	if !samePage {
 		r.view.SetText(d.page.Text)
+		r.view.SetUncertain(d.page.Uncertain)
 	}
 	r.terms = d.terms
 	r.tagPanel.setAnnotations(d.annots)
