@@ -41,7 +41,7 @@ type textView struct {
 	terms      []index.ReadingSpan
 	finds      []index.ReadingSpan
 	uncertain  []index.ReadingSpan // words OCR read with low confidence: underlined
-	current    int // the current find match, -1 for none
+	current    int                 // the current find match, -1 for none
 	sel        index.ReadingSpan
 
 	// OnSelect is called when the selection changes (End == Start: none).
