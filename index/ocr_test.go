@@ -164,6 +164,24 @@ func TestOCRScanSearchableTaggable(t *testing.T) {
 	if p2.Text != p.Text || !p2.FromScan() {
 		t.Errorf("after re-extraction page 2 reads %q (ocr %+v)", p2.Text, p2.OCR)
 	}
+
+	// Removed and brought back by undo: what OCR read comes back too.
+	if _, err := lib.RemoveDocuments(ctx, []int64{id}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.Undo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p3, err := lib.PageText(ctx, id, 2)
+	if err != nil || p3.Text != p.Text || !p3.FromScan() || p3.OCR.Words != p.OCR.Words {
+		t.Errorf("after remove and undo page 2: %q, OCR %+v (%v)", p3.Text, p3.OCR, err)
+	}
+	if b, err := lib.PageBoxes(ctx, id, 2); err != nil || len(b) != len(boxes) {
+		t.Errorf("after remove and undo: %d boxes (%v)", len(b), err)
+	}
+	if got := searchPages(t, lib, "psychiatrists"); len(got) != 1 || got[0] != 2 {
+		t.Errorf("after remove and undo psychiatrists found on %v", got)
+	}
 }
 
 func abs(f float64) float64 {
