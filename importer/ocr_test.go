@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -146,5 +147,61 @@ func TestOCRWordsRotatedPage(t *testing.T) {
 	pt := LayoutOCRPage(p, 1)
 	if want := "Continuity of care builds trust Second"; pt.Text != want {
 		t.Errorf("text %q, want %q", pt.Text, want)
+	}
+}
+
+// TestOCRWordsAskew: the words of a page scanned 1.5° or 2° askew read as
+// the page laid straight (Tesseract's lines keep their words together;
+// the layout engine finds the columns whose edges lean), and the boxes of
+// the characters are where the words stand on the scan.
+func TestOCRWordsAskew(t *testing.T) {
+	var pages [][]string
+	for p := 0; p < 2; p++ {
+		var paras []string
+		for k := 0; k < 6; k++ {
+			paras = append(paras, paragraph(p*6+k, 45))
+		}
+		pages = append(pages, paras)
+	}
+	d := pdfgen.Article{Title: "Helpful Relationships in Psychiatric Care", Columns: 2, Pages: pages}.Doc()
+	data := d.Bytes()
+	want, err := ExtractPDF(context.Background(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, deg := range []float64{1.5, -2} {
+		sin, cos := math.Sincos(deg * math.Pi / 180)
+		words := map[int]*OCRPage{}
+		for i, p := range d.Pages {
+			op := ocrWordsOf(p)
+			for k, w := range op.Words {
+				// Turned about the page's centre.
+				cx, cy := float64(w.Box.X0+w.Box.X1)/2-306, float64(w.Box.Y0+w.Box.Y1)/2-396
+				dx, dy := cx*cos-cy*sin-cx, cx*sin+cy*cos-cy
+				op.Words[k].Box = Box{X0: w.Box.X0 + float32(dx), Y0: w.Box.Y0 + float32(dy), X1: w.Box.X1 + float32(dx), Y1: w.Box.Y1 + float32(dy)}
+			}
+			words[i+1] = op
+		}
+		got, err := ExtractPDFWith(context.Background(), data, ExtractOptions{OCR: words, Boxes: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, p := range got.Pages {
+			if p.Text != want.Pages[i].Text {
+				t.Errorf("%g°: page %d reads\n%q\nwant\n%q", deg, i+1, p.Text, want.Pages[i].Text)
+			}
+		}
+		// The box of the page's first character is the first word's, turned.
+		first := words[1].Words[0]
+		for k, w := range words[1].Words {
+			if strings.HasPrefix(got.Pages[0].Text, w.Text) {
+				first = words[1].Words[k]
+				break
+			}
+		}
+		b := got.Pages[0].Boxes[0]
+		if math.Abs(float64(b.X0-first.Box.X0)) > 1 || b.Y1 < first.Box.Y0 || b.Y0 > first.Box.Y1 {
+			t.Errorf("%g°: box of the first character %+v, its word's %+v", deg, b, first.Box)
+		}
 	}
 }
