@@ -173,23 +173,36 @@ func (u *UI) stopOCR() {
 	}
 }
 
-// ocrPageInfo tells, after the page number, how a scanned page was read.
+// ocrPageInfo tells, beside the title, how a scanned page was read (short:
+// the title gives way to it).
 func ocrPageInfo(p index.Page) string {
 	switch {
 	case p.FromScan():
-		s := fmt.Sprintf(" · recognised from a scan (%s, confidence %.0f)", p.OCR.Lang, p.OCR.MeanConf)
-		if len(p.Uncertain) > 0 {
-			s += fmt.Sprintf(", %d doubtful words underlined", len(p.Uncertain))
-		}
-		return s
+		return fmt.Sprintf("Page from a scan (%s, %.0f%%)", p.OCR.Lang, p.OCR.MeanConf)
 	case p.Scanned && p.OCR != nil && p.OCR.Error != "":
-		return " · a scan that could not be read"
+		return "Scan not readable"
 	case p.Scanned && p.OCR != nil:
-		return " · recognised from a scan"
+		return "Page from a scan"
 	case p.Scanned:
-		return " · a scan, not read yet"
+		return "Scan, not read"
 	}
 	return ""
+}
+
+// scanNotice says why a scanned page shows no text yet, and what to do.
+func (r *readerPane) scanNotice(p index.Page) string {
+	u := r.u
+	switch {
+	case p.OCR != nil && p.OCR.Error != "":
+		return "This page is a scan that could not be read: " + p.OCR.Error + ". Open PDF at this page shows it as printed."
+	case p.OCR != nil:
+		return "This page is a scan; Tesseract found no words on it. Open PDF at this page shows it as printed."
+	case u.ocr != nil && u.ocr.running:
+		return "This page is a scan, not read yet: Rapport is reading the library's scans with Tesseract (see above); its text appears here when it is read."
+	case u.ocr != nil && errors.Is(u.ocr.err, index.ErrOCRUnavailable):
+		return ocrHintLine()
+	}
+	return "This page is a scan, not read yet: Rapport reads scans with Tesseract when it starts and after each import."
 }
 
 func oneLineTitle(s string) string { return strings.Join(strings.Fields(s), " ") }

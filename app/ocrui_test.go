@@ -68,8 +68,8 @@ func TestOCRHintWithoutTesseract(t *testing.T) {
 	}
 	u.OpenDocument(1, 1, "")
 	u.Wait()
-	if !strings.Contains(u.reader.pageInfo.Text, "a scan, not read yet") {
-		t.Errorf("reader page info %q", u.reader.pageInfo.Text)
+	if !strings.Contains(u.reader.scanInfo.Text, "Scan, not read") || !strings.Contains(u.reader.notice.Text, "sudo apt-get install tesseract-ocr") {
+		t.Errorf("reader scan info %q, notice %q", u.reader.scanInfo.Text, u.reader.notice.Text)
 	}
 }
 
@@ -169,7 +169,7 @@ func TestWindowResponsiveWhileOCR(t *testing.T) {
 	}
 	u.OpenDocument(id, 7, "")
 	u.Wait()
-	if !strings.Contains(u.reader.view.Text(), "Page 7 of the scanned interview study") || !strings.Contains(u.reader.pageInfo.Text, "recognised from a scan") {
-		t.Errorf("reader: %q / %q", u.reader.pageInfo.Text, u.reader.view.Text())
+	if !strings.Contains(u.reader.view.Text(), "Page 7 of the scanned interview study") || !strings.Contains(u.reader.scanInfo.Text, "from a scan (eng") {
+		t.Errorf("reader: %q / %q", u.reader.scanInfo.Text, u.reader.view.Text())
 	}
 }
