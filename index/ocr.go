@@ -72,6 +72,9 @@ func (l *Library) OCRLanguage(ctx context.Context) (string, error) {
 
 // SetOCRLanguage sets the library's OCR language ("eng", "eng+swe").
 func (l *Library) SetOCRLanguage(ctx context.Context, lang string) error {
+	if l.readOnly {
+		return l.errReadOnly()
+	}
 	if !tesseract.ValidLang(lang) {
 		return fmt.Errorf("OCR language %q: use Tesseract's codes joined by +, such as eng or eng+swe: %w", lang, ErrInvalidInput)
 	}
@@ -85,6 +88,9 @@ func (l *Library) SetOCRLanguage(ctx context.Context, lang string) error {
 // SetDocumentOCRLanguage sets a document's own OCR language ("" goes back
 // to the library's).
 func (l *Library) SetDocumentOCRLanguage(ctx context.Context, id int64, lang string) error {
+	if l.readOnly {
+		return l.errReadOnly()
+	}
 	if lang != "" && !tesseract.ValidLang(lang) {
 		return fmt.Errorf("OCR language %q of document %d: use Tesseract's codes joined by +, such as eng or eng+swe: %w", lang, id, ErrInvalidInput)
 	}
@@ -188,8 +194,12 @@ type ocrPlan struct {
 // pages not read yet, or with Force every document with scanned pages).
 // One run at a time per library; a second waits for the first. It stops
 // when ctx ends: pages read by then are kept, and the next run reads the
-// rest. It fails with ErrOCRUnavailable when Tesseract is not installed.
+// rest. It fails with ErrOCRUnavailable when Tesseract is not installed,
+// and with ErrReadOnly on a library opened for reading only.
 func (l *Library) OCR(ctx context.Context, ids []int64, opts OCROptions) (*OCRReport, error) {
+	if l.readOnly {
+		return nil, l.errReadOnly()
+	}
 	eng := opts.Engine
 	if eng == nil {
 		var err error
