@@ -527,8 +527,11 @@ func (l *Library) relayoutOCR(ctx context.Context, id int64, data []byte) (Reanc
 	return res, nil
 }
 
-// adoptOCRMetadata gives a scan the title and DOI found in its text, where
-// it had only its file name and no DOI.
+// adoptOCRMetadata gives a scan the metadata its text prints, now that OCR
+// has read it, as an import does for an article with a text layer (see
+// applyFileMetadata): the title where it had only its file name, the DOI
+// where it had none, and the fields still empty, each with its source. A
+// field set by hand or by a record is kept.
 func (l *Library) adoptOCRMetadata(ctx context.Context, id int64, ex *importer.Extraction) error {
 	d, err := l.Document(ctx, id)
 	if err != nil {
@@ -539,17 +542,27 @@ func (l *Library) adoptOCRMetadata(ctx context.Context, id int64, ex *importer.E
 	for _, f := range d.UserFields {
 		userSet[f] = true
 	}
-	if ex.Title != "" && d.Title == stem && !userSet["title"] {
-		if _, err := l.db.ExecContext(ctx, "UPDATE documents SET title = ?, title_norm = ?, indexed = 0 WHERE id = ?", ex.Title, titleKey(ex.Title), id); err != nil {
-			return err
-		}
+	title := ex.Metadata.Title // checked against page 1, as on import
+	if title == "" {
+		title = ex.Title
 	}
-	if doi := importer.NormalizeDOI(ex.DOI); doi != "" && d.DOI == "" && !userSet["doi"] {
-		if _, err := l.db.ExecContext(ctx, "UPDATE documents SET doi = ?, indexed = 0 WHERE id = ?", doi, id); err != nil {
-			return err
-		}
+	doi := importer.NormalizeDOI(ex.Metadata.DOI)
+	if doi == "" {
+		doi = importer.NormalizeDOI(ex.DOI)
 	}
-	return nil
+	return l.withTx(ctx, func(tx *sql.Tx) error {
+		if title != "" && d.Title == stem && !userSet["title"] {
+			if _, err := tx.ExecContext(ctx, "UPDATE documents SET title = ?, title_norm = ?, indexed = 0 WHERE id = ?", title, titleKey(title), id); err != nil {
+				return err
+			}
+		}
+		if doi != "" && d.DOI == "" && !userSet["doi"] {
+			if _, err := tx.ExecContext(ctx, "UPDATE documents SET doi = ?, indexed = 0 WHERE id = ?", doi, id); err != nil {
+				return err
+			}
+		}
+		return applyFileMetadata(ctx, tx, id, ex.Metadata, ex.MetadataSources, false)
+	})
 }
 
 // ocrWords loads what OCR read on a document's pages (those read without

@@ -6,6 +6,7 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -401,4 +402,75 @@ func scangenGray(w, h int) *image.Gray {
 	}
 	g.Pix[len(g.Pix)/2] = 20
 	return g
+}
+
+// TestOCRFillsMetadataFromTheScan: a scan has no text to read its
+// metadata from when it is imported; once OCR has read it, what its first
+// page prints (title, authors, year, journal, …) fills the fields still
+// empty, each with its source, as an import does for a born-digital
+// article, and the pages carry the numbers printed on them. A field set by
+// hand before the OCR is kept.
+func TestOCRFillsMetadataFromTheScan(t *testing.T) {
+	eng := needTesseract(t)
+	ctx := context.Background()
+	lib := newTestLibrary(t)
+	a := pdfgen.HeaderSet(1, 7)[0]
+	a.XMP, a.Info, a.Body = false, "", a.Body[:1] // nothing but the printed page
+	// Names without diacritics: how well Tesseract reads "ö" is not this
+	// test's question.
+	a.Authors = []pdfgen.Person{{Given: "Anna", Family: "Larsson"}, {Given: "Peter", Family: "Berg"}}
+	data, err := scangen.Scan(ctx, a.Doc().Bytes(), scangen.Options{DPI: 300, JPEG: 90})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "scan.pdf")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	id := importScan(t, lib, path, 2)
+	if err := lib.SetMetadata(ctx, id, []FieldValue{{Field: "volume", Value: "99"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.OCR(ctx, []int64{id}, OCROptions{Engine: eng}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := lib.Document(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var families []string
+	for _, au := range d.Authors {
+		families = append(families, au.Family)
+	}
+	var want []string
+	for _, p := range a.Authors {
+		want = append(want, p.Family)
+	}
+	if d.Title != a.Title {
+		t.Errorf("title %q, want %q", d.Title, a.Title)
+	}
+	if strings.Join(families, "; ") != strings.Join(want, "; ") {
+		t.Errorf("authors %v, want %v", families, want)
+	}
+	if d.Year != a.Year || d.Journal != a.Journal {
+		t.Errorf("year %d journal %q, want %d %q", d.Year, d.Journal, a.Year, a.Journal)
+	}
+	// (The DOI is left out: Tesseract may read "2511" as "251 1".)
+	for _, f := range []string{"title", "authors", "year", "journal"} {
+		if d.FieldSources[f] != importer.SourcePage1 {
+			t.Errorf("source of %s: %q, want %q (all: %v)", f, d.FieldSources[f], importer.SourcePage1, d.FieldSources)
+		}
+	}
+	if d.Volume != "99" || d.FieldSources["volume"] != importer.SourceUser {
+		t.Errorf("volume set by hand: %q from %q", d.Volume, d.FieldSources["volume"])
+	}
+	pages, err := lib.Pages(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range pages {
+		if want := strconv.Itoa(a.FirstPage + i); p.Printed != want {
+			t.Errorf("page %d prints %q, want %q", p.Number, p.Printed, want)
+		}
+	}
 }
