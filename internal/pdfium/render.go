@@ -17,8 +17,10 @@ const maxRenderPixels = 25_000_000
 var ErrTooLarge = fmt.Errorf("the page is too large to render at that resolution")
 
 // Render draws page i (0-based) at dpi dots per inch, as displayed (the
-// page's /Rotate applied), with its annotations. gray renders an
-// *image.Gray (for OCR), else an *image.RGBA. The image is the caller's.
+// page's /Rotate applied). gray renders an *image.Gray for OCR: the page's
+// content only, without its annotations (a reader's highlights, notes and
+// ink would spoil the words OCR reads under them); else an *image.RGBA
+// with the annotations, as displayed. The image is the caller's.
 func (d *Document) Render(i int, dpi float64, gray bool) (img image.Image, err error) {
 	info, err := d.Page(i)
 	if err != nil {
@@ -44,7 +46,7 @@ func (d *Document) Render(i int, dpi float64, gray bool) (img image.Image, err e
 	}
 	if gray {
 		req.ImageFormat = requests.RenderImageFormatGrayscale
-		req.RenderFlags = enums.FPDF_RENDER_FLAG_ANNOT
+		req.RenderFlags = 0
 	}
 	resp, err := d.inst.RenderPageInPixels(req)
 	if err != nil {

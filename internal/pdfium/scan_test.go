@@ -134,3 +134,42 @@ func TestImageCoverage(t *testing.T) {
 		})
 	}
 }
+
+// TestRenderGrayLeavesAnnotationsOut: a grey render is what OCR reads, so
+// it draws the page without its annotations (a reader's highlight over a
+// scanned line darkens the words Tesseract must read); a colour render,
+// the page as displayed, keeps them.
+func TestRenderGrayLeavesAnnotationsOut(t *testing.T) {
+	rect := [4]float64{100, 100, 200, 120}
+	page := pdfgen.Page{Width: 300, Height: 400, Markup: []pdfgen.Annot{{
+		Subtype: "Highlight", Rect: rect, Quads: [][8]float64{pdfgen.QuadOf(rect)},
+		Color: []float64{0.1, 0.3, 0.3}, AP: "0.1 0.3 0.3 rg 100 100 100 20 re f",
+	}}}
+	doc := openDoc(t, (&pdfgen.Doc{Pages: []pdfgen.Page{page}}).Bytes())
+	y := 400 - 110 // the middle of the highlight, in rows from the top
+	for _, c := range []struct {
+		gray bool
+		want string
+	}{{true, "[]"}, {false, "[100 … 199]"}} {
+		img, err := doc.Render(0, 72, c.gray)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, ok := img.(*image.Gray)
+		if !ok {
+			rgba := img.(*image.RGBA)
+			g = image.NewGray(rgba.Rect)
+			for x := 0; x < rgba.Rect.Dx(); x++ {
+				g.Set(x, y, rgba.At(x, y))
+			}
+		}
+		got := darkColumns(g, y)
+		s := fmt.Sprint(got)
+		if len(got) > 2 {
+			s = fmt.Sprintf("[%d … %d]", got[0], got[len(got)-1])
+		}
+		if s != c.want {
+			t.Errorf("gray %v: dark columns %s, want %s", c.gray, s, c.want)
+		}
+	}
+}
