@@ -501,6 +501,10 @@ func (l *Library) finishOCR(ctx context.Context, p *ocrPlan) {
 	}
 	p.rep.Finished = true
 	p.rep.ReanchorResult = res
+	// The report names the document by the title its text gave it.
+	if d, err := l.Document(ctx, p.id); err == nil {
+		p.rep.Title = d.Title
+	}
 }
 
 // relayoutOCR is finishOCR's work for one document: data is its original.

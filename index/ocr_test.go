@@ -431,12 +431,16 @@ func TestOCRFillsMetadataFromTheScan(t *testing.T) {
 	if err := lib.SetMetadata(ctx, id, []FieldValue{{Field: "volume", Value: "99"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := lib.OCR(ctx, []int64{id}, OCROptions{Engine: eng}); err != nil {
+	rep, err := lib.OCR(ctx, []int64{id}, OCROptions{Engine: eng})
+	if err != nil {
 		t.Fatal(err)
 	}
 	d, err := lib.Document(ctx, id)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(rep.Documents) != 1 || rep.Documents[0].Title != d.Title {
+		t.Errorf("the OCR report names the document %+v, not by the title it has now, %q", rep.Documents, d.Title)
 	}
 	var families []string
 	for _, au := range d.Authors {
