@@ -5,7 +5,7 @@ GO      ?= go
 BIN     ?= bin/rapport
 LIBRARY ?=
 
-.PHONY: all deps build run test vet screenshots package bench extract-eval header-eval fuzz clean
+.PHONY: all deps build run test vet screenshots package bench ocr-bench extract-eval header-eval fuzz clean
 
 all: build
 
@@ -40,6 +40,10 @@ package: deps
 # Benchmarks against pdftotext and Recoll (BENCH_N=10000 for the large run).
 bench: build
 	scripts/bench
+
+# OCR quality and speed on scans made from known text (needs tesseract).
+ocr-bench:
+	scripts/ocr-bench
 
 # Extraction quality against pdftotext on ../shared/corpus.
 extract-eval:

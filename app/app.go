@@ -66,6 +66,7 @@ type UI struct {
 	reports     *reportsPane
 
 	importing *importJob
+	ocr       *ocrRun // the OCR of scans running in the background, if any
 
 	jobs sync.WaitGroup // background work, so tests can wait for it
 	uiMu sync.Mutex     // see do
@@ -171,6 +172,7 @@ func (u *UI) Start() {
 		u.reader.restore(int64(doc), max(1, p.Int(prefLastPage)))
 	}
 	u.offerDemoIfEmpty()
+	u.resumeOCR()
 }
 
 func (u *UI) setTitle() {
@@ -184,6 +186,7 @@ func (u *UI) Library() *index.Library { return u.lib }
 // Nothing of the old library stays on show: its document, query, results,
 // theme filter and banners go; an empty library shows the Library tab.
 func (u *UI) SwitchLibrary(lib *index.Library) {
+	u.stopOCR()
 	u.lib = lib
 	u.reader.close()
 	u.search.reset()

@@ -176,11 +176,14 @@ func (u *UI) showBannerWith(content fyne.CanvasObject, buttons ...fyne.CanvasObj
 }
 
 // clearBanner removes the messages above the views; a running import's
-// progress stays.
+// (or OCR's) progress stays.
 func (u *UI) clearBanner() {
 	u.banner.RemoveAll()
 	if u.importing != nil && !u.importing.finished {
 		u.banner.Add(u.importing.panel)
+	}
+	if u.ocr != nil && u.ocr.running {
+		u.banner.Add(u.ocr.panel)
 	}
 }
 

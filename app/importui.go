@@ -120,6 +120,7 @@ func (u *UI) StartImport(paths []string) {
 			u.banner.Remove(job.panel)
 			u.reloadAll()
 			u.showImportSummary(job)
+			u.readImportedScans(rep)
 		})
 	})
 }

@@ -30,6 +30,7 @@ type readerPane struct {
 
 	title    *widget.Label
 	pageInfo *widget.Label
+	scanInfo *widget.Label // how a scanned page was read (ocrui.go)
 	pageJump *widget.Entry
 	find     *widget.Entry
 	findInfo *widget.Label
@@ -111,7 +112,8 @@ func newReaderPane(u *UI) *readerPane {
 	r.noticeBox = container.NewBorder(nil, widget.NewSeparator(), widget.NewIcon(theme.InfoIcon()),
 		widget.NewButtonWithIcon("Import…", theme.ContentAddIcon(), u.ShowImport), r.notice)
 	r.noticeBox.Hide()
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, r.details, r.title), container.NewBorder(nil, nil, nav, nil, findBar), widget.NewSeparator(), r.noticeBox)
+	r.scanInfo = widget.NewLabel("")
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(r.scanInfo, r.details), r.title), container.NewBorder(nil, nil, nav, nil, findBar), widget.NewSeparator(), r.noticeBox)
 	split := container.NewHSplit(r.scroll, r.tagPanel.content)
 	split.SetOffset(0.7)
 	r.content = container.NewBorder(top, nil, nil, nil, split)
@@ -156,6 +158,7 @@ func (r *readerPane) close() {
 	r.view.SetText("")
 	r.title.SetText("Open a document from the library or a search result.")
 	r.pageInfo.SetText("")
+	r.scanInfo.SetText("")
 	r.openPDF.Disable()
 	r.noticeBox.Hide()
 	r.details.Disable()
@@ -250,8 +253,10 @@ func (r *readerPane) show(d pageData, scrollTop bool) {
 	r.title.SetText(title)
 	r.details.Enable()
 	r.pageInfo.SetText(readerPageInfo(d.doc, d.page))
+	r.scanInfo.SetText(ocrPageInfo(d.page))
 	if !samePage {
 		r.view.SetText(d.page.Text)
+		r.view.SetUncertain(d.page.Uncertain)
 	}
 	r.terms = d.terms
 	r.tagPanel.setAnnotations(d.annots)
@@ -302,6 +307,8 @@ func (r *readerPane) showNotice(d pageData) {
 			msg += " Its abstract is shown below."
 		}
 		msg += " Import the article's PDF (Import…, or drop it on the window): it joins this entry by its DOI or title."
+	case d.page.Scanned && strings.TrimSpace(d.page.Text) == "":
+		msg = r.scanNotice(d.page)
 	case strings.TrimSpace(d.page.Text) == "":
 		msg = "No text was found on this page: it may be a scanned image or a figure. Open PDF at this page shows it as printed."
 	}

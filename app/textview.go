@@ -40,7 +40,8 @@ type textView struct {
 	colours    []colourSpan
 	terms      []index.ReadingSpan
 	finds      []index.ReadingSpan
-	current    int // the current find match, -1 for none
+	uncertain  []index.ReadingSpan // words OCR read with low confidence: underlined
+	current    int                 // the current find match, -1 for none
 	sel        index.ReadingSpan
 
 	// OnSelect is called when the selection changes (End == Start: none).
@@ -75,6 +76,7 @@ type pieceStyle struct {
 	bold     bool
 	emphasis bool
 	space    bool // a space between words: background only
+	doubtful bool // a word OCR read with low confidence: underlined
 }
 
 func newTextView() *textView {
@@ -90,7 +92,7 @@ func (v *textView) SetText(text string) {
 	v.text = []rune(text)
 	v.sentences = index.SentenceBounds(text)
 	v.paragraphs = index.ParagraphBounds(text)
-	v.colours, v.terms, v.finds = nil, nil, nil
+	v.colours, v.terms, v.finds, v.uncertain = nil, nil, nil, nil
 	v.current = -1
 	v.sel = index.ReadingSpan{}
 	v.layoutW = 0
@@ -180,6 +182,11 @@ func (v *textView) styles() []pieceStyle {
 		}
 		for i := max(f.Start, 0); i < min(f.End, len(st)); i++ {
 			st[i].bg = bg
+		}
+	}
+	for _, u := range v.uncertain {
+		for i := max(u.Start, 0); i < min(u.End, len(st)); i++ {
+			st[i].doubtful = true
 		}
 	}
 	if v.sel.End > v.sel.Start {
@@ -293,7 +300,7 @@ func (v *textView) layout(width float32) {
 }
 
 func sameStyle(a, b pieceStyle) bool {
-	return a.bold == b.bold && a.emphasis == b.emphasis && colourKey(a.bg) == colourKey(b.bg)
+	return a.bold == b.bold && a.emphasis == b.emphasis && a.doubtful == b.doubtful && colourKey(a.bg) == colourKey(b.bg)
 }
 
 func colourKey(c color.Color) string {
@@ -528,6 +535,11 @@ func (r *textViewRenderer) build() {
 		rect.Move(fyne.NewPos(run.x, run.y))
 		rect.Resize(fyne.NewSize(run.w, lh))
 		r.objects = append(r.objects, rect)
+	}
+	for _, p := range v.pieces {
+		if p.style.doubtful && !p.style.space {
+			r.objects = append(r.objects, r.underline(&nr, p, lh, size))
+		}
 	}
 	for _, run := range textRuns(v.pieces) {
 		var t *canvas.Text

@@ -157,6 +157,23 @@ func writeBibTeX(b *strings.Builder, a Article) {
 // MakeArticle returns article i (1-based) of the corpus with seed, and its
 // PDF. It depends only on seed and i.
 func MakeArticle(seed uint64, i int) (Article, []byte) {
+	a, art := makeArticle(seed, i)
+	pdf := art.Doc().Bytes()
+	a.Bytes = len(pdf)
+	return a, pdf
+}
+
+// ArticleDoc returns article i's document cut to its first n pages (the
+// OCR benchmark scans a few pages of each).
+func ArticleDoc(seed uint64, i, n int) *pdfgen.Doc {
+	_, art := makeArticle(seed, i)
+	if n > 0 && n < len(art.Pages) {
+		art.Pages = art.Pages[:n]
+	}
+	return art.Doc()
+}
+
+func makeArticle(seed uint64, i int) (Article, pdfgen.Article) {
 	g := newProse(seed, uint64(i))
 	r := g.r
 	a := Article{ID: i, File: fmt.Sprintf("%03d/article-%05d.pdf", (i-1)/500, i), Layout: Layouts[i%len(Layouts)]}
@@ -205,9 +222,7 @@ func MakeArticle(seed uint64, i int) (Article, []byte) {
 		art.Kern, art.PositionedWords = 40, true
 		art.Footer = fmt.Sprintf("%s %d - page %%d", a.Journal, a.Year)
 	}
-	pdf := art.Doc().Bytes()
-	a.Bytes = len(pdf)
-	return a, pdf
+	return a, art
 }
 
 func shortTitle(t string) string {

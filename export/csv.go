@@ -9,8 +9,10 @@ import (
 )
 
 // CSVHeader names the CSV columns.
-// "page" is the printed page cited, "pdf_page" the PDF's page.
-var CSVHeader = []string{"theme", "quote", "note", "title", "authors", "year", "journal", "doi", "page", "citation", "annotation_id", "created", "pdf_page"}
+// "page" is the printed page cited, "pdf_page" the PDF's page;
+// source_note (last, added with OCR) says "(text recognised from a scan)"
+// for quotes from pages read by OCR.
+var CSVHeader = []string{"theme", "quote", "note", "title", "authors", "year", "journal", "doi", "page", "citation", "annotation_id", "created", "pdf_page", "source_note"}
 
 // WriteCSV writes one row per excerpt and theme (RFC 4180, UTF-8, CRLF
 // line ends), themes in codebook order; an excerpt without a theme has one
@@ -39,7 +41,7 @@ func WriteCSV(w io.Writer, d *Data, bom bool) error {
 			journal, doi = oneLine(doc.Journal), doc.DOI
 		}
 		return cw.Write([]string{theme, e.Quote, e.Note, title, authors, year, journal, doi, e.Pages(), e.Citation,
-			strconv.FormatInt(e.ID, 10), formatTime(e.CreatedAt), strconv.Itoa(e.Page)})
+			strconv.FormatInt(e.ID, 10), formatTime(e.CreatedAt), strconv.Itoa(e.Page), e.SourceNote})
 	}
 	for _, t := range d.Themes {
 		if !d.Selected[t.GUID] {

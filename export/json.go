@@ -38,7 +38,9 @@ const JSONSchemaVersion = 1
 //	      "start", "end" (Unicode code points into the page's text, end exclusive),
 //	      "quote", "prefix", "suffix", "themes" (names, codebook order),
 //	      "note", "author", "created", "updated" (RFC 3339, UTC),
-//	      "citation" (APA 7 in-text, with the page) } ]
+//	      "citation" (APA 7 in-text, with the page),
+//	      "source_note" ("(text recognised from a scan)" for a quote from
+//	      a page read by OCR, else "") } ]
 //	}
 //
 // Every key is always present; strings are "" and lists [] when empty.
@@ -108,6 +110,7 @@ type jsonExcerpt struct {
 	Created     string   `json:"created"`
 	Updated     string   `json:"updated"`
 	Citation    string   `json:"citation"`
+	SourceNote  string   `json:"source_note"`
 }
 
 // WriteJSON writes the export as JSON (see the schema above).
@@ -133,7 +136,7 @@ func WriteJSON(w io.Writer, d *Data) error {
 		out.Excerpts = append(out.Excerpts, jsonExcerpt{ID: e.ID, GUID: e.GUID, Document: e.DocID, Page: e.Page, EndPage: e.Page,
 			PrintedPage: e.Pages(), Start: e.Start, End: e.End, Quote: e.Quote, Prefix: e.Prefix, Suffix: e.Suffix,
 			Themes: d.orderedThemes(e), Note: e.Note, Author: e.Author, Created: formatTime(e.CreatedAt),
-			Updated: formatTime(e.UpdatedAt), Citation: e.Citation})
+			Updated: formatTime(e.UpdatedAt), Citation: e.Citation, SourceNote: e.SourceNote})
 	}
 	return encodeJSON(w, out)
 }

@@ -69,7 +69,14 @@ type Excerpt struct {
 	LastPage  string
 	// Citation is the APA 7 in-text citation with the page(s).
 	Citation string
+	// SourceNote says where the quote's text comes from when a reader
+	// should know: ScanNote for text recognised from a scan (OCR), which
+	// may hold misread words.
+	SourceNote string
 }
+
+// ScanNote is the source note of quotes from pages read by OCR.
+const ScanNote = "(text recognised from a scan)"
 
 // PageRef returns the excerpt's page as a citation writes it ("p. 280").
 func (e Excerpt) PageRef() string { return PageRef(e.FirstPage, e.LastPage) }
@@ -181,7 +188,11 @@ func Build(library string, exported time.Time, docs []index.Document, pages map[
 		}
 		e := Excerpt{Annotation: a}
 		e.Themes = append([]string(nil), a.Themes...)
-		e.FirstPage = printedPage(doc, pageOf(pages[a.DocID], a.Page), a.Page)
+		p := pageOf(pages[a.DocID], a.Page)
+		if p != nil && p.FromScan() {
+			e.SourceNote = ScanNote
+		}
+		e.FirstPage = printedPage(doc, p, a.Page)
 		e.LastPage = e.FirstPage
 		e.Citation = InText(doc.Metadata, e.FirstPage, e.LastPage)
 		d.Excerpts = append(d.Excerpts, e)

@@ -54,6 +54,14 @@ type PageText struct {
 	Text   string `json:"text"`             // body text in reading order, NFC
 	Header string `json:"header,omitempty"` // running header/footer lines kept out of Text
 	Label  string `json:"label,omitempty"`  // printed page label (/PageLabels), if any
+	// Scanned: the page is a picture of text (an image over most of it)
+	// with no text of its own: OCR reads it.
+	Scanned bool `json:"scanned,omitempty"`
+	// OCR: the text was read from the page's image by OCR.
+	OCR bool `json:"ocr,omitempty"`
+	// Uncertain lists the spans of Text (rune offsets, end exclusive) of
+	// the words OCR read with a confidence under LowConfidence.
+	Uncertain [][2]int `json:"uncertain,omitempty"`
 	// Boxes, when the extraction was asked for them (ExtractOptions.Boxes),
 	// holds the box on the page of each character (rune) of Text, in
 	// order; characters the layout put in (the space between two words,
@@ -69,7 +77,7 @@ type PageText struct {
 type Extraction struct {
 	Pages []PageText `json:"pages"`
 	// Engine names the engine that read the text: EngineNative or
-	// EnginePDFium.
+	// EnginePDFium, or EngineOCR when some page was read from its image.
 	Engine    string `json:"engine"`
 	Title     string `json:"title"`      // best title guess: info title if plausible, else from page 1
 	InfoTitle string `json:"info_title"` // the info dictionary's /Title as found
@@ -118,6 +126,14 @@ type ExtractOptions struct {
 	// the extractor choose: native first, PDFium when the native reader
 	// fails or reads the file only in part.
 	Engine string
+	// KeepScanned returns a file whose pages have no text but are scans
+	// (PageText.Scanned) as an Extraction of empty pages, for OCR to
+	// read later, rather than failing with ErrNoTextLayer.
+	KeepScanned bool
+	// OCR holds the words read from page images, by page number (from
+	// 1): those pages are laid out from these words instead of their text
+	// layer, through the same layout engine.
+	OCR map[int]*OCRPage
 }
 
 // ExtractPDFFile extracts the text of the PDF at path.

@@ -24,6 +24,13 @@ type pageLayout struct {
 	stats    pageStats
 	warning  string  // why some of the page's text may be missing
 	glyphs   []glyph // the page's glyphs, kept when tracing
+	// imageShare is the share (0–1) of the page its images cover: with
+	// (next to) no text, the page is a scan (PageText.Scanned).
+	imageShare float64
+	// ocr: the glyphs are words read from the page's image (OCR), and
+	// uncertain[i] tells glyph i's word was read with low confidence.
+	ocr       bool
+	uncertain []bool
 }
 
 func openPDF(data []byte) (*pdf.Reader, error) {
@@ -93,6 +100,9 @@ func extractNative(ctx context.Context, data []byte, opts ExtractOptions) (nativ
 		if err != nil {
 			return nativeResult{}, err
 		}
+		if op := opts.OCR[i+1]; op != nil {
+			lay = ocrLayout(op, lay.bot, lay.top)
+		}
 		layouts[i] = lay
 		st.add(lay.stats)
 	}
@@ -105,6 +115,13 @@ func extractNative(ctx context.Context, data []byte, opts ExtractOptions) (nativ
 	}
 	doc.xmp, doc.info = readFileSources(rd)
 	ex, err := assemble(doc, opts)
+	if err == nil && letterCount(ex) == 0 && len(opts.OCR) == 0 {
+		// A scan kept for OCR: PDFium may still find text the native
+		// reader missed.
+		err = ErrNoTextLayer
+		res := nativeResult{ex: ex, suspect: st.suspect(err)}
+		return res, nil
+	}
 	res := nativeResult{ex: ex, suspect: st.suspect(err)}
 	if err != nil && res.suspect == "" {
 		return res, err
@@ -146,6 +163,24 @@ func (s pageStats) suspect(err error) string {
 	return ""
 }
 
+// isScan tells a page that is a picture of text: one image covering most
+// of it, and (next to) no text of its own, as scanners write them (a line
+// stamped over the scan, such as a download notice, may be text).
+func isScan(lay *pageLayout, text string) bool {
+	if lay.imageShare < 0.5 {
+		return false
+	}
+	letters := 0
+	for _, r := range text {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if letters++; letters >= 40 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // docSource is a document's pages after layout analysis, from either
 // engine, with what else the engine read.
 type docSource struct {
@@ -176,12 +211,19 @@ func assemble(doc docSource, opts ExtractOptions) (*Extraction, error) {
 		}
 	}
 	total := 0
+	scanned := false
 	for i, lay := range layouts {
 		text, header := pageText(lay, vocab)
 		total += len(text.s) + len(header)
-		pt := PageText{Number: i + 1, Text: text.s, Header: header}
+		pt := PageText{Number: i + 1, Text: text.s, Header: header, OCR: lay.ocr}
+		pt.Scanned = !lay.ocr && isScan(lay, text.s)
+		scanned = scanned || pt.Scanned
 		if opts.Boxes {
 			pt.Boxes = boxesOf(text, lay.glyphs)
+		}
+		if lay.ocr {
+			ex.Engine = EngineOCR
+			pt.Uncertain = uncertainSpans(text, lay.uncertain)
 		}
 		if lay.warning != "" {
 			ex.Warnings = append(ex.Warnings, fmt.Sprintf("page %d: %s", i+1, lay.warning))
@@ -192,7 +234,12 @@ func assemble(doc docSource, opts ExtractOptions) (*Extraction, error) {
 		ex.Pages = append(ex.Pages, pt)
 	}
 	if total == 0 {
-		return nil, ErrNoTextLayer
+		if !opts.KeepScanned || !scanned {
+			return nil, ErrNoTextLayer
+		}
+		// A scan not read yet: its pages, empty, marked for OCR.
+		ex.Title = chooseTitle(ex.InfoTitle, "")
+		return ex, nil
 	}
 	ex.Title = chooseTitle(ex.InfoTitle, titleFromPage(layouts[0], vocab))
 	// Running headers and footers count for the DOI (journals print the
@@ -292,6 +339,7 @@ func layoutPage(ctx context.Context, p pdf.Page, fonts fontCache, trace bool) (l
 	if p.V.IsNull() {
 		return newPageLayout(nil, bot, top, trace), nil
 	}
+	width := 612.0
 	if mb := inherited(p, "MediaBox"); mb.Len() == 4 {
 		y0, y1 := mb.Index(1).Float64(), mb.Index(3).Float64()
 		if y1 < y0 {
@@ -299,6 +347,9 @@ func layoutPage(ctx context.Context, p pdf.Page, fonts fontCache, trace bool) (l
 		}
 		if y1-y0 > 10 {
 			bot, top = y0, y1
+		}
+		if w := math.Abs(mb.Index(2).Float64() - mb.Index(0).Float64()); w > 10 {
+			width = w
 		}
 	}
 	in := &interpreter{ctx: ctx, fonts: fonts}
@@ -321,6 +372,9 @@ func layoutPage(ctx context.Context, p pdf.Page, fonts fontCache, trace bool) (l
 	}
 	lay = newPageLayout(in.glyphs, bot, top, trace)
 	lay.warning = warning
+	if area := width * (top - bot); area > 0 {
+		lay.imageShare = min(in.imageArea/area, 1)
+	}
 	lay.stats.showOps = in.showOps
 	lay.stats.badStreams = in.badStreams
 	return lay, nil

@@ -73,6 +73,9 @@ type interpreter struct {
 	// damaged data): signs that another engine may read the page better.
 	showOps    int
 	badStreams int
+	// imageArea adds up the areas (in user space) of the images drawn:
+	// a page that is one large image and no text is a scan.
+	imageArea float64
 }
 
 var fallbackFont = func() *pdfFont {
@@ -292,6 +295,7 @@ func (in *interpreter) run(data []byte, res pdf.Value, gs graphicsState, depth i
 			}
 		case "BI":
 			// Inline image: skip its dictionary and binary data.
+			in.imageArea += math.Abs(gs.ctm[0]*gs.ctm[3] - gs.ctm[1]*gs.ctm[2])
 			for {
 				t, ok := lx.next()
 				if !ok || (t.kind == opKeyword && t.str == "ID") {
@@ -311,6 +315,11 @@ func (in *interpreter) doForm(res pdf.Value, name string, gs graphicsState, dept
 		return
 	}
 	x := res.Key("XObject").Key(name)
+	if x.Kind() == pdf.Stream && x.Key("Subtype").Name() == "Image" {
+		// An image fills the unit square under the CTM.
+		in.imageArea += math.Abs(gs.ctm[0]*gs.ctm[3] - gs.ctm[1]*gs.ctm[2])
+		return
+	}
 	if x.Kind() != pdf.Stream || x.Key("Subtype").Name() != "Form" {
 		return
 	}

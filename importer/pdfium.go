@@ -48,6 +48,19 @@ func extractPDF(ctx context.Context, data []byte, opts ExtractOptions) (*Extract
 	return nil, failure(data, nerr, perr, opts.Password != "")
 }
 
+// glyphLetters counts the letters and digits among glyphs.
+func glyphLetters(gs []glyph) int {
+	n := 0
+	for _, g := range gs {
+		for _, r := range g.text {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // letterCount counts the letters and digits of an extraction's page text.
 func letterCount(ex *Extraction) int {
 	n := 0
@@ -101,6 +114,12 @@ func extractPDFium(ctx context.Context, data []byte, opts ExtractOptions) (*Extr
 		}
 		lay := newPageLayout(glyphs, bot, top, opts.Boxes)
 		lay.warning = warning
+		if op := opts.OCR[i+1]; op != nil {
+			lay = ocrLayout(op, bot, top)
+		} else if glyphLetters(glyphs) < 40 {
+			// Next to no text: a scan if an image covers the page.
+			lay.imageShare, _ = doc.ImageCoverage(i)
+		}
 		src.layouts = append(src.layouts, lay)
 		label := doc.PageLabel(i)
 		if label != "" || len(src.labels) > 0 {

@@ -26,7 +26,14 @@ type Document struct {
 	ExtractorVersion int       `json:"extractor_version,omitempty"`
 	// Engine is the PDF engine that read the text: "native" or "pdfium"
 	// (see importer.Extraction.Engine); empty for other kinds.
-	Engine           string   `json:"engine,omitempty"`
+	Engine string `json:"engine,omitempty"`
+	// OCRPending counts the pages that are pictures of text not read yet
+	// ("scanned, not read": Library.OCR reads them); OCRPages those whose
+	// text OCR read; OCRLang is the document's own OCR language ("": the
+	// library's, see Library.OCRLanguage).
+	OCRPending       int      `json:"ocr_pending,omitempty"`
+	OCRPages         int      `json:"ocr_pages,omitempty"`
+	OCRLang          string   `json:"ocr_lang,omitempty"`
 	FirstPrintedPage int      `json:"first_printed_page,omitempty"` // set by the user; wins for citations
 	UserFields       []string `json:"user_fields,omitempty"`        // metadata fields the user corrected
 	AnnotationCount  int      `json:"annotation_count"`
@@ -71,6 +78,31 @@ type Page struct {
 	// it at), "" when none; Document.Numbering().PrintedPage decides the
 	// number shown and cited.
 	Printed string `json:"printed,omitempty"`
+	// Scanned: the page is a picture of text (a scan); its text, if any,
+	// was read by OCR (OCR says how).
+	Scanned bool `json:"scanned,omitempty"`
+	// OCR is how OCR read the page, when it did (or tried to).
+	OCR *PageOCR `json:"ocr,omitempty"`
+	// Uncertain lists the spans of Text (rune offsets, end exclusive) of
+	// the words OCR read with a confidence under
+	// importer.LowConfidence: kept, and shown as doubtful.
+	Uncertain [][2]int `json:"uncertain,omitempty"`
+}
+
+// FromScan reports whether the page's text was recognised from a scan.
+func (p Page) FromScan() bool { return p.OCR != nil && p.OCR.Used }
+
+// PageOCR is what OCR did on one page.
+type PageOCR struct {
+	Lang      string  `json:"lang"`      // Tesseract's languages, "eng+swe"
+	Tesseract string  `json:"tesseract"` // its version
+	MeanConf  float64 `json:"mean_confidence"`
+	Words     int     `json:"words"`
+	Error     string  `json:"error,omitempty"` // why the page could not be read
+	ReadAt    string  `json:"read_at"`
+	// Used: the page's stored text is this reading (false while it waits
+	// for its document's other pages, or when it failed).
+	Used bool `json:"used"`
 }
 
 // FilePath returns where the library keeps the document's original file,
@@ -86,7 +118,11 @@ const documentColumns = `d.id, COALESCE(d.sha256,''), d.file_name, d.kind, d.pag
 	d.extractor_version, d.engine, d.first_printed_page, d.user_fields, d.guid, d.attributes,
 	d.title, d.alt_titles, d.authors, d.year, d.pub_date, d.journal, d.volume, d.issue, d.pages, d.doi, d.url,
 	d.abstract, d.language, d.citation_count, d.csl_type, d.publisher, d.editors, d.edition, d.number,
-	(SELECT COUNT(*) FROM annotations a WHERE a.doc_id = d.id), d.field_sources, d.printed_pages`
+	(SELECT COUNT(*) FROM annotations a WHERE a.doc_id = d.id), d.field_sources, d.printed_pages,
+	(SELECT COUNT(*) FROM pages p WHERE p.doc_id = d.id AND p.scanned = 1 AND p.ocr = 0
+		AND NOT EXISTS (SELECT 1 FROM ocr_pages o WHERE o.doc_id = p.doc_id AND o.page = p.page)),
+	(SELECT COUNT(*) FROM pages p WHERE p.doc_id = d.id AND p.scanned = 1 AND p.ocr = 1),
+	d.ocr_lang`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
@@ -96,7 +132,8 @@ func scanDocument(r rowScanner) (Document, error) {
 	err := r.Scan(&d.ID, &d.SHA256, &d.FileName, &d.Kind, &d.PageCount, &d.SizeBytes, &imported, &updated,
 		&d.ExtractorVersion, &d.Engine, &d.FirstPrintedPage, &userFields, &d.GUID, &attributes,
 		&d.Title, &alt, &authors, &d.Year, &d.Date, &d.Journal, &d.Volume, &d.Issue, &d.Pages, &d.DOI, &d.URL,
-		&d.Abstract, &d.Language, &d.CitationCount, &d.Type, &d.Publisher, &editors, &d.Edition, &d.Number, &d.AnnotationCount, &sources, &d.PrintedPageCount)
+		&d.Abstract, &d.Language, &d.CitationCount, &d.Type, &d.Publisher, &editors, &d.Edition, &d.Number, &d.AnnotationCount, &sources, &d.PrintedPageCount,
+		&d.OCRPending, &d.OCRPages, &d.OCRLang)
 	if err != nil {
 		return d, err
 	}
@@ -158,7 +195,7 @@ func (l *Library) Pages(ctx context.Context, docID int64) ([]Page, error) {
 	if _, err := l.Document(ctx, docID); err != nil {
 		return nil, err
 	}
-	rows, err := l.db.QueryContext(ctx, "SELECT page, label, text_z, header, printed FROM pages WHERE doc_id = ? ORDER BY page", docID)
+	rows, err := l.db.QueryContext(ctx, "SELECT "+pageColumns+" FROM pages p "+pageOCRJoin+" WHERE p.doc_id = ? ORDER BY p.page", docID)
 	if err != nil {
 		return nil, fmt.Errorf("pages of document %d: %w", docID, err)
 	}
@@ -166,23 +203,45 @@ func (l *Library) Pages(ctx context.Context, docID int64) ([]Page, error) {
 	var pages []Page
 	for rows.Next() {
 		p := Page{DocID: docID}
-		var text storedText
-		if err := rows.Scan(&p.Number, &p.Label, &text, &p.Header, &p.Printed); err != nil {
+		if err := scanPage(rows, &p); err != nil {
 			return nil, fmt.Errorf("pages of document %d: %w", docID, err)
 		}
-		p.Text = text.String
 		pages = append(pages, p)
 	}
 	return pages, rows.Err()
 }
 
+// pageColumns are a page's columns with its OCR reading (pageOCRJoin).
+const (
+	pageColumns = `p.page, p.label, p.text_z, p.header, p.printed, p.scanned, p.ocr, p.uncertain,
+	o.lang, o.tesseract, o.mean_conf, o.words, o.error, o.read_at`
+	pageOCRJoin = "LEFT JOIN ocr_pages o ON o.doc_id = p.doc_id AND o.page = p.page"
+)
+
+func scanPage(r rowScanner, p *Page) error {
+	var text storedText
+	var used bool
+	var uncertain string
+	var lang, tess, oerr, readAt sql.NullString
+	var conf sql.NullFloat64
+	var words sql.NullInt64
+	if err := r.Scan(&p.Number, &p.Label, &text, &p.Header, &p.Printed, &p.Scanned, &used, &uncertain,
+		&lang, &tess, &conf, &words, &oerr, &readAt); err != nil {
+		return err
+	}
+	p.Text = text.String
+	p.Uncertain = decodeSpans(uncertain)
+	if lang.Valid {
+		p.OCR = &PageOCR{Lang: lang.String, Tesseract: tess.String, MeanConf: conf.Float64, Words: int(words.Int64),
+			Error: oerr.String, ReadAt: readAt.String, Used: used}
+	}
+	return nil
+}
+
 // PageText returns one page of a document.
 func (l *Library) PageText(ctx context.Context, docID int64, page int) (Page, error) {
 	p := Page{DocID: docID, Number: page}
-	var text storedText
-	err := l.db.QueryRowContext(ctx, "SELECT label, text_z, header, printed FROM pages WHERE doc_id = ? AND page = ?", docID, page).
-		Scan(&p.Label, &text, &p.Header, &p.Printed)
-	p.Text = text.String
+	err := scanPage(l.db.QueryRowContext(ctx, "SELECT "+pageColumns+" FROM pages p "+pageOCRJoin+" WHERE p.doc_id = ? AND p.page = ?", docID, page), &p)
 	if errors.Is(err, sql.ErrNoRows) {
 		d, derr := l.Document(ctx, docID)
 		switch {

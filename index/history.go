@@ -53,11 +53,12 @@ var historyTables = map[string][]string{
 	"pages":             {"doc_id", "page"},
 	"page_boxes":        {"doc_id", "page"},
 	"pdf_marks":         {"id"},
+	"ocr_pages":         {"doc_id", "page"},
 }
 
 // blobColumns are the BLOB columns of recorded tables: their images keep
 // the bytes (see blobValue).
-var blobColumns = map[string]bool{"pages.text_z": true, "page_boxes.boxes_z": true}
+var blobColumns = map[string]bool{"pages.text_z": true, "page_boxes.boxes_z": true, "ocr_pages.words_z": true}
 
 // blobValue is a BLOB in a row image; it is written to the history as
 // {"b64": "…"} and read back as bytes.
@@ -542,7 +543,7 @@ func affectedDocuments(ctx context.Context, tx *sql.Tx, ops []rowOp, extra map[i
 			if op.Row != nil {
 				docs[toInt64(op.Row["doc_id"])] = true
 			}
-		case "documents", "pages", "page_boxes":
+		case "documents", "pages", "page_boxes", "ocr_pages":
 			docs[op.Key[0]] = true
 		case "annotation_themes":
 			if doc, ok := docOf[op.Key[0]]; ok {

@@ -126,13 +126,14 @@ func hostileCases() []hostileCase {
 		{"truncated.pdf", "malformed"},
 		{"encrypted.pdf", "encrypted"},
 		{"deeply-nested.pdf", "malformed"},
-		{"image-only.pdf", "no text layer"},
 		{"malformed.json", "parse metadata"},
 		{"not-metadata.bib", "parse metadata"},
 	} {
 		cases = append(cases, hostileCase{name: c.file, make: corpusFile(c.file), fail: c.fail})
 	}
 	cases = append(cases,
+		// A scan: stored "scanned, not read", for OCR to read (ocr.go).
+		hostileCase{name: "image-only.pdf", make: corpusFile("image-only.pdf"), imported: 1},
 		hostileCase{name: "cyclic-pages.pdf", make: corpusFile("cyclic-pages.pdf"), imported: 1},
 		// It claims a hundred million pages and has one: the one is read.
 		hostileCase{name: "huge-count.pdf", make: corpusFile("huge-count.pdf"), imported: 1},

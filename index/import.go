@@ -29,6 +29,9 @@ type ImportItem struct {
 	Title string `json:"title"`
 	DOI   string `json:"doi"`
 	Pages int    `json:"pages"`
+	// Scanned counts the pages that are pictures of text with no text of
+	// their own, waiting for OCR (Library.OCR).
+	Scanned int `json:"scanned_pages,omitempty"`
 }
 
 // ImportFailure is a file that could not be imported, and why.
@@ -587,7 +590,8 @@ func (l *Library) extractFile(ctx context.Context, f collectedFile, password str
 	}
 	switch f.kind {
 	case importer.KindPDF:
-		r.ex, err = importer.ExtractPDFWith(ctx, data, importer.ExtractOptions{Password: password})
+		// A scan is stored with its pages empty and marked for OCR (Library.OCR).
+		r.ex, err = importer.ExtractPDFWith(ctx, data, importer.ExtractOptions{Password: password, KeepScanned: true})
 	case importer.KindText:
 		r.ex, err = importer.ReadText(filepath.Base(f.path), data)
 	}
@@ -722,14 +726,21 @@ func insertPages(ctx context.Context, tx *sql.Tx, docID int64, pages []importer.
 	if _, err := tx.ExecContext(ctx, "DELETE FROM pages WHERE doc_id = ?", docID); err != nil {
 		return err
 	}
-	stmt, err := tx.PrepareContext(ctx, "INSERT INTO pages (doc_id, page, label, text_z, header, printed) VALUES (?, ?, ?, ?, ?, ?)")
+	stmt, err := tx.PrepareContext(ctx, "INSERT INTO pages (doc_id, page, label, text_z, header, printed, scanned, ocr, uncertain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
 	for _, p := range pages {
-		if _, err := stmt.ExecContext(ctx, docID, p.Number, p.Label, compressPageText(p.Text), p.Header, p.Printed); err != nil {
+		if _, err := stmt.ExecContext(ctx, docID, p.Number, p.Label, compressPageText(p.Text), p.Header, p.Printed,
+			p.Scanned || p.OCR, p.OCR, encodeSpans(p.Uncertain)); err != nil {
 			return err
+		}
+		if p.Boxes != nil {
+			// Boxes come with text that is costly to read again (OCR).
+			if err := setPageBoxesTx(ctx, tx, docID, p.Number, p.Boxes); err != nil {
+				return err
+			}
 		}
 	}
 	_, err = tx.ExecContext(ctx, "UPDATE documents SET printed_pages = ? WHERE id = ?", countPrintedPages(pages), docID)
@@ -754,7 +765,7 @@ func matchMetadataOnly(ctx context.Context, tx *sql.Tx, doi, titleNorm string) i
 }
 
 func itemOf(d Document, file string) ImportItem {
-	return ImportItem{ID: d.ID, File: file, Title: d.Title, DOI: d.DOI, Pages: d.PageCount}
+	return ImportItem{ID: d.ID, File: file, Title: d.Title, DOI: d.DOI, Pages: d.PageCount, Scanned: d.OCRPending}
 }
 
 // importMetadataFile reads a metadata file and applies each record: to the

@@ -61,6 +61,8 @@ type Library struct {
 	facetOrds facetOrdinals // facet values of the index's segments, for counting
 
 	boxes boxCache // the last documents' character boxes (see PageBoxes)
+
+	ocrMu sync.Mutex // one OCR run at a time (see OCR)
 }
 
 // Options tune Open.

@@ -122,6 +122,15 @@ func TestReadOnlyLibraryReadsWhileHeld(t *testing.T) {
 	if err := ro.Reindex(ctx, nil); !errors.Is(err, ErrReadOnly) {
 		t.Errorf("Reindex on a read-only library: %v; want ErrReadOnly", err)
 	}
+	if _, err := ro.OCR(ctx, nil, OCROptions{}); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("OCR on a read-only library: %v; want ErrReadOnly", err)
+	}
+	if err := ro.SetOCRLanguage(ctx, "swe"); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("SetOCRLanguage on a read-only library: %v; want ErrReadOnly", err)
+	}
+	if err := ro.SetDocumentOCRLanguage(ctx, docs[0].ID, "swe"); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("SetDocumentOCRLanguage on a read-only library: %v; want ErrReadOnly", err)
+	}
 	if after := codingState(t, held); after != before {
 		t.Errorf("refused changes changed the library")
 	}

@@ -110,7 +110,14 @@ func (l *Library) reextractOne(ctx context.Context, id int64) (ReextractedDocume
 	var ex *importer.Extraction
 	switch importer.Kind(d.Kind) {
 	case importer.KindPDF:
-		ex, err = importer.ExtractPDF(ctx, data)
+		// Pages read by OCR are laid out again from their stored words
+		// (never read again), with their boxes; scans not read yet stay
+		// marked for OCR.
+		var words map[int]*importer.OCRPage
+		if words, err = l.ocrWords(ctx, id); err != nil {
+			return out, err
+		}
+		ex, err = importer.ExtractPDFWith(ctx, data, importer.ExtractOptions{KeepScanned: true, OCR: words, Boxes: len(words) > 0})
 	case importer.KindText:
 		ex, err = importer.ReadText(filepath.Base(d.FileName), data)
 	default:

@@ -135,6 +135,7 @@ func removeDocumentTx(r *changeRecorder, id int64) error {
 		{"doc_notes", "doc_id = ?"},
 		{"page_boxes", "doc_id = ?"},
 		{"pdf_marks", "doc_id = ?"},
+		{"ocr_pages", "doc_id = ?"},
 		{"pages", "doc_id = ?"},
 		{"documents", "id = ?"},
 	}

@@ -212,6 +212,32 @@ ALTER TABLE documents ADD COLUMN guid TEXT NOT NULL DEFAULT '';
 ALTER TABLE documents ADD COLUMN attributes TEXT NOT NULL DEFAULT '[]';
 CREATE INDEX documents_guid ON documents(guid) WHERE guid <> '';
 `,
+	// 10: OCR (see ocr.go). pages.scanned marks a page that is a picture of
+	// text, pages.ocr one whose text OCR read, pages.uncertain the spans of
+	// its words read with low confidence (JSON [[start,end],…], rune
+	// offsets); documents.ocr_lang is a document's own OCR language;
+	// ocr_pages keeps what Tesseract read on each page — words, boxes,
+	// confidences, the language and Tesseract's version — so that a page
+	// is read once, survives re-extraction, and a stopped run resumes.
+	`
+ALTER TABLE pages ADD COLUMN scanned INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pages ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pages ADD COLUMN uncertain TEXT NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN ocr_lang TEXT NOT NULL DEFAULT '';
+CREATE TABLE ocr_pages (
+	doc_id    INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+	page      INTEGER NOT NULL,
+	lang      TEXT NOT NULL,
+	tesseract TEXT NOT NULL,
+	mean_conf REAL NOT NULL DEFAULT 0,
+	words     INTEGER NOT NULL DEFAULT 0,
+	words_z   BLOB,
+	error     TEXT NOT NULL DEFAULT '',
+	read_at   TEXT NOT NULL,
+	PRIMARY KEY (doc_id, page)
+);
+CREATE INDEX pages_scanned ON pages(doc_id) WHERE scanned = 1;
+`,
 }
 
 // migrationSteps holds the Go half of migrations that SQL alone cannot do,

@@ -12,14 +12,17 @@ import (
 	"github.com/rapport-qda/rapport/importer"
 	"github.com/rapport-qda/rapport/index"
 	"github.com/rapport-qda/rapport/internal/gctune"
+	"github.com/rapport-qda/rapport/internal/tesseract"
 )
 
 func init() {
-	register(&command{name: "import", args: "PATH... [--password P] [--no-highlights]", summary: "import PDFs (with the highlights and notes made in them), text and metadata files or folders (recursively)",
+	register(&command{name: "import", args: "PATH... [--password P] [--no-highlights] [--ocr-lang L] [--no-ocr]", summary: "import PDFs (with the highlights and notes made in them), text and metadata files or folders (recursively); scans are then read with Tesseract",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error {
 			password := fs.String("password", "", "password of encrypted PDFs that need one (used once, never stored)")
 			noHighlights := fs.Bool("no-highlights", false, "leave the highlights, comments and ink made in the PDFs out")
-			return func(e *env, args []string) error { return runImport(e, args, *password, *noHighlights) }
+			lang := fs.String("ocr-lang", "", "language(s) of the scans imported, Tesseract codes joined by + (eng+swe); default: the library's")
+			noOCR := fs.Bool("no-ocr", false, "import scans without reading them (`rapport ocr` reads them later)")
+			return func(e *env, args []string) error { return runImport(e, args, *password, *noHighlights, *lang, *noOCR) }
 		}})
 	register(&command{name: "docs", args: "", summary: "list the library's documents",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runDocs }})
@@ -61,9 +64,12 @@ func init() {
 // itself (REFI-QDA projects and codebooks), registered by their commands.
 var importHandlers = map[importer.Kind]func(e *env) index.ImportHandler{}
 
-func runImport(e *env, args []string, password string, noHighlights bool) error {
+func runImport(e *env, args []string, password string, noHighlights bool, ocrLang string, noOCR bool) error {
 	if len(args) == 0 {
 		return usagef("nothing to import: name files or folders")
+	}
+	if ocrLang != "" && !tesseract.ValidLang(ocrLang) {
+		return usagef("--ocr-lang %q: use Tesseract's codes joined by +, such as eng or eng+swe", ocrLang)
 	}
 	defer gctune.ForBulk()()
 	lib, err := e.createLibrary()
@@ -82,9 +88,24 @@ func runImport(e *env, args []string, password string, noHighlights bool) error 
 	rep, err := lib.Import(e.ctx, args, opts)
 	if rep != nil {
 		e.failed = len(rep.Failed) > 0 || len(rep.RecordsSkipped) > 0
-		out := importJSON{ImportReport: rep, REFI: e.refi}
-		if perr := e.emit(out, func(w io.Writer) { printImportReport(w, rep) }); perr != nil && err == nil {
+		out := struct {
+			importJSON
+			OCR     *index.OCRReport `json:"ocr,omitempty"`
+			OCRNote string           `json:"ocr_note,omitempty"`
+		}{importJSON: importJSON{ImportReport: rep, REFI: e.refi}}
+		if err == nil {
+			out.OCR, out.OCRNote = ocrAfterImport(e, lib, rep, ocrLang, noOCR)
+		}
+		if perr := e.emit(out, func(w io.Writer) {
+			printImportReport(w, rep)
+			if out.OCR != nil {
+				printOCRReport(w, out.OCR)
+			}
+		}); perr != nil && err == nil {
 			err = perr
+		}
+		if out.OCRNote != "" {
+			fmt.Fprintln(e.stderr, "rapport:", out.OCRNote)
 		}
 	}
 	return err
@@ -203,6 +224,8 @@ type docSummary struct {
 	Kind        string   `json:"kind"`
 	Path        string   `json:"path"`
 	Annotations int      `json:"annotations"`
+	// OCRPending counts scanned pages not read yet ("scanned, not read").
+	OCRPending int `json:"ocr_pending,omitempty"`
 }
 
 func runDocs(e *env, args []string) error {
@@ -220,7 +243,7 @@ func runDocs(e *env, args []string) error {
 	out := make([]docSummary, 0, len(docs))
 	for _, d := range docs {
 		s := docSummary{ID: d.ID, Title: d.Title, Authors: []string{}, Year: d.Year, Journal: d.Journal, DOI: d.DOI,
-			Pages: d.PageCount, File: d.FileName, Kind: d.Kind, Path: lib.FilePath(d), Annotations: d.AnnotationCount}
+			Pages: d.PageCount, File: d.FileName, Kind: d.Kind, Path: lib.FilePath(d), Annotations: d.AnnotationCount, OCRPending: d.OCRPending}
 		for _, a := range d.Authors {
 			s.Authors = append(s.Authors, a.Name())
 		}
@@ -232,7 +255,11 @@ func runDocs(e *env, args []string) error {
 			if s.Year > 0 {
 				year = fmt.Sprintf(" (%d)", s.Year)
 			}
-			fmt.Fprintf(w, "%4d  %s%s — %s [%d pages]\n", s.ID, oneLine(s.Title), year, strings.Join(s.Authors, ", "), s.Pages)
+			scan := ""
+			if s.OCRPending > 0 {
+				scan = fmt.Sprintf(" (%d pages scanned, not read)", s.OCRPending)
+			}
+			fmt.Fprintf(w, "%4d  %s%s — %s [%d pages]%s\n", s.ID, oneLine(s.Title), year, strings.Join(s.Authors, ", "), s.Pages, scan)
 		}
 	})
 }
@@ -314,6 +341,17 @@ func runShow(e *env, args []string) error {
 		row("file", d.FileName)
 		row("kind", d.Kind)
 		row("page count", strconv.Itoa(d.PageCount))
+		row("engine", d.Engine)
+		if d.OCRPages > 0 {
+			lang := d.OCRLang
+			if lang == "" {
+				lang = "the library's language"
+			}
+			row("OCR", fmt.Sprintf("%d pages read from the scan (%s)", d.OCRPages, lang))
+		}
+		if d.OCRPending > 0 {
+			row("scanned", fmt.Sprintf("%d pages not read yet: `rapport ocr %d`", d.OCRPending, d.ID))
+		}
 		row("annotations", strconv.Itoa(d.AnnotationCount))
 		row("imported", d.ImportedAt.Format("2006-01-02 15:04"))
 		printProvenance(w, d, numbers)
@@ -347,6 +385,11 @@ func runText(e *env, args []string, page int) error {
 		Label       string `json:"label,omitempty"`
 		Text        string `json:"text"`
 		PrintedPage string `json:"printed_page"` // the number printed on the page, as cited
+		// For scanned pages: how OCR read them, and the spans of the
+		// words read with low confidence.
+		Scanned   bool           `json:"scanned,omitempty"`
+		OCR       *index.PageOCR `json:"ocr,omitempty"`
+		Uncertain [][2]int       `json:"uncertain,omitempty"`
 	}
 	out := struct {
 		ID    int64      `json:"id"`
@@ -354,7 +397,7 @@ func runText(e *env, args []string, page int) error {
 	}{ID: id, Pages: []pageJSON{}}
 	for _, p := range pages {
 		printed, _ := d.Numbering().PrintedPage(p.Number, p.Label, p.Printed)
-		out.Pages = append(out.Pages, pageJSON{p.Number, p.Label, p.Text, printed})
+		out.Pages = append(out.Pages, pageJSON{p.Number, p.Label, p.Text, printed, p.Scanned, p.OCR, p.Uncertain})
 	}
 	return e.emit(out, func(w io.Writer) {
 		for i, p := range pages {

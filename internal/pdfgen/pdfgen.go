@@ -108,6 +108,9 @@ type Text struct {
 	// PositionedWords draws the run with TJ without space characters: each
 	// space becomes a TJ offset of the same width (as many producers do).
 	PositionedWords bool
+	// Invisible draws the run in text rendering mode 3 (neither filled nor
+	// stroked), as OCR programs lay their text over a scanned image.
+	Invisible bool
 }
 
 // Form is a form XObject drawn on a page with "Do": its texts are in the
@@ -141,6 +144,11 @@ type Page struct {
 	// (for tests of broken annotation arrays); Annots and Markup are then
 	// ignored.
 	RawAnnots string
+	// Images are drawn before Texts, each as an image XObject.
+	Images []Image
+	// MediaBox, when not zero, is the page's /MediaBox [x0 y0 x1 y1]
+	// (Width and Height are then ignored).
+	MediaBox [4]float64
 }
 
 // Annot is an annotation of a page, as a PDF reader or a viewer writes it.
@@ -313,8 +321,19 @@ func (d *Doc) Bytes() []byte {
 		if w == 0 || h == 0 {
 			w, h = 612, 792
 		}
-		content := p.content()
+		mediaBox := fmt.Sprintf("[0 0 %g %g]", w, h)
+		if p.MediaBox != [4]float64{} {
+			mb := p.MediaBox
+			mediaBox = fmt.Sprintf("[%g %g %g %g]", mb[0], mb[1], mb[2], mb[3])
+		}
 		var xobjs strings.Builder
+		content := ""
+		for k, im := range p.Images {
+			io := obj(im.object())
+			fmt.Fprintf(&xobjs, "/Im%d %d 0 R ", k+1, io)
+			content += fmt.Sprintf("q %g 0 0 %g %g %g cm /Im%d Do Q\n", im.W, im.H, im.X, im.Y, k+1)
+		}
+		content += p.content()
 		for k, form := range p.Forms {
 			fc := Page{Texts: form.Texts}.content()
 			m := form.Matrix
@@ -354,8 +373,8 @@ func (d *Doc) Bytes() []byte {
 			}
 			extra += " /Annots [" + strings.Join(refs, " ") + "]"
 		}
-		pg := obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g]%s /Resources << /Font << %s>>%s >> /Contents %d 0 R >>",
-			w, h, extra, fontRes.String(), xres, c))
+		pg := obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox %s%s /Resources << /Font << %s>>%s >> /Contents %d 0 R >>",
+			mediaBox, extra, fontRes.String(), xres, c))
 		if pg != pageNum {
 			panic(fmt.Sprintf("pdfgen: page object %d, expected %d", pg, pageNum))
 		}
@@ -407,11 +426,15 @@ func (p Page) content() string {
 		if size == 0 {
 			size = 10
 		}
+		mode := ""
+		if t.Invisible {
+			mode = "3 Tr "
+		}
 		if t.Kern == 0 && !t.PositionedWords {
-			fmt.Fprintf(&s, "BT /%s %g Tf %g Tw %g %g Td %s Tj ET\n", fontKey(t.Font), size, t.WordSpacing, t.X, t.Y, showString(t.Font, encode(t.Font, t.S)))
+			fmt.Fprintf(&s, "BT %s/%s %g Tf %g Tw %g %g Td %s Tj ET\n", mode, fontKey(t.Font), size, t.WordSpacing, t.X, t.Y, showString(t.Font, encode(t.Font, t.S)))
 			continue
 		}
-		fmt.Fprintf(&s, "BT /%s %g Tf %g Tw %g %g Td [", fontKey(t.Font), size, t.WordSpacing, t.X, t.Y)
+		fmt.Fprintf(&s, "BT %s/%s %g Tf %g Tw %g %g Td [", mode, fontKey(t.Font), size, t.WordSpacing, t.X, t.Y)
 		words := strings.Split(t.S, " ")
 		for i, w := range words {
 			if i > 0 {

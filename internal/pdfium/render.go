@@ -17,8 +17,10 @@ const maxRenderPixels = 25_000_000
 var ErrTooLarge = fmt.Errorf("the page is too large to render at that resolution")
 
 // Render draws page i (0-based) at dpi dots per inch, as displayed (the
-// page's /Rotate applied), with its annotations. gray renders an
-// *image.Gray (for OCR), else an *image.RGBA. The image is the caller's.
+// page's /Rotate applied). gray renders an *image.Gray for OCR: the page's
+// content only, without its annotations (a reader's highlights, notes and
+// ink would spoil the words OCR reads under them); else an *image.RGBA
+// with the annotations, as displayed. The image is the caller's.
 func (d *Document) Render(i int, dpi float64, gray bool) (img image.Image, err error) {
 	info, err := d.Page(i)
 	if err != nil {
@@ -44,7 +46,7 @@ func (d *Document) Render(i int, dpi float64, gray bool) (img image.Image, err e
 	}
 	if gray {
 		req.ImageFormat = requests.RenderImageFormatGrayscale
-		req.RenderFlags = enums.FPDF_RENDER_FLAG_ANNOT
+		req.RenderFlags = 0
 	}
 	resp, err := d.inst.RenderPageInPixels(req)
 	if err != nil {
@@ -53,17 +55,29 @@ func (d *Document) Render(i int, dpi float64, gray bool) (img image.Image, err e
 	defer resp.Cleanup()
 	// The pixels live in PDFium's memory until Cleanup: copy them out.
 	switch src := resp.Result.RenderedImage.(type) {
+	// Row by row: PDFium pads a row to a multiple of four bytes, so a grey
+	// image's stride may exceed its width.
 	case *image.Gray:
 		out := image.NewGray(src.Rect)
-		copy(out.Pix, src.Pix)
+		copyRows(out.Pix, out.Stride, src.Pix, src.Stride, src.Rect.Dx(), src.Rect.Dy())
 		return out, nil
 	case *image.RGBA:
 		out := image.NewRGBA(src.Rect)
-		copy(out.Pix, src.Pix)
+		copyRows(out.Pix, out.Stride, src.Pix, src.Stride, 4*src.Rect.Dx(), src.Rect.Dy())
 		return out, nil
 	case nil:
 		return nil, fmt.Errorf("pdfium: render page %d: no image", i+1)
 	default:
 		return nil, fmt.Errorf("pdfium: render page %d: unexpected image type %T", i+1, src)
+	}
+}
+
+// copyRows copies h rows of n bytes from src (stride ss) to dst (stride ds).
+func copyRows(dst []byte, ds int, src []byte, ss, n, h int) {
+	for y := 0; y < h; y++ {
+		if y*ss+n > len(src) || y*ds+n > len(dst) {
+			return
+		}
+		copy(dst[y*ds:y*ds+n], src[y*ss:y*ss+n])
 	}
 }

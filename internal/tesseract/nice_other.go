@@ -1,0 +1,5 @@
+//go:build !unix
+
+package tesseract
+
+func backgroundPriority(pid int) {}
