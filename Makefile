@@ -3,6 +3,7 @@
 
 GO      ?= go
 BIN     ?= bin/rapport
+WINDOW  ?= $(dir $(BIN))rapport-window
 LIBRARY ?=
 
 .PHONY: all deps build run test vet screenshots package bench ocr-bench extract-eval header-eval fuzz clean
@@ -14,9 +15,12 @@ all: build
 deps:
 	@scripts/install-deps
 
-# The one binary, with the window (cgo: Fyne's OpenGL driver).
+# The rapport command: the headless build (no cgo, no window toolkit: quick
+# to start) and, beside it, the window it hands over to when run without a
+# subcommand (the same program built with cgo for Fyne's OpenGL driver).
 build: deps
-	CGO_ENABLED=1 $(GO) build -o $(BIN) ./cmd/rapport
+	CGO_ENABLED=0 $(GO) build -o $(BIN) ./cmd/rapport
+	CGO_ENABLED=1 $(GO) build -o $(WINDOW) ./cmd/rapport
 
 # Opens the window; on an empty library it offers the built-in demo library.
 run: build

@@ -177,7 +177,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	rest := global.Args()
 	if len(rest) == 0 {
-		return runGUI(*libDir, stderr)
+		return runGUI(args, *libDir, stderr)
 	}
 	name := rest[0]
 	if name == "help" || name == "--help" || name == "-h" {

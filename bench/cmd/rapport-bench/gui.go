@@ -6,11 +6,33 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 )
+
+// checkWindowBuild makes sure rapport can open the window: built with cgo
+// itself, or the headless build with the window program (rapport-window,
+// built with cgo) beside it, as make build installs them.
+func checkWindowBuild(rapport string) error {
+	noCgo := func(bin string) bool {
+		out, _ := exec.Command("go", "version", "-m", bin).Output()
+		return strings.Contains(string(out), "CGO_ENABLED=0")
+	}
+	if !noCgo(rapport) {
+		return nil
+	}
+	window := filepath.Join(filepath.Dir(rapport), "rapport-window")
+	if _, err := os.Stat(window); err != nil {
+		return fmt.Errorf("%s is the headless build and %s is missing: build both with make build", rapport, window)
+	}
+	if noCgo(window) {
+		return errors.New(window + " was built without cgo (no window): build it with make build")
+	}
+	return nil
+}
 
 // measureGUI starts the desktop app on the library under a private Xvfb
 // display and measures the time until its window is mapped (xdotool), and
@@ -21,8 +43,8 @@ func measureGUI(ctx context.Context, rapport, lib string) (*Step, error) {
 			return nil, fmt.Errorf("%s not installed (scripts/install-deps)", tool)
 		}
 	}
-	if out, _ := exec.Command("go", "version", "-m", rapport).Output(); strings.Contains(string(out), "CGO_ENABLED=0") {
-		return nil, errors.New("bin/rapport was built without cgo (no window): build it with make build")
+	if err := checkWindowBuild(rapport); err != nil {
+		return nil, err
 	}
 	var display string
 	var stop func()
