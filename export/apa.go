@@ -2,13 +2,13 @@ package export
 
 import (
 	"html"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/rapport-qda/rapport/importer"
+	"github.com/rapport-qda/rapport/internal/lazyre"
 )
 
 // Span is a run of reference text, in italics or not.
@@ -73,7 +73,7 @@ func Year(m importer.Metadata) string {
 	return "n.d."
 }
 
-var yearInDate = regexp.MustCompile(`\b(1[0-9]|20)[0-9]{2}\b`)
+var yearInDate = lazyre.New(`\b(1[0-9]|20)[0-9]{2}\b`)
 
 // PageRef returns "p. 280" for one page, "pp. 280–281" for a range, and ""
 // when the page is unknown.
@@ -300,7 +300,7 @@ func withPeriod(s string) string {
 	return s + "."
 }
 
-var rangeDash = regexp.MustCompile(`^\s*([A-Za-z]?\d+)\s*(?:-|–|—|‐|‑|−|--)\s*([A-Za-z]?\d+)\s*$`)
+var rangeDash = lazyre.New(`^\s*([A-Za-z]?\d+)\s*(?:-|–|—|‐|‑|−|--)\s*([A-Za-z]?\d+)\s*$`)
 
 // normalizeRange writes a page range with an en dash: "275-293" → "275–293".
 func normalizeRange(pages string) string {

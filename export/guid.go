@@ -3,8 +3,9 @@ package export
 import (
 	"crypto/sha1"
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/rapport-qda/rapport/internal/lazyre"
 )
 
 // rapportNamespace is the UUID namespace of the GUIDs Rapport derives
@@ -35,7 +36,7 @@ func StableGUID(kind, key string) string {
 	return formatUUID(uuidV5(rapportNamespace, kind+":"+key))
 }
 
-var guidPattern = regexp.MustCompile(`^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$`)
+var guidPattern = lazyre.New(`^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$`)
 
 // refiGUID returns guid when it is a valid REFI-QDA GUID, else one derived
 // from it.

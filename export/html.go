@@ -4,9 +4,10 @@ import (
 	"html"
 	"html/template"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/rapport-qda/rapport/internal/lazyre"
 )
 
 // WriteHTML writes one self-contained printable page: the excerpts grouped
@@ -68,7 +69,7 @@ func WriteHTML(w io.Writer, d *Data) error {
 	return htmlPage.Execute(w, view)
 }
 
-var hexColor = regexp.MustCompile(`^#[0-9A-Fa-f]{6}$`)
+var hexColor = lazyre.New(`^#[0-9A-Fa-f]{6}$`)
 
 // cssColor returns a theme colour safe to put in a style: #RRGGBB, or grey.
 func cssColor(c string) string {

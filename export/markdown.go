@@ -4,8 +4,9 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
+
+	"github.com/rapport-qda/rapport/internal/lazyre"
 )
 
 // WriteMarkdown writes the excerpts grouped by theme, in codebook order
@@ -73,7 +74,7 @@ func writeMarkdownExcerpt(w io.Writer, d *Data, e Excerpt, theme string) {
 	}
 }
 
-var listMarker = regexp.MustCompile(`^(\d{1,9})([.)])(\s|$)`)
+var listMarker = lazyre.New(`^(\d{1,9})([.)])(\s|$)`)
 
 // escapeLineStart keeps a quoted line from starting a list, a heading or a
 // rule: "- x", "+ x", "1. x", "===".

@@ -1,10 +1,11 @@
 package importer
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/rapport-qda/rapport/internal/lazyre"
 )
 
 // Author lines as journals print them under a title: "Anna Sundström,¹
@@ -41,8 +42,8 @@ var degreeWords = map[string]bool{
 
 var (
 	markRunes   = "*∗†‡§¶#⁎⋆"
-	trailDigits = regexp.MustCompile(`(\p{L}[\p{L}.'’)]*?)(?:\d+(?:,\d+)*[a-z]?|[a-z](?:,[a-z])+)$`)
-	nameSplit   = regexp.MustCompile(`\s*(?:,|;|·|•|&|\b(?:and|AND|und|et)\b|\b[ye]\b)\s*`)
+	trailDigits = lazyre.New(`(\p{L}[\p{L}.'’)]*?)(?:\d+(?:,\d+)*[a-z]?|[a-z](?:,[a-z])+)$`)
+	nameSplit   = lazyre.New(`\s*(?:,|;|·|•|&|\b(?:and|AND|und|et)\b|\b[ye]\b)\s*`)
 )
 
 // authorToken is one word of an author line, or a mark that ends a name.

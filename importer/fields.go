@@ -4,11 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/rapport-qda/rapport/internal/lazyre"
 )
 
 // Field values as a person types them (the metadata editor, `rapport set`)
@@ -41,7 +42,7 @@ func ParseYear(s string) (int, error) {
 	return y, nil
 }
 
-var isoDatePattern = regexp.MustCompile(`^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$`)
+var isoDatePattern = lazyre.New(`^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$`)
 
 // ParseISODate reads a publication date written 2016, 2016-10 or
 // 2016-10-01; "" stays "".
@@ -66,7 +67,7 @@ func ParseISODate(s string) (string, error) {
 	return s, nil
 }
 
-var doiShape = regexp.MustCompile(`^10\.\d{4,9}(?:\.\d+)*/\S+$`)
+var doiShape = lazyre.New(`^10\.\d{4,9}(?:\.\d+)*/\S+$`)
 
 // ParseDOI reads a DOI, bare ("10.1080/15487768.2016.1255276"), as
 // "doi:…" or as a doi.org link, and returns it normalised (lower case, no
@@ -114,8 +115,8 @@ func ParseURL(s string) (string, error) {
 const pageToken = `(?:[A-Za-z]{0,3}\d+[A-Za-z]?|(?i:[ivxlcdm]{1,8}))`
 
 var (
-	pageRangePattern = regexp.MustCompile(`^(` + pageToken + `)\s*(?:-+|–|—|‐|‑|−)\s*(` + pageToken + `)$`)
-	onePagePattern   = regexp.MustCompile(`^` + pageToken + `$`)
+	pageRangePattern = lazyre.New(`^(` + pageToken + `)\s*(?:-+|–|—|‐|‑|−)\s*(` + pageToken + `)$`)
+	onePagePattern   = lazyre.New(`^` + pageToken + `$`)
 )
 
 // ParsePages reads a page range or a single page ("275–293", "275-293",
@@ -141,9 +142,9 @@ func CheckPages(s string) error {
 }
 
 var (
-	volumePattern = regexp.MustCompile(`^(?:[A-Za-z]{0,2}\d{1,5}[A-Za-z]?|(?i:[ivxlcdm]{1,8}))(?:\s*(?:-|–|/)\s*\d{1,5})?$`)
-	issuePattern  = regexp.MustCompile(`^(?i:(?:suppl(?:ement)?\.?|spec(?:ial)?\.?\s*(?:issue)?|part|pt\.?|no\.?)\s*)?(?:[A-Za-z]{0,2}\d{1,5}[A-Za-z]?|(?i:[ivxlcdm]{1,8}))(?:\s*(?:-|–|/)\s*\d{1,5})?$`)
-	seasonPattern = regexp.MustCompile(`^(?i:spring|summer|autumn|fall|winter|suppl(?:ement)?|special issue)$`)
+	volumePattern = lazyre.New(`^(?:[A-Za-z]{0,2}\d{1,5}[A-Za-z]?|(?i:[ivxlcdm]{1,8}))(?:\s*(?:-|–|/)\s*\d{1,5})?$`)
+	issuePattern  = lazyre.New(`^(?i:(?:suppl(?:ement)?\.?|spec(?:ial)?\.?\s*(?:issue)?|part|pt\.?|no\.?)\s*)?(?:[A-Za-z]{0,2}\d{1,5}[A-Za-z]?|(?i:[ivxlcdm]{1,8}))(?:\s*(?:-|–|/)\s*\d{1,5})?$`)
+	seasonPattern = lazyre.New(`^(?i:spring|summer|autumn|fall|winter|suppl(?:ement)?|special issue)$`)
 )
 
 // CheckVolume reports a volume that is not one: APA prints a volume as a
@@ -179,7 +180,7 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
-var editionPattern = regexp.MustCompile(`^(\d{1,3})(?:st|nd|rd|th)?(?:\.)?(?:\s*(?i:ed\.?|edition))?$`)
+var editionPattern = lazyre.New(`^(\d{1,3})(?:st|nd|rd|th)?(?:\.)?(?:\s*(?i:ed\.?|edition))?$`)
 
 // ParseEdition reads an edition: "2", "2nd", "2nd ed." become "2"; other
 // wording ("Rev.", "Special") is kept as written.

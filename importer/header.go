@@ -2,7 +2,6 @@ package importer
 
 import (
 	"math"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -10,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/rapport-qda/rapport/internal/lazyre"
 )
 
 // Header extraction: the bibliographic record an article prints on its
@@ -304,9 +305,9 @@ func parseCitationAfterTitle(s, titleKey string) (Citation, bool) {
 }
 
 var (
-	yearParen     = regexp.MustCompile(`\(((?:1[89]|20)\d\d)[a-z]?\)`)
-	copyrightYear = regexp.MustCompile(`(?i)(?:©|\(c\)|copyright)\s*(?:©\s*)?((?:19|20)\d\d)\b`)
-	publishedYear = regexp.MustCompile(`(?i)\b(?:published(?: online)?|accepted|available online)\s*:?\s*(?:\d{1,2}\s+)?(?:[a-z]+\.?\s+)?(?:\d{1,2},?\s+)?((?:19|20)\d\d)\b`)
+	yearParen     = lazyre.New(`\(((?:1[89]|20)\d\d)[a-z]?\)`)
+	copyrightYear = lazyre.New(`(?i)(?:©|\(c\)|copyright)\s*(?:©\s*)?((?:19|20)\d\d)\b`)
+	publishedYear = lazyre.New(`(?i)\b(?:published(?: online)?|accepted|available online)\s*:?\s*(?:\d{1,2}\s+)?(?:[a-z]+\.?\s+)?(?:\d{1,2},?\s+)?((?:19|20)\d\d)\b`)
 )
 
 // yearFromPage dates an article from its first page when no citation line
@@ -325,14 +326,14 @@ func yearFromPage(p PageText) int {
 }
 
 var (
-	abstractHeading = regexp.MustCompile(`^(?i:abstract|summary|a b s t r a c t)\s*[:.]?$`)
-	abstractInline  = regexp.MustCompile(`^(?:Abstract|ABSTRACT|Summary|SUMMARY)\s*[:.—–-]?\s+`)
+	abstractHeading = lazyre.New(`^(?i:abstract|summary|a b s t r a c t)\s*[:.]?$`)
+	abstractInline  = lazyre.New(`^(?:Abstract|ABSTRACT|Summary|SUMMARY)\s*[:.—–-]?\s+`)
 	// Paragraphs that end an abstract.
 	// Keywords set right under the abstract can end its paragraph.
-	keywordsInside = regexp.MustCompile(`[.!?]\s+(?:Key ?words|KEY ?WORDS|Key-words|Index Terms)\s*[:.—–-]\s`)
-	abstractEnd    = regexp.MustCompile(`^(?i:key ?words?|key-words|index terms|subjects|introduction|background$|abbreviations|correspondence|\*\s*correspondence|received|accepted|copyright|©|how to cite|citation|jel|ams subject|mesh|trial registration|\d+\.?\s+[A-Z])`)
+	keywordsInside = lazyre.New(`[.!?]\s+(?:Key ?words|KEY ?WORDS|Key-words|Index Terms)\s*[:.—–-]\s`)
+	abstractEnd    = lazyre.New(`^(?i:key ?words?|key-words|index terms|subjects|introduction|background$|abbreviations|correspondence|\*\s*correspondence|received|accepted|copyright|©|how to cite|citation|jel|ams subject|mesh|trial registration|\d+\.?\s+[A-Z])`)
 	// Labels of a structured abstract without an "Abstract" heading.
-	structuredStart = regexp.MustCompile(`^(?:Objectives?|Background|Purpose|Aims?|Introduction|Context|Rationale)\s*[.:]\s+\S`)
+	structuredStart = lazyre.New(`^(?:Objectives?|Background|Purpose|Aims?|Introduction|Context|Rationale)\s*[.:]\s+\S`)
 )
 
 // abstractOf finds the abstract in a first page's text: the paragraphs

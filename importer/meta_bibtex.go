@@ -3,11 +3,12 @@ package importer
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/rapport-qda/rapport/internal/lazyre"
 )
 
 // bibMonths are BibTeX's predefined month macros.
@@ -101,7 +102,7 @@ func parseBibTeX(text string) ([]Metadata, error) {
 }
 
 // bibInlineStart finds an entry that does not begin a line.
-var bibInlineStart = regexp.MustCompile(`@[A-Za-z]+[ \t]*[{(]`)
+var bibInlineStart = lazyre.New(`@[A-Za-z]+[ \t]*[{(]`)
 
 type bibField struct {
 	name  string
@@ -268,7 +269,7 @@ func matchBrace(s string, open int) (int, bool) {
 	return 0, false
 }
 
-var citedBy = regexp.MustCompile(`(?i)cited by:?\s*(\d+)`)
+var citedBy = lazyre.New(`(?i)cited by:?\s*(\d+)`)
 
 // bibRecord turns an entry's fields into a record.
 func bibRecord(kind string, fields []bibField) (Metadata, error) {

@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strings"
+
+	"github.com/rapport-qda/rapport/internal/lazyre"
 )
 
 // Metadata file formats, as named in errors and by DetectMetadataFormat.
@@ -149,8 +150,8 @@ func ParseMetadata(name string, data []byte) ([]Metadata, error) {
 }
 
 var (
-	bibEntryStart = regexp.MustCompile(`(?m)^[ \t]*@[A-Za-z]+[ \t]*[{(]`)
-	risTagLine    = regexp.MustCompile(`(?m)^[ \t]*TY[ \t]{1,2}-`)
+	bibEntryStart = lazyre.New(`(?m)^[ \t]*@[A-Za-z]+[ \t]*[{(]`)
+	risTagLine    = lazyre.New(`(?m)^[ \t]*TY[ \t]{1,2}-`)
 )
 
 // DetectMetadataFormat names the metadata format of a file from its first

@@ -3,14 +3,15 @@ package importer
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/rapport-qda/rapport/internal/lazyre"
 )
 
 // risLine matches "TY  - JOUR": a two-character tag, spaces, a hyphen and
 // the value. Exporters differ in the spaces; all are accepted.
-var risLine = regexp.MustCompile(`^[ \t]*([A-Z][A-Z0-9])[ \t]{1,3}-(?:[ \t](.*)|[ \t]*)$`)
+var risLine = lazyre.New(`^[ \t]*([A-Z][A-Z0-9])[ \t]{1,3}-(?:[ \t](.*)|[ \t]*)$`)
 
 // parseRIS reads RIS records (TY … ER). A line without a tag continues the
 // previous field (wrapped abstracts). A record is an error when it has

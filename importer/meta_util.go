@@ -3,7 +3,6 @@ package importer
 import (
 	"bytes"
 	"html"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -12,6 +11,8 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/rapport-qda/rapport/internal/lazyre"
 )
 
 // decodeText turns the bytes of a text file into valid UTF-8 in NFC: a
@@ -111,7 +112,7 @@ func isCollapsed(s string) bool {
 	return true
 }
 
-var pageRange = regexp.MustCompile(`^\s*([A-Za-z]?\d+[A-Za-z]?)\s*(?:-+|–|—|‐|‑|−|\bto\b)\s*([A-Za-z]?\d+[A-Za-z]?)\s*$`)
+var pageRange = lazyre.New(`^\s*([A-Za-z]?\d+[A-Za-z]?)\s*(?:-+|–|—|‐|‑|−|\bto\b)\s*([A-Za-z]?\d+[A-Za-z]?)\s*$`)
 
 // normalizePages writes a page range with an en dash: "275 - 293" and
 // "275--293" become "275–293". Anything else is returned with its spaces
@@ -140,8 +141,8 @@ func joinPages(start, end string) string {
 }
 
 var (
-	isoDate      = regexp.MustCompile(`^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?`)
-	yearAnywhere = regexp.MustCompile(`\b(1[5-9]\d\d|20\d\d|21\d\d)\b`)
+	isoDate      = lazyre.New(`^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?`)
+	yearAnywhere = lazyre.New(`\b(1[5-9]\d\d|20\d\d|21\d\d)\b`)
 	monthNames   = map[string]int{
 		"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
 		"jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
@@ -357,7 +358,7 @@ func splitNameList(s string) []Author {
 	return out
 }
 
-var abstractLabel = regexp.MustCompile(`^(?i:abstract|summary)\s*[:.\-–—]?\s+`)
+var abstractLabel = lazyre.New(`^(?i:abstract|summary)\s*[:.\-–—]?\s+`)
 
 // cleanAbstract drops a leading "ABSTRACT"/"Abstract:" label, markup tags
 // (JATS <jats:p> in Crossref records, <p> in others) and extra spaces.
@@ -373,7 +374,7 @@ func cleanAbstract(s string) string {
 }
 
 var (
-	tagPattern = regexp.MustCompile(`</?([A-Za-z][A-Za-z0-9:_-]*)(?:\s[^<>]*)?/?>`)
+	tagPattern = lazyre.New(`</?([A-Za-z][A-Za-z0-9:_-]*)(?:\s[^<>]*)?/?>`)
 	// inlineTags are markup that sits inside words ("H<sub>2</sub>O",
 	// "<i>E. coli</i>"): removed without a space.
 	inlineTags = map[string]bool{

@@ -3,10 +3,11 @@ package importer
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/ledongthuc/pdf"
+
+	"github.com/rapport-qda/rapport/internal/lazyre"
 )
 
 // ErrNeedsPassword: the PDF is encrypted with a user password that is not
@@ -64,10 +65,10 @@ func printable(s string, n int) string {
 }
 
 var (
-	encV   = regexp.MustCompile(`/V\s+(\d)`)
-	encR   = regexp.MustCompile(`/R\s+(\d)`)
-	encCFM = regexp.MustCompile(`/CFM\s*/(\w+)`)
-	encLen = regexp.MustCompile(`/Length\s+(\d+)`)
+	encV   = lazyre.New(`/V\s+(\d)`)
+	encR   = lazyre.New(`/R\s+(\d)`)
+	encCFM = lazyre.New(`/CFM\s*/(\w+)`)
+	encLen = lazyre.New(`/Length\s+(\d+)`)
 )
 
 // encryptionKind names a file's encryption method in words ("AES-256",
@@ -100,7 +101,7 @@ func encryptionKind(data []byte) string {
 	return "encrypted with RC4" + rev
 }
 
-func first(re *regexp.Regexp, s string) string {
+func first(re *lazyre.Regexp, s string) string {
 	if m := re.FindStringSubmatch(s); m != nil {
 		return m[1]
 	}

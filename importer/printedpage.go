@@ -1,10 +1,11 @@
 package importer
 
 import (
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/rapport-qda/rapport/internal/lazyre"
 )
 
 // Printed page numbers: the number each page prints in its running header
@@ -25,11 +26,11 @@ type pageNumberCand struct {
 }
 
 var (
-	pageOfRe      = regexp.MustCompile(`(?i)\bpage\s+(\d{1,5})\s+of\s+(\d{1,5})\b`)
-	slashOfRe     = regexp.MustCompile(`(?:^|\s)(\d{1,5})\s*/\s*(\d{1,5})$`)
-	loneNumberRe  = regexp.MustCompile(`(?i)^(?:page\s+|p\.\s*)?(\d{1,5})$`)
-	leadNumberRe  = regexp.MustCompile(`^(\d{1,5})\s+\S`)
-	trailNumberRe = regexp.MustCompile(`[\p{L}\p{So}.)\]]\s+(\d{1,5})$`)
+	pageOfRe      = lazyre.New(`(?i)\bpage\s+(\d{1,5})\s+of\s+(\d{1,5})\b`)
+	slashOfRe     = lazyre.New(`(?:^|\s)(\d{1,5})\s*/\s*(\d{1,5})$`)
+	loneNumberRe  = lazyre.New(`(?i)^(?:page\s+|p\.\s*)?(\d{1,5})$`)
+	leadNumberRe  = lazyre.New(`^(\d{1,5})\s+\S`)
+	trailNumberRe = lazyre.New(`[\p{L}\p{So}.)\]]\s+(\d{1,5})$`)
 )
 
 // pageNumberCands reads the page numbers a page's running header and

@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/rapport-qda/rapport/internal/lazyre"
 )
 
 // ErrNotText is returned by ReadText for content that is binary, not text.
@@ -121,7 +122,7 @@ func splitFrontMatter(text string) (front, body string) {
 	return "", text
 }
 
-var frontMatterLine = regexp.MustCompile(`(?m)^([A-Za-z_-]+)\s*:\s*(.+?)\s*$`)
+var frontMatterLine = lazyre.New(`(?m)^([A-Za-z_-]+)\s*:\s*(.+?)\s*$`)
 
 // frontMatterFields reads top-level "key: value" lines of front matter.
 func frontMatterFields(front string) map[string]string {
@@ -234,8 +235,8 @@ func tidyLines(text string) string {
 }
 
 var (
-	atxHeading    = regexp.MustCompile(`^#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$`)
-	setextHeading = regexp.MustCompile(`^(=+|-+)[ \t]*$`)
+	atxHeading    = lazyre.New(`^#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$`)
+	setextHeading = lazyre.New(`^(=+|-+)[ \t]*$`)
 )
 
 // guessTextTitle returns the first Markdown heading among the first lines,

@@ -9,16 +9,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/rapport-qda/rapport/internal/atomicfile"
 	"io"
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/rapport-qda/rapport/internal/atomicfile"
+	"github.com/rapport-qda/rapport/internal/lazyre"
 )
 
 // A backup is one zip archive: library.sqlite (a consistent snapshot made
@@ -194,7 +195,7 @@ func snapshotContents(ctx context.Context, snap, dir string, rep *BackupReport) 
 	return files, rows.Err()
 }
 
-var shaPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
+var shaPattern = lazyre.New(`^[0-9a-f]{64}$`)
 
 // heldOriginals finds the originals the snapshot's history holds for undo
 // and no document uses (see remove.go), in removed/ or still in files/;
@@ -428,7 +429,7 @@ func unpackBackup(ctx context.Context, archive, dir string) (*RestoreReport, err
 
 // isBlobEntry accepts exactly files/xx/<sha256>[.ext] — nothing that could
 // climb out of the folder.
-var blobEntryPattern = regexp.MustCompile(`^files/([0-9a-f]{2})/([0-9a-f]{64})(\.[A-Za-z0-9_-]{1,9})?$`)
+var blobEntryPattern = lazyre.New(`^files/([0-9a-f]{2})/([0-9a-f]{64})(\.[A-Za-z0-9_-]{1,9})?$`)
 
 func isBlobEntry(name string) bool {
 	m := blobEntryPattern.FindStringSubmatch(name)

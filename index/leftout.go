@@ -3,9 +3,10 @@ package index
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/rapport-qda/rapport/internal/lazyre"
 )
 
 // What autocoding leaves out unless asked: reference lists (a search for a
@@ -83,17 +84,17 @@ func headerLines(ctx context.Context, q queryer, docID int64) (map[string]bool, 
 var (
 	// referencesHeadingRE is a paragraph that is a reference list's heading
 	// (as importer's DOI detection knows them).
-	referencesHeadingRE = regexp.MustCompile(`(?i)^(?:\d+\.?\s*)?(references|reference list|bibliography|literature cited|works cited|cited literature|literatur|referenser|références|referencias)\s*:?$`)
+	referencesHeadingRE = lazyre.New(`(?i)^(?:\d+\.?\s*)?(references|reference list|bibliography|literature cited|works cited|cited literature|literatur|referenser|références|referencias)\s*:?$`)
 	// afterReferencesRE is the heading of a section that may follow a
 	// reference list.
-	afterReferencesRE = regexp.MustCompile(`(?i)^(?:[A-Z]?\d*\.?\s*)?(appendix|appendices|supplementary|supporting information|tables?|figures?|figure legends|figure captions|acknowledge?ments?|funding|author contributions|conflicts? of interest|competing interests|abbreviations|notes|endnotes)\b.{0,60}$`)
-	refYearRE         = regexp.MustCompile(`(?:^|[^\d])(1[6-9]|20)\d\d[a-z]?(?:[^\d]|$)`)
-	refMarkerRE       = regexp.MustCompile(`^\s*(?:\[\d{1,4}\]|\(\d{1,4}\)|\d{1,4}[.)]?\s)`)
+	afterReferencesRE = lazyre.New(`(?i)^(?:[A-Z]?\d*\.?\s*)?(appendix|appendices|supplementary|supporting information|tables?|figures?|figure legends|figure captions|acknowledge?ments?|funding|author contributions|conflicts? of interest|competing interests|abbreviations|notes|endnotes)\b.{0,60}$`)
+	refYearRE         = lazyre.New(`(?:^|[^\d])(1[6-9]|20)\d\d[a-z]?(?:[^\d]|$)`)
+	refMarkerRE       = lazyre.New(`^\s*(?:\[\d{1,4}\]|\(\d{1,4}\)|\d{1,4}[.)]?\s)`)
 	// Smith, J. R. | J. R. Smith | Smith JR, (Vancouver)
-	refAuthorRE = regexp.MustCompile(`\p{Lu}[\p{L}'’-]+,\s*(?:\p{Lu}\.\s*-?)+|(?:\p{Lu}\.\s*-?)+\s*\p{Lu}[\p{L}'’-]+|\p{Lu}[\p{L}'’-]+ \p{Lu}{1,3}[,.]`)
-	refLinkRE   = regexp.MustCompile(`(?i)^\S*(?:doi|https?://|www\.)\S*$`)
+	refAuthorRE = lazyre.New(`\p{Lu}[\p{L}'’-]+,\s*(?:\p{Lu}\.\s*-?)+|(?:\p{Lu}\.\s*-?)+\s*\p{Lu}[\p{L}'’-]+|\p{Lu}[\p{L}'’-]+ \p{Lu}{1,3}[,.]`)
+	refLinkRE   = lazyre.New(`(?i)^\S*(?:doi|https?://|www\.)\S*$`)
 	// "(2009)." or "(2009a)," right after the authors, as APA puts it.
-	refParenYearRE = regexp.MustCompile(`^[^()]{2,300}\((?:1[6-9]|20)\d\d[a-z]?\)[.,:]`)
+	refParenYearRE = lazyre.New(`^[^()]{2,300}\((?:1[6-9]|20)\d\d[a-z]?\)[.,:]`)
 )
 
 // looksLikeReference tells whether a paragraph reads like an entry of a

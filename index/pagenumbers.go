@@ -4,11 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/rapport-qda/rapport/importer"
+	"github.com/rapport-qda/rapport/internal/lazyre"
 )
 
 // The page number a user reads and cites is the one printed on the page.
@@ -49,9 +49,9 @@ func (d Document) Numbering() PageNumbering {
 }
 
 var (
-	arabicLabel = regexp.MustCompile(`^\d{1,6}$`)
-	romanLabel  = regexp.MustCompile(`^(?i)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$`)
-	rangeParts  = regexp.MustCompile(`^\s*(\d+)\s*(?:-|–|—|‐|‑|−|--)\s*(\d+)\s*$`)
+	arabicLabel = lazyre.New(`^\d{1,6}$`)
+	romanLabel  = lazyre.New(`^(?i)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$`)
+	rangeParts  = lazyre.New(`^\s*(\d+)\s*(?:-|–|—|‐|‑|−|--)\s*(\d+)\s*$`)
 )
 
 // numericLabel tells a page label that is a page number (arabic or roman)

@@ -7,10 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/rapport-qda/rapport/internal/lazyre"
 )
 
 // The codebook: themes in a tree (parent/child), each with a colour, a
@@ -66,7 +67,7 @@ var palette = []string{
 	"#BCBD22", "#17BECF", "#AEC7E8", "#FFBB78", "#98DF8A", "#FF9896", "#C5B0D5", "#C49C94",
 }
 
-var colorPattern = regexp.MustCompile(`^#[0-9A-Fa-f]{6}$`)
+var colorPattern = lazyre.New(`^#[0-9A-Fa-f]{6}$`)
 
 func normalizeColor(c string) (string, error) {
 	c = strings.TrimSpace(c)

@@ -1,0 +1,56 @@
+// Package lazyre holds regular expressions that are compiled on first use
+// rather than when the program starts: a package-level regexp.MustCompile
+// runs in every process that links the package, so the importer's and the
+// exports' patterns cost every command (`rapport help` included) about a
+// millisecond before main. A pattern that does not compile still panics,
+// at its first use, which the package's tests reach.
+package lazyre
+
+import (
+	"regexp"
+	"sync"
+)
+
+// Regexp is a regular expression compiled on first use. It is safe for
+// concurrent use, as regexp.Regexp is.
+type Regexp struct {
+	expr string
+	once sync.Once
+	re   *regexp.Regexp
+}
+
+// New returns a Regexp for expr (regexp syntax) that compiles it on first
+// use.
+func New(expr string) *Regexp { return &Regexp{expr: expr} }
+
+// Regexp returns the compiled expression.
+func (r *Regexp) Regexp() *regexp.Regexp {
+	r.once.Do(func() { r.re = regexp.MustCompile(r.expr) })
+	return r.re
+}
+
+// String returns the source text.
+func (r *Regexp) String() string { return r.expr }
+
+// The methods of regexp.Regexp that Rapport uses.
+
+func (r *Regexp) Match(b []byte) bool                  { return r.Regexp().Match(b) }
+func (r *Regexp) MatchString(s string) bool            { return r.Regexp().MatchString(s) }
+func (r *Regexp) FindString(s string) string           { return r.Regexp().FindString(s) }
+func (r *Regexp) FindIndex(b []byte) []int             { return r.Regexp().FindIndex(b) }
+func (r *Regexp) FindStringIndex(s string) []int       { return r.Regexp().FindStringIndex(s) }
+func (r *Regexp) FindStringSubmatch(s string) []string { return r.Regexp().FindStringSubmatch(s) }
+func (r *Regexp) FindAllStringIndex(s string, n int) [][]int {
+	return r.Regexp().FindAllStringIndex(s, n)
+}
+func (r *Regexp) FindAllStringSubmatch(s string, n int) [][]string {
+	return r.Regexp().FindAllStringSubmatch(s, n)
+}
+func (r *Regexp) ReplaceAllString(src, repl string) string {
+	return r.Regexp().ReplaceAllString(src, repl)
+}
+func (r *Regexp) ReplaceAllStringFunc(src string, repl func(string) string) string {
+	return r.Regexp().ReplaceAllStringFunc(src, repl)
+}
+func (r *Regexp) Split(s string, n int) []string       { return r.Regexp().Split(s, n) }
+func (r *Regexp) FindAllIndex(b []byte, n int) [][]int { return r.Regexp().FindAllIndex(b, n) }
