@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand"
@@ -35,20 +36,27 @@ func damagedLibrary(t *testing.T) string {
 	return dir
 }
 
-// TestDamagedDatabaseIsNeverOverwritten damages library.sqlite in several
-// ways: opening it must fail with a clear error and leave its bytes as
-// they were.
-func TestDamagedDatabaseIsNeverOverwritten(t *testing.T) {
-	tests := []struct {
-		name   string
-		damage func(t *testing.T, path string)
-		want   error
-		say    string
-	}{
+// databaseDamage is one way library.sqlite gets damaged, with the error
+// opening it must give.
+type databaseDamage struct {
+	name   string
+	damage func(t *testing.T, path string)
+	want   error
+	say    string
+}
+
+func databaseDamages() []databaseDamage {
+	return []databaseDamage{
 		{"garbage over the middle", func(t *testing.T, path string) {
 			data, _ := os.ReadFile(path)
 			junk := randomBytes(len(data)-8192, 7)
 			copy(data[4096:], junk)
+			os.WriteFile(path, data, 0o644)
+		}, ErrNotALibrary, "damaged"},
+		{"garbage over the last page", func(t *testing.T, path string) {
+			data, _ := os.ReadFile(path)
+			last := len(data) - newLibraryPageSize
+			copy(data[last:], randomBytes(newLibraryPageSize, 9))
 			os.WriteFile(path, data, 0o644)
 		}, ErrNotALibrary, "damaged"},
 		{"truncated to half", func(t *testing.T, path string) {
@@ -73,7 +81,13 @@ func TestDamagedDatabaseIsNeverOverwritten(t *testing.T) {
 			db.Close()
 		}, ErrNewerSchema, "newer"},
 	}
-	for _, tc := range tests {
+}
+
+// TestDamagedDatabaseIsNeverOverwritten damages library.sqlite in several
+// ways: opening it must fail with a clear error and leave its bytes as
+// they were.
+func TestDamagedDatabaseIsNeverOverwritten(t *testing.T) {
+	for _, tc := range databaseDamages() {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := damagedLibrary(t)
 			path := filepath.Join(dir, DBFile)
@@ -110,6 +124,74 @@ func TestDamagedDatabaseIsNeverOverwritten(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDamagedDatabaseOpenedForReading: opened for reading, a damaged
+// library.sqlite skips the whole-file check. The damage must then be
+// reported by the open or by each read that meets it: a read either fails
+// or gives what it gave before the damage, and the file stays as it was.
+func TestDamagedDatabaseOpenedForReading(t *testing.T) {
+	ctx := context.Background()
+	// reads lists the documents and searches; it returns what each gave
+	// (as JSON) or its error.
+	reads := func(l *Library) (results []string, errs []error) {
+		docs, err := l.Documents(ctx)
+		results, errs = append(results, mustJSON(t, docs)), append(errs, err)
+		res, err := l.Search(ctx, SearchRequest{Query: "the", Limit: 50})
+		if res != nil {
+			res.Took = 0
+		}
+		results, errs = append(results, mustJSON(t, res)), append(errs, err)
+		return results, errs
+	}
+	for _, tc := range databaseDamages() {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := damagedLibrary(t)
+			path := filepath.Join(dir, DBFile)
+			l, err := Open(ctx, dir, &Options{ForReading: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, errs := reads(l)
+			l.Close()
+			if err := errors.Join(errs...); err != nil {
+				t.Fatalf("reads before the damage: %v", err)
+			}
+			tc.damage(t, path)
+			before, _ := os.ReadFile(path)
+			l, err = Open(ctx, dir, &Options{ForReading: true})
+			if err == nil {
+				got, errs := reads(l)
+				l.Close()
+				for i := range got {
+					if errs[i] == nil && got[i] != want[i] {
+						t.Errorf("read %d of the damaged library gave something else than before the damage, without an error:\n%s\nwant\n%s", i, got[i], want[i])
+					}
+					t.Logf("read %d: %v", i, errs[i])
+				}
+			} else {
+				if tc.want != nil && !errors.Is(err, tc.want) {
+					t.Errorf("error %v, want %v", err, tc.want)
+				}
+				if !strings.Contains(err.Error(), path) {
+					t.Errorf("error does not name the file: %v", err)
+				}
+				t.Logf("open: %v", err)
+			}
+			if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+				t.Fatal("library.sqlite was changed by opening it for reading")
+			}
+		})
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	data, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
 }
 
 // TestDamagedIndexIsRebuilt damages index.bleve in several ways: the

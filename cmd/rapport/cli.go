@@ -97,9 +97,11 @@ func (e *env) createLibrary() (*index.Library, error) {
 // readLibrary opens the library for a command that only reads it. While
 // another process holds it (the window), it is opened read-only: SQLite is
 // read directly and searches are answered by that process. A reading
-// command holds the library a moment only, so it answers no searches.
+// command holds the library a moment only, so it answers no searches, and
+// it leaves out the whole-file check of library.sqlite that protects
+// writers (index.Options.ForReading).
 func (e *env) readLibrary() (*index.Library, error) {
-	lib, err := e.open(&index.Options{MustExist: true, NoSearchServer: true})
+	lib, err := e.open(&index.Options{MustExist: true, NoSearchServer: true, ForReading: true})
 	if errors.Is(err, index.ErrLibraryInUse) {
 		lib, err = e.open(&index.Options{ReadOnly: true})
 	}
