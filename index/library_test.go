@@ -310,6 +310,8 @@ func TestSearchSyntax(t *testing.T) {
 		{`doi:10.1080/15487768.2016.1255276`, 2},
 		{`title:impersonal`, 1},
 		{`professionnals~2`, 3}, // fuzzy
+		{`trust`, 3},
+		{`trusst~1`, 3}, // fuzzy at distance 1 (the automaton is built on first use: third_party/vellum)
 		{`nothingmatchesthisword`, 0},
 	}
 	// Count the phrase's pages from the stored text rather than guessing.

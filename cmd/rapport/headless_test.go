@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -162,5 +163,68 @@ func TestHeadlessHandsOverToTheWindow(t *testing.T) {
 	err = cmd.Run()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitUsage || !strings.Contains(stderr.String(), "not the window") {
 		t.Errorf("a headless build as the window program: %v, stderr %q; want exit %d saying it is not the window", err, stderr.String(), exitUsage)
+	}
+}
+
+// Start-up budget of the headless rapport: what the package initialisers
+// allocate before main, as GODEBUG=inittrace=1 reports it (bytes are
+// deterministic where times are not). Today about 460 KB in total, the
+// largest ledongthuc/pdf's glyph table (about 215 KB). Work that only some
+// commands need (a WebAssembly PDF engine, a fuzzy-query automaton, compiled
+// patterns) belongs in a sync.Once at first use, not in an init.
+const (
+	initBudgetTotal      = 1 << 20   // bytes, all initialisers together
+	initBudgetPerPackage = 300 << 10 // bytes, any one package
+)
+
+// TestStartupInitBudget fails when a package initialiser of the headless
+// build does heavy work: for example when Bleve's scorch builds its fuzzy
+// automata at init again (1 MB, 26,000 allocations: third_party/vellum is
+// what defers them).
+func TestStartupInitBudget(t *testing.T) {
+	_, bin := headlessCopy(t)
+	cmd := exec.Command(bin, "help")
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("rapport help: %v\n%s", err, stderr.String())
+	}
+	type initCost struct {
+		pkg    string
+		bytes  int
+		allocs int
+	}
+	var costs []initCost
+	total := 0
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		// init github.com/x/y @1.2 ms, 0.5 ms clock, 1234 bytes, 5 allocs
+		f := strings.Fields(line)
+		if len(f) < 11 || f[0] != "init" || f[8] != "bytes," {
+			continue
+		}
+		b, err1 := strconv.Atoi(f[7])
+		a, err2 := strconv.Atoi(f[9])
+		if err1 != nil || err2 != nil {
+			t.Fatalf("unexpected inittrace line %q", line)
+		}
+		costs = append(costs, initCost{f[1], b, a})
+		total += b
+	}
+	if len(costs) == 0 {
+		t.Fatalf("no inittrace lines in the output:\n%s", stderr.String())
+	}
+	sort.Slice(costs, func(i, j int) bool { return costs[i].bytes > costs[j].bytes })
+	for i, c := range costs[:min(5, len(costs))] {
+		t.Logf("#%d %s: %d bytes, %d allocs", i+1, c.pkg, c.bytes, c.allocs)
+	}
+	t.Logf("%d initialisers, %d bytes in all", len(costs), total)
+	if total > initBudgetTotal {
+		t.Errorf("package initialisers allocate %d bytes, over the budget of %d", total, initBudgetTotal)
+	}
+	for _, c := range costs {
+		if c.bytes > initBudgetPerPackage {
+			t.Errorf("init %s allocates %d bytes (%d allocs), over the budget of %d for one package", c.pkg, c.bytes, c.allocs, initBudgetPerPackage)
+		}
 	}
 }
