@@ -6,8 +6,10 @@
 // writes it as JSON.
 //
 //	rapport-bench [-n 1000] [-seed 1] [-work bench/work] [-rapport bin/rapport] [-out bench/results.json]
+//	rapport-bench -only cli -merge   # the command line alone, on the cached library
 //
-// BENCH_N and BENCH_SEED set -n and -seed. The subcommands extract, search
+// BENCH_N and BENCH_SEED set -n and -seed; BENCH_SKIP and BENCH_ONLY -skip
+// and -only. The subcommands extract, search
 // and prepare are the measured children; they are not meant to be run by
 // hand.
 package main
@@ -113,6 +115,9 @@ type config struct {
 	workers int
 	rounds  int
 	skip    map[string]bool
+
+	cliRounds   int
+	cliBaseline string
 }
 
 func run(ctx context.Context, args []string) error {
@@ -126,7 +131,10 @@ func run(ctx context.Context, args []string) error {
 	fs.IntVar(&c.workers, "workers", runtime.GOMAXPROCS(0), "parallel extraction processes/goroutines for both extractors")
 	fs.IntVar(&c.rounds, "rounds", 5, "times each query is run in-process")
 	merge := fs.Bool("merge", false, "keep the steps of the existing -out file that this run skips (e.g. -skip extract,import,recoll,search -merge measures the GUI alone)")
-	skip := fs.String("skip", os.Getenv("BENCH_SKIP"), "comma-separated steps to skip: extract,import,recoll,search,gui")
+	skip := fs.String("skip", os.Getenv("BENCH_SKIP"), "comma-separated steps to skip: extract,import,recoll,search,cli,gui")
+	only := fs.String("only", os.Getenv("BENCH_ONLY"), "comma-separated steps to run, the others skipped (e.g. cli, on the library and Recoll index of an earlier run)")
+	fs.IntVar(&c.cliRounds, "cli-rounds", envInt("BENCH_CLI_ROUNDS", 20), "rounds of the command-line step (each: help, a few searches, a few extractions)")
+	fs.StringVar(&c.cliBaseline, "cli-baseline", "", "another rapport build timed in the same rounds of the command-line step (e.g. the one before a change)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -135,12 +143,30 @@ func run(ctx context.Context, args []string) error {
 	for _, s := range strings.Split(*skip, ",") {
 		c.skip[strings.TrimSpace(s)] = true
 	}
+	if *only != "" {
+		run := map[string]bool{}
+		for _, s := range strings.Split(*only, ",") {
+			s = strings.TrimSpace(s)
+			if !stepKeys[s] {
+				return fmt.Errorf("-only %s: no such step (%s)", s, strings.Join(sortedKeys(stepKeys), ", "))
+			}
+			run[s] = true
+		}
+		for step := range stepKeys {
+			c.skip[step] = !run[step]
+		}
+	}
 	var err error
 	if c.work, err = filepath.Abs(c.work); err != nil {
 		return err
 	}
 	if c.rapport, err = filepath.Abs(c.rapport); err != nil {
 		return err
+	}
+	if c.cliBaseline != "" {
+		if c.cliBaseline, err = filepath.Abs(c.cliBaseline); err != nil {
+			return err
+		}
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -329,6 +355,24 @@ func run(ctx context.Context, args []string) error {
 		}
 	}
 
+	// The command line, a process per call.
+	if !c.skip["cli"] {
+		logf("cli: rapport help, search and extract against recollq and pdftotext, a process per call (%d rounds)", c.cliRounds)
+		steps, ratios, notes, err := measureCLI(ctx, c.rapport, c.cliBaseline, lib, recollConf, corpus.PDFDir, c.seed, c.cliRounds)
+		if err != nil {
+			res.Notes = append(res.Notes, "cli: "+err.Error())
+			logf("  %v", err)
+		}
+		res.Notes = append(res.Notes, notes...)
+		res.Steps = append(res.Steps, steps...)
+		for k, v := range ratios {
+			res.Ratios[k] = v
+		}
+		for _, st := range steps {
+			logf("  %s, %s: p50 %.1f ms (CPU %.1f ms) %s", st.Step, st.Tool, st.P50ms, st.CPUP50, st.Ratio)
+		}
+	}
+
 	// GUI.
 	if !c.skip["gui"] {
 		logf("gui: cold start under Xvfb")
@@ -363,7 +407,16 @@ func run(ctx context.Context, args []string) error {
 }
 
 // stepKeys are the steps -skip names; notes about a step start with its key.
-var stepKeys = map[string]bool{"extract": true, "import": true, "recoll": true, "search": true, "gui": true}
+var stepKeys = map[string]bool{"extract": true, "import": true, "recoll": true, "search": true, "cli": true, "gui": true}
+
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
 
 // mergeResults keeps, from the results already in path, the steps, ratios
 // and notes this run did not produce.
