@@ -71,7 +71,9 @@ func (f *fragment) bottom() float64 { return f.y - 0.25*f.size }
 // buildWords joins glyphs, in content-stream order, into words by their
 // gaps. With trace, each word records the glyph of each of its bytes.
 func buildWords(glyphs []glyph, trace bool) []word {
-	var words []word
+	// A word takes five or six glyphs with its space: room for that up
+	// front spares growing and copying the slice.
+	words := make([]word, 0, min(len(glyphs)/5+8, maxWordsPerPg))
 	var cur *word
 	var sb strings.Builder
 	var src []int32

@@ -93,11 +93,17 @@ func extractNative(ctx context.Context, data []byte, opts ExtractOptions) (nativ
 	n = len(pages)
 	layouts := make([]*pageLayout, n)
 	var st pageStats
+	// One page's glyphs, the buffer handed from page to page; a traced
+	// page keeps its glyphs, so tracing makes them afresh.
+	var glyphs *[]glyph
+	if !opts.Boxes {
+		glyphs = new([]glyph)
+	}
 	for i := 0; i < n; i++ {
 		if err := ctx.Err(); err != nil {
 			return nativeResult{}, err
 		}
-		lay, err := layoutPage(ctx, pages[i], fonts, opts.Boxes)
+		lay, err := layoutPage(ctx, pages[i], fonts, opts.Boxes, glyphs)
 		if err != nil {
 			return nativeResult{}, err
 		}
@@ -334,8 +340,11 @@ func allPages(rd *pdf.Reader, n int) []pdf.Page {
 
 // layoutPage interprets one page and builds its line fragments. With
 // trace, the page keeps its glyphs and its text records where each
-// character came from.
-func layoutPage(ctx context.Context, p pdf.Page, fonts fontCache, trace bool) (lay *pageLayout, err error) {
+// character came from. glyphs, when not nil, is a buffer for the page's
+// glyphs handed from page to page (without trace no glyph outlives its
+// page's layout): a fresh slice for every page was half of what a one-off
+// extraction allocated, and of its page faults.
+func layoutPage(ctx context.Context, p pdf.Page, fonts fontCache, trace bool, glyphs *[]glyph) (lay *pageLayout, err error) {
 	bot, top := 0.0, 792.0
 	if p.V.IsNull() {
 		return newPageLayout(nil, bot, top, trace), nil
@@ -354,6 +363,10 @@ func layoutPage(ctx context.Context, p pdf.Page, fonts fontCache, trace bool) (l
 		}
 	}
 	in := &interpreter{ctx: ctx, fonts: fonts}
+	if glyphs != nil && !trace {
+		in.glyphs = (*glyphs)[:0]
+		defer func() { *glyphs = in.glyphs[:0] }()
+	}
 	warning := ""
 	func() {
 		// A library panic inside one page (a broken font or stream) loses
@@ -392,9 +405,15 @@ func newPageLayout(glyphs []glyph, bot, top float64, trace bool) *pageLayout {
 	}
 	words := buildWords(glyphs, trace)
 	lay.stats.unmapped, lay.stats.unmappedInner = countUnmapped(glyphs)
-	byRot := map[uint8][]word{}
-	for _, w := range words {
-		byRot[w.rot] = append(byRot[w.rot], w)
+	// Words by rotation, in their order. Most pages have one rotation:
+	// their words are used as they are rather than copied.
+	var byRot [4][]word
+	if oneRotation(words) {
+		byRot[words[0].rot&3] = words
+	} else {
+		for _, w := range words {
+			byRot[w.rot&3] = append(byRot[w.rot&3], w)
+		}
 	}
 	for rot := uint8(0); rot < 4; rot++ {
 		ws := byRot[rot]
@@ -405,6 +424,20 @@ func newPageLayout(glyphs []glyph, bot, top float64, trace bool) *pageLayout {
 		lay.frags = append(lay.frags, splitLines(lines, rot)...)
 	}
 	return lay
+}
+
+// oneRotation reports whether there are words and all are set in one
+// rotation.
+func oneRotation(words []word) bool {
+	if len(words) == 0 {
+		return false
+	}
+	for _, w := range words[1:] {
+		if w.rot != words[0].rot {
+			return false
+		}
+	}
+	return true
 }
 
 // countUnmapped counts the glyphs with no text, and among them those drawn

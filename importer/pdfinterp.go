@@ -116,7 +116,12 @@ func (in *interpreter) runPage(p pdf.Page) {
 	// A page shows at most about one glyph per byte of content, usually one
 	// per two or three: room for that up front spares the repeated growing
 	// and copying of the glyph slice (a sixth of import CPU in profiles).
-	in.glyphs = make([]glyph, 0, min(len(data)/3+16, maxGlyphsPerPage))
+	// The slice of the document's previous page is reused when it is large
+	// enough (see layoutPage).
+	if need := min(len(data)/3+16, maxGlyphsPerPage); cap(in.glyphs) < need {
+		in.glyphs = make([]glyph, 0, need)
+	}
+	in.glyphs = in.glyphs[:0]
 	gs := graphicsState{ctm: identity, th: 1}
 	in.run(data, p.Resources(), gs, 0)
 }
