@@ -94,6 +94,12 @@ func isIndexDamaged(err error) bool {
 	return false
 }
 
+// expectedEntriesQuery counts the entries the search index must hold: a
+// page per page of every indexed document (one for a document without
+// pages). It runs on every open of the index, so it reads the index
+// documents_indexed_pages (schema 11), not the documents table.
+const expectedEntriesQuery = "SELECT COALESCE(SUM(MAX(page_count, 1)), 0) FROM documents WHERE indexed = 1"
+
 // indexShortfall says why an opened index cannot be trusted when it holds
 // fewer entries than the documents SQLite marks indexed, or "".
 func (l *Library) indexShortfall(ctx context.Context, idx bleve.Index) string {
@@ -106,7 +112,7 @@ func (l *Library) indexShortfall(ctx context.Context, idx bleve.Index) string {
 		return fmt.Sprintf("is unreadable (%v)", err)
 	}
 	var want uint64
-	if err := l.db.QueryRowContext(ctx, "SELECT COALESCE(SUM(MAX(page_count, 1)), 0) FROM documents WHERE indexed = 1").Scan(&want); err != nil {
+	if err := l.db.QueryRowContext(ctx, expectedEntriesQuery).Scan(&want); err != nil {
 		return ""
 	}
 	if n < want {
