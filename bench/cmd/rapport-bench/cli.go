@@ -118,8 +118,10 @@ type cliItem struct {
 // measureCLI times the command line against its peers; rounds is the number
 // of measured rounds (one more warms the page cache first). baseline, when
 // set, is another rapport build timed in the same rounds (the one before a
-// change), so that before and after come from one run.
-func measureCLI(ctx context.Context, rapport, baseline, lib, recollConf, pdfDir string, seed uint64, rounds int) ([]Step, map[string]string, []string, error) {
+// change), so that before and after come from one run; it searches
+// baselineLib when that is set (a copy of lib at a schema it understands),
+// else lib.
+func measureCLI(ctx context.Context, rapport, baseline, baselineLib, lib, recollConf, pdfDir string, seed uint64, rounds int) ([]Step, map[string]string, []string, error) {
 	if _, err := os.Stat(filepath.Join(lib, "library.sqlite")); err != nil {
 		return nil, nil, nil, fmt.Errorf("no library at %s: run the import step first", lib)
 	}
@@ -136,7 +138,11 @@ func measureCLI(ctx context.Context, rapport, baseline, lib, recollConf, pdfDir 
 		name := "rapport " + strings.TrimPrefix(step, "cli ")
 		it.sides = append(it.sides, &cliSide{tool: name, call: cliCall{rapport, args}, rapport: true})
 		if baseline != "" {
-			it.sides = append(it.sides, &cliSide{tool: name + " (baseline " + filepath.Base(baseline) + ")", call: cliCall{baseline, args}, rapport: true})
+			bargs := args
+			if baselineLib != "" && len(args) > 1 && args[0] == "--library" {
+				bargs = append([]string{"--library", baselineLib}, args[2:]...)
+			}
+			it.sides = append(it.sides, &cliSide{tool: name + " (baseline " + filepath.Base(baseline) + ")", call: cliCall{baseline, bargs}, rapport: true})
 		}
 		if peer != nil {
 			it.sides = append(it.sides, &cliSide{tool: peerTool, call: *peer})

@@ -116,8 +116,9 @@ type config struct {
 	rounds  int
 	skip    map[string]bool
 
-	cliRounds   int
-	cliBaseline string
+	cliRounds      int
+	cliBaseline    string
+	cliBaselineLib string
 }
 
 func run(ctx context.Context, args []string) error {
@@ -135,6 +136,7 @@ func run(ctx context.Context, args []string) error {
 	only := fs.String("only", os.Getenv("BENCH_ONLY"), "comma-separated steps to run, the others skipped (e.g. cli, on the library and Recoll index of an earlier run)")
 	fs.IntVar(&c.cliRounds, "cli-rounds", envInt("BENCH_CLI_ROUNDS", 20), "rounds of the command-line step (each: help, a few searches, a few extractions)")
 	fs.StringVar(&c.cliBaseline, "cli-baseline", "", "another rapport build timed in the same rounds of the command-line step (e.g. the one before a change)")
+	fs.StringVar(&c.cliBaselineLib, "cli-baseline-library", "", "the library the -cli-baseline build searches (a copy of the bench's library at a schema it understands; default the same library)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -163,9 +165,11 @@ func run(ctx context.Context, args []string) error {
 	if c.rapport, err = filepath.Abs(c.rapport); err != nil {
 		return err
 	}
-	if c.cliBaseline != "" {
-		if c.cliBaseline, err = filepath.Abs(c.cliBaseline); err != nil {
-			return err
+	for _, p := range []*string{&c.cliBaseline, &c.cliBaselineLib} {
+		if *p != "" {
+			if *p, err = filepath.Abs(*p); err != nil {
+				return err
+			}
 		}
 	}
 	self, err := os.Executable()
@@ -358,7 +362,7 @@ func run(ctx context.Context, args []string) error {
 	// The command line, a process per call.
 	if !c.skip["cli"] {
 		logf("cli: rapport help, search and extract against recollq and pdftotext, a process per call (%d rounds)", c.cliRounds)
-		steps, ratios, notes, err := measureCLI(ctx, c.rapport, c.cliBaseline, lib, recollConf, corpus.PDFDir, c.seed, c.cliRounds)
+		steps, ratios, notes, err := measureCLI(ctx, c.rapport, c.cliBaseline, c.cliBaselineLib, lib, recollConf, corpus.PDFDir, c.seed, c.cliRounds)
 		if err != nil {
 			res.Notes = append(res.Notes, "cli: "+err.Error())
 			logf("  %v", err)
