@@ -54,3 +54,4 @@ func (r *Regexp) ReplaceAllStringFunc(src string, repl func(string) string) stri
 }
 func (r *Regexp) Split(s string, n int) []string       { return r.Regexp().Split(s, n) }
 func (r *Regexp) FindAllIndex(b []byte, n int) [][]int { return r.Regexp().FindAllIndex(b, n) }
+func (r *Regexp) FindSubmatch(b []byte) [][]byte       { return r.Regexp().FindSubmatch(b) }

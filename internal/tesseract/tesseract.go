@@ -17,11 +17,12 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/rapport-qda/rapport/internal/lazyre"
 )
 
 // ErrNotInstalled: the tesseract program is not on PATH.
@@ -67,7 +68,7 @@ func Find(ctx context.Context) (*Engine, error) {
 	return e, nil
 }
 
-var versionRE = regexp.MustCompile(`(?m)^tesseract v?([0-9][0-9A-Za-z.\-]*)`)
+var versionRE = lazyre.New(`(?m)^tesseract v?([0-9][0-9A-Za-z.\-]*)`)
 
 func parseVersion(out []byte) string {
 	if m := versionRE.FindSubmatch(out); m != nil {
@@ -100,7 +101,7 @@ func firstLine(b []byte) string {
 	return s
 }
 
-var langRE = regexp.MustCompile(`^[A-Za-z_]{3,16}(\+[A-Za-z_]{3,16}){0,7}$`)
+var langRE = lazyre.New(`^[A-Za-z_]{3,16}(\+[A-Za-z_]{3,16}){0,7}$`)
 
 // ValidLang reports whether lang is well formed: Tesseract language codes
 // joined by "+" ("eng", "eng+swe").
