@@ -161,7 +161,7 @@ func TestBinaryKappa(t *testing.T) {
 	}
 	// Pooled over two items: (mean p_o − mean p_e)/(1 − mean p_e).
 	p := PooledKappa([]Kappa{BinaryKappa(20, 5, 10, 15), BinaryKappa(0, 0, 0, 30)})
-	want := ((0.7 + 1) / 2 - (0.5 + 1) / 2) / (1 - (0.5+1)/2)
+	want := ((0.7+1)/2 - (0.5+1)/2) / (1 - (0.5+1)/2)
 	checkValue(t, "pooled κ", p.Kappa, round(want, 3), 3)
 }
 
