@@ -50,6 +50,9 @@ type AnnotationFilter struct {
 	// Theme (at any depth).
 	WithSubthemes bool
 	OrphanedOnly  bool
+	// Coder selects one coder's annotations (without regard to case);
+	// NoCoder selects those that record none.
+	Coder string
 }
 
 // AmbiguousQuoteError says a quote was found more than once.
@@ -133,16 +136,19 @@ func (l *Library) tagTx(ctx context.Context, r *changeRecorder, req TagRequest) 
 	if err != nil {
 		return 0, err
 	}
-	if err := checkNotCoded(ctx, r.tx, req.DocID, sp, text, themeIDs); err != nil {
+	author := req.Author
+	if author == "" {
+		author = l.Author
+	}
+	if author, err = ensureCoder(ctx, r, author, "", false); err != nil {
+		return 0, err
+	}
+	if err := checkNotCoded(ctx, r.tx, req.DocID, sp, text, themeIDs, author); err != nil {
 		return 0, err
 	}
 	// The history names the passage as stored, however it was given (a
 	// selection in the window gives a span and no quote).
 	r.label = fmt.Sprintf("Tag %q with %s", shortQuote(string(text[sp.start:sp.end])), strings.Join(names, ", "))
-	author := req.Author
-	if author == "" {
-		author = l.Author
-	}
 	return insertAnnotation(ctx, r, req.DocID, sp, text, themeIDs, req.Note, author)
 }
 
@@ -166,6 +172,11 @@ type newAnnotation struct {
 
 // insertAnnotationWith stores one annotation inside a change.
 func insertAnnotationWith(ctx context.Context, r *changeRecorder, a newAnnotation) (int64, error) {
+	author, err := ensureCoder(ctx, r, a.author, "", false)
+	if err != nil {
+		return 0, err
+	}
+	a.author = author
 	quote := string(a.text[a.sp.start:a.sp.end])
 	prefix, suffix := spanContext(a.text, a.sp.start, a.sp.end)
 	ts := now()
@@ -215,13 +226,14 @@ func (e *AlreadyCodedError) Error() string {
 // Is makes errors.Is(err, ErrAlreadyCoded) true.
 func (e *AlreadyCodedError) Is(target error) bool { return target == ErrAlreadyCoded }
 
-// checkNotCoded refuses a passage that an annotation already codes, at the
-// same span, with one of the themes.
-func checkNotCoded(ctx context.Context, tx *sql.Tx, docID int64, sp span, text []rune, themeIDs []int64) error {
+// checkNotCoded refuses a passage that an annotation of the same coder
+// already codes, at the same span, with one of the themes. Another
+// coder's coding of the passage is no obstacle: coders code in parallel.
+func checkNotCoded(ctx context.Context, tx *sql.Tx, docID int64, sp span, text []rune, themeIDs []int64, coder string) error {
 	rows, err := tx.QueryContext(ctx, `SELECT a.id, t.name FROM annotations a
 JOIN annotation_themes at ON at.annotation_id = a.id JOIN themes t ON t.id = at.theme_id
-WHERE a.doc_id = ? AND a.page = ? AND a.start = ? AND a.end = ? AND a.orphaned = 0 AND at.theme_id IN (`+placeholders(len(themeIDs))+`)
-ORDER BY a.id, t.position, t.id`, append([]any{docID, sp.page, sp.start, sp.end}, int64sToAny(themeIDs)...)...)
+WHERE a.doc_id = ? AND a.page = ? AND a.start = ? AND a.end = ? AND a.orphaned = 0 AND a.author = ? COLLATE NOCASE AND at.theme_id IN (`+placeholders(len(themeIDs))+`)
+ORDER BY a.id, t.position, t.id`, append([]any{docID, sp.page, sp.start, sp.end, coder}, int64sToAny(themeIDs)...)...)
 	if err != nil {
 		return err
 	}
@@ -466,6 +478,7 @@ func scanAnnotation(r rowScanner) (Annotation, error) {
 	err := r.Scan(&a.ID, &a.GUID, &a.DocID, &a.DocTitle, &a.Page, &a.Start, &a.End, &a.Quote, &a.Prefix, &a.Suffix,
 		&a.Note, &a.Author, &a.Orphaned, &created, &updated,
 		&n.FirstPrintedPage, &n.Pages, &n.PageCount, &n.PrintedPages, &label, &printed, &a.Source, &a.Color)
+	a.Coder = a.Author
 	a.PrintedPage, _ = n.PrintedPage(a.Page, label.String, printed.String)
 	a.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
 	a.UpdatedAt, _ = time.Parse(time.RFC3339Nano, updated)
@@ -502,6 +515,13 @@ func (l *Library) Annotations(ctx context.Context, f AnnotationFilter) ([]Annota
 	}
 	if f.OrphanedOnly {
 		conds = append(conds, "a.orphaned = 1")
+	}
+	if c := strings.TrimSpace(f.Coder); c != "" {
+		if c == NoCoder {
+			c = ""
+		}
+		conds = append(conds, "a.author = ? COLLATE NOCASE")
+		args = append(args, c)
 	}
 	if strings.TrimSpace(f.Theme) != "" {
 		t, err := l.ThemeByName(ctx, f.Theme)
@@ -596,6 +616,10 @@ type DocNote struct {
 	// document); Source is SourcePDFHighlight for such notes.
 	Page   int    `json:"page,omitempty"`
 	Source string `json:"source,omitempty"`
+	// GUID identifies the note across libraries (merge.go); Coder is
+	// Author under the name the coding commands use.
+	GUID  string `json:"guid"`
+	Coder string `json:"coder"`
 }
 
 // AddDocNote adds a note to a document. author "" uses Library.Author.
@@ -614,8 +638,12 @@ func (l *Library) AddDocNote(ctx context.Context, docID int64, text, author stri
 		if author == "" {
 			author = l.Author
 		}
+		author, err := ensureCoder(ctx, r, author, "", false)
+		if err != nil {
+			return err
+		}
 		ts := now()
-		res, err := r.tx.ExecContext(ctx, "INSERT INTO doc_notes (doc_id, text, author, created_at, updated_at) VALUES (?, ?, ?, ?, ?)", docID, text, author, ts, ts)
+		res, err := r.tx.ExecContext(ctx, "INSERT INTO doc_notes (guid, doc_id, text, author, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)", newGUID(), docID, text, author, ts, ts)
 		if err != nil {
 			return err
 		}
@@ -729,12 +757,13 @@ func (l *Library) docNotesText(ctx context.Context, docID int64) (string, error)
 	return b.String(), rows.Err()
 }
 
-const docNoteColumns = "id, doc_id, text, author, created_at, updated_at, page, source"
+const docNoteColumns = "id, doc_id, text, author, created_at, updated_at, page, source, guid"
 
 func scanDocNote(r rowScanner) (DocNote, error) {
 	var n DocNote
 	var created, updated string
-	err := r.Scan(&n.ID, &n.DocID, &n.Text, &n.Author, &created, &updated, &n.Page, &n.Source)
+	err := r.Scan(&n.ID, &n.DocID, &n.Text, &n.Author, &created, &updated, &n.Page, &n.Source, &n.GUID)
+	n.Coder = n.Author
 	n.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
 	n.UpdatedAt, _ = time.Parse(time.RFC3339Nano, updated)
 	return n, err

@@ -113,7 +113,7 @@ func (l *Library) Autocode(ctx context.Context, req AutocodeRequest) (*AutocodeR
 			}
 			var n int
 			if err := r.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM annotations a JOIN annotation_themes at ON at.annotation_id = a.id
-WHERE a.doc_id = ? AND a.page = ? AND a.start < ? AND a.end > ? AND a.orphaned = 0 AND at.theme_id = ?`, u.doc, u.page, u.end, u.start, theme.ID).Scan(&n); err != nil {
+WHERE a.doc_id = ? AND a.page = ? AND a.start < ? AND a.end > ? AND a.orphaned = 0 AND at.theme_id = ? AND a.author = ? COLLATE NOCASE`, u.doc, u.page, u.end, u.start, theme.ID, author).Scan(&n); err != nil {
 				return err
 			}
 			key := [2]int64{u.doc, int64(u.page)}

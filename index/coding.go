@@ -31,19 +31,22 @@ type Theme struct {
 // code points into the page's NFC text, End exclusive — the one offset rule
 // of storage, command line and exports alike.
 type Annotation struct {
-	ID        int64     `json:"id"`
-	GUID      string    `json:"guid"`
-	DocID     int64     `json:"doc_id"`
-	DocTitle  string    `json:"title,omitempty"`
-	Page      int       `json:"page"`
-	Start     int       `json:"start"`
-	End       int       `json:"end"`
-	Quote     string    `json:"quote"`
-	Prefix    string    `json:"prefix"`
-	Suffix    string    `json:"suffix"`
-	Themes    []string  `json:"themes"`
-	Note      string    `json:"note"`
-	Author    string    `json:"author"`
+	ID       int64    `json:"id"`
+	GUID     string   `json:"guid"`
+	DocID    int64    `json:"doc_id"`
+	DocTitle string   `json:"title,omitempty"`
+	Page     int      `json:"page"`
+	Start    int      `json:"start"`
+	End      int      `json:"end"`
+	Quote    string   `json:"quote"`
+	Prefix   string   `json:"prefix"`
+	Suffix   string   `json:"suffix"`
+	Themes   []string `json:"themes"`
+	Note     string   `json:"note"`
+	Author   string   `json:"author"`
+	// Coder is Author under the name the coding commands use: the coder
+	// who made the annotation.
+	Coder     string    `json:"coder"`
 	Orphaned  bool      `json:"orphaned"`
 	CreatedAt time.Time `json:"created"`
 	UpdatedAt time.Time `json:"updated"`

@@ -45,15 +45,17 @@ type HistoryEntry struct {
 
 // historyTables are the tables changes record, with their primary keys.
 var historyTables = map[string][]string{
-	"themes":            {"id"},
-	"annotations":       {"id"},
-	"annotation_themes": {"annotation_id", "theme_id"},
-	"doc_notes":         {"id"},
-	"documents":         {"id"},
-	"pages":             {"doc_id", "page"},
-	"page_boxes":        {"doc_id", "page"},
-	"pdf_marks":         {"id"},
-	"ocr_pages":         {"doc_id", "page"},
+	"themes":              {"id"},
+	"annotations":         {"id"},
+	"annotation_themes":   {"annotation_id", "theme_id"},
+	"doc_notes":           {"id"},
+	"documents":           {"id"},
+	"pages":               {"doc_id", "page"},
+	"page_boxes":          {"doc_id", "page"},
+	"pdf_marks":           {"id"},
+	"ocr_pages":           {"doc_id", "page"},
+	"coders":              {"id"},
+	"consensus_decisions": {"id"},
 }
 
 // blobColumns are the BLOB columns of recorded tables: their images keep

@@ -133,6 +133,7 @@ func removeDocumentTx(r *changeRecorder, id int64) error {
 		{"annotation_themes", "annotation_id IN (SELECT id FROM annotations WHERE doc_id = ?)"},
 		{"annotations", "doc_id = ?"},
 		{"doc_notes", "doc_id = ?"},
+		{"consensus_decisions", "doc_id = ?"},
 		{"page_boxes", "doc_id = ?"},
 		{"pdf_marks", "doc_id = ?"},
 		{"ocr_pages", "doc_id = ?"},

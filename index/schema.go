@@ -245,7 +245,61 @@ CREATE INDEX pages_scanned ON pages(doc_id) WHERE scanned = 1;
 	`
 CREATE INDEX documents_indexed_pages ON documents(indexed, page_count);
 `,
+	// 12: coders as records of their own (coders.go): a name (an
+	// annotation's or note's author) with a GUID, for REFI-QDA's User
+	// elements, and whether it is a consensus coder; notes get GUIDs, so
+	// that merging another library twice adds its notes once (merge.go);
+	// the decisions taken on disagreements (consensus.go). Triggers keep
+	// every author a coder and give every new note a GUID, whoever
+	// inserts them.
+	`
+CREATE TABLE coders (
+	id         INTEGER PRIMARY KEY,
+	guid       TEXT NOT NULL UNIQUE,
+	name       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+	consensus  INTEGER NOT NULL DEFAULT 0,
+	created_at TEXT NOT NULL
+);
+INSERT INTO coders (guid, name, created_at)
+	SELECT ` + sqlGUID + `, author, MIN(created_at) FROM (
+		SELECT author, created_at FROM annotations UNION ALL SELECT author, created_at FROM doc_notes)
+	WHERE author <> '' GROUP BY author COLLATE NOCASE;
+CREATE TRIGGER annotations_coder AFTER INSERT ON annotations WHEN NEW.author <> ''
+BEGIN
+	INSERT OR IGNORE INTO coders (guid, name, created_at) VALUES (` + sqlGUID + `, NEW.author, NEW.created_at);
+END;
+CREATE TRIGGER doc_notes_coder AFTER INSERT ON doc_notes WHEN NEW.author <> ''
+BEGIN
+	INSERT OR IGNORE INTO coders (guid, name, created_at) VALUES (` + sqlGUID + `, NEW.author, NEW.created_at);
+END;
+CREATE INDEX annotations_author ON annotations(author COLLATE NOCASE);
+
+ALTER TABLE doc_notes ADD COLUMN guid TEXT NOT NULL DEFAULT '';
+UPDATE doc_notes SET guid = ` + sqlGUID + `;
+CREATE UNIQUE INDEX doc_notes_guid ON doc_notes(guid) WHERE guid <> '';
+CREATE TRIGGER doc_notes_guid AFTER INSERT ON doc_notes WHEN NEW.guid = ''
+BEGIN
+	UPDATE doc_notes SET guid = ` + sqlGUID + ` WHERE id = NEW.id;
+END;
+
+CREATE TABLE consensus_decisions (
+	id         INTEGER PRIMARY KEY,
+	doc_id     INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+	page       INTEGER NOT NULL,
+	start      INTEGER NOT NULL,
+	end        INTEGER NOT NULL,
+	coder      TEXT NOT NULL,
+	accepted   TEXT NOT NULL DEFAULT '',
+	created_at TEXT NOT NULL
+);
+CREATE INDEX consensus_decisions_doc ON consensus_decisions(doc_id, page);
+`,
 }
+
+// sqlGUID is an SQL expression for a random (version 4) GUID in the form
+// newGUID writes, for migrations and triggers.
+const sqlGUID = `lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' ||
+		substr('89ab', 1 + abs(random()) % 4, 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`
 
 // migrationSteps holds the Go half of migrations that SQL alone cannot do,
 // by the version they bring the schema to; each runs in the migration's
