@@ -41,6 +41,8 @@ type HistoryEntry struct {
 	At     time.Time `json:"at"`
 	Label  string    `json:"label"`
 	Undone bool      `json:"undone"`
+	// Coder is who made the change (Library.Author when it was made).
+	Coder string `json:"coder,omitempty"`
 }
 
 // historyTables are the tables changes record, with their primary keys.
@@ -474,8 +476,8 @@ func (l *Library) change(ctx context.Context, label string, fn func(r *changeRec
 			return err
 		}
 		files = append(files, dropped...)
-		if _, err := tx.ExecContext(ctx, "INSERT INTO history (at, label, undo, redo, held_files) VALUES (?, ?, ?, ?, ?)",
-			now(), label, encodeOps(undo), encodeOps(redo), strings.Join(held, " ")); err != nil {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO history (at, label, undo, redo, held_files, coder) VALUES (?, ?, ?, ?, ?, ?)",
+			now(), label, encodeOps(undo), encodeOps(redo), strings.Join(held, " "), l.Author); err != nil {
 			return fmt.Errorf("history: %w", err)
 		}
 		dropped, err = dropHistory(ctx, tx, fmt.Sprintf("id <= (SELECT MAX(id) FROM history) - %d", historyKeep))
@@ -753,7 +755,7 @@ func (l *Library) History(ctx context.Context, limit int) ([]HistoryEntry, error
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := l.db.QueryContext(ctx, "SELECT id, at, label, undone FROM history ORDER BY id DESC LIMIT ?", limit)
+	rows, err := l.db.QueryContext(ctx, "SELECT id, at, label, undone, coder FROM history ORDER BY id DESC LIMIT ?", limit)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
@@ -762,7 +764,7 @@ func (l *Library) History(ctx context.Context, limit int) ([]HistoryEntry, error
 	for rows.Next() {
 		var e HistoryEntry
 		var at string
-		if err := rows.Scan(&e.ID, &at, &e.Label, &e.Undone); err != nil {
+		if err := rows.Scan(&e.ID, &at, &e.Label, &e.Undone, &e.Coder); err != nil {
 			return nil, err
 		}
 		e.At, _ = time.Parse(time.RFC3339Nano, at)

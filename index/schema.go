@@ -249,7 +249,8 @@ CREATE INDEX documents_indexed_pages ON documents(indexed, page_count);
 	// annotation's or note's author) with a GUID, for REFI-QDA's User
 	// elements, and whether it is a consensus coder; notes get GUIDs, so
 	// that merging another library twice adds its notes once (merge.go);
-	// the decisions taken on disagreements (consensus.go). Triggers keep
+	// the decisions taken on disagreements (consensus.go); the coder who
+	// made each step of the history. Triggers keep
 	// every author a coder and give every new note a GUID, whoever
 	// inserts them.
 	`
@@ -293,6 +294,7 @@ CREATE TABLE consensus_decisions (
 	created_at TEXT NOT NULL
 );
 CREATE INDEX consensus_decisions_doc ON consensus_decisions(doc_id, page);
+ALTER TABLE history ADD COLUMN coder TEXT NOT NULL DEFAULT '';
 `,
 }
 

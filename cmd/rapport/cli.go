@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/rapport-qda/rapport/index"
+	"github.com/rapport-qda/rapport/internal/coderpref"
 )
 
 // Exit codes.
@@ -36,6 +37,10 @@ type command struct {
 	// flags declares the command's flags on fs; it returns the function
 	// that runs the command once flags and positional args are parsed.
 	flags func(fs *flag.FlagSet) func(env *env, args []string) error
+	// writes marks commands that change a library: they take --coder NAME
+	// (and its older name --author), the coder recorded with what they
+	// change (see coderpref.Resolve).
+	writes bool
 }
 
 var commands = map[string]*command{}
@@ -55,6 +60,9 @@ type env struct {
 	// refi collects the reports of the REFI-QDA files an import applied,
 	// for import --json.
 	refi []refiFileReport
+	// coderFlag is --coder as given to a command that writes ("" when
+	// not given); coder resolves it.
+	coderFlag string
 }
 
 // progressLine writes a progress line to standard error: rewritten in
@@ -79,6 +87,22 @@ func isTerminal(w io.Writer) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// coder is the coder a command that writes records: --coder, else
+// RAPPORT_CODER (or RAPPORT_AUTHOR), else the coder preference, else the
+// login name.
+func (e *env) coder() (string, error) {
+	name, _, err := coderpref.Resolve(e.coderFlag)
+	if err != nil {
+		return "", err
+	}
+	if name != "" {
+		if err := index.CheckCoderName(name); err != nil {
+			return "", usagef("--coder: %v", err)
+		}
+	}
+	return name, nil
 }
 
 // library opens the library for a command that changes it, on first use.
@@ -113,6 +137,13 @@ func (e *env) open(opts *index.Options) (*index.Library, error) {
 		return e.lib, nil
 	}
 	opts.Notice = func(msg string) { fmt.Fprintln(e.stderr, "rapport:", msg) }
+	coder := ""
+	if !opts.ReadOnly {
+		var err error
+		if coder, err = e.coder(); err != nil {
+			return nil, err
+		}
+	}
 	lib, err := index.Open(e.ctx, e.libDir, opts)
 	if errors.Is(err, index.ErrNoLibrary) {
 		return nil, fmt.Errorf("%v (`rapport import FILES` creates one there; check --library or RAPPORT_LIBRARY)", err)
@@ -120,6 +151,7 @@ func (e *env) open(opts *index.Options) (*index.Library, error) {
 	if err != nil {
 		return nil, err
 	}
+	lib.Author = coder
 	e.lib = lib
 	return lib, nil
 }
@@ -196,6 +228,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(libDir, "library", *libDir, "library folder")
 	fs.BoolVar(jsonOut, "json", *jsonOut, "machine-readable output")
 	runCmd := c.flags(fs)
+	var coderFlag string
+	if c.writes {
+		fs.StringVar(&coderFlag, "coder", "", "the coder recorded with what the command changes (default: $RAPPORT_CODER, else the coder preference of `rapport coder`, else your login name)")
+		fs.StringVar(&coderFlag, "author", "", "the same as --coder (its older name)")
+	}
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: rapport %s %s\n  %s\n", c.name, c.args, c.summary)
 		fs.PrintDefaults()
@@ -210,7 +247,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, json: *jsonOut, libDir: *libDir}
+	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, json: *jsonOut, libDir: *libDir, coderFlag: coderFlag}
 	err = runCmd(e, positional)
 	if e.lib != nil {
 		if cerr := e.lib.Close(); cerr != nil && err == nil {

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
@@ -25,18 +24,18 @@ func init() {
 			fs.Var(&themes, "theme", "a theme to code it with (repeatable)")
 			fs.StringVar(&req.Note, "note", "", "a note (memo) on the passage")
 			fs.IntVar(&req.Page, "page", 0, "the page the passage is on (needed when it occurs on several)")
-			author := authorFlag(fs)
 			return func(e *env, args []string) error {
 				req.Themes = themes
-				return runTag(e, args, req, *author)
+				return runTag(e, args, req)
 			}
-		}})
+		}, writes: true})
 	register(&command{name: "untag", args: "ANNOTATION_ID", summary: "delete an annotation (undo brings it back)",
-		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runUntag }})
-	register(&command{name: "annotations", args: "[--theme NAME] [--doc ID] [--subthemes] [--orphaned]",
-		summary: "list annotations with their documents' titles",
+		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runUntag }, writes: true})
+	register(&command{name: "annotations", args: "[--theme NAME] [--doc ID] [--coder NAME] [--subthemes] [--orphaned]",
+		summary: "list annotations with their documents' titles and coders",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error {
 			var f index.AnnotationFilter
+			fs.StringVar(&f.Coder, "coder", "", "only this coder's annotations (\""+index.NoCoder+"\": those that record none)")
 			fs.StringVar(&f.Theme, "theme", "", "only annotations coded with this theme")
 			fs.BoolVar(&f.WithSubthemes, "subthemes", false, "with --theme: include its sub-themes")
 			fs.Int64Var(&f.DocID, "doc", 0, "only annotations of this document")
@@ -45,29 +44,26 @@ func init() {
 		}})
 	register(&command{name: "note", args: "DOC_ID TEXT", summary: "add a note to a document",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error {
-			author := authorFlag(fs)
-			return func(e *env, args []string) error { return runNote(e, args, *author) }
+			return func(e *env, args []string) error { return runNote(e, args) }
+		}, writes: true})
+	register(&command{name: "notes", args: "[DOC_ID] [--coder NAME]", summary: "list document notes",
+		flags: func(fs *flag.FlagSet) func(*env, []string) error {
+			coder := fs.String("coder", "", "only this coder's notes")
+			return func(e *env, args []string) error { return runNotes(e, args, *coder) }
 		}})
-	register(&command{name: "notes", args: "[DOC_ID]", summary: "list document notes",
-		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runNotes }})
 	register(&command{name: "undo", args: "", summary: "undo the last change to themes, annotations, notes, metadata or the documents removed",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error {
 			return func(e *env, args []string) error { return runReplay(e, args, true) }
-		}})
+		}, writes: true})
 	register(&command{name: "redo", args: "", summary: "redo the last undone change",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error {
 			return func(e *env, args []string) error { return runReplay(e, args, false) }
-		}})
+		}, writes: true})
 	register(&command{name: "history", args: "[--limit N]", summary: "list recent undoable changes, newest first",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error {
 			limit := fs.Int("limit", 20, "most steps to list")
 			return func(e *env, args []string) error { return runHistory(e, args, *limit) }
 		}})
-}
-
-// authorFlag declares --author, defaulting to RAPPORT_AUTHOR.
-func authorFlag(fs *flag.FlagSet) *string {
-	return fs.String("author", os.Getenv("RAPPORT_AUTHOR"), "author name recorded with the annotation or note (default $RAPPORT_AUTHOR)")
 }
 
 func parseKindID(s, what string) (int64, error) {
@@ -78,7 +74,7 @@ func parseKindID(s, what string) (int64, error) {
 	return id, nil
 }
 
-func runTag(e *env, args []string, req index.TagRequest, author string) error {
+func runTag(e *env, args []string, req index.TagRequest) error {
 	if len(args) != 1 {
 		return usagef("tag needs one DOC_ID")
 	}
@@ -97,7 +93,6 @@ func runTag(e *env, args []string, req index.TagRequest, author string) error {
 	if err != nil {
 		return err
 	}
-	lib.Author = author
 	a, err := lib.Tag(e.ctx, req)
 	var amb *index.AmbiguousQuoteError
 	if errors.As(err, &amb) {
@@ -114,8 +109,12 @@ func printAnnotation(w io.Writer, a index.Annotation) {
 	if a.Orphaned {
 		orphan = " ORPHANED"
 	}
-	fmt.Fprintf(w, "annotation %d: document %d p.%d [%d–%d]%s %s\n    “%s”\n", a.ID, a.DocID, a.Page, a.Start, a.End, orphan,
-		strings.Join(a.Themes, "; "), oneLine(a.Quote))
+	by := ""
+	if a.Coder != "" {
+		by = " (" + a.Coder + ")"
+	}
+	fmt.Fprintf(w, "annotation %d: document %d p.%d [%d–%d]%s %s%s\n    “%s”\n", a.ID, a.DocID, a.Page, a.Start, a.End, orphan,
+		strings.Join(a.Themes, "; "), by, oneLine(a.Quote))
 	if a.Note != "" {
 		fmt.Fprintf(w, "    note: %s\n", oneLine(a.Note))
 	}
@@ -164,7 +163,7 @@ func runAnnotations(e *env, args []string, f index.AnnotationFilter) error {
 	})
 }
 
-func runNote(e *env, args []string, author string) error {
+func runNote(e *env, args []string) error {
 	if len(args) < 2 {
 		return usagef("note needs DOC_ID and TEXT")
 	}
@@ -180,14 +179,14 @@ func runNote(e *env, args []string, author string) error {
 	if err != nil {
 		return err
 	}
-	n, err := lib.AddDocNote(e.ctx, id, text, author)
+	n, err := lib.AddDocNote(e.ctx, id, text, "")
 	if err != nil {
 		return err
 	}
 	return e.emit(n, func(w io.Writer) { fmt.Fprintf(w, "note %d on document %d\n", n.ID, n.DocID) })
 }
 
-func runNotes(e *env, args []string) error {
+func runNotes(e *env, args []string, coder string) error {
 	var id int64
 	if len(args) > 1 {
 		return usagef("notes takes at most one DOC_ID")
@@ -205,6 +204,18 @@ func runNotes(e *env, args []string) error {
 	notes, err := lib.DocNotes(e.ctx, id)
 	if err != nil {
 		return err
+	}
+	if c := strings.TrimSpace(coder); c != "" {
+		if c == index.NoCoder {
+			c = ""
+		}
+		kept := []index.DocNote{}
+		for _, n := range notes {
+			if strings.EqualFold(n.Coder, c) {
+				kept = append(kept, n)
+			}
+		}
+		notes = kept
 	}
 	return e.emit(notes, func(w io.Writer) {
 		for _, n := range notes {
@@ -257,7 +268,11 @@ func runHistory(e *env, args []string, limit int) error {
 			if h.Undone {
 				state = " (undone)"
 			}
-			fmt.Fprintf(w, "%4d  %s  %s%s\n", h.ID, h.At.Local().Format("2006-01-02 15:04"), h.Label, state)
+			by := ""
+			if h.Coder != "" {
+				by = " — " + h.Coder
+			}
+			fmt.Fprintf(w, "%4d  %s  %s%s%s\n", h.ID, h.At.Local().Format("2006-01-02 15:04"), h.Label, by, state)
 		}
 	})
 }

@@ -21,19 +21,15 @@ func init() {
 			fs.BoolVar(&req.DryRun, "dry-run", false, "list what would be tagged, change nothing")
 			fs.StringVar(&req.Note, "note", "", "a note on every new annotation")
 			fs.BoolVar(&req.IncludeReferences, "include-references", false, "code passages in reference lists and running headers too")
-			author := authorFlag(fs)
-			return func(e *env, args []string) error {
-				req.Author = *author
-				return runAutocode(e, args, req)
-			}
-		}})
+			return func(e *env, args []string) error { return runAutocode(e, args, req) }
+		}, writes: true})
 	register(&command{name: "reextract", args: "[ID...] [--all]",
 		summary: "extract documents again from their stored originals with the current extractor and re-anchor their annotations",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error {
 			var opts index.ReextractOptions
 			fs.BoolVar(&opts.All, "all", false, "without IDs: every document, not only those from an older extractor")
 			return func(e *env, args []string) error { return runReextract(e, args, opts) }
-		}})
+		}, writes: true})
 	register(&command{name: "report", args: "", summary: "theme frequency per document and theme co-occurrence",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runReport }})
 }

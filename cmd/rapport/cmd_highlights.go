@@ -14,7 +14,7 @@ func init() {
 		flags: func(fs *flag.FlagSet) func(*env, []string) error {
 			password := fs.String("password", "", "password of encrypted PDFs that need one (used once, never stored)")
 			return func(e *env, args []string) error { return runHighlights(e, args, *password) }
-		}})
+		}, writes: true})
 }
 
 // highlightsResult is the JSON of `rapport highlights import`.

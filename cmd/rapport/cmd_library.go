@@ -23,7 +23,7 @@ func init() {
 			lang := fs.String("ocr-lang", "", "language(s) of the scans imported, Tesseract codes joined by + (eng+swe); default: the library's")
 			noOCR := fs.Bool("no-ocr", false, "import scans without reading them (`rapport ocr` reads them later)")
 			return func(e *env, args []string) error { return runImport(e, args, *password, *noHighlights, *lang, *noOCR) }
-		}})
+		}, writes: true})
 	register(&command{name: "docs", args: "", summary: "list the library's documents",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runDocs }})
 	register(&command{name: "show", args: "ID", summary: "show one document's metadata",
@@ -46,9 +46,9 @@ func init() {
 			return func(e *env, args []string) error { return runExtract(e, args, opts) }
 		}})
 	register(&command{name: "set", args: "ID FIELD VALUE [FIELD VALUE...]", summary: "correct metadata fields (one undoable step, kept through re-imports); fields: " + strings.Join(index.MetadataFields, ", "),
-		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runSet }})
+		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runSet }, writes: true})
 	register(&command{name: "remove", args: "ID...", summary: "remove documents with their annotations and notes (`rapport undo` brings them back)",
-		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runRemove }})
+		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runRemove }, writes: true})
 	register(&command{name: "reindex", args: "", summary: "rebuild the search index from the library database",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error { return runReindex }})
 	register(&command{name: "check", args: "[--repair] [--verify-files]", summary: "check database, files and index; --repair rebuilds the index",

@@ -32,7 +32,7 @@ func init() {
 				})
 				return runThemes(e, args, o)
 			}
-		}})
+		}, writes: true})
 }
 
 type themeOpts struct {
