@@ -131,15 +131,17 @@ type agreeAnn struct {
 }
 
 type agreePage struct {
-	page   int
-	length int    // code points of the page's NFC text
+	page    int
+	printed string // the page number printed on it, as cited
+	length  int    // code points of the page's NFC text
 	text   []rune // the NFC text, when kept (units other than characters; disagreements)
 	anns   []agreeAnn
 }
 
 type agreeDoc struct {
-	id    int64
-	title string
+	id        int64
+	title     string
+	numbering PageNumbering
 	coded []bool // per coder: made an annotation (of any theme) in it
 	pages []agreePage
 }
@@ -319,7 +321,8 @@ ORDER BY a.doc_id, a.page, a.start, a.id`
 			continue
 		}
 		d := &agreeDoc{id: id, coded: make([]bool, len(data.coders))}
-		l.db.QueryRowContext(ctx, "SELECT title FROM documents WHERE id = ?", id).Scan(&d.title)
+		l.db.QueryRowContext(ctx, "SELECT title, first_printed_page, pages, page_count, printed_pages FROM documents WHERE id = ?", id).Scan(
+			&d.title, &d.numbering.FirstPrintedPage, &d.numbering.Pages, &d.numbering.PageCount, &d.numbering.PrintedPages)
 		byDoc[id] = d
 	}
 	// annotations by document and page, their themes gathered
@@ -353,14 +356,15 @@ ORDER BY a.doc_id, a.page, a.start, a.id`
 		if d == nil || len(d.pages) > 0 {
 			continue
 		}
-		prs, err := l.db.QueryContext(ctx, "SELECT page, text_z FROM pages WHERE doc_id = ? ORDER BY page", id)
+		prs, err := l.db.QueryContext(ctx, "SELECT page, text_z, label, printed FROM pages WHERE doc_id = ? ORDER BY page", id)
 		if err != nil {
 			return nil, fmt.Errorf("agreement: pages of document %d: %w", id, err)
 		}
 		for prs.Next() {
 			var p agreePage
 			var text storedText
-			if err := prs.Scan(&p.page, &text); err != nil {
+			var label, printed string
+			if err := prs.Scan(&p.page, &text, &label, &printed); err != nil {
 				prs.Close()
 				return nil, fmt.Errorf("agreement: pages of document %d: %w", id, err)
 			}
@@ -369,6 +373,7 @@ ORDER BY a.doc_id, a.page, a.start, a.id`
 				s = norm.NFC.String(s)
 			}
 			p.length = utf8.RuneCountInString(s)
+			p.printed, _ = d.numbering.PrintedPage(p.page, label, printed)
 			if keepText {
 				p.text = []rune(s)
 			}
