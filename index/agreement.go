@@ -134,16 +134,16 @@ type agreePage struct {
 	page    int
 	printed string // the page number printed on it, as cited
 	length  int    // code points of the page's NFC text
-	text   []rune // the NFC text, when kept (units other than characters; disagreements)
-	anns   []agreeAnn
+	text    []rune // the NFC text, when kept (units other than characters; disagreements)
+	anns    []agreeAnn
 }
 
 type agreeDoc struct {
 	id        int64
 	title     string
 	numbering PageNumbering
-	coded []bool // per coder: made an annotation (of any theme) in it
-	pages []agreePage
+	coded     []bool // per coder: made an annotation (of any theme) in it
+	pages     []agreePage
 }
 
 // agreementData is what Agreement and Disagreements read of the library.

@@ -385,7 +385,7 @@ type ConsensusResult struct {
 	Added    []Annotation `json:"added"`
 	Replaced int          `json:"replaced"`
 	// Remaining counts the disagreements of the scope still undecided.
-	Remaining int `json:"remaining"`
+	Remaining int    `json:"remaining"`
 	Step      string `json:"step"`
 }
 
