@@ -154,6 +154,10 @@ type agreementData struct {
 	notes  []string
 }
 
+// AgreementUnit returns the unit a name stands for (UnitCharacter for
+// ""), or an error naming the units there are.
+func AgreementUnit(u string) (string, error) { return normaliseUnit(u) }
+
 func normaliseUnit(u string) (string, error) {
 	switch strings.ToLower(strings.TrimSpace(u)) {
 	case "", UnitCharacter, "characters", "char":
