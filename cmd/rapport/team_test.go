@@ -91,9 +91,9 @@ func TestTeamCommands(t *testing.T) {
 			DocID     int64  `json:"doc_id"`
 		} `json:"documents"`
 		Annotations struct{ Added, Present, NotPlaced int } `json:"annotations"`
-		ThemesAdded []string       `json:"themes_added"`
-		ByCoder     map[string]int `json:"by_coder"`
-		Step        string         `json:"step"`
+		ThemesAdded []string                                `json:"themes_added"`
+		ByCoder     map[string]int                          `json:"by_coder"`
+		Step        string                                  `json:"step"`
 	}
 	if code := rapportJSON(t, anna, &m, "merge", bo); code != 0 || m.Annotations.Added != 3 || m.ByCoder["Bo"] != 3 ||
 		len(m.Documents) != 1 || m.Documents[0].MatchedBy != "file" || len(m.ThemesAdded) != 1 || m.Step == "" {
