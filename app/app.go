@@ -55,6 +55,7 @@ type UI struct {
 
 	searchEntry *widget.Entry
 	status      *widget.Label
+	coderButton *widget.Button // the status bar's "coding as …"
 	banner      *fyne.Container
 
 	docs        *docList
@@ -92,6 +93,8 @@ func New(a fyne.App, w fyne.Window, lib *index.Library) *UI {
 	applyThemePreference(a)
 	u.status = widget.NewLabel("")
 	u.status.Truncation = fyne.TextTruncateEllipsis
+	u.coderButton = widget.NewButtonWithIcon("", theme.AccountIcon(), u.ShowCoderSwitch)
+	u.coderButton.Importance = widget.LowImportance
 	u.banner = container.NewVBox()
 
 	u.searchEntry = widget.NewEntry()
@@ -146,11 +149,13 @@ func New(a fyne.App, w fyne.Window, lib *index.Library) *UI {
 	)
 	split := container.NewHSplit(u.sidebar.content, u.tabs)
 	split.SetOffset(0.22)
-	w.SetContent(container.NewBorder(top, u.status, nil, nil, split))
+	statusBar := container.NewBorder(nil, nil, nil, u.coderButton, u.status)
+	w.SetContent(container.NewBorder(top, statusBar, nil, nil, split))
 	w.SetMainMenu(u.mainMenu())
 	u.addShortcuts()
 	w.SetOnDropped(u.dropped)
 	u.setTitle()
+	u.showCoder()
 	return u
 }
 
@@ -175,8 +180,25 @@ func (u *UI) Start() {
 	u.resumeOCR()
 }
 
+// setTitle names the library and the coder in the title bar.
 func (u *UI) setTitle() {
-	u.win.SetTitle("Rapport — " + u.lib.Name())
+	title := "Rapport — " + u.lib.Name()
+	if c := u.coderName(); c != "" {
+		title += " — coding as " + c
+	}
+	if u.blind() {
+		title += " (blind)"
+	}
+	u.win.SetTitle(title)
+}
+
+// showCoder names the coder in the status bar.
+func (u *UI) showCoder() {
+	text := "Coder: " + u.coderName()
+	if u.blind() {
+		text += " · blind"
+	}
+	u.coderButton.SetText(text)
 }
 
 // Library is the library the window shows.
@@ -348,6 +370,8 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		item("Search the library", u.FocusSearch, &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: ctrl}),
 		item("Find in document", u.reader.focusFind, &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: ctrl | fyne.KeyModifierShift}),
 	)
+	blind := fyne.NewMenuItem("Show only my annotations (blind coding)", func() { u.setBlind(!u.blind()) })
+	blind.Checked = u.blind()
 	view := fyne.NewMenu("View",
 		fyne.NewMenuItem("Library", func() { u.ShowView(ViewLibrary) }),
 		fyne.NewMenuItem("Search results", func() { u.ShowView(ViewSearch) }),
@@ -355,6 +379,9 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItem("Annotations", func() { u.ShowView(ViewAnnotations) }),
 		fyne.NewMenuItem("Codebook", func() { u.ShowView(ViewCodebook) }),
 		fyne.NewMenuItem("Reports", func() { u.ShowView(ViewReports) }),
+		fyne.NewMenuItemSeparator(),
+		blind,
+		fyne.NewMenuItem("Code as…", u.ShowCoderSwitch),
 	)
 	help := fyne.NewMenu("Help", fyne.NewMenuItem("Keyboard shortcuts", u.showShortcuts))
 	return fyne.NewMainMenu(file, edit, view, help)
@@ -453,8 +480,8 @@ func (u *UI) showShortcuts() {
 }
 
 // StartView opens a view described as "library", "search:QUERY",
-// "reader:DOC[:PAGE[:QUERY]]", "annotations", "codebook", "reports" or
-// "reports:cooccurrence", "import:PATH" (starts importing PATH),
+// "reader:DOC[:PAGE[:QUERY]]", "annotations", "codebook", "reports",
+// "reports:cooccurrence" or "reports:agreement", "import:PATH" (starts importing PATH),
 // "details:DOC" (the metadata editor) or "remove:DOC" (the removal's
 // confirmation) (RAPPORT_VIEW, for screenshots and demos).
 func (u *UI) StartView(spec string) {
@@ -497,6 +524,9 @@ func (u *UI) StartView(spec string) {
 		u.ShowView(ViewReports)
 		if len(parts) > 1 && parts[1] == "cooccurrence" {
 			u.reports.tabs.SelectIndex(1)
+		}
+		if len(parts) > 1 && parts[1] == "agreement" {
+			u.reports.tabs.SelectIndex(2)
 		}
 	default:
 		u.ShowView(parts[0])

@@ -60,6 +60,7 @@ func newTestLibrary(t *testing.T) (*index.Library, string) {
 func newTestUI(t *testing.T, lib *index.Library) (*UI, fyne.Window) {
 	t.Helper()
 	t.Setenv("RAPPORT_DEMO_DIR", filepath.Join(t.TempDir(), "demo-library"))
+	t.Setenv("RAPPORT_CONFIG_DIR", t.TempDir()) // a coder preference of its own
 	a := test.NewTempApp(t)
 	a.Preferences().SetBool(prefWelcomed, true) // not the first run
 	w := a.NewWindow("")
@@ -84,7 +85,7 @@ func buildHeadless(a fyne.App, w fyne.Window, lib *index.Library) *UI {
 func TestWindowTitleAndLibraryList(t *testing.T) {
 	lib, _ := newTestLibrary(t)
 	u, w := newTestUI(t, lib)
-	if got, want := w.Title(), "Rapport — "+lib.Name(); got != want {
+	if got, want := w.Title(), "Rapport — "+lib.Name()+" — coding as "+u.coderName(); got != want || u.coderName() == "" {
 		t.Errorf("title %q, want %q", got, want)
 	}
 	if n := u.docs.rowCount(); n != len(testArticles) {

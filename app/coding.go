@@ -15,9 +15,23 @@ import (
 	"github.com/rapport-qda/rapport/index"
 )
 
-// pageAnnotations loads the annotations of one page (off the UI goroutine).
-func pageAnnotations(u *UI, lib *index.Library, docID int64, page int) ([]index.Annotation, error) {
-	return lib.Annotations(u.ctx, index.AnnotationFilter{DocID: docID, Page: page})
+// pageAnnotations loads the annotations of one page (off the UI
+// goroutine): the coder's own only when coding blind.
+func pageAnnotations(u *UI, lib *index.Library, docID int64, page int, coder string) ([]index.Annotation, error) {
+	return lib.Annotations(u.ctx, index.AnnotationFilter{DocID: docID, Page: page, Coder: coder})
+}
+
+// blindCoder is the coder whose annotations alone the window shows, or ""
+// when it shows every coder's (blind coding is off). Call on the UI
+// goroutine.
+func (u *UI) blindCoder() string {
+	if !u.blind() {
+		return ""
+	}
+	if c := u.coderName(); c != "" {
+		return c
+	}
+	return index.NoCoder
 }
 
 // afterChange reloads what a change of the coding shows: the reader's
@@ -192,8 +206,18 @@ func (s *themeSidebar) clearSelection() {
 // reload fetches the codebook with counts.
 func (s *themeSidebar) reload() {
 	lib := s.u.lib
+	coder := s.u.blindCoder()
 	s.u.background(func() {
 		themes, err := lib.Themes(s.u.ctx)
+		if err == nil && coder != "" {
+			// coding blind: the coder's own counts
+			var counts map[int64]int
+			if counts, err = lib.ThemeCounts(s.u.ctx, coder); err == nil {
+				for i := range themes {
+					themes[i].Count = counts[themes[i].ID]
+				}
+			}
+		}
 		s.u.do(func() {
 			if err != nil {
 				s.u.setStatus("Themes: %v", err)
@@ -345,6 +369,11 @@ func (p *tagPanel) annotationCard(a index.Annotation) fyne.CanvasObject {
 	body := widget.NewLabel("“" + quote + "”")
 	body.Wrapping = fyne.TextWrapWord
 	parts := []fyne.CanvasObject{themes, body}
+	if a.Coder != "" && !strings.EqualFold(a.Coder, p.u.coderName()) {
+		by := widget.NewLabelWithStyle("coded by "+a.Coder, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+		by.Truncation = fyne.TextTruncateEllipsis
+		parts = append(parts, by)
+	}
 	if a.Note != "" {
 		note := widget.NewLabelWithStyle("Note: "+a.Note, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 		note.Wrapping = fyne.TextWrapWord
@@ -379,8 +408,11 @@ func (p *tagPanel) tag(themeName string) {
 	}
 	note := strings.TrimSpace(p.note.Text)
 	lib := p.u.lib
+	coder := p.u.coderName()
 	for _, a := range p.annots {
-		if a.Start == sel.Start && a.End == sel.End {
+		// the coder's own annotation of exactly the selection gains the
+		// theme; another coder's is theirs, never changed
+		if a.Start == sel.Start && a.End == sel.End && strings.EqualFold(a.Coder, coder) {
 			id := a.ID
 			p.u.change(fmt.Sprintf("Tagged with %s", themeName), func() error {
 				up := index.AnnotationUpdate{AddThemes: []string{themeName}}
@@ -511,6 +543,9 @@ func newAnnotationPane(u *UI) *annotationPane {
 				sw.Refresh()
 			}
 			head := fmt.Sprintf("%s — %s — %s", strings.Join(a.Themes, ", "), index.PageLabel(a.PrintedPage, a.Page), a.DocTitle)
+			if a.Coder != "" {
+				head += " · " + a.Coder
+			}
 			if a.Orphaned {
 				head = "[orphaned] " + head
 			}
@@ -539,7 +574,7 @@ func (p *annotationPane) refresh() {
 	p.gen++
 	gen := p.gen
 	lib := p.u.lib
-	f := index.AnnotationFilter{Theme: p.theme, WithSubthemes: true}
+	f := index.AnnotationFilter{Theme: p.theme, WithSubthemes: true, Coder: p.u.blindCoder()}
 	p.u.background(func() {
 		annots, err := lib.Annotations(p.u.ctx, f)
 		themes, terr := lib.Themes(p.u.ctx)
@@ -561,6 +596,9 @@ func (p *annotationPane) refresh() {
 			what := "all themes"
 			if p.theme != "" {
 				what = p.theme
+			}
+			if f.Coder != "" {
+				what += " — yours only (blind coding)"
 			}
 			p.head.SetText(fmt.Sprintf("%d annotations — %s", len(annots), what))
 			p.list.Refresh()

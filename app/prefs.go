@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rapport-qda/rapport/index"
+	"github.com/rapport-qda/rapport/internal/coderpref"
 )
 
 // Preference keys (fyne Preferences of the app id).
@@ -25,6 +26,7 @@ const (
 	prefLastPage    = "lastPage"
 	prefLastLibrary = "lastLibrary" // the library of lastDoc and lastPage
 	prefWelcomed    = "welcomed"
+	prefBlind       = "blindCoding" // show only the coder's own annotations
 )
 
 // rapportTheme is Fyne's default theme with the light/dark choice of the
@@ -65,13 +67,104 @@ func applyThemePreference(a fyne.App) {
 	a.Settings().SetTheme(rapportTheme{variant: v})
 }
 
-// authorName is the name recorded on new annotations.
-func (u *UI) authorName() string {
-	return strings.TrimSpace(u.app.Preferences().String(prefAuthor))
+// authorName is the name recorded on new annotations: the coder.
+func (u *UI) authorName() string { return u.coderName() }
+
+// coderName is the coder the window codes as: RAPPORT_CODER, else the
+// coder preference (shared with the command line, see coderpref), else the
+// author name older versions kept in the window's preferences, else the
+// login name.
+func (u *UI) coderName() string {
+	name, source, err := coderpref.Resolve("")
+	if err != nil || source == coderpref.SourceLogin {
+		if old := strings.TrimSpace(u.app.Preferences().String(prefAuthor)); old != "" {
+			return old
+		}
+		if err != nil {
+			return coderpref.LoginName()
+		}
+	}
+	return name
 }
 
-// ShowPreferences opens the preferences dialog: library folder, author
-// name, light or dark look.
+// blind reports whether the window shows only the coder's own
+// annotations (blind coding).
+func (u *UI) blind() bool { return u.app.Preferences().Bool(prefBlind) }
+
+// setBlind turns blind coding on or off and shows the library again.
+func (u *UI) setBlind(on bool) {
+	u.app.Preferences().SetBool(prefBlind, on)
+	u.coderChanged()
+}
+
+// setCoder makes name the coder (saved as the preference the command line
+// shares) and shows the library again.
+func (u *UI) setCoder(name string) error {
+	name = strings.TrimSpace(name)
+	if name != "" {
+		if err := index.CheckCoderName(name); err != nil {
+			return err
+		}
+	}
+	if err := coderpref.Save(name); err != nil {
+		return err
+	}
+	u.app.Preferences().SetString(prefAuthor, name)
+	u.coderChanged()
+	return nil
+}
+
+// coderChanged follows a change of coder or of blind coding: the title,
+// the status bar, the menu and every view.
+func (u *UI) coderChanged() {
+	u.lib.Author = u.coderName()
+	u.setTitle()
+	u.showCoder()
+	u.win.SetMainMenu(u.mainMenu())
+	u.reloadAll()
+	u.reports.refresh()
+}
+
+// ShowCoderSwitch asks for the coder to code as, with blind coding.
+func (u *UI) ShowCoderSwitch() {
+	entry := widget.NewSelectEntry(nil)
+	entry.SetText(u.coderName())
+	entry.SetPlaceHolder("Your name, recorded on your annotations")
+	lib := u.lib
+	u.background(func() {
+		coders, err := lib.Coders(u.ctx)
+		if err != nil {
+			return
+		}
+		var names []string
+		for _, c := range coders {
+			if c.Name != index.NoCoder && !c.Consensus {
+				names = append(names, c.Name)
+			}
+		}
+		u.do(func() { entry.SetOptions(names) })
+	})
+	blind := widget.NewCheck("Show only my annotations (blind coding)", nil)
+	blind.SetChecked(u.blind())
+	items := []*widget.FormItem{
+		widget.NewFormItem("Coder", entry),
+		widget.NewFormItem("", blind),
+	}
+	d := dialog.NewForm("Code as", "Save", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		u.app.Preferences().SetBool(prefBlind, blind.Checked)
+		if err := u.setCoder(entry.Text); err != nil {
+			u.showError("coder", err)
+		}
+	}, u.win)
+	d.Resize(fyne.NewSize(u.dialogWidth(520), d.MinSize().Height))
+	d.Show()
+}
+
+// ShowPreferences opens the preferences dialog: library folder, coder
+// (with blind coding), light or dark look.
 func (u *UI) ShowPreferences() {
 	p := u.app.Preferences()
 	dir := widget.NewEntry()
@@ -85,8 +178,10 @@ func (u *UI) ShowPreferences() {
 		d.Show()
 	})
 	author := widget.NewEntry()
-	author.SetText(p.String(prefAuthor))
-	author.SetPlaceHolder("Your name, recorded on annotations")
+	author.SetText(u.coderName())
+	author.SetPlaceHolder("Your name, recorded on your annotations")
+	blind := widget.NewCheck("Show only my annotations (blind coding)", nil)
+	blind.SetChecked(u.blind())
 	look := widget.NewRadioGroup([]string{"System", "Light", "Dark"}, nil)
 	look.Horizontal = true
 	switch p.String(prefTheme) {
@@ -99,15 +194,18 @@ func (u *UI) ShowPreferences() {
 	}
 	items := []*widget.FormItem{
 		widget.NewFormItem("Library folder", container.NewBorder(nil, nil, nil, browse, dir)),
-		widget.NewFormItem("Author name", author),
+		widget.NewFormItem("Coder", author),
+		widget.NewFormItem("", blind),
 		widget.NewFormItem("Look", look),
 	}
 	d := dialog.NewForm("Preferences", "Save", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
-		p.SetString(prefAuthor, strings.TrimSpace(author.Text))
-		u.lib.Author = u.authorName()
+		p.SetBool(prefBlind, blind.Checked)
+		if err := u.setCoder(author.Text); err != nil {
+			u.showError("coder", err)
+		}
 		p.SetString(prefTheme, strings.ToLower(look.Selected))
 		applyThemePreference(u.app)
 		u.reader.refreshColours()

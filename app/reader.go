@@ -54,7 +54,8 @@ type readerPane struct {
 	findCur    int
 	findWant   int // which match to show when a page loads: 0 first, -1 last
 	generation int
-	focusAnnot int64 // annotation to select once the page is shown
+	focusAnnot int64             // annotation to select once the page is shown
+	focusSpan  index.ReadingSpan // or a passage to select (a disagreement)
 	quiet      bool  // the next load restores the last document: a missing one is no error
 }
 
@@ -135,9 +136,18 @@ func (u *UI) OpenAnnotation(docID int64, page int, annotationID int64) {
 	u.reader.open(docID, page, "", annotationID)
 }
 
+// OpenPassage shows a page with a passage (start to end, in code points)
+// selected.
+func (u *UI) OpenPassage(docID int64, page, start, end int) {
+	u.ShowView(ViewReader)
+	u.reader.open(docID, page, "", 0)
+	u.reader.focusSpan = index.ReadingSpan{Start: start, End: end} // before the page shows: it loads in the background
+}
+
 func (r *readerPane) open(docID int64, page int, query string, annot int64) {
 	r.query = query
 	r.focusAnnot = annot
+	r.focusSpan = index.ReadingSpan{}
 	r.hasDoc = true
 	r.doc = index.Document{ID: docID}
 	r.load(docID, page, true)
@@ -194,6 +204,7 @@ func (r *readerPane) load(docID int64, page int, scrollTop bool) {
 	lib := r.u.lib
 	query := r.query
 	quiet := r.quiet
+	coder := r.u.blindCoder()
 	r.quiet = false
 	r.u.background(func() {
 		var d pageData
@@ -216,7 +227,7 @@ func (r *readerPane) load(docID int64, page int, scrollTop bool) {
 			d.terms, _ = lib.TermBounds(r.u.ctx, query, d.page.Text)
 		}
 		if err == nil {
-			d.annots, err = pageAnnotations(r.u, lib, docID, d.page.Number)
+			d.annots, err = pageAnnotations(r.u, lib, docID, d.page.Number, coder)
 		}
 		r.u.do(func() {
 			if gen != r.generation {
@@ -290,6 +301,12 @@ func (r *readerPane) show(d pageData, scrollTop bool) {
 			}
 		}
 		r.focusAnnot = 0
+	} else if sp := r.focusSpan; sp.End > sp.Start {
+		r.focusSpan = index.ReadingSpan{}
+		if sp.End <= len([]rune(d.page.Text)) {
+			r.view.Select(sp)
+			r.scrollTo(sp.Start)
+		}
 	} else if len(d.terms) > 0 && scrollTop {
 		r.scrollTo(d.terms[0].Start)
 	}

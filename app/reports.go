@@ -26,13 +26,15 @@ type reportsPane struct {
 	bars     *fyne.Container
 	heat     *fyne.Container
 	info     *widget.Label
-	tabs     *container.AppTabs
-	overview *index.CodingOverview
-	gen      int
+	tabs      *container.AppTabs
+	agreement *agreementPane
+	overview  *index.CodingOverview
+	gen       int
 }
 
 func newReportsPane(u *UI) *reportsPane {
 	p := &reportsPane{u: u}
+	p.agreement = newAgreementPane(u)
 	p.info = widget.NewLabel("")
 	p.bars = container.NewStack()
 	p.heat = container.NewStack()
@@ -48,6 +50,7 @@ func newReportsPane(u *UI) *reportsPane {
 		container.NewTabItem("Co-occurrence", container.NewBorder(
 			container.NewBorder(nil, nil, nil, saveHeat, bold("Theme co-occurrence: passages where two themes meet")), nil, nil, nil,
 			container.NewScroll(p.heat))),
+		container.NewTabItem("Agreement", p.agreement.content),
 	)
 	p.content = container.NewBorder(p.info, nil, nil, nil, p.tabs)
 	return p
@@ -58,8 +61,10 @@ func (p *reportsPane) refresh() {
 	p.gen++
 	gen := p.gen
 	lib := p.u.lib
+	coder := p.u.blindCoder()
+	p.agreement.refresh()
 	p.u.background(func() {
-		ov, err := lib.CodingOverview(p.u.ctx)
+		ov, err := lib.CodingOverviewOf(p.u.ctx, coder)
 		p.u.do(func() {
 			if gen != p.gen {
 				return
@@ -73,7 +78,11 @@ func (p *reportsPane) refresh() {
 			for _, d := range ov.Documents {
 				total += d.Total
 			}
-			p.info.SetText(fmt.Sprintf("%d codings in %d documents.", total, len(ov.Documents)))
+			mine := ""
+			if coder != "" {
+				mine = " Yours only: blind coding is on."
+			}
+			p.info.SetText(fmt.Sprintf("%d codings in %d documents.%s", total, len(ov.Documents), mine))
 			p.bars.Objects = []fyne.CanvasObject{p.barChart()}
 			p.bars.Refresh()
 			p.heat.Objects = []fyne.CanvasObject{p.heatmap()}

@@ -199,3 +199,27 @@ func (l *Library) AddCoder(ctx context.Context, name string, consensus bool) (Co
 	}
 	return l.CoderByName(ctx, stored)
 }
+
+// ThemeCounts counts one coder's annotations per theme (by theme id): the
+// Count a window coding blind shows in place of Theme.Count.
+func (l *Library) ThemeCounts(ctx context.Context, coder string) (map[int64]int, error) {
+	if coder == NoCoder {
+		coder = ""
+	}
+	rows, err := l.db.QueryContext(ctx, `SELECT at.theme_id, COUNT(*) FROM annotation_themes at JOIN annotations a ON a.id = at.annotation_id
+WHERE a.author = ? COLLATE NOCASE GROUP BY at.theme_id`, strings.TrimSpace(coder))
+	if err != nil {
+		return nil, fmt.Errorf("theme counts of %s: %w", coder, err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}

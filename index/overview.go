@@ -30,11 +30,17 @@ type OverviewDocument struct {
 // CodingOverview counts annotations per document and theme and theme
 // co-occurrences over the whole library.
 func (l *Library) CodingOverview(ctx context.Context) (*CodingOverview, error) {
+	return l.CodingOverviewOf(ctx, "")
+}
+
+// CodingOverviewOf is CodingOverview of one coder's annotations ("": all
+// coders'), for a window coding blind.
+func (l *Library) CodingOverviewOf(ctx context.Context, coder string) (*CodingOverview, error) {
 	themes, err := l.Themes(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("coding overview: %w", err)
 	}
-	annots, err := l.Annotations(ctx, AnnotationFilter{})
+	annots, err := l.Annotations(ctx, AnnotationFilter{Coder: coder})
 	if err != nil {
 		return nil, fmt.Errorf("coding overview: %w", err)
 	}
