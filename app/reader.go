@@ -56,7 +56,7 @@ type readerPane struct {
 	generation int
 	focusAnnot int64             // annotation to select once the page is shown
 	focusSpan  index.ReadingSpan // or a passage to select (a disagreement)
-	quiet      bool  // the next load restores the last document: a missing one is no error
+	quiet      bool              // the next load restores the last document: a missing one is no error
 }
 
 func newReaderPane(u *UI) *readerPane {

@@ -21,11 +21,11 @@ import (
 // reportsPane draws the theme frequency per document as a stacked bar
 // chart and the theme co-occurrence as a heatmap, each exportable as PNG.
 type reportsPane struct {
-	u        *UI
-	content  fyne.CanvasObject
-	bars     *fyne.Container
-	heat     *fyne.Container
-	info     *widget.Label
+	u         *UI
+	content   fyne.CanvasObject
+	bars      *fyne.Container
+	heat      *fyne.Container
+	info      *widget.Label
 	tabs      *container.AppTabs
 	agreement *agreementPane
 	overview  *index.CodingOverview
