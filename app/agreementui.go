@@ -41,16 +41,18 @@ type agreementPane struct {
 	passages *index.PassageReport
 	selected int
 	gen      int
-	// known are the coders offered (not consensus coders); chosen are
-	// those ticked (none ticked: all).
-	known []string
+	// known are the coders offered (not consensus coders); unticked
+	// those the user left out (new coders come ticked).
+	known     []string
+	unticked  map[string]bool
+	detailTop *fyne.Container // the selected passage's buttons
 }
 
 // agreementUnits are the unit choices, as shown and as asked for.
 var agreementUnits = []struct{ label, unit string }{
-	{"Characters (Krippendorff's α_U)", index.UnitCharacter},
-	{"Sentences (nominal α)", index.UnitSentence},
-	{"Paragraphs (nominal α)", index.UnitParagraph},
+	{"Characters (α_U)", index.UnitCharacter},
+	{"Sentences (α)", index.UnitSentence},
+	{"Paragraphs (α)", index.UnitParagraph},
 }
 
 // agreementColumns are the table's columns: heading and width.
@@ -60,18 +62,19 @@ var agreementColumns = []struct {
 }{{"Theme", 300}, {"Units", 86}, {"Uncoded", 80}, {"Percent", 76}, {"κ", 66}, {"α", 66}}
 
 func newAgreementPane(u *UI) *agreementPane {
-	p := &agreementPane{u: u, selected: -1}
+	p := &agreementPane{u: u, selected: -1, unticked: map[string]bool{}}
 	var labels []string
 	for _, x := range agreementUnits {
 		labels = append(labels, x.label)
 	}
 	p.unit = widget.NewSelect(labels, func(string) { p.refresh() })
 	p.unit.SetSelectedIndex(0)
-	p.coders = widget.NewCheckGroup(nil, func([]string) { p.refresh() })
+	p.coders = widget.NewCheckGroup(nil, nil)
+	p.coders.OnChanged = p.codersTicked
 	p.coders.Horizontal = true
-	p.onlyCoded = widget.NewCheck("A coder's documents without an annotation of theirs are missing values", func(bool) { p.refresh() })
+	p.onlyCoded = widget.NewCheck("Documents a coder made no annotation in: missing values", func(bool) { p.refresh() })
 	p.summary = widget.NewLabel("")
-	p.summary.Wrapping = fyne.TextWrapWord
+	p.summary.Truncation = fyne.TextTruncateEllipsis
 	p.notes = widget.NewLabel("")
 	p.notes.Wrapping = fyne.TextWrapWord
 	p.table = widget.NewTableWithHeaders(
@@ -155,7 +158,7 @@ func newAgreementPane(u *UI) *agreementPane {
 			if ps.Decision != nil {
 				state = "decided: " + decisionText(ps.Decision)
 			}
-			box.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s, %s — %s", index.PageLabel(ps.PrintedPage, ps.Page), ps.Title, state))
+			box.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s · %s · %s", index.PageLabel(ps.PrintedPage, ps.Page), state, ps.Title))
 			box.Objects[1].(*widget.Label).SetText("“" + oneLineText(ps.Quote) + "”")
 		})
 	p.list.OnSelected = func(id widget.ListItemID) {
@@ -163,22 +166,24 @@ func newAgreementPane(u *UI) *agreementPane {
 		p.showDetail()
 	}
 	p.detail = container.NewVBox()
+	p.detailTop = container.NewVBox()
 
 	exportCSV := widget.NewButtonWithIcon("Export CSV…", theme.DocumentSaveIcon(), p.exportCSV)
 	acceptAgreed := widget.NewButtonWithIcon("Accept agreed passages", theme.ConfirmIcon(), p.acceptAgreed)
+	units := container.NewGridWrap(fyne.NewSize(190, p.unit.MinSize().Height), p.unit)
 	controls := container.NewVBox(
-		container.NewBorder(nil, nil, widget.NewLabel("Coders"), exportCSV, container.NewHScroll(p.coders)),
-		container.NewBorder(nil, nil, widget.NewLabel("Units"), acceptAgreed, container.NewHBox(p.unit)),
-		p.onlyCoded,
+		container.NewBorder(nil, nil, widget.NewLabel("Coders"), container.NewHBox(widget.NewLabel("Units"), units, exportCSV), container.NewHScroll(p.coders)),
+		container.NewBorder(nil, nil, nil, acceptAgreed, p.onlyCoded),
 	)
+	p.notes.Hide()
 	tableBox := container.NewBorder(p.summary, p.notes, nil, nil, p.table)
 	lower := container.NewHSplit(
 		container.NewBorder(p.listHead, nil, nil, nil, p.list),
-		container.NewVScroll(p.detail),
+		container.NewBorder(p.detailTop, nil, nil, nil, container.NewVScroll(p.detail)),
 	)
 	lower.SetOffset(0.55)
 	split := container.NewVSplit(tableBox, lower)
-	split.SetOffset(0.45)
+	split.SetOffset(0.5)
 	p.body = container.NewBorder(controls, nil, nil, nil, split)
 	p.blindNote = widget.NewLabel("Blind coding is on: the agreement and the other coders' codings are hidden until you turn it off (View › Show only my annotations).")
 	p.blindNote.Wrapping = fyne.TextWrapWord
@@ -202,15 +207,16 @@ func decisionText(d *index.ConsensusDecision) string {
 	return strings.Join(d.Accepted, " and ") + " accepted"
 }
 
-// row is the table's row r: a theme, then the row over all themes.
+// row is the table's row r: the row over all themes first (in bold),
+// then one per theme.
 func (p *agreementPane) row(r int) (index.AgreementRow, bool) {
 	if p.report == nil || r < 0 || r > len(p.report.Themes) {
 		return index.AgreementRow{}, false
 	}
-	if r == len(p.report.Themes) {
+	if r == 0 {
 		return p.report.Overall, true
 	}
-	return p.report.Themes[r], true
+	return p.report.Themes[r-1], true
 }
 
 // request is what the controls ask for.
@@ -220,8 +226,13 @@ func (p *agreementPane) request() index.PassageRequest {
 		unit = agreementUnits[i].unit
 	}
 	req := index.PassageRequest{AgreementRequest: index.AgreementRequest{Unit: unit, OnlyCoded: p.onlyCoded.Checked}}
-	if len(p.coders.Selected) >= 2 {
-		req.Coders = append([]string(nil), p.coders.Selected...)
+	if len(p.unticked) > 0 {
+		req.Coders = []string{}
+		for _, c := range p.known {
+			if !p.unticked[c] {
+				req.Coders = append(req.Coders, c)
+			}
+		}
 	}
 	return req
 }
@@ -286,6 +297,11 @@ func (p *agreementPane) refresh() {
 			p.summary.SetText(fmt.Sprintf("%s on %d documents: percent agreement, %s, %s. Uncoded: the share of the units no coder coded.",
 				strings.Join(rep.Coders, ", "), rep.Documents, kappa, kind))
 			p.notes.SetText(strings.Join(rep.Notes, " "))
+			if len(rep.Notes) > 0 {
+				p.notes.Show()
+			} else {
+				p.notes.Hide()
+			}
 			p.table.Refresh()
 			p.listHead.SetText(fmt.Sprintf("%d passages coded differently, %d decided by %s", pass.Disagreements, pass.Resolved, pass.Consensus))
 			p.list.Refresh()
@@ -300,32 +316,46 @@ func (p *agreementPane) refresh() {
 	})
 }
 
-// setCoders offers the coders to compare, keeping what is ticked.
+// setCoders offers the coders to compare, ticked but for those the user
+// left out.
 func (p *agreementPane) setCoders(names []string) {
 	if strings.Join(names, "\x00") == strings.Join(p.known, "\x00") {
 		return
 	}
 	p.known = names
-	keep := p.coders.Selected
 	p.coders.OnChanged = nil
 	p.coders.Options = names
 	var sel []string
-	for _, s := range keep {
-		for _, n := range names {
-			if n == s {
-				sel = append(sel, s)
-			}
+	for _, n := range names {
+		if !p.unticked[n] {
+			sel = append(sel, n)
 		}
 	}
 	p.coders.SetSelected(sel)
 	p.coders.Refresh()
-	p.coders.OnChanged = func([]string) { p.refresh() }
+	p.coders.OnChanged = p.codersTicked
+}
+
+// codersTicked follows the ticks: the coders left out, and the agreement.
+func (p *agreementPane) codersTicked(selected []string) {
+	p.unticked = map[string]bool{}
+	for _, n := range p.known {
+		ticked := false
+		for _, s := range selected {
+			ticked = ticked || s == n
+		}
+		if !ticked {
+			p.unticked[n] = true
+		}
+	}
+	p.refresh()
 }
 
 // showDetail shows the selected passage: what each coder coded, the
 // decision taken, and the buttons that open it and settle it.
 func (p *agreementPane) showDetail() {
 	p.detail.RemoveAll()
+	p.detailTop.RemoveAll()
 	if p.passages == nil || p.selected < 0 || p.selected >= len(p.passages.Passages) {
 		hint := widget.NewLabel("Select a passage to see what each coder coded there, open it in the reader and decide what the consensus keeps.")
 		hint.Wrapping = fyne.TextWrapWord
@@ -356,10 +386,10 @@ func (p *agreementPane) showDetail() {
 		d.Wrapping = fyne.TextWrapWord
 		p.detail.Add(d)
 	}
-	open := widget.NewButtonWithIcon("Show in the reader", theme.DocumentIcon(), func() {
+	open := widget.NewButtonWithIcon("Open in reader", theme.DocumentIcon(), func() {
 		p.u.OpenPassage(ps.DocID, ps.Page, ps.Start, ps.End)
 	})
-	buttons := container.NewGridWrap(fyne.NewSize(170, open.MinSize().Height))
+	buttons := container.NewGridWithColumns(2, open)
 	for _, c := range ps.Codings {
 		if c.Missing {
 			continue
@@ -377,8 +407,8 @@ func (p *agreementPane) showDetail() {
 		buttons.Add(widget.NewButton("Accept all", func() { p.decide(ps, all) }))
 	}
 	buttons.Add(widget.NewButton("Accept none", func() { p.decide(ps, nil) }))
-	p.detail.Add(container.NewHBox(open))
-	p.detail.Add(buttons)
+	p.detailTop.Add(buttons)
+	p.detailTop.Add(widget.NewSeparator())
 }
 
 func shortLabel(s string, n int) string {

@@ -248,7 +248,7 @@ func (l *docList) sortBy(key string) {
 func (l *docList) reload() {
 	l.generation++
 	gen := l.generation
-	req := index.BrowseRequest{Filter: l.filter.Text, Sort: l.sortKey, Descending: l.descending}
+	req := index.BrowseRequest{Filter: l.filter.Text, Sort: l.sortKey, Descending: l.descending, Coder: l.u.blindCoder()}
 	lib := l.u.lib
 	l.u.background(func() {
 		docs, err := lib.BrowseDocuments(l.u.ctx, req)

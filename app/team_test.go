@@ -81,6 +81,11 @@ func TestCoderAndBlindCoding(t *testing.T) {
 	if len(u.annotations.annots) != 1 || !strings.Contains(u.annotations.head.Text, "yours only") {
 		t.Errorf("blind: the annotations view lists %d (%q)", len(u.annotations.annots), u.annotations.head.Text)
 	}
+	for _, d := range u.docs.docs {
+		if d.ID == doc.ID && d.AnnotationCount != 1 {
+			t.Errorf("blind: the library list counts %d annotations, want Anna's 1", d.AnnotationCount)
+		}
+	}
 	if u.sidebar.themes[0].Count != 1 {
 		t.Errorf("blind: the sidebar counts %d for %s, want Anna's 1", u.sidebar.themes[0].Count, theme)
 	}
@@ -137,14 +142,14 @@ func TestAgreementTab(t *testing.T) {
 	p.list.Select(0)
 	u.Wait()
 	ps := p.passages.Passages[0]
-	test.Tap(mustButton(t, p.detail, "Show in the reader"))
+	test.Tap(mustButton(t, p.detailTop, "Open in reader"))
 	u.Wait()
 	if u.currentView() != ViewReader || u.reader.doc.ID != doc.ID || u.reader.view.Selection() != (index.ReadingSpan{Start: ps.Start, End: ps.End}) {
 		t.Errorf("the passage in the reader: view %s, selection %+v, want %d–%d", u.currentView(), u.reader.view.Selection(), ps.Start, ps.End)
 	}
 	u.ShowView(ViewReports)
 	u.Wait()
-	test.Tap(mustButton(t, p.detail, "Accept Bo"))
+	test.Tap(mustButton(t, p.detailTop, "Accept Bo"))
 	u.Wait()
 	cons, _ := lib.Annotations(context.Background(), index.AnnotationFilter{Coder: index.DefaultConsensusCoder})
 	if len(cons) != 1 || cons[0].Quote != "Trust grows slowly." {

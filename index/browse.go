@@ -21,6 +21,9 @@ type BrowseRequest struct {
 	// Sort is one of BrowseSortKeys ("" sorts by id, the import order).
 	Sort       string
 	Descending bool
+	// Coder, when set, counts (and sorts by) that coder's annotations
+	// only: a window coding blind.
+	Coder string
 }
 
 // BrowseSortKeys are the columns BrowseDocuments sorts by.
@@ -55,6 +58,14 @@ func (l *Library) BrowseDocuments(ctx context.Context, req BrowseRequest) ([]Doc
 			OR CAST(d.year AS TEXT) LIKE ? ESCAPE '\' OR d.doi LIKE ? ESCAPE '\' OR d.alt_titles LIKE ? ESCAPE '\'`
 		args = []any{like, like, like, like, like, like}
 	}
+	coder := strings.TrimSpace(req.Coder)
+	if coder == NoCoder {
+		coder = ""
+	}
+	if req.Coder != "" && req.Sort == "annotations" {
+		order = "(SELECT COUNT(*) FROM annotations a WHERE a.doc_id = d.id AND a.author = ? COLLATE NOCASE)"
+		args = append(args, coder)
+	}
 	q += " ORDER BY " + order + " " + dir + ", d.id " + dir
 	rows, err := l.db.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -71,6 +82,23 @@ func (l *Library) BrowseDocuments(ctx context.Context, req BrowseRequest) ([]Doc
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("browse documents: %w", err)
+	}
+	if req.Coder != "" {
+		counts := map[int64]int{}
+		crows, err := l.db.QueryContext(ctx, "SELECT doc_id, COUNT(*) FROM annotations WHERE author = ? COLLATE NOCASE GROUP BY doc_id", coder)
+		if err != nil {
+			return nil, fmt.Errorf("browse documents: %w", err)
+		}
+		for crows.Next() {
+			var id int64
+			var n int
+			crows.Scan(&id, &n)
+			counts[id] = n
+		}
+		crows.Close()
+		for i := range docs {
+			docs[i].AnnotationCount = counts[docs[i].ID]
+		}
 	}
 	return docs, nil
 }

@@ -124,6 +124,20 @@ func TestCodersTagInParallel(t *testing.T) {
 	if _, err := lib.CoderByName(ctx, "bo"); err != nil {
 		t.Errorf("coder Bo: %v", err)
 	}
+	// counts of one coder: per theme, per document (a window coding blind)
+	counts, err := lib.ThemeCounts(ctx, "bo")
+	col, _ := lib.ThemeByName(ctx, "Collaboration")
+	if err != nil || counts[col.ID] != 1 || len(counts) != 1 {
+		t.Errorf("Bo's theme counts: %v %v", counts, err)
+	}
+	docs, err := lib.BrowseDocuments(ctx, BrowseRequest{Coder: "Cy", Sort: "annotations"})
+	if err != nil || len(docs) != 1 || docs[0].AnnotationCount != 0 {
+		t.Errorf("Cy's documents: %+v %v", docs, err)
+	}
+	docs, _ = lib.BrowseDocuments(ctx, BrowseRequest{})
+	if docs[0].AnnotationCount != 2 {
+		t.Errorf("every coder's annotations: %d", docs[0].AnnotationCount)
+	}
 	// Undo the note, then Bo's coding: Bo is no coder any more, Anna still is.
 	for i := 0; i < 2; i++ {
 		if _, err := lib.Undo(ctx); err != nil {
