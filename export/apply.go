@@ -295,7 +295,7 @@ func applySource(ctx context.Context, lib *index.Library, p *Project, src Source
 		m.Title = src.Name
 	}
 	xs := index.ExchangeSource{DocID: docID, GUID: src.GUID, Name: src.Name, Pages: pages, Metadata: m,
-		FirstPrintedPage: src.FirstPrintedPage, Attributes: src.Attributes}
+		FirstPrintedPage: src.FirstPrintedPage, Attributes: src.Attributes, CoderGUIDs: p.Users}
 	projectName := p.Name
 	if projectName == "" {
 		projectName = "project"

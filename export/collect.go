@@ -3,6 +3,7 @@ package export
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/rapport-qda/rapport/index"
@@ -24,13 +25,13 @@ func Collect(ctx context.Context, lib *index.Library, f Filter) (*Data, error) {
 	var annotations []index.Annotation
 	if len(f.DocIDs) > 0 {
 		for _, id := range f.DocIDs {
-			list, err := lib.Annotations(ctx, index.AnnotationFilter{DocID: id})
+			list, err := lib.Annotations(ctx, index.AnnotationFilter{DocID: id, Coder: f.Coder})
 			if err != nil {
 				return nil, fmt.Errorf("export: %w", err)
 			}
 			annotations = append(annotations, list...)
 		}
-	} else if annotations, err = lib.Annotations(ctx, index.AnnotationFilter{}); err != nil {
+	} else if annotations, err = lib.Annotations(ctx, index.AnnotationFilter{Coder: f.Coder}); err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
 	annotated := map[int64]bool{}
@@ -61,6 +62,16 @@ func Collect(ctx context.Context, lib *index.Library, f Filter) (*Data, error) {
 			return nil, fmt.Errorf("export: %w", err)
 		}
 		d.Documents[i].Notes = notes
+	}
+	coders, err := lib.Coders(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	d.Coders = map[string]string{}
+	for _, c := range coders {
+		if c.GUID != "" {
+			d.Coders[strings.ToLower(c.Name)] = c.GUID
+		}
 	}
 	return d, nil
 }

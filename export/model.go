@@ -20,6 +20,8 @@ type Filter struct {
 	// a .qdpx project needs; otherwise only annotated documents' pages
 	// are read (for their page labels).
 	FullText bool
+	// Coder keeps one coder's excerpts (without regard to case).
+	Coder string
 }
 
 // Data is everything an export writes, as plain data: Collect gathers it
@@ -40,6 +42,10 @@ type Data struct {
 	// Selected tells the themes the filter chose (all when it chose none),
 	// by GUID; ancestors kept only for the nesting are not selected.
 	Selected map[string]bool
+	// Coders gives the library's coders' GUIDs by lower-case name: a
+	// REFI-QDA project's User elements keep them (Collect fills it; a
+	// coder missing from it gets a GUID derived from the name).
+	Coders map[string]string
 
 	byTheme    map[string][]Excerpt // excerpts by lower-case theme name, built on first use
 	themeOrder map[string]int       // index in Themes by lower-case name, built on first use

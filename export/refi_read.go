@@ -96,6 +96,8 @@ type Project struct {
 	Name        string
 	Origin      string
 	Description string
+	// Users are the project's users (coders): GUID by name.
+	Users map[string]string
 	Codes       []Code
 	Sources     []Source
 	Problems    []string
@@ -411,9 +413,13 @@ func readQDE(data []byte, positions string, open func(name string) ([]byte, erro
 		users: map[string]string{}, notes: map[string]*qdeNote{}, codeName: map[string]string{}, variables: map[string]string{},
 		selectionNotes: map[string][]string{}, sourceNotes: map[string][]string{}, attributes: map[string][]index.Attribute{},
 		seenSources: map[string]bool{}, selectionOf: map[string]string{}}
+	p.Users = map[string]string{}
 	if q.Users != nil {
 		for _, u := range q.Users.Users {
 			r.users[normGUID(u.GUID)] = u.Name
+			if name := strings.TrimSpace(u.Name); name != "" && normGUID(u.GUID) != userGUID("") {
+				p.Users[name] = normGUID(u.GUID)
+			}
 		}
 	}
 	if r.rapport {

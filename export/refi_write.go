@@ -120,6 +120,15 @@ func utf16At(offsets []int, i int) int {
 // which Rapport reads back as no author.
 func userGUID(author string) string { return StableGUID("user", strings.TrimSpace(author)) }
 
+// userGUID is the GUID of a coder's User element: the coder's own, else
+// one derived from the name.
+func (d *Data) userGUID(author string) string {
+	if g := d.Coders[strings.ToLower(strings.TrimSpace(author))]; g != "" && strings.TrimSpace(author) != "" {
+		return g
+	}
+	return userGUID(author)
+}
+
 func xmlTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -232,7 +241,7 @@ func BuildProject(d *Data) (*ProjectFiles, error) {
 	sort.Strings(authors)
 	p.Users = &qdeUsers{}
 	for _, a := range authors {
-		p.Users.Users = append(p.Users.Users, qdeUser{GUID: userGUID(a), Name: userName(a)})
+		p.Users.Users = append(p.Users.Users, qdeUser{GUID: d.userGUID(a), Name: userName(a)})
 	}
 	p.CreatingUserGUID = userGUID("")
 
@@ -321,7 +330,7 @@ func BuildProject(d *Data) (*ProjectFiles, error) {
 			}
 			sel := qdeSelection{GUID: refiGUID("annotation", e.GUID), Name: selectionName(e.Quote),
 				StartPosition: strconv.Itoa(starts16[i] + utf16At(pageUTF16[i], e.Start)), EndPosition: strconv.Itoa(starts16[i] + utf16At(pageUTF16[i], e.End)),
-				CreatingUser: userGUID(e.Author), CreationDateTime: xmlTime(e.CreatedAt)}
+				CreatingUser: d.userGUID(e.Author), CreationDateTime: xmlTime(e.CreatedAt)}
 			for _, name := range d.orderedThemes(e) {
 				code, ok := codeOf[strings.ToLower(name)]
 				if !ok {
@@ -348,7 +357,7 @@ func BuildProject(d *Data) (*ProjectFiles, error) {
 			}
 			ng := StableGUID("document-note", fmt.Sprintf("%s:%d", guid, n.ID))
 			src.NoteRefs = append(src.NoteRefs, qdeRef{TargetGUID: ng})
-			notes = append(notes, qdeTextSource{GUID: ng, Name: "Note: " + name, CreatingUser: userGUID(n.Author),
+			notes = append(notes, qdeTextSource{GUID: ng, Name: "Note: " + name, CreatingUser: d.userGUID(n.Author),
 				CreationDateTime: xmlTime(n.CreatedAt), PlainTextContent: &text})
 		}
 		for _, a := range doc.Attributes {

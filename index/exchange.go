@@ -43,6 +43,9 @@ type ExchangeSource struct {
 	Annotations []ExchangeAnnotation
 	// Label names the undoable step ("Import project.qdpx: Interview 3").
 	Label string
+	// CoderGUIDs are the GUIDs of the file's users by name: a coder the
+	// library does not know yet is added with the GUID the file gives it.
+	CoderGUIDs map[string]string
 }
 
 // ExchangeNote is a note on a whole source.
@@ -130,6 +133,18 @@ func (l *Library) ImportExchangeSource(ctx context.Context, src ExchangeSource) 
 		r.reindexDocument(docID)
 		if err := mergeAttributes(ctx, r.tx, docID, src.Attributes); err != nil {
 			return err
+		}
+		// the file's users become coders with their GUIDs, before their
+		// codings and notes name them
+		for _, n := range src.Notes {
+			if _, err := ensureCoder(ctx, r, n.Author, src.CoderGUIDs[n.Author], false); err != nil {
+				return err
+			}
+		}
+		for _, a := range src.Annotations {
+			if _, err := ensureCoder(ctx, r, a.Author, src.CoderGUIDs[a.Author], false); err != nil {
+				return err
+			}
 		}
 		added, err := addExchangeNotes(ctx, r, docID, src.Notes, l.Author)
 		if err != nil {
@@ -347,9 +362,14 @@ func (l *Library) addExchangeAnnotations(ctx context.Context, r *changeRecorder,
 		themes []int64
 	}
 	byGUID := map[string]*held{}
-	type spanKey struct{ page, start, end int }
+	// a passage is the same coding only when the same coder coded it:
+	// another coder's coding of it stays theirs (coders code in parallel)
+	type spanKey struct {
+		page, start, end int
+		coder            string
+	}
 	bySpan := map[spanKey]*held{}
-	rows, err := r.tx.QueryContext(ctx, "SELECT id, guid, page, start, end, note FROM annotations WHERE doc_id = ?", docID)
+	rows, err := r.tx.QueryContext(ctx, "SELECT id, guid, page, start, end, note, lower(author) FROM annotations WHERE doc_id = ?", docID)
 	if err != nil {
 		return err
 	}
@@ -358,7 +378,7 @@ func (l *Library) addExchangeAnnotations(ctx context.Context, r *changeRecorder,
 		var h held
 		var guid string
 		var k spanKey
-		if err := rows.Scan(&h.id, &guid, &k.page, &k.start, &k.end, &h.note); err != nil {
+		if err := rows.Scan(&h.id, &guid, &k.page, &k.start, &k.end, &h.note, &k.coder); err != nil {
 			rows.Close()
 			return err
 		}
@@ -434,8 +454,13 @@ func (l *Library) addExchangeAnnotations(ctx context.Context, r *changeRecorder,
 		if guid == "" {
 			h = nil
 		}
+		author := a.Author
+		if author == "" {
+			author = l.Author
+		}
+		coderKey := strings.ToLower(cleanCoderName(author))
 		if h == nil {
-			h = bySpan[spanKey{a.Page, a.Start, a.End}]
+			h = bySpan[spanKey{a.Page, a.Start, a.End, coderKey}]
 		}
 		if h != nil {
 			res.Found++
@@ -485,10 +510,6 @@ func (l *Library) addExchangeAnnotations(ctx context.Context, r *changeRecorder,
 				return err
 			}
 		}
-		author := a.Author
-		if author == "" {
-			author = l.Author
-		}
 		id, err := insertAnnotationWith(ctx, r, newAnnotation{docID: docID, sp: span{page: a.Page, start: a.Start, end: a.End}, text: text,
 			themeIDs: ids, note: a.Note, author: author, guid: guid, created: a.Created})
 		if err != nil {
@@ -498,7 +519,7 @@ func (l *Library) addExchangeAnnotations(ctx context.Context, r *changeRecorder,
 		if guid != "" {
 			byGUID[guid] = h
 		}
-		bySpan[spanKey{a.Page, a.Start, a.End}] = h
+		bySpan[spanKey{a.Page, a.Start, a.End, coderKey}] = h
 		res.Added++
 		res.Codings += len(ids)
 	}

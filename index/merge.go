@@ -78,7 +78,7 @@ type MergedDocument struct {
 	SourceID  int64  `json:"source_id"`
 	Title     string `json:"title"`
 	DocID     int64  `json:"doc_id"`     // this library's document, 0 when none matched
-	MatchedBy string `json:"matched_by"` // "file", "doi", "title" or "" (not matched)
+	MatchedBy string `json:"matched_by"` // "file", "guid" (a project's source), "doi", "title" or "" (not matched)
 	// Annotations and Notes count what was added to the document; the
 	// MergeCounts of the report have the rest.
 	Annotations int `json:"annotations_added"`
@@ -132,6 +132,7 @@ type sourceLibrary struct {
 type srcDocument struct {
 	id                     int64
 	sha, doi, title, tnorm string
+	guid                   string // an exchange file's source GUID (matched against documents.guid)
 }
 
 type srcTheme struct {
@@ -479,15 +480,15 @@ type docMatch struct {
 // matchDocuments finds l's document for each source document: the same
 // original file, else the same DOI, else the same normalised title.
 func matchDocuments(ctx context.Context, tx *sql.Tx, src *sourceLibrary) (map[int64]docMatch, error) {
-	bySHA, byDOI, byTitle := map[string]int64{}, map[string]int64{}, map[string]int64{}
-	rows, err := tx.QueryContext(ctx, "SELECT id, COALESCE(sha256, ''), doi, title_norm FROM documents WHERE page_count > 0 ORDER BY id")
+	bySHA, byGUID, byDOI, byTitle := map[string]int64{}, map[string]int64{}, map[string]int64{}, map[string]int64{}
+	rows, err := tx.QueryContext(ctx, "SELECT id, COALESCE(sha256, ''), guid, doi, title_norm FROM documents WHERE page_count > 0 ORDER BY id")
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
 		var id int64
-		var sha, doi, tnorm string
-		if err := rows.Scan(&id, &sha, &doi, &tnorm); err != nil {
+		var sha, guid, doi, tnorm string
+		if err := rows.Scan(&id, &sha, &guid, &doi, &tnorm); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -497,6 +498,7 @@ func matchDocuments(ctx context.Context, tx *sql.Tx, src *sourceLibrary) (map[in
 			}
 		}
 		add(bySHA, sha)
+		add(byGUID, strings.ToLower(guid))
 		add(byDOI, strings.ToLower(strings.TrimSpace(doi)))
 		add(byTitle, tnorm)
 	}
@@ -513,6 +515,8 @@ func matchDocuments(ctx context.Context, tx *sql.Tx, src *sourceLibrary) (map[in
 		switch {
 		case d.sha != "" && bySHA[d.sha] != 0:
 			out[d.id] = docMatch{bySHA[d.sha], "file"}
+		case d.guid != "" && byGUID[strings.ToLower(d.guid)] != 0:
+			out[d.id] = docMatch{byGUID[strings.ToLower(d.guid)], "guid"}
 		case d.doi != "" && byDOI[strings.ToLower(strings.TrimSpace(d.doi))] != 0:
 			out[d.id] = docMatch{byDOI[strings.ToLower(strings.TrimSpace(d.doi))], "doi"}
 		case tnorm != "" && byTitle[tnorm] != 0:
@@ -725,4 +729,100 @@ func orNow(ts string) string {
 		return ts
 	}
 	return now()
+}
+
+// MergeSource is another coder's work read from something other than a
+// library folder (a REFI-QDA project): documents with their annotations
+// and notes, themes and coders.
+type MergeSource struct {
+	// Name names the source in the report and the history.
+	Name      string
+	Documents []MergeDocument
+	// Themes, parents before their children.
+	Themes []MergeTheme
+	// Coders gives coders' GUIDs by name.
+	Coders map[string]string
+}
+
+// MergeDocument is one document of a MergeSource, matched to the
+// library's by SHA256 (its original file), GUID (the library's document
+// made from the same project source), DOI, then Title.
+type MergeDocument struct {
+	SHA256, GUID, DOI, Title string
+	Annotations              []MergeAnnotation
+	Notes                    []MergeNote
+}
+
+// MergeTheme is a theme of a MergeSource; Parent is its parent's GUID.
+type MergeTheme struct {
+	GUID, Name, Parent, Description, Color, Memo, Source string
+	Provisional                                          bool
+}
+
+// MergeAnnotation is a coded passage of a MergeDocument: Start and End in
+// code points of the page's NFC text, Quote the passage, Prefix and
+// Suffix the text around it; Themes are theme GUIDs.
+type MergeAnnotation struct {
+	GUID                  string
+	Page, Start, End      int
+	Quote, Prefix, Suffix string
+	Note, Coder           string
+	Themes                []string
+	Created               time.Time
+}
+
+// MergeNote is a note on a whole MergeDocument.
+type MergeNote struct {
+	GUID, Text, Coder string
+	Created           time.Time
+}
+
+// MergeFrom merges src into l as MergeLibrary merges a library folder:
+// nothing of l is overwritten, every coding keeps its coder, one
+// undoable step, merging again adds nothing.
+func (l *Library) MergeFrom(ctx context.Context, src *MergeSource, opts MergeOptions) (*MergeReport, error) {
+	s := &sourceLibrary{coders: map[string]string{}, annotations: map[int64][]srcAnnotation{}, notes: map[int64][]srcNote{}}
+	themeID := map[string]int64{}
+	for i, t := range src.Themes {
+		themeID[strings.ToLower(t.GUID)] = int64(i + 1)
+	}
+	for i, t := range src.Themes {
+		st := srcTheme{id: int64(i + 1), guid: t.GUID, name: t.Name, description: t.Description, color: t.Color, memo: t.Memo,
+			source: t.Source, provisional: t.Provisional, parent: themeID[strings.ToLower(t.Parent)]}
+		s.themes = append(s.themes, st)
+	}
+	for name, guid := range src.Coders {
+		s.coders[strings.ToLower(name)] = guid
+	}
+	stamp := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339Nano)
+	}
+	for i, d := range src.Documents {
+		id := int64(i + 1)
+		s.docs = append(s.docs, srcDocument{id: id, sha: d.SHA256, guid: d.GUID, doi: d.DOI, title: d.Title, tnorm: titleKey(d.Title)})
+		for _, a := range d.Annotations {
+			sa := srcAnnotation{guid: a.GUID, page: a.Page, start: a.Start, end: a.End, quote: a.Quote, prefix: a.Prefix, suffix: a.Suffix,
+				note: a.Note, author: a.Coder, created: stamp(a.Created), updated: stamp(a.Created)}
+			for _, g := range a.Themes {
+				if tid, ok := themeID[strings.ToLower(g)]; ok {
+					sa.themes = append(sa.themes, tid)
+				}
+			}
+			s.annotations[id] = append(s.annotations[id], sa)
+		}
+		for _, n := range d.Notes {
+			s.notes[id] = append(s.notes[id], srcNote{guid: n.GUID, text: n.Text, author: n.Coder, created: stamp(n.Created), updated: stamp(n.Created)})
+		}
+	}
+	if opts.Coder == "" {
+		opts.Coder = src.Name
+	}
+	rep, err := l.merge(ctx, s, src.Name, opts)
+	if err != nil {
+		return nil, fmt.Errorf("merge %s: %w", src.Name, err)
+	}
+	return rep, nil
 }

@@ -16,7 +16,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "export", args: "--format md|csv|json|csljson|html|qdc|qdpx -o FILE [--theme NAME ...] [--doc ID ...] [--bom] | --format pdf --doc ID -o FILE.pdf|DIR [--flatten]",
+	register(&command{name: "export", args: "--format md|csv|json|csljson|html|qdc|qdpx -o FILE [--theme NAME ...] [--doc ID ...] [--coder NAME] [--bom] | --format pdf --doc ID -o FILE.pdf|DIR [--flatten]",
 		summary: "export coded excerpts with APA citations (Markdown, CSV, JSON, CSL-JSON, HTML, REFI-QDA), or a coded copy of a PDF",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error {
 			var opts exportFlags
@@ -24,6 +24,7 @@ func init() {
 			fs.StringVar(&opts.output, "o", "", "output file; - writes a text format to standard output")
 			fs.Var(&opts.themes, "theme", "only excerpts coded with this theme or a theme under it (repeatable)")
 			fs.Var(&opts.docs, "doc", "only this document's excerpts (a document id; repeatable)")
+			fs.StringVar(&opts.coder, "coder", "", "only this coder's excerpts")
 			fs.BoolVar(&opts.bom, "bom", false, "start a CSV with a UTF-8 byte-order mark (for Excel)")
 			fs.BoolVar(&opts.flatten, "flatten", false, "pdf: draw the highlights into the pages (for readers and printers that leave annotations out)")
 			fs.StringVar(&opts.password, "password", "", "pdf: password of an encrypted original (never stored)")
@@ -117,6 +118,7 @@ type exportFlags struct {
 	bom            bool
 	flatten        bool
 	password       string
+	coder          string
 }
 
 func runExport(e *env, args []string, opts exportFlags) error {
@@ -143,7 +145,7 @@ func runExport(e *env, args []string, opts exportFlags) error {
 	if opts.output == "-" && format.Binary() {
 		return usagef("%s is a zip: write it to a file with -o FILE", format)
 	}
-	filter := export.Filter{Themes: opts.themes, FullText: format == export.QDPX}
+	filter := export.Filter{Themes: opts.themes, FullText: format == export.QDPX, Coder: opts.coder}
 	for _, s := range opts.docs {
 		id, err := parseID(s)
 		if err != nil {

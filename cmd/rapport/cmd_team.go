@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/rapport-qda/rapport/export"
 	"github.com/rapport-qda/rapport/index"
 	"github.com/rapport-qda/rapport/internal/atomicfile"
 	"github.com/rapport-qda/rapport/internal/coderpref"
@@ -428,7 +429,15 @@ func isProjectFile(path string) bool {
 	return false
 }
 
-// mergeProject merges a REFI-QDA project (see cmd_export.go's readers).
+// mergeProject merges a REFI-QDA project: what it could not read is said
+// on standard error (and is in no coding merged).
 func mergeProject(e *env, lib *index.Library, path string, opts index.MergeOptions) (*index.MergeReport, error) {
-	return nil, fmt.Errorf("merge %s: merging REFI-QDA projects is not done yet", path)
+	p, err := export.ReadProjectFile(path)
+	if err != nil {
+		return nil, err
+	}
+	for _, pr := range p.Problems {
+		fmt.Fprintf(e.stderr, "%s: not read: %s\n", filepath.Base(path), pr)
+	}
+	return lib.MergeFrom(e.ctx, export.MergeSourceOf(p, path), opts)
 }

@@ -196,3 +196,50 @@ func TestTeamCommands(t *testing.T) {
 		t.Errorf("after undoing the merge, Bo's annotations: %v", list)
 	}
 }
+
+// rapport merge FILE.qdpx: a second coder's project, exported with
+// export --coder from their copy, merges with its coder; again: nothing.
+func TestMergeProjectCommand(t *testing.T) {
+	base := t.TempDir()
+	anna := filepath.Join(base, "anna")
+	if code := rapportJSON(t, anna, &map[string]any{}, "import", teamPDF(t, base)); code != 0 {
+		t.Fatal("import failed")
+	}
+	if _, errs, code := rapport(t, anna, "tag", "1", "--quote", "Time was given freely.", "--theme", "Trust", "--coder", "Anna"); code != 0 {
+		t.Fatal(errs)
+	}
+	zip := filepath.Join(base, "copy.zip")
+	bo := filepath.Join(base, "bo")
+	if _, errs, code := rapport(t, anna, "backup", zip); code != 0 {
+		t.Fatal(errs)
+	}
+	if _, errs, code := rapport(t, anna, "restore", zip, bo); code != 0 {
+		t.Fatal(errs)
+	}
+	for _, q := range []string{"Time was given freely.", "Housing came first for most of them."} {
+		if _, errs, code := rapport(t, bo, "tag", "1", "--quote", q, "--theme", "Trust", "--coder", "Bo"); code != 0 {
+			t.Fatal(errs)
+		}
+	}
+	project := filepath.Join(base, "bo.qdpx")
+	if _, errs, code := rapport(t, bo, "export", "--format", "qdpx", "-o", project, "--coder", "Bo"); code != 0 {
+		t.Fatal(errs)
+	}
+	var m struct {
+		Annotations struct{ Added, Present int } `json:"annotations"`
+		ByCoder     map[string]int               `json:"by_coder"`
+		Documents   []struct {
+			MatchedBy string `json:"matched_by"`
+		} `json:"documents"`
+	}
+	if code := rapportJSON(t, anna, &m, "merge", project); code != 0 || m.Annotations.Added != 2 || m.ByCoder["Bo"] != 2 || len(m.Documents) != 1 || m.Documents[0].MatchedBy != "file" {
+		t.Errorf("merge bo.qdpx: %+v", m)
+	}
+	if code := rapportJSON(t, anna, &m, "merge", project); code != 0 || m.Annotations.Added != 0 || m.Annotations.Present != 2 {
+		t.Errorf("merge bo.qdpx again: %+v", m)
+	}
+	var list []map[string]any
+	if rapportJSON(t, anna, &list, "annotations", "--coder", "Bo"); len(list) != 2 {
+		t.Errorf("Bo's annotations: %v", list)
+	}
+}
