@@ -97,7 +97,7 @@ type Project struct {
 	Origin      string
 	Description string
 	// Users are the project's users (coders): GUID by name.
-	Users map[string]string
+	Users       map[string]string
 	Codes       []Code
 	Sources     []Source
 	Problems    []string
