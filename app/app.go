@@ -357,6 +357,8 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		item("Import…", u.ShowImport, &desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: ctrl}),
 		item("Export…", u.ShowExport, &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: ctrl}),
 		u.highlightsMenuItem(),
+		fyne.NewMenuItem("Merge a coder's library…", u.ShowMergeLibrary),
+		fyne.NewMenuItem("Merge a coder's project (.qdpx)…", u.ShowMergeProject),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Open the demo library", u.OpenDemo),
 		fyne.NewMenuItem("Preferences…", u.ShowPreferences),

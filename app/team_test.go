@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -191,5 +192,43 @@ func TestAgreementTabFitsTheWindow(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// File › Merge a coder's library…: the other library's codings arrive
+// with their coder, the report says so, and Ctrl+Z takes the merge away.
+func TestMergeFromTheWindow(t *testing.T) {
+	lib, _ := newTestLibrary(t)
+	ctx := context.Background()
+	zip := filepath.Join(t.TempDir(), "copy.zip")
+	if _, err := lib.Backup(ctx, zip, nil); err != nil {
+		t.Fatal(err)
+	}
+	boDir := filepath.Join(t.TempDir(), "bo")
+	if _, err := index.Restore(ctx, zip, boDir, nil); err != nil {
+		t.Fatal(err)
+	}
+	bo, err := index.Open(ctx, boDir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	twoCoders(t, bo)
+	bo.Close()
+	u, w := newTestUI(t, lib)
+	u.runMerge(boDir, false)
+	u.Wait()
+	if got, _ := lib.Annotations(ctx, index.AnnotationFilter{Coder: "Bo"}); len(got) != 2 {
+		t.Errorf("Bo's annotations after the merge: %d", len(got))
+	}
+	if !strings.Contains(u.status.Text, "3 annotations added") {
+		t.Errorf("status: %q", u.status.Text)
+	}
+	if findLabel(topDialog(t, w), "3 annotations added") == nil {
+		t.Error("the report dialog does not say what was added")
+	}
+	u.Undo()
+	u.Wait()
+	if got, _ := lib.Annotations(ctx, index.AnnotationFilter{}); len(got) != 0 {
+		t.Errorf("after undo: %d annotations", len(got))
 	}
 }
