@@ -111,3 +111,24 @@ func BenchmarkAgreement(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDisagreements lists the passages three coders coded
+// differently in the same library as BenchmarkAgreement, by characters
+// and by sentences (what Reports › Agreement computes beside the table).
+func BenchmarkDisagreements(b *testing.B) {
+	lib := benchTeamLibrary(b, 1000, 8, 20000)
+	ctx := context.Background()
+	for _, unit := range []string{UnitCharacter, UnitSentence} {
+		b.Run(unit, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				rep, err := lib.Disagreements(ctx, PassageRequest{AgreementRequest: AgreementRequest{Unit: unit}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if i == 0 {
+					b.Logf("%s units: %d disagreements", unit, rep.Disagreements)
+				}
+			}
+		})
+	}
+}
