@@ -150,10 +150,10 @@ func buildWords(glyphs []glyph, trace bool) []word {
 	}
 	pendingAccent, accentFrom := "", 0
 	var marks []*glyph // unmapped glyphs met outside words
-	combinePlusMinus(glyphs)
+	skipped := combinePlusMinus(glyphs)
 	for i := range glyphs {
 		g := &glyphs[i]
-		if g.skip {
+		if skipped != nil && skipped[i] {
 			continue
 		}
 		// A spacing accent drawn over a letter (TeX's "A˚", "Vall`es")
@@ -254,9 +254,11 @@ func shiftedLetter(g, last *glyph, gap float64) bool {
 
 // combinePlusMinus finds the "±" signs drawn as a "+" with a "−" set
 // under it (as some typesetters draw them) and makes the "+" read "±" and
-// the "−" nothing (skip): the minus is otherwise read as the start of the
-// line below.
-func combinePlusMinus(glyphs []glyph) {
+// the "−" nothing: it returns the minus signs to skip (nil when there are
+// none, as on most pages). The minus is otherwise read as the start of the
+// line below. (A set apart rather than a field of glyph keeps glyph, of
+// which a page holds thousands, at 56 bytes.)
+func combinePlusMinus(glyphs []glyph) (skip map[int]bool) {
 	for i := range glyphs {
 		m := &glyphs[i]
 		if m.text != "−" && m.text != "-" && m.text != "_" && m.text != "‐" {
@@ -272,11 +274,15 @@ func combinePlusMinus(glyphs []glyph) {
 			overlap := math.Min(p.x1, m.x1) - math.Max(p.x0, m.x0)
 			if dy > 0.08*em && dy < 0.7*em && overlap > 0.6*math.Min(p.x1-p.x0, m.x1-m.x0) && math.Abs(p.size-m.size) < 0.2*em {
 				p.text = "±"
-				m.skip = true
+				if skip == nil {
+					skip = map[int]bool{}
+				}
+				skip[i] = true
 				break
 			}
 		}
 	}
+	return skip
 }
 
 // maxMarks bounds the unmapped glyphs looked at as possible bullets (a page

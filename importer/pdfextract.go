@@ -2,9 +2,11 @@ package importer
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"sort"
 	"strings"
@@ -276,7 +278,62 @@ func markupIn(data []byte, pages []pdf.Page) int {
 	if !bytes.Contains(data, []byte("/ObjStm")) {
 		return len(markupSubtype.FindAllIndex(data, 10_000))
 	}
+	if inflated, ok := inflateObjectStreams(data); ok {
+		return len(markupSubtype.FindAllIndex(data, 10_000)) +
+			len(markupSubtype.FindAllIndex(inflated, 10_000))
+	}
 	return countMarkup(pages)
+}
+
+// maxInflatedObjects bounds what inflateObjectStreams unpacks (object
+// streams hold dictionaries, not page content).
+const maxInflatedObjects = 64 << 20
+
+// inflateObjectStreams unpacks a file's object streams in one pass over
+// its bytes: each dictionary naming /Type /ObjStm whose stream is
+// /FlateDecode with no predictor. It reports false when any of them is
+// not so (another filter, encryption, a damaged stream), for the caller
+// to read the objects through the PDF reader instead; resolving each
+// annotation of a file through its object stream inflates the stream
+// again for every one of them.
+func inflateObjectStreams(data []byte) ([]byte, bool) {
+	if bytes.Contains(data, []byte("/Encrypt")) {
+		return nil, false
+	}
+	var out bytes.Buffer
+	rest := data
+	for {
+		at := bytes.Index(rest, []byte("/ObjStm"))
+		if at < 0 {
+			return out.Bytes(), true
+		}
+		// The dictionary around it: back to its "obj", on to "stream".
+		objAt := bytes.LastIndex(rest[:at], []byte("obj"))
+		streamAt := bytes.Index(rest[at:], []byte("stream"))
+		if objAt < 0 || streamAt < 0 {
+			return nil, false
+		}
+		dict := rest[objAt : at+streamAt]
+		if !bytes.Contains(dict, []byte("/FlateDecode")) || bytes.Contains(dict, []byte("/DecodeParms")) ||
+			bytes.Count(dict, []byte("/Filter")) != 1 {
+			return nil, false
+		}
+		body := rest[at+streamAt+len("stream"):]
+		body = bytes.TrimPrefix(body, []byte("\r"))
+		body = bytes.TrimPrefix(body, []byte("\n"))
+		zr, err := zlib.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return nil, false
+		}
+		room := maxInflatedObjects - out.Len()
+		n, err := io.Copy(&out, io.LimitReader(zr, int64(room)+1))
+		zr.Close()
+		if err != nil || n > int64(room) {
+			return nil, false
+		}
+		out.WriteByte('\n')
+		rest = rest[at+streamAt:]
+	}
 }
 
 // countMarkup counts the pages' markup annotations (highlights, underlines,

@@ -21,7 +21,6 @@ type glyph struct {
 	bold   bool    // set in a bold face
 	italic bool    // set in an italic face
 	face   uint32  // the face it is set in (pdfFont.face)
-	skip   bool    // part of another glyph's sign (the bar of a "±"): not read
 }
 
 // matrix is a PDF transformation matrix [a b c d e f].
