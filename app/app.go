@@ -9,12 +9,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/color"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -50,8 +52,12 @@ type UI struct {
 	OpenLibrary func(dir string) (*index.Library, error)
 	homeDir     string // the user's library while the demo is shown
 
-	tabs    *container.AppTabs
-	tabByID map[string]*container.TabItem
+	// The views: tabs is the bar of their names and views the stack
+	// showing the selected one (see addView).
+	tabs     *container.AppTabs
+	tabByID  map[string]*container.TabItem
+	views    *fyne.Container
+	viewByID map[string]fyne.CanvasObject
 
 	searchEntry *widget.Entry
 	status      *widget.Label
@@ -111,9 +117,20 @@ func New(a fyne.App, w fyne.Window, lib *index.Library) *UI {
 	u.searchEntry.OnChanged = func(string) { u.search.queryChanged() }
 	u.searchEntry.OnSubmitted = func(string) { u.search.runNow() }
 
+	// The tab bar's items hold nothing: the views are in a stack of
+	// their own, the selected one shown. (AppTabs refreshes every tab's
+	// content on each switch, the whole window's widgets: 30–100 ms a
+	// switch; showing one view of the stack redraws only that one.)
+	u.views = container.NewStack()
+	u.viewByID = map[string]fyne.CanvasObject{}
 	add := func(id, title string, icon fyne.Resource, content fyne.CanvasObject) {
-		t := container.NewTabItemWithIcon(title, icon, content)
+		t := container.NewTabItemWithIcon(title, icon, canvas.NewRectangle(color.Transparent))
 		u.tabByID[id] = t
+		u.viewByID[id] = content
+		if len(u.views.Objects) > 0 {
+			content.Hide()
+		}
+		u.views.Add(content)
 		u.tabs.Append(t)
 	}
 	u.tabs = container.NewAppTabs()
@@ -125,6 +142,16 @@ func New(a fyne.App, w fyne.Window, lib *index.Library) *UI {
 	add(ViewReports, "Reports", theme.GridIcon(), u.reports.content)
 	u.tabs.OnSelected = func(t *container.TabItem) {
 		id := u.currentView()
+		for vid, v := range u.viewByID {
+			if vid != id && v.Visible() {
+				v.Hide()
+			}
+		}
+		if v := u.viewByID[id]; v != nil && !v.Visible() {
+			v.Show()
+			v.Resize(u.views.Size())
+			v.Refresh()
+		}
 		u.app.Preferences().SetString(prefLastView, id)
 		switch id {
 		case ViewReports:
@@ -147,7 +174,7 @@ func New(a fyne.App, w fyne.Window, lib *index.Library) *UI {
 		container.NewBorder(nil, nil, nil, toolbar, u.searchEntry),
 		u.banner,
 	)
-	split := container.NewHSplit(u.sidebar.content, u.tabs)
+	split := container.NewHSplit(u.sidebar.content, container.NewBorder(u.tabs, nil, nil, nil, u.views))
 	split.SetOffset(0.22)
 	statusBar := container.NewBorder(nil, nil, nil, u.coderButton, u.status)
 	w.SetContent(container.NewBorder(top, statusBar, nil, nil, split))

@@ -35,7 +35,7 @@ var testArticles = []pdfgen.Article{
 
 // newTestLibrary makes a real library in a temporary folder with the test
 // articles imported, and returns it with the folder of their sources.
-func newTestLibrary(t *testing.T) (*index.Library, string) {
+func newTestLibrary(t testing.TB) (*index.Library, string) {
 	t.Helper()
 	ctx := context.Background()
 	lib, err := index.Open(ctx, t.TempDir(), nil)
@@ -57,7 +57,7 @@ func newTestLibrary(t *testing.T) (*index.Library, string) {
 }
 
 // newTestUI opens a window on lib with the headless test driver.
-func newTestUI(t *testing.T, lib *index.Library) (*UI, fyne.Window) {
+func newTestUI(t testing.TB, lib *index.Library) (*UI, fyne.Window) {
 	t.Helper()
 	t.Setenv("RAPPORT_DEMO_DIR", filepath.Join(t.TempDir(), "demo-library"))
 	t.Setenv("RAPPORT_CONFIG_DIR", t.TempDir()) // a coder preference of its own
