@@ -114,10 +114,12 @@ func newCodebookPane(u *UI) *codebookPane {
 		widget.NewFormItem("Source", p.source),
 		widget.NewFormItem("Coded passages", p.count),
 	)
-	// the buttons two by two: in a row they set the form's least width,
-	// and the split gave the theme list what was left
-	p.form = container.NewVScroll(container.NewVBox(p.fields,
-		container.NewGridWithColumns(2, p.save, p.addChild, p.mergeBtn, p.deleteBtn)))
+	// the buttons two by two (in a row they set the form's least width,
+	// and the split gave the theme list what was left), kept in sight
+	// under the fields, which scroll on a small screen
+	p.form = container.NewBorder(nil,
+		container.NewGridWithColumns(2, p.save, p.addChild, p.mergeBtn, p.deleteBtn),
+		nil, nil, container.NewVScroll(p.fields))
 	p.setEditing(false)
 	left := container.NewBorder(container.NewHBox(add), nil, nil, nil, p.list)
 	split := container.NewHSplit(left, p.form)

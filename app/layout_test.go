@@ -284,3 +284,33 @@ func TestPreferencesShowTheWholePath(t *testing.T) {
 		t.Errorf("the path field is %.0f px wide, the path needs %.0f", path.Size().Width, need)
 	}
 }
+
+// The codebook's buttons (Save, Add sub-theme, Merge into…, Delete…) stay
+// in sight above the status bar at every window size: the fields scroll
+// instead (at 1024x768 the last row was cut off under the status bar in
+// the real window, whose fonts are taller than the test driver's: a
+// smaller window shows it here).
+func TestCodebookButtonsInSight(t *testing.T) {
+	for _, size := range append(windowSizes, fyne.NewSize(1024, 560)) {
+		t.Run(fmt.Sprintf("%.0fx%.0f", size.Width, size.Height), func(t *testing.T) {
+			lib, _ := newTestLibrary(t)
+			u, w := newTestUI(t, lib)
+			w.Resize(size)
+			u.ShowView(ViewCodebook)
+			themes, err := lib.Themes(context.Background())
+			if err != nil || len(themes) == 0 {
+				t.Fatalf("themes: %v %d", err, len(themes))
+			}
+			u.codebook.selectTheme(themes[0].Name)
+			u.Wait()
+			d := fyne.CurrentApp().Driver()
+			statusTop := d.AbsolutePositionForObject(u.status).Y
+			for _, b := range []*widget.Button{u.codebook.save, u.codebook.addChild, u.codebook.mergeBtn, u.codebook.deleteBtn} {
+				bottom := d.AbsolutePositionForObject(b).Y + b.Size().Height
+				if !b.Visible() || b.Size().Height < 10 || bottom > statusTop+0.5 {
+					t.Errorf("button %q ends at y=%.0f (height %.0f), the status bar starts at %.0f", b.Text, bottom, b.Size().Height, statusTop)
+				}
+			}
+		})
+	}
+}
