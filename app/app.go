@@ -73,7 +73,10 @@ type UI struct {
 	reports     *reportsPane
 
 	importing *importJob
-	ocr       *ocrRun // the OCR of scans running in the background, if any
+	// the password asked for encrypted PDFs (for tests)
+	passwordDialog *dialog.FormDialog
+	passwordEntry  *widget.Entry
+	ocr            *ocrRun // the OCR of scans running in the background, if any
 
 	jobs sync.WaitGroup // background work, so tests can wait for it
 	uiMu sync.Mutex     // see do

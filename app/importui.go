@@ -88,7 +88,11 @@ func (u *UI) dropped(_ fyne.Position, uris []fyne.URI) {
 
 // StartImport imports paths in the background, showing progress; the window
 // stays usable meanwhile.
-func (u *UI) StartImport(paths []string) {
+func (u *UI) StartImport(paths []string) { u.startImport(paths, "") }
+
+// startImport is StartImport with the password that opens encrypted PDFs
+// (used for this import only, never stored).
+func (u *UI) startImport(paths []string, password string) {
 	if u.importing != nil && !u.importing.finished {
 		dialog.ShowInformation("Import", "An import is running; wait for it to finish or cancel it first.", u.win)
 		return
@@ -103,7 +107,7 @@ func (u *UI) StartImport(paths []string) {
 	lib := u.lib
 	u.background(func() {
 		// one core fewer than the machine has: the window keeps one
-		opts := &index.ImportOptions{Workers: max(1, runtime.NumCPU()-1), Progress: func(p index.ImportProgress) {
+		opts := &index.ImportOptions{Workers: max(1, runtime.NumCPU()-1), Password: password, Progress: func(p index.ImportProgress) {
 			u.do(func() {
 				if p.Total > 0 {
 					job.bar.SetValue(float64(p.Done) / float64(p.Total))
@@ -159,10 +163,51 @@ func (u *UI) showImportSummary(job *importJob) {
 			u.showImportFailures(rep.Failed)
 		}))
 	}
+	if locked := needingPassword(rep.Failed); len(locked) > 0 {
+		buttons = append(buttons, widget.NewButtonWithIcon(fmt.Sprintf("Password (%d)…", len(locked)), theme.AccountIcon(), func() {
+			u.askImportPassword(locked)
+		}))
+	}
 	if len(rep.Highlights) > 0 {
 		buttons = append(buttons, widget.NewButtonWithIcon("Highlights…", theme.ColorPaletteIcon(), func() { u.showHighlightReport(rep.Highlights) }))
 	}
 	u.showBannerWith(job.summary, buttons...)
+}
+
+// needingPassword are the failed files that need a password to open.
+func needingPassword(failed []index.ImportFailure) []string {
+	var paths []string
+	for _, f := range failed {
+		if f.NeedsPassword {
+			paths = append(paths, f.File)
+		}
+	}
+	return paths
+}
+
+// askImportPassword asks for the password of encrypted PDFs and imports
+// them again with it. The password is used for that import only.
+func (u *UI) askImportPassword(paths []string) {
+	entry := widget.NewPasswordEntry()
+	names := make([]string, len(paths))
+	for i, p := range paths {
+		names[i] = filepath.Base(p)
+	}
+	msg := widget.NewLabel(fmt.Sprintf("%s %s encrypted with a password. Enter it to import (it is not stored):",
+		strings.Join(names, ", "), map[bool]string{true: "is", false: "are"}[len(paths) == 1]))
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewForm("Password", "Import", "Cancel", []*widget.FormItem{
+		widget.NewFormItem("", msg), widget.NewFormItem("Password", entry)}, func(ok bool) {
+		if ok && entry.Text != "" {
+			u.startImport(paths, entry.Text)
+		}
+	}, u.win)
+	entry.OnSubmitted = func(string) { d.Submit() }
+	d.Resize(fyne.NewSize(u.dialogWidth(520), 0))
+	d.Show()
+	u.win.Canvas().Focus(entry)
+	u.passwordDialog = d
+	u.passwordEntry = entry
 }
 
 // showImportFailures lists the files an import could not read, and why.

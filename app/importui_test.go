@@ -3,12 +3,14 @@ package app
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
 
 	"github.com/rapport-qda/rapport/index"
 	"github.com/rapport-qda/rapport/internal/pdfgen"
@@ -73,4 +75,53 @@ func TestImportProgressAndFailures(t *testing.T) {
 		t.Errorf("banner holds %d objects, want the summary", len(u.banner.Objects))
 	}
 	u.showImportFailures(job.report.Failed) // the summary's "Failed files" button
+}
+
+// An import of a PDF that needs a password says so, offers to enter it,
+// and imports the file with it; a wrong password asks again. (qpdf
+// encrypts the file; skipped without it.)
+func TestImportAsksForPassword(t *testing.T) {
+	if _, err := exec.LookPath("qpdf"); err != nil {
+		t.Skip("qpdf not installed (scripts/install-deps installs it)")
+	}
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "plain.pdf")
+	if err := os.WriteFile(plain, testArticles[0].Doc().Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	locked := filepath.Join(dir, "locked.pdf")
+	if msg, err := exec.Command("qpdf", "--encrypt", "open sesame", "owner", "256", "--", plain, locked).CombinedOutput(); err != nil {
+		t.Fatalf("qpdf: %v\n%s", err, msg)
+	}
+	lib, err := index.Open(context.Background(), t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	u, _ := newTestUI(t, lib)
+	u.StartImport([]string{locked})
+	u.Wait()
+	for _, password := range []string{"wrong", "open sesame"} {
+		if n := u.docs.rowCount(); n != 0 {
+			t.Fatalf("library shows %d documents before the password", n)
+		}
+		b := findButton(u.banner, "Password (1)…")
+		if b == nil {
+			t.Fatalf("no password button in the banner: %q", bannerText(u))
+		}
+		test.Tap(b)
+		if u.passwordDialog == nil {
+			t.Fatal("no password dialog")
+		}
+		test.Type(u.passwordEntry, password)
+		u.passwordDialog.Submit()
+		u.Wait()
+	}
+	if n := u.docs.rowCount(); n != 1 {
+		t.Fatalf("library shows %d documents after the password, banner %q", n, bannerText(u))
+	}
+	docs, err := lib.Documents(context.Background())
+	if err != nil || len(docs) != 1 || docs[0].Title == "" {
+		t.Fatalf("documents %+v, %v", docs, err)
+	}
 }

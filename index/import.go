@@ -38,6 +38,9 @@ type ImportItem struct {
 type ImportFailure struct {
 	File  string `json:"file"`
 	Error string `json:"error"`
+	// NeedsPassword: the file is a PDF whose user password is not empty;
+	// importing it again with ImportOptions.Password may open it.
+	NeedsPassword bool `json:"needs_password,omitempty"`
 }
 
 // ImportSkip is a file of an imported folder that was left out, and why.
@@ -527,7 +530,7 @@ func (l *Library) importDocuments(ctx context.Context, bw *bulkWriter, files []c
 		r.data, r.ex = nil, nil
 		switch {
 		case err != nil:
-			rep.Failed = append(rep.Failed, ImportFailure{File: r.path, Error: err.Error()})
+			rep.Failed = append(rep.Failed, ImportFailure{File: r.path, Error: err.Error(), NeedsPassword: errors.Is(err, importer.ErrNeedsPassword)})
 		case status == storedUnchanged:
 			rep.Unchanged = append(rep.Unchanged, item)
 		case status == storedRestored:

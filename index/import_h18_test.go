@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/rapport-qda/rapport/internal/pdfgen"
 )
 
 // A metadata file with one bad record of eight imports the seven and lists
@@ -184,5 +187,49 @@ func TestReimportRestoresMissingOriginal(t *testing.T) {
 		return strings.HasPrefix(is.Problem, "index:") && strings.Contains(is.Fix, "check --repair")
 	}) {
 		t.Errorf("check without an index: %+v %v", rep, err)
+	}
+}
+
+// A PDF that needs a password fails with NeedsPassword set (the window
+// offers to enter it; the CLI's JSON says "needs_password"), imports with
+// ImportOptions.Password, and the password is stored nowhere.
+func TestImportNeedsPassword(t *testing.T) {
+	if _, err := exec.LookPath("qpdf"); err != nil {
+		t.Skip("qpdf not installed (scripts/install-deps installs it)")
+	}
+	src := t.TempDir()
+	plain := filepath.Join(src, "plain.pdf")
+	a := pdfgen.Article{Title: "Trust and time with professionals", Pages: [][]string{{"Spending time together builds trust."}}}
+	if err := os.WriteFile(plain, a.Doc().Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	locked := filepath.Join(t.TempDir(), "locked.pdf")
+	if msg, err := exec.Command("qpdf", "--encrypt", "open sesame", "owner", "256", "--", plain, locked).CombinedOutput(); err != nil {
+		t.Fatalf("qpdf: %v\n%s", err, msg)
+	}
+	dir := t.TempDir()
+	l := openTestLibrary(t, dir)
+	for _, tc := range []struct {
+		password string
+		imported int
+	}{{"", 0}, {"wrong", 0}, {"open sesame", 1}} {
+		rep, err := l.Import(context.Background(), []string{locked}, &ImportOptions{Password: tc.password})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Imported) != tc.imported {
+			t.Fatalf("password %q: imported %d, want %d (failed %+v)", tc.password, len(rep.Imported), tc.imported, rep.Failed)
+		}
+		if tc.imported == 0 && (len(rep.Failed) != 1 || !rep.Failed[0].NeedsPassword || !strings.Contains(rep.Failed[0].Error, "needs a password")) {
+			t.Fatalf("password %q: failed %+v, want one needing a password", tc.password, rep.Failed)
+		}
+	}
+	l.Close()
+	db, err := os.ReadFile(filepath.Join(dir, DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(db, []byte("open sesame")) {
+		t.Error("the password is in the library's database")
 	}
 }
