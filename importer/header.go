@@ -284,8 +284,19 @@ func parseCitationAfterTitle(s, titleKey string) (Citation, bool) {
 	if key != "" && len(s) > len(key) && strings.IndexAny(s, "0123456789") >= 0 {
 		words := strings.Fields(s)
 		if k := NormalizeTitle(s); strings.Contains(k, key) {
+			// The normalized prefix of i words, built word by word: a
+			// title's normalization is its words' normalizations joined
+			// by single spaces (normalizing each prefix again made the
+			// search quadratic in the line's words).
+			var prefix strings.Builder
 			for i := 1; i < len(words); i++ {
-				if strings.HasSuffix(NormalizeTitle(strings.Join(words[:i], " ")), key) {
+				if w := NormalizeTitle(words[i-1]); w != "" {
+					if prefix.Len() > 0 {
+						prefix.WriteByte(' ')
+					}
+					prefix.WriteString(w)
+				}
+				if strings.HasSuffix(prefix.String(), key) {
 					rest := strings.TrimLeft(strings.Join(words[i:], " "), ".,;: ")
 					prefix := strings.Join(words[:i], " ")
 					c, ok := ParseCitation(rest)

@@ -308,3 +308,29 @@ func FuzzHeaderText(f *testing.F) {
 		}
 	})
 }
+
+// parseCitationAfterTitle builds a line's normalized prefix word by word:
+// that holds only while a title's normalization is its words'
+// normalizations joined by single spaces. Checked on lines with
+// punctuation, accents, apostrophes, ligatures and words of punctuation
+// alone.
+func TestNormalizeTitleByWords(t *testing.T) {
+	for _, line := range []string{
+		"The art of helpful relationships with professionals: A meta-ethnography",
+		"Participants’ views — “being seen” (2015) 86(4), 471–495",
+		"Sundström, Rönnlund & Ørsted; Ĳssel ﬁrst-rate ﬀ … – ¶ ' ’ ʼ",
+		"  leading and trailing   spaces  ",
+		"Psychiatric Quarterly, 86(4). doi:10.1007/s11126-015-9347-5",
+		"ÉCOLE Straße İstanbul ΣΊΣΥΦΟΣ",
+	} {
+		var parts []string
+		for _, w := range strings.Fields(line) {
+			if n := NormalizeTitle(w); n != "" {
+				parts = append(parts, n)
+			}
+		}
+		if got, want := strings.Join(parts, " "), NormalizeTitle(line); got != want {
+			t.Errorf("%q: words give %q, the line %q", line, got, want)
+		}
+	}
+}
