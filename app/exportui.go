@@ -146,7 +146,7 @@ func (u *UI) runExport(req exportRequest, path string) {
 	u.setStatus("Exporting to %s…", path)
 	u.background(func() {
 		var warnings []string
-		data, err := export.Collect(u.ctx, lib, export.Filter{Themes: req.themes, DocIDs: req.docIDs, FullText: req.format == export.QDPX})
+		data, err := export.Collect(u.ctx, lib, export.Filter{Themes: req.themes, DocIDs: req.docIDs, FullText: req.format == export.QDPX, AreaImages: req.format.ShowsAreas()})
 		if err == nil {
 			err = export.WriteFile(path, req.format, data, export.Options{BOM: req.bom, Warn: func(msg string) {
 				warnings = append(warnings, msg)

@@ -1,8 +1,10 @@
 package export
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image/png"
 	"strings"
 	"time"
 
@@ -73,5 +75,55 @@ func Collect(ctx context.Context, lib *index.Library, f Filter) (*Data, error) {
 			d.Coders[strings.ToLower(c.Name)] = c.GUID
 		}
 	}
+	if f.AreaImages {
+		if err := drawAreas(ctx, lib, d); err != nil {
+			return nil, err
+		}
+	}
 	return d, nil
+}
+
+// drawAreas draws each area excerpt's part of its page (each page once).
+// A page that cannot be drawn leaves its areas without an image, saying
+// why; only a cancelled context stops the export.
+func drawAreas(ctx context.Context, lib *index.Library, d *Data) error {
+	type pageKey struct {
+		doc  int64
+		page int
+	}
+	rendered := map[pageKey]index.RenderedPage{}
+	failed := map[pageKey]error{}
+	for i := range d.Excerpts {
+		e := &d.Excerpts[i]
+		if !e.IsArea() || e.Rect == nil {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		k := pageKey{e.DocID, e.Page}
+		rp, ok := rendered[k]
+		if !ok && failed[k] == nil {
+			var err error
+			if rp, err = lib.RenderPage(ctx, e.DocID, e.Page, index.RenderOptions{DPI: areaDPI}); err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				failed[k] = err
+			} else {
+				rendered[k], ok = rp, true
+			}
+		}
+		if !ok {
+			e.ImageError = failed[k].Error()
+			continue
+		}
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, index.CropArea(rp, *e.Rect)); err != nil {
+			e.ImageError = err.Error()
+			continue
+		}
+		e.Image = buf.Bytes()
+	}
+	return nil
 }

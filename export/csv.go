@@ -6,13 +6,16 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/rapport-qda/rapport/index"
 )
 
 // CSVHeader names the CSV columns.
 // "page" is the printed page cited, "pdf_page" the PDF's page;
-// source_note (last, added with OCR) says "(text recognised from a scan)"
-// for quotes from pages read by OCR.
-var CSVHeader = []string{"theme", "quote", "note", "title", "authors", "year", "journal", "doi", "page", "citation", "annotation_id", "created", "pdf_page", "source_note"}
+// source_note (added with OCR) says "(text recognised from a scan)" for
+// quotes from pages read by OCR; "kind" (added with area annotations) is
+// "text" or "area", "rect" an area's X1,Y1,X2,Y2 in PDF points.
+var CSVHeader = []string{"theme", "quote", "note", "title", "authors", "year", "journal", "doi", "page", "citation", "annotation_id", "created", "pdf_page", "source_note", "kind", "rect"}
 
 // WriteCSV writes one row per excerpt and theme (RFC 4180, UTF-8, CRLF
 // line ends), themes in codebook order; an excerpt without a theme has one
@@ -40,8 +43,12 @@ func WriteCSV(w io.Writer, d *Data, bom bool) error {
 			}
 			journal, doi = oneLine(doc.Journal), doc.DOI
 		}
+		kind, rect := index.KindText, ""
+		if e.IsArea() && e.Rect != nil {
+			kind, rect = index.KindArea, e.Rect.String()
+		}
 		return cw.Write([]string{theme, e.Quote, e.Note, title, authors, year, journal, doi, e.Pages(), e.Citation,
-			strconv.FormatInt(e.ID, 10), formatTime(e.CreatedAt), strconv.Itoa(e.Page), e.SourceNote})
+			strconv.FormatInt(e.ID, 10), formatTime(e.CreatedAt), strconv.Itoa(e.Page), e.SourceNote, kind, rect})
 	}
 	for _, t := range d.Themes {
 		if !d.Selected[t.GUID] {

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"encoding/base64"
 	"html"
 	"html/template"
 	"io"
@@ -19,6 +20,10 @@ func WriteHTML(w io.Writer, d *Data) error {
 		PDFPage               string // "PDF p. 2" when the printed page cited differs
 		Others                []string
 		Color                 template.CSS
+		// an area annotation's image of the page (a data: URL of our
+		// own PNG), with its label as alternative text
+		Image     template.URL
+		AreaLabel string
 	}
 	type sectionView struct {
 		Level    int
@@ -43,8 +48,17 @@ func WriteHTML(w io.Writer, d *Data) error {
 	excerpts := func(list []Excerpt, theme, color string) []excerptView {
 		var out []excerptView
 		for _, e := range list {
-			out = append(out, excerptView{Quote: strings.TrimSpace(e.Quote), Citation: e.Citation, PDFPage: e.PDFPageNote(), Note: strings.TrimSpace(e.Note),
-				Others: d.otherThemes(e, theme), Color: template.CSS(color)})
+			v := excerptView{Quote: strings.TrimSpace(e.Quote), Citation: e.Citation, PDFPage: e.PDFPageNote(), Note: strings.TrimSpace(e.Note),
+				Others: d.otherThemes(e, theme), Color: template.CSS(color)}
+			if e.IsArea() {
+				v.AreaLabel = e.AreaLabel()
+				if len(e.Image) > 0 {
+					v.Image = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(e.Image))
+				} else if e.ImageError != "" {
+					v.AreaLabel += " (no image: " + oneLine(e.ImageError) + ")"
+				}
+			}
+			out = append(out, v)
 		}
 		return out
 	}
@@ -114,6 +128,8 @@ h2, h3, h4, h5, h6 { border-bottom: 3px solid var(--theme); padding-bottom: .1em
 figure.excerpt { margin: 1em 0; break-inside: avoid; }
 blockquote { margin: 0; padding: .4em .8em; border-left: 6px solid var(--theme); background: var(--tint); white-space: pre-line; }
 figcaption { margin: .3em 0 0 1em; }
+.area { border-left: 6px solid var(--theme); padding: .4em .8em; background: var(--tint); }
+.area img { max-width: 100%; height: auto; display: block; border: 1px solid #ccc; }
 .others, .note { color: #444; font-size: .95em; }
 .references p { padding-left: 2em; text-indent: -2em; margin: .4em 0; }
 @media print { body { margin: 0; max-width: none; } * { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
@@ -125,8 +141,9 @@ figcaption { margin: .3em 0 0 1em; }
 {{end}}{{range .Sections}}<section style="--theme: {{.Color}}">
 {{heading .Level .Name}}
 {{range .Excerpts}}<figure class="excerpt" style="--theme: {{.Color}}; --tint: {{tint .Color 51}}">
-<blockquote>{{.Quote}}</blockquote>
-<figcaption>{{.Citation}}{{if .PDFPage}} <span class="others">· {{.PDFPage}}</span>{{end}}{{if .Others}} <span class="others">· also: {{join .Others ", "}}</span>{{end}}{{if .Note}}<br><span class="note"><b>Note:</b> {{.Note}}</span>{{end}}</figcaption>
+{{if .AreaLabel}}<div class="area">{{if .Image}}<img src="{{.Image}}" alt="{{.AreaLabel}}">{{else}}<i>{{.AreaLabel}}</i>{{end}}</div>
+{{end}}{{if or .Quote (not .AreaLabel)}}<blockquote>{{.Quote}}</blockquote>
+{{end}}<figcaption>{{.Citation}}{{if .PDFPage}} <span class="others">· {{.PDFPage}}</span>{{end}}{{if .Others}} <span class="others">· also: {{join .Others ", "}}</span>{{end}}{{if .Note}}<br><span class="note"><b>Note:</b> {{.Note}}</span>{{end}}</figcaption>
 </figure>
 {{end}}</section>
 {{end}}{{if .References}}<section class="references">

@@ -40,7 +40,10 @@ const JSONSchemaVersion = 1
 //	      "note", "author", "created", "updated" (RFC 3339, UTC),
 //	      "citation" (APA 7 in-text, with the page),
 //	      "source_note" ("(text recognised from a scan)" for a quote from
-//	      a page read by OCR, else "") } ]
+//	      a page read by OCR, else ""),
+//	      "kind" ("text", or "area": a rectangle of the page, start and end 0,
+//	      quote the text inside it), "rect" (an area's [x1, y1, x2, y2] in PDF
+//	      points, origin bottom-left; [] for text) } ]
 //	}
 //
 // Every key is always present; strings are "" and lists [] when empty.
@@ -93,24 +96,26 @@ type jsonDocument struct {
 }
 
 type jsonExcerpt struct {
-	ID          int64    `json:"id"`
-	GUID        string   `json:"guid"`
-	Document    int64    `json:"document"`
-	Page        int      `json:"page"`
-	EndPage     int      `json:"end_page"`
-	PrintedPage string   `json:"printed_page"`
-	Start       int      `json:"start"`
-	End         int      `json:"end"`
-	Quote       string   `json:"quote"`
-	Prefix      string   `json:"prefix"`
-	Suffix      string   `json:"suffix"`
-	Themes      []string `json:"themes"`
-	Note        string   `json:"note"`
-	Author      string   `json:"author"`
-	Created     string   `json:"created"`
-	Updated     string   `json:"updated"`
-	Citation    string   `json:"citation"`
-	SourceNote  string   `json:"source_note"`
+	ID          int64     `json:"id"`
+	GUID        string    `json:"guid"`
+	Document    int64     `json:"document"`
+	Page        int       `json:"page"`
+	EndPage     int       `json:"end_page"`
+	PrintedPage string    `json:"printed_page"`
+	Start       int       `json:"start"`
+	End         int       `json:"end"`
+	Quote       string    `json:"quote"`
+	Prefix      string    `json:"prefix"`
+	Suffix      string    `json:"suffix"`
+	Themes      []string  `json:"themes"`
+	Note        string    `json:"note"`
+	Author      string    `json:"author"`
+	Created     string    `json:"created"`
+	Updated     string    `json:"updated"`
+	Citation    string    `json:"citation"`
+	SourceNote  string    `json:"source_note"`
+	Kind        string    `json:"kind"`
+	Rect        []float64 `json:"rect"`
 }
 
 // WriteJSON writes the export as JSON (see the schema above).
@@ -136,7 +141,10 @@ func WriteJSON(w io.Writer, d *Data) error {
 		out.Excerpts = append(out.Excerpts, jsonExcerpt{ID: e.ID, GUID: e.GUID, Document: e.DocID, Page: e.Page, EndPage: e.Page,
 			PrintedPage: e.Pages(), Start: e.Start, End: e.End, Quote: e.Quote, Prefix: e.Prefix, Suffix: e.Suffix,
 			Themes: d.orderedThemes(e), Note: e.Note, Author: e.Author, Created: formatTime(e.CreatedAt),
-			Updated: formatTime(e.UpdatedAt), Citation: e.Citation, SourceNote: e.SourceNote})
+			Updated: formatTime(e.UpdatedAt), Citation: e.Citation, SourceNote: e.SourceNote, Kind: index.KindText, Rect: []float64{}})
+		if x := &out.Excerpts[len(out.Excerpts)-1]; e.IsArea() && e.Rect != nil {
+			x.Kind, x.Rect = index.KindArea, []float64{e.Rect.X1, e.Rect.Y1, e.Rect.X2, e.Rect.Y2}
+		}
 	}
 	return encodeJSON(w, out)
 }

@@ -2,6 +2,7 @@ package export
 
 import (
 	"bufio"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"strings"
@@ -53,7 +54,25 @@ func WriteMarkdown(w io.Writer, d *Data) error {
 
 func writeMarkdownExcerpt(w io.Writer, d *Data, e Excerpt, theme string) {
 	fmt.Fprintln(w)
+	if e.IsArea() {
+		// The area as an image of the page (embedded, so that the file
+		// travels alone), then the text found inside it, if any.
+		switch {
+		case len(e.Image) > 0:
+			fmt.Fprintf(w, "![%s](data:image/png;base64,%s)\n", escapeMarkdown(e.AreaLabel()), base64.StdEncoding.EncodeToString(e.Image))
+		case e.ImageError != "":
+			fmt.Fprintf(w, "*%s (no image: %s)*\n", escapeMarkdown(e.AreaLabel()), escapeMarkdown(oneLine(e.ImageError)))
+		default:
+			fmt.Fprintf(w, "*%s*\n", escapeMarkdown(e.AreaLabel()))
+		}
+		if strings.TrimSpace(e.Quote) != "" {
+			fmt.Fprintln(w)
+		}
+	}
 	for _, line := range strings.Split(strings.TrimSpace(e.Quote), "\n") {
+		if e.IsArea() && strings.TrimSpace(e.Quote) == "" {
+			break
+		}
 		line = strings.TrimSpace(line)
 		if line == "" {
 			fmt.Fprintln(w, ">")

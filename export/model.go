@@ -22,6 +22,10 @@ type Filter struct {
 	FullText bool
 	// Coder keeps one coder's excerpts (without regard to case).
 	Coder string
+	// AreaImages makes Collect draw each area annotation's part of its
+	// page as a PNG (Excerpt.Image), which the Markdown and HTML exports
+	// embed. It needs the PDF engine.
+	AreaImages bool
 }
 
 // Data is everything an export writes, as plain data: Collect gathers it
@@ -79,6 +83,21 @@ type Excerpt struct {
 	// should know: ScanNote for text recognised from a scan (OCR), which
 	// may hold misread words.
 	SourceNote string
+	// Image is an area annotation's part of the page as a PNG (when
+	// Collect was asked for it, see Filter.AreaImages); ImageError says
+	// why there is none when drawing it failed.
+	Image      []byte
+	ImageError string
+}
+
+// areaDPI is the resolution of an area's image in exports: sharp in
+// print, a few hundred kilobytes for a whole figure.
+const areaDPI = 150
+
+// AreaLabel names an area excerpt where a quote would stand: "Area of
+// p. 280".
+func (e Excerpt) AreaLabel() string {
+	return "Area of " + e.PageRef()
 }
 
 // ScanNote is the source note of quotes from pages read by OCR.

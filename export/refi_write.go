@@ -319,6 +319,10 @@ func BuildProject(d *Data) (*ProjectFiles, error) {
 		src := qdeTextSource{GUID: guid, Name: name, PlainTextPath: "internal://" + file, CreatingUser: p.CreatingUserGUID,
 			CreationDateTime: xmlTime(doc.ImportedAt), Description: doc.Reference.Plain()}
 		for _, e := range byDoc[doc.ID] {
+			if e.IsArea() {
+				skipped = append(skipped, fmt.Sprintf("annotation %d: an area of page %d of document %d has no text position", e.ID, e.Page, doc.ID))
+				continue
+			}
 			i, ok := pageIndex[e.Page]
 			if !ok || e.Start < 0 || e.End < e.Start || e.End > utf8.RuneCountInString(texts[i]) {
 				skipped = append(skipped, fmt.Sprintf("annotation %d: its offsets %d–%d do not fit page %d of document %d", e.ID, e.Start, e.End, e.Page, doc.ID))

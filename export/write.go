@@ -48,6 +48,10 @@ func ParseFormat(s string) (Format, error) {
 	return "", fmt.Errorf("unknown export format %q (one of md, csv, json, csljson, html, qdc, qdpx)", s)
 }
 
+// ShowsAreas tells a format that shows area annotations as images of the
+// page (Markdown, HTML): their Collect needs Filter.AreaImages.
+func (f Format) ShowsAreas() bool { return f == Markdown || f == HTML }
+
 // Binary tells a format that cannot be written to a terminal.
 func (f Format) Binary() bool { return f == QDPX || f == PDF }
 

@@ -249,7 +249,13 @@ type ReanchorResult struct {
 // no longer orphaned.
 func reanchorDocument(ctx context.Context, tx *sql.Tx, docID int64) (ReanchorResult, error) {
 	var res ReanchorResult
-	ids, err := txIDs(ctx, tx, "SELECT id FROM annotations WHERE doc_id = ? ORDER BY id", docID)
+	// Areas are rectangles of the page, not of its text: they stay.
+	var areas int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM annotations WHERE doc_id = ? AND kind = 'area'", docID).Scan(&areas); err != nil {
+		return res, err
+	}
+	res.Unchanged += areas
+	ids, err := txIDs(ctx, tx, "SELECT id FROM annotations WHERE doc_id = ? AND kind <> 'area' ORDER BY id", docID)
 	if err != nil {
 		return res, err
 	}
@@ -347,8 +353,12 @@ func reanchorIfMoved(ctx context.Context, tx *sql.Tx, ids []int64) error {
 	byDoc := map[int64][]pageRunes{}
 	for _, id := range ids {
 		var doc int64
-		if err := tx.QueryRowContext(ctx, "SELECT doc_id FROM annotations WHERE id = ?", id).Scan(&doc); err != nil {
+		var kind string
+		if err := tx.QueryRowContext(ctx, "SELECT doc_id, kind FROM annotations WHERE id = ?", id).Scan(&doc, &kind); err != nil {
 			continue // deleted again later in the same step
+		}
+		if kind == KindArea {
+			continue // a rectangle of the page: nothing to find again
 		}
 		pages, ok := byDoc[doc]
 		if !ok {
@@ -372,7 +382,8 @@ func reanchorIfMoved(ctx context.Context, tx *sql.Tx, ids []int64) error {
 func (l *Library) CheckCoding(ctx context.Context) ([]string, error) {
 	problems := []string{}
 	rows, err := l.db.QueryContext(ctx, `SELECT a.id, a.doc_id, a.page, a.start, a.end, a.quote, a.orphaned,
-	(SELECT COUNT(*) FROM annotation_themes at WHERE at.annotation_id = a.id), p.text_z
+	(SELECT COUNT(*) FROM annotation_themes at WHERE at.annotation_id = a.id), p.text_z,
+	a.kind, a.rect_x1, a.rect_y1, a.rect_x2, a.rect_y2
 FROM annotations a LEFT JOIN pages p ON p.doc_id = a.doc_id AND p.page = a.page ORDER BY a.id`)
 	if err != nil {
 		return nil, fmt.Errorf("check coding: %w", err)
@@ -383,12 +394,23 @@ FROM annotations a LEFT JOIN pages p ON p.doc_id = a.doc_id AND p.page = a.page 
 		var quote string
 		var orphaned bool
 		var stored []byte // NULL: no such page
-		if err := rows.Scan(&id, &doc, &page, &start, &end, &quote, &orphaned, &themes, &stored); err != nil {
+		var kind string
+		var r Rect
+		if err := rows.Scan(&id, &doc, &page, &start, &end, &quote, &orphaned, &themes, &stored, &kind, &r.X1, &r.Y1, &r.X2, &r.Y2); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("check coding: %w", err)
 		}
 		if themes == 0 {
 			problems = append(problems, fmt.Sprintf("annotation %d has no theme", id))
+		}
+		if kind == KindArea {
+			// A rectangle of the page: it needs a page, not its text.
+			if stored == nil {
+				problems = append(problems, fmt.Sprintf("area annotation %d points to page %d, which document %d does not have", id, page, doc))
+			} else if !(r.X2 > r.X1 && r.Y2 > r.Y1) {
+				problems = append(problems, fmt.Sprintf("area annotation %d has no area (%s)", id, r))
+			}
+			continue
 		}
 		if orphaned {
 			continue

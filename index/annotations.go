@@ -31,6 +31,10 @@ type TagRequest struct {
 	Themes     []string // one or more theme names
 	Note       string
 	Author     string // "" uses Library.Author
+	// Rect, with Page, codes an area of the page instead of a passage: a
+	// rectangle in PDF user space (points, origin bottom-left), kept
+	// within the page as displayed. Quote, Start and End are then unused.
+	Rect *Rect
 }
 
 // AnnotationUpdate changes an annotation; nil or empty fields stay.
@@ -99,6 +103,9 @@ func shortQuote(q string) string {
 // the new annotation. Unknown document or theme, an empty quote or one not
 // found, and an ambiguous quote are errors that change nothing.
 func (l *Library) Tag(ctx context.Context, req TagRequest) (Annotation, error) {
+	if req.Rect != nil {
+		return l.tagArea(ctx, req)
+	}
 	var id int64
 	label := fmt.Sprintf("Tag %q with %s", shortQuote(req.Quote), strings.Join(req.Themes, ", "))
 	err := l.change(ctx, label, func(r *changeRecorder) error {
@@ -468,21 +475,29 @@ const annotationColumns = `a.id, a.guid, a.doc_id, d.title, a.page, a.start, a.e
 	a.note, a.author, a.orphaned, a.created_at, a.updated_at,
 	d.first_printed_page, d.pages, d.page_count, d.printed_pages,
 	(SELECT p.label FROM pages p WHERE p.doc_id = a.doc_id AND p.page = a.page),
-	(SELECT p.printed FROM pages p WHERE p.doc_id = a.doc_id AND p.page = a.page), a.source, a.color`
+	(SELECT p.printed FROM pages p WHERE p.doc_id = a.doc_id AND p.page = a.page), a.source, a.color,
+	a.kind, a.rect_x1, a.rect_y1, a.rect_x2, a.rect_y2`
 
 func scanAnnotation(r rowScanner) (Annotation, error) {
 	var a Annotation
 	var created, updated string
 	var n PageNumbering
 	var label, printed sql.NullString
+	var rect Rect
 	err := r.Scan(&a.ID, &a.GUID, &a.DocID, &a.DocTitle, &a.Page, &a.Start, &a.End, &a.Quote, &a.Prefix, &a.Suffix,
 		&a.Note, &a.Author, &a.Orphaned, &created, &updated,
-		&n.FirstPrintedPage, &n.Pages, &n.PageCount, &n.PrintedPages, &label, &printed, &a.Source, &a.Color)
+		&n.FirstPrintedPage, &n.Pages, &n.PageCount, &n.PrintedPages, &label, &printed, &a.Source, &a.Color,
+		&a.Kind, &rect.X1, &rect.Y1, &rect.X2, &rect.Y2)
 	a.Coder = a.Author
 	a.PrintedPage, _ = n.PrintedPage(a.Page, label.String, printed.String)
 	a.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
 	a.UpdatedAt, _ = time.Parse(time.RFC3339Nano, updated)
 	a.Themes = []string{}
+	if a.Kind == KindArea {
+		a.Rect = &rect
+	} else {
+		a.Kind = KindText
+	}
 	return a, err
 }
 

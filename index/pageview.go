@@ -7,7 +7,6 @@ import (
 	"image/color"
 	"image/draw"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"unicode"
@@ -27,8 +26,11 @@ type PageHighlight struct {
 	Colors       []string `json:"colors"` // "#RRGGBB", one per theme
 	Note         string   `json:"note,omitempty"`
 	// Rects are the passage's boxes merged line by line (the space between
-	// two words on a line included), in PDF user space.
+	// two words on a line included), in PDF user space; an area
+	// annotation's one rectangle.
 	Rects []importer.Box `json:"rects"`
+	// Area: an area annotation, drawn as an outline rather than a fill.
+	Area bool `json:"area,omitempty"`
 }
 
 // PageHighlights returns the annotations of one page with the rectangles
@@ -43,9 +45,16 @@ func (l *Library) PageHighlights(ctx context.Context, docID int64, page int) ([]
 	if len(anns) == 0 {
 		return nil, nil
 	}
-	boxes, err := l.PageBoxes(ctx, docID, page)
-	if err != nil {
-		return nil, err
+	// Areas do not need the text's boxes: a page whose text must be
+	// re-extracted still shows them.
+	hasText := false
+	for _, a := range anns {
+		hasText = hasText || !a.IsArea()
+	}
+	var boxes []importer.Box
+	var boxErr error
+	if hasText {
+		boxes, boxErr = l.PageBoxes(ctx, docID, page)
 	}
 	colors, err := l.themeColors(ctx)
 	if err != nil {
@@ -53,14 +62,24 @@ func (l *Library) PageHighlights(ctx context.Context, docID int64, page int) ([]
 	}
 	var out []PageHighlight
 	for _, a := range anns {
-		if a.Orphaned || a.Start < 0 || a.End > len(boxes) || a.Start >= a.End {
+		var h PageHighlight
+		switch {
+		case a.IsArea() && a.Rect != nil:
+			r := a.Rect
+			h = PageHighlight{AnnotationID: a.ID, Themes: a.Themes, Note: a.Note, Area: true,
+				Rects: []importer.Box{{X0: float32(r.X1), Y0: float32(r.Y1), X1: float32(r.X2), Y1: float32(r.Y2)}}}
+		case boxErr != nil || a.Orphaned || a.Start < 0 || a.End > len(boxes) || a.Start >= a.End:
 			continue
+		default:
+			h = PageHighlight{AnnotationID: a.ID, Themes: a.Themes, Note: a.Note, Rects: LineRects(boxes[a.Start:a.End])}
 		}
-		h := PageHighlight{AnnotationID: a.ID, Themes: a.Themes, Note: a.Note, Rects: LineRects(boxes[a.Start:a.End])}
 		for _, t := range a.Themes {
 			h.Colors = append(h.Colors, colors[strings.ToLower(t)])
 		}
 		out = append(out, h)
+	}
+	if len(out) == 0 && boxErr != nil {
+		return nil, boxErr
 	}
 	return out, nil
 }
@@ -136,27 +155,9 @@ func (l *Library) RenderPage(ctx context.Context, docID int64, page int, opts Re
 		dpi = 96
 	}
 	out := RenderedPage{DPI: dpi}
-	d, err := l.Document(ctx, docID)
+	doc, _, err := l.openPDF(ctx, docID, page)
 	if err != nil {
-		return out, err
-	}
-	if d.Kind != string(importer.KindPDF) || d.SHA256 == "" {
-		return out, fmt.Errorf("render document %d: it is not a stored PDF (%s): %w", docID, d.Kind, ErrInvalidInput)
-	}
-	if page < 1 || page > d.PageCount {
-		return out, fmt.Errorf("render document %d page %d: the document has pages 1–%d: %w", docID, page, d.PageCount, ErrInvalidInput)
-	}
-	data, err := os.ReadFile(l.FilePath(d))
-	if err != nil {
-		return out, fmt.Errorf("render document %d: read the stored original: %w", docID, err)
-	}
-	eng, err := pdfium.Get(ctx)
-	if err != nil {
-		return out, fmt.Errorf("render document %d: %w", docID, err)
-	}
-	doc, err := eng.Open(ctx, data, "")
-	if err != nil {
-		return out, fmt.Errorf("render document %d (%s): %w", docID, d.FileName, err)
+		return out, fmt.Errorf("render: %w", err)
 	}
 	defer doc.Close()
 	if out.Info, err = doc.Page(page - 1); err != nil {
@@ -200,6 +201,15 @@ func drawHighlight(img *image.RGBA, page RenderedPage, h PageHighlight) {
 		x0, y0 := page.ToPixel(float64(r.X0), float64(r.Y0))
 		x1, y1 := page.ToPixel(float64(r.X1), float64(r.Y1))
 		rect := image.Rect(int(math.Floor(min(x0, x1))), int(math.Floor(min(y0, y1))), int(math.Ceil(max(x0, x1))), int(math.Ceil(max(y0, y1))))
+		if h.Area {
+			// An outline in each theme's colour, one inside the other.
+			w := max(2, int(math.Round(page.DPI/48)))
+			for k, c := range cols {
+				c.A = 0xff
+				outline(img, rect.Inset(k*w), w, c)
+			}
+			continue
+		}
 		n := len(cols)
 		for k, c := range cols {
 			stripe := rect
@@ -210,6 +220,22 @@ func drawHighlight(img *image.RGBA, page RenderedPage, h PageHighlight) {
 			}
 			draw.Draw(img, stripe.Intersect(img.Bounds()), &image.Uniform{c}, image.Point{}, draw.Over)
 		}
+	}
+}
+
+// outline draws a rectangle's border w pixels wide, inside it.
+func outline(img *image.RGBA, r image.Rectangle, w int, c color.NRGBA) {
+	if r.Dx() <= 2*w || r.Dy() <= 2*w {
+		draw.Draw(img, r.Intersect(img.Bounds()), &image.Uniform{c}, image.Point{}, draw.Over)
+		return
+	}
+	for _, side := range []image.Rectangle{
+		{r.Min, image.Pt(r.Max.X, r.Min.Y+w)},
+		{image.Pt(r.Min.X, r.Max.Y-w), r.Max},
+		{image.Pt(r.Min.X, r.Min.Y+w), image.Pt(r.Min.X+w, r.Max.Y-w)},
+		{image.Pt(r.Max.X-w, r.Min.Y+w), image.Pt(r.Max.X, r.Max.Y-w)},
+	} {
+		draw.Draw(img, side.Intersect(img.Bounds()), &image.Uniform{c}, image.Point{}, draw.Over)
 	}
 }
 

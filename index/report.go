@@ -124,7 +124,7 @@ func (l *Library) Report(ctx context.Context) (*CodingReport, error) {
 		for i, x := range list {
 			note(x, x)
 			for _, y := range list[i+1:] {
-				if x.Start < y.End && y.Start < x.End && !x.Orphaned && !y.Orphaned {
+				if overlaps(x, y) {
 					note(x, y)
 				}
 			}
@@ -170,4 +170,18 @@ func (r *CodingReport) String() string {
 		s += fmt.Sprintf("  %5d  %s × %s\n", c.Count, c.A, c.B)
 	}
 	return s
+}
+
+// overlaps tells whether two annotations of one page meet: two passages
+// that share characters, two areas that share a part of the page. (A
+// passage and an area are of different kinds: they meet only when one
+// annotation carries both themes.)
+func overlaps(x, y Annotation) bool {
+	switch {
+	case x.IsArea() && y.IsArea():
+		return x.Rect != nil && y.Rect != nil && x.Rect.Overlaps(*y.Rect)
+	case x.IsArea() || y.IsArea():
+		return false
+	}
+	return x.Start < y.End && y.Start < x.End && !x.Orphaned && !y.Orphaned
 }

@@ -296,6 +296,17 @@ CREATE TABLE consensus_decisions (
 CREATE INDEX consensus_decisions_doc ON consensus_decisions(doc_id, page);
 ALTER TABLE history ADD COLUMN coder TEXT NOT NULL DEFAULT '';
 `,
+	// 13: area annotations: a rectangle of a page (a figure, a table) coded
+	// like a passage. kind is 'text' (a span of the page's text) or 'area'
+	// (the rectangle rect_x1..rect_y2 in PDF user space, points, origin
+	// bottom-left; start and end 0, quote the text found inside it).
+	`
+ALTER TABLE annotations ADD COLUMN kind    TEXT NOT NULL DEFAULT 'text';
+ALTER TABLE annotations ADD COLUMN rect_x1 REAL NOT NULL DEFAULT 0;
+ALTER TABLE annotations ADD COLUMN rect_y1 REAL NOT NULL DEFAULT 0;
+ALTER TABLE annotations ADD COLUMN rect_x2 REAL NOT NULL DEFAULT 0;
+ALTER TABLE annotations ADD COLUMN rect_y2 REAL NOT NULL DEFAULT 0;
+`,
 }
 
 // sqlGUID is an SQL expression for a random (version 4) GUID in the form

@@ -15,17 +15,25 @@ import (
 // history.
 
 func init() {
-	register(&command{name: "tag", args: "DOC_ID --quote TEXT --theme NAME [--theme NAME2] [--note TEXT] [--page N]",
-		summary: "code a passage (found ignoring white space, line breaks and hyphenation) with themes",
+	register(&command{name: "tag", args: "DOC_ID (--quote TEXT | --page N --rect X1,Y1,X2,Y2) --theme NAME [--theme NAME2] [--note TEXT] [--page N]",
+		summary: "code a passage (found ignoring white space, line breaks and hyphenation), or an area of a page, with themes",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error {
 			var req index.TagRequest
 			var themes stringList
 			fs.StringVar(&req.Quote, "quote", "", "the passage, as you have it")
 			fs.Var(&themes, "theme", "a theme to code it with (repeatable)")
 			fs.StringVar(&req.Note, "note", "", "a note (memo) on the passage")
-			fs.IntVar(&req.Page, "page", 0, "the page the passage is on (needed when it occurs on several)")
+			fs.IntVar(&req.Page, "page", 0, "the page the passage is on (needed when it occurs on several, and for --rect)")
+			rect := fs.String("rect", "", "code an area of the page instead of a passage: X1,Y1,X2,Y2 in PDF points, origin bottom-left (a figure, a table)")
 			return func(e *env, args []string) error {
 				req.Themes = themes
+				if *rect != "" {
+					r, err := index.ParseRect(*rect)
+					if err != nil {
+						return usagef("--rect: %s", strings.TrimSuffix(err.Error(), ": "+index.ErrInvalidInput.Error()))
+					}
+					req.Rect = &r
+				}
 				return runTag(e, args, req)
 			}
 		}, writes: true})
@@ -85,8 +93,13 @@ func runTag(e *env, args []string, req index.TagRequest) error {
 	if len(req.Themes) == 0 {
 		return usagef("tag needs at least one --theme NAME (see `rapport themes`)")
 	}
-	if strings.TrimSpace(req.Quote) == "" {
-		return usagef("tag needs --quote \"the passage\" (an empty quote tags nothing)")
+	switch {
+	case req.Rect != nil && strings.TrimSpace(req.Quote) != "":
+		return usagef("tag takes --quote or --rect, not both")
+	case req.Rect != nil && req.Page < 1:
+		return usagef("tag --rect needs --page N, the page the area is on")
+	case req.Rect == nil && strings.TrimSpace(req.Quote) == "":
+		return usagef("tag needs --quote \"the passage\" (an empty quote tags nothing), or --page N --rect X1,Y1,X2,Y2 for an area")
 	}
 	req.DocID = id
 	lib, err := e.library()
@@ -113,8 +126,15 @@ func printAnnotation(w io.Writer, a index.Annotation) {
 	if a.Coder != "" {
 		by = " (" + a.Coder + ")"
 	}
-	fmt.Fprintf(w, "annotation %d: document %d p.%d [%d–%d]%s %s%s\n    “%s”\n", a.ID, a.DocID, a.Page, a.Start, a.End, orphan,
-		strings.Join(a.Themes, "; "), by, oneLine(a.Quote))
+	if a.IsArea() && a.Rect != nil {
+		fmt.Fprintf(w, "annotation %d: document %d p.%d area [%s] %s%s\n", a.ID, a.DocID, a.Page, a.Rect, strings.Join(a.Themes, "; "), by)
+		if q := oneLine(a.Quote); q != "" {
+			fmt.Fprintf(w, "    text inside: “%s”\n", q)
+		}
+	} else {
+		fmt.Fprintf(w, "annotation %d: document %d p.%d [%d–%d]%s %s%s\n    “%s”\n", a.ID, a.DocID, a.Page, a.Start, a.End, orphan,
+			strings.Join(a.Themes, "; "), by, oneLine(a.Quote))
+	}
 	if a.Note != "" {
 		fmt.Fprintf(w, "    note: %s\n", oneLine(a.Note))
 	}

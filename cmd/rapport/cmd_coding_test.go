@@ -217,3 +217,74 @@ func TestCLICoding(t *testing.T) {
 		t.Errorf("check: %v", chk)
 	}
 }
+
+// TestCLITagArea: tag --page N --rect codes an area of the page; the
+// annotations list gives it with "kind":"area" and "rect":[x1,y1,x2,y2]
+// (passages with "kind":"text" and no rect); undo takes it away; bad
+// rectangles are refused with a clear message and change nothing.
+func TestCLITagArea(t *testing.T) {
+	lib := filepath.Join(t.TempDir(), "lib")
+	if _, errs, code := rapport(t, lib, "import", codingArticle(t, t.TempDir())); code != 0 {
+		t.Fatalf("import: %s", errs)
+	}
+	type area struct {
+		ID    int64     `json:"id"`
+		Page  int       `json:"page"`
+		Kind  string    `json:"kind"`
+		Rect  []float64 `json:"rect"`
+		Quote string    `json:"quote"`
+		Note  string    `json:"note"`
+	}
+	var a area
+	if code := rapportJSON(t, lib, &a, "tag", "1", "--page", "2", "--rect", "300,600,72,500", "--theme", "Trust", "--note", "a figure"); code != 0 {
+		t.Fatalf("tag --rect: code %d", code)
+	}
+	if a.Kind != "area" || a.Page != 2 || len(a.Rect) != 4 || a.Rect[0] != 72 || a.Rect[1] != 500 || a.Rect[2] != 300 || a.Rect[3] != 600 || a.Note != "a figure" {
+		t.Fatalf("tag --rect gave %+v", a)
+	}
+	if _, errs, code := rapport(t, lib, "tag", "1", "--quote", "Trust grew", "--theme", "Trust"); code != 0 {
+		t.Fatalf("tag --quote: %s", errs)
+	}
+	var list []map[string]any
+	if code := rapportJSON(t, lib, &list, "annotations", "--theme", "Trust"); code != 0 || len(list) != 2 {
+		t.Fatalf("annotations: code %d %v", code, list)
+	}
+	kinds := map[string]any{}
+	for _, x := range list {
+		kinds[x["kind"].(string)] = x["rect"]
+	}
+	if r, ok := kinds["area"].([]any); !ok || len(r) != 4 || r[0] != 72.0 || r[3] != 600.0 {
+		t.Errorf("the area in annotations --json: %v", list)
+	}
+	if r, ok := kinds["text"]; !ok || r != nil {
+		t.Errorf("the passage in annotations --json: %v", list)
+	}
+	out, _, _ := rapport(t, lib, "annotations", "--doc", "1")
+	if !strings.Contains(out, "p.2 area [72,500,300,600] Trust") {
+		t.Errorf("annotations prints:\n%s", out)
+	}
+
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"tag", "1", "--page", "2", "--rect", "72,500,300", "--theme", "Trust"}, "four numbers"},
+		{[]string{"tag", "1", "--rect", "72,500,300,600", "--theme", "Trust"}, "needs --page N"},
+		{[]string{"tag", "1", "--page", "2", "--rect", "72,500,300,600", "--quote", "Trust", "--theme", "Trust"}, "not both"},
+		{[]string{"tag", "1", "--page", "2", "--rect", "900,900,1000,1000", "--theme", "Trust"}, "outside page 2"},
+		{[]string{"tag", "1", "--page", "9", "--rect", "72,500,300,600", "--theme", "Trust"}, "pages 1–2"},
+	} {
+		_, errs, code := rapport(t, lib, c.args...)
+		if code == 0 || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: code %d, stderr %q (want %q)", c.args, code, errs, c.want)
+		}
+	}
+	if code := rapportJSON(t, lib, &list, "annotations"); code != 0 || len(list) != 2 {
+		t.Errorf("after refused tags: %d annotations", len(list))
+	}
+	rapport(t, lib, "undo")
+	rapport(t, lib, "undo")
+	if code := rapportJSON(t, lib, &list, "annotations"); code != 0 || len(list) != 0 {
+		t.Errorf("after two undos: %v", list)
+	}
+}

@@ -145,7 +145,7 @@ func runExport(e *env, args []string, opts exportFlags) error {
 	if opts.output == "-" && format.Binary() {
 		return usagef("%s is a zip: write it to a file with -o FILE", format)
 	}
-	filter := export.Filter{Themes: opts.themes, FullText: format == export.QDPX, Coder: opts.coder}
+	filter := export.Filter{Themes: opts.themes, FullText: format == export.QDPX, Coder: opts.coder, AreaImages: format.ShowsAreas()}
 	for _, s := range opts.docs {
 		id, err := parseID(s)
 		if err != nil {

@@ -1,0 +1,206 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"image/draw"
+	"math"
+	"os"
+	"strings"
+
+	"github.com/rapport-qda/rapport/importer"
+	"github.com/rapport-qda/rapport/internal/pdfium"
+)
+
+// Area annotations: a rectangle of a page (a figure, a table, an image)
+// coded like a passage. The rectangle is stored in PDF user space, so it
+// does not depend on the page's text: re-extraction leaves it alone, and
+// it is drawn, cropped and exported from the page itself.
+
+// minAreaSide is the smallest side of an area, in points: a click or a
+// slip of the mouse draws nothing to code.
+const minAreaSide = 2.0
+
+// tagArea codes a rectangle of a page (req.Rect, req.Page).
+func (l *Library) tagArea(ctx context.Context, req TagRequest) (Annotation, error) {
+	fail := func(err error) (Annotation, error) {
+		return Annotation{}, fmt.Errorf("tag an area of document %d: %w", req.DocID, err)
+	}
+	d, err := l.Document(ctx, req.DocID)
+	if err != nil {
+		return fail(err)
+	}
+	if d.Kind != string(importer.KindPDF) || d.SHA256 == "" {
+		return fail(fmt.Errorf("an area is drawn on a PDF's page, and this is not a stored PDF (%s): %w", d.Kind, ErrInvalidInput))
+	}
+	if req.Page < 1 || req.Page > d.PageCount {
+		return fail(fmt.Errorf("--page %d: the document has pages 1–%d: %w", req.Page, d.PageCount, ErrInvalidInput))
+	}
+	r := req.Rect.Normalized()
+	for _, v := range []float64{r.X1, r.Y1, r.X2, r.Y2} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fail(fmt.Errorf("rectangle %s is not a rectangle: %w", r, ErrInvalidInput))
+		}
+	}
+	info, err := l.PageInfo(ctx, req.DocID, req.Page)
+	if err != nil {
+		return fail(err)
+	}
+	c := info.CropBox
+	clipped := Rect{max(r.X1, c.X0), max(r.Y1, c.Y0), min(r.X2, c.X1), min(r.Y2, c.Y1)}
+	if clipped.Width() < minAreaSide || clipped.Height() < minAreaSide {
+		return fail(fmt.Errorf("rectangle %s lies outside page %d (%s), or is too small to code: %w", r, req.Page,
+			Rect{c.X0, c.Y0, c.X1, c.Y1}.Round(), ErrInvalidInput))
+	}
+	r = clipped.Round()
+	// The text inside the area, for the excerpt and for search: best
+	// effort, as a figure holds none and a document whose text must be
+	// re-extracted has no boxes yet.
+	quote := ""
+	if boxes, err := l.PageBoxes(ctx, req.DocID, req.Page); err == nil {
+		if p, err := l.PageText(ctx, req.DocID, req.Page); err == nil {
+			quote = TextInArea([]rune(p.Text), boxes, r)
+		}
+	}
+	author := req.Author
+	if author == "" {
+		author = l.Author
+	}
+	var id int64
+	label := fmt.Sprintf("Tag an area of page %d with %s", req.Page, strings.Join(req.Themes, ", "))
+	err = l.change(ctx, label, func(rec *changeRecorder) error {
+		themeIDs, err := resolveThemes(ctx, rec.tx, req.Themes)
+		if err != nil {
+			return err
+		}
+		if len(themeIDs) == 0 {
+			return fmt.Errorf("an annotation needs at least one theme: %w", ErrInvalidInput)
+		}
+		id, err = insertArea(ctx, rec, req.DocID, req.Page, r, quote, themeIDs, req.Note, author)
+		return err
+	})
+	if err != nil {
+		return fail(err)
+	}
+	return l.Annotation(ctx, id)
+}
+
+// insertArea stores an area annotation.
+func insertArea(ctx context.Context, rec *changeRecorder, docID int64, page int, r Rect, quote string, themeIDs []int64, note, author string) (int64, error) {
+	ts := now()
+	res, err := rec.tx.ExecContext(ctx, `INSERT INTO annotations (guid, doc_id, page, start, end, quote, prefix, suffix, note, author, created_at, updated_at,
+	kind, rect_x1, rect_y1, rect_x2, rect_y2)
+VALUES (?, ?, ?, 0, 0, ?, '', '', ?, ?, ?, ?, 'area', ?, ?, ?, ?)`, newGUID(), docID, page, quote, strings.TrimSpace(note), author, ts, ts,
+		r.X1, r.Y1, r.X2, r.Y2)
+	if err != nil {
+		return 0, err
+	}
+	id, _ := res.LastInsertId()
+	rec.created("annotations", id)
+	for _, t := range themeIDs {
+		if _, err := rec.tx.ExecContext(ctx, "INSERT INTO annotation_themes (annotation_id, theme_id) VALUES (?, ?)", id, t); err != nil {
+			return 0, err
+		}
+		rec.created("annotation_themes", id, t)
+	}
+	return id, nil
+}
+
+// Round rounds the corners to a hundredth of a point.
+func (r Rect) Round() Rect {
+	f := func(x float64) float64 { return math.Round(x*100) / 100 }
+	return Rect{f(r.X1), f(r.Y1), f(r.X2), f(r.Y2)}
+}
+
+// TextInArea returns the text of the characters whose boxes' centres lie
+// in the rectangle, in the page text's order: characters next to each
+// other in the text stay together, and a gap between two runs becomes a
+// space, or a line break where the text skipped one.
+func TextInArea(text []rune, boxes []importer.Box, r Rect) string {
+	var b strings.Builder
+	last := -1
+	for i, bx := range boxes {
+		if i >= len(text) || bx.Empty() || !r.Contains(float64(bx.X0+bx.X1)/2, float64(bx.Y0+bx.Y1)/2) {
+			continue
+		}
+		if last >= 0 && i > last+1 {
+			gap := text[last+1 : i]
+			switch {
+			case strings.ContainsRune(string(gap), '\n'):
+				b.WriteByte('\n')
+			default:
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteRune(text[i])
+		last = i
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// PageInfo returns the geometry of a page of a stored PDF (its size as
+// displayed, crop box and rotation), read by PDFium.
+func (l *Library) PageInfo(ctx context.Context, docID int64, page int) (pdfium.PageInfo, error) {
+	var info pdfium.PageInfo
+	doc, d, err := l.openPDF(ctx, docID, page)
+	if err != nil {
+		return info, err
+	}
+	defer doc.Close()
+	if info, err = doc.Page(page - 1); err != nil {
+		return info, fmt.Errorf("page %d of document %d (%s): %w", page, docID, d.FileName, err)
+	}
+	return info, nil
+}
+
+// openPDF opens a stored PDF with PDFium (starting it if this process has
+// not yet), after checking that page is one of its pages.
+func (l *Library) openPDF(ctx context.Context, docID int64, page int) (*pdfium.Document, Document, error) {
+	d, err := l.Document(ctx, docID)
+	if err != nil {
+		return nil, d, err
+	}
+	if d.Kind != string(importer.KindPDF) || d.SHA256 == "" {
+		return nil, d, fmt.Errorf("document %d is not a stored PDF (%s): %w", docID, d.Kind, ErrInvalidInput)
+	}
+	if page < 1 || page > d.PageCount {
+		return nil, d, fmt.Errorf("document %d page %d: the document has pages 1–%d: %w", docID, page, d.PageCount, ErrInvalidInput)
+	}
+	data, err := os.ReadFile(l.FilePath(d))
+	if err != nil {
+		return nil, d, fmt.Errorf("document %d: read the stored original: %w", docID, err)
+	}
+	eng, err := pdfium.Get(ctx)
+	if err != nil {
+		return nil, d, fmt.Errorf("document %d: %w", docID, err)
+	}
+	doc, err := eng.Open(ctx, data, "")
+	if err != nil {
+		return nil, d, fmt.Errorf("document %d (%s): %w", docID, d.FileName, err)
+	}
+	return doc, d, nil
+}
+
+// AreaImage draws an area of a page at dpi (the page rendered by PDFium,
+// cropped to the rectangle): what the Markdown and HTML exports show of an
+// area annotation.
+func (l *Library) AreaImage(ctx context.Context, docID int64, page int, r Rect, dpi float64) (image.Image, error) {
+	rp, err := l.RenderPage(ctx, docID, page, RenderOptions{DPI: dpi})
+	if err != nil {
+		return nil, err
+	}
+	return CropArea(rp, r), nil
+}
+
+// CropArea cuts an area (PDF user space) out of a rendered page; the
+// rectangle is clipped to the page.
+func CropArea(rp RenderedPage, r Rect) image.Image {
+	x0, y0 := rp.ToPixel(r.X1, r.Y1)
+	x1, y1 := rp.ToPixel(r.X2, r.Y2)
+	rect := image.Rect(int(math.Floor(min(x0, x1))), int(math.Floor(min(y0, y1))), int(math.Ceil(max(x0, x1))), int(math.Ceil(max(y0, y1)))).
+		Intersect(rp.Image.Bounds())
+	out := image.NewRGBA(image.Rect(0, 0, max(rect.Dx(), 1), max(rect.Dy(), 1)))
+	draw.Draw(out, out.Bounds(), rp.Image, rect.Min, draw.Src)
+	return out
+}
