@@ -231,6 +231,13 @@ func (u *UI) showCoder() {
 	u.coderButton.SetText(text)
 }
 
+// Close lets go of what the window holds besides its widgets: the page
+// view's PDF engine instance and drawn pages. Call it once the window is
+// closed, before closing the library.
+func (u *UI) Close() {
+	u.reader.stopRendering()
+}
+
 // Library is the library the window shows.
 func (u *UI) Library() *index.Library { return u.lib }
 
@@ -408,6 +415,8 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItem("Library", func() { u.ShowView(ViewLibrary) }),
 		fyne.NewMenuItem("Search results", func() { u.ShowView(ViewSearch) }),
 		fyne.NewMenuItem("Reader", func() { u.ShowView(ViewReader) }),
+		fyne.NewMenuItem("Reader: text view", func() { u.ShowView(ViewReader); u.reader.setPageMode(false) }),
+		fyne.NewMenuItem("Reader: page view", func() { u.ShowView(ViewReader); u.reader.setPageMode(true) }),
 		fyne.NewMenuItem("Annotations", func() { u.ShowView(ViewAnnotations) }),
 		fyne.NewMenuItem("Codebook", func() { u.ShowView(ViewCodebook) }),
 		fyne.NewMenuItem("Reports", func() { u.ShowView(ViewReports) }),
@@ -431,6 +440,22 @@ func (u *UI) addShortcuts() {
 	c.AddShortcut(&fyne.ShortcutUndo{}, func(fyne.Shortcut) { u.Undo() })
 	c.AddShortcut(&fyne.ShortcutRedo{}, func(fyne.Shortcut) { u.Redo() })
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: ctrl | fyne.KeyModifierShift}, func(fyne.Shortcut) { u.Redo() })
+	// the page view's zoom: Ctrl+plus (with or without Shift, or the
+	// keypad's), Ctrl+minus, Ctrl+0 fits the width again
+	zoom := func(f func()) func(fyne.Shortcut) {
+		return func(fyne.Shortcut) {
+			if u.currentView() == ViewReader {
+				f()
+			}
+		}
+	}
+	for _, k := range []fyne.KeyName{fyne.KeyEqual, fyne.KeyPlus} {
+		for _, m := range []fyne.KeyModifier{ctrl, ctrl | fyne.KeyModifierShift} {
+			c.AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: m}, zoom(func() { u.reader.zoomBy(zoomStep) }))
+		}
+	}
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyMinus, Modifier: ctrl}, zoom(func() { u.reader.zoomBy(1 / zoomStep) }))
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.Key0, Modifier: ctrl}, zoom(u.reader.zoomFit))
 	c.SetOnTypedKey(u.typedKey)
 	c.SetOnTypedRune(u.typedRune)
 }
@@ -493,6 +518,11 @@ var shortcuts = [][2]string{
 	{"1–9", "tag the selection with the numbered theme"},
 	{"Enter", "tag the selection with a note"},
 	{"Esc", "clear the selection"},
+	{"", "In the reader's page view"},
+	{"drag, double-, triple-click", "select words, a word, a paragraph"},
+	{"Shift+drag", "draw an area (a figure, a table) to code"},
+	{"Ctrl+plus / Ctrl+minus", "zoom in / out"},
+	{"Ctrl+0", "fit the page to the width"},
 }
 
 // showShortcuts lists the keyboard shortcuts in two columns, key and

@@ -67,6 +67,7 @@ func newTestUI(t testing.TB, lib *index.Library) (*UI, fyne.Window) {
 	t.Cleanup(w.Close)
 	w.Resize(fyne.NewSize(1200, 800))
 	u := buildHeadless(a, w, lib)
+	t.Cleanup(u.Close)
 	u.Wait()
 	return u, w
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -234,6 +235,10 @@ func (s *themeSidebar) reload() {
 // selected.
 const selectionHint = "Click a sentence to select it (Shift+click extends, double-click takes the paragraph, drag selects words)."
 
+// pageSelectionHint is what it says while the page view shows nothing
+// selected.
+const pageSelectionHint = "Drag over words to select them (double-click a word, triple-click its paragraph); Shift+drag, or the Area tool, draws an area around a figure or a table."
+
 // tagPanel is the reader's side panel: the selection, the numbered theme
 // buttons that tag it, a note, and the page's annotations with edit and
 // remove one click away.
@@ -313,7 +318,7 @@ func (p *tagPanel) themeColour(name string) string {
 func (p *tagPanel) colourSpans() []colourSpan {
 	var out []colourSpan
 	for _, a := range p.annots {
-		if a.Orphaned || len(a.Themes) == 0 {
+		if a.Orphaned || a.IsArea() || len(a.Themes) == 0 {
 			continue
 		}
 		for _, th := range a.Themes {
@@ -324,11 +329,24 @@ func (p *tagPanel) colourSpans() []colourSpan {
 }
 
 func (p *tagPanel) selectionChanged() {
-	sel := p.r.view.Selection()
-	if sel.End <= sel.Start {
+	sel := p.r.selection()
+	switch {
+	case p.r.pageShown() && p.r.area != nil:
+		a := *p.r.area
+		label := fmt.Sprintf("Area of page %d, %.0f × %.0f points", p.r.page, a.Width(), a.Height())
+		if inside := strings.Join(strings.Fields(index.TextInArea(p.r.pv.text, p.r.pv.boxes, a)), " "); inside != "" {
+			if r := []rune(inside); len(r) > 200 {
+				inside = string(r[:200]) + "…"
+			}
+			label += ": “" + inside + "”"
+		}
+		p.selLabel.SetText(label)
+	case sel.End <= sel.Start && p.r.pageShown():
+		p.selLabel.SetText(pageSelectionHint)
+	case sel.End <= sel.Start:
 		p.selLabel.SetText(selectionHint)
-	} else {
-		text := strings.Join(strings.Fields(p.r.view.SelectedText()), " ")
+	default:
+		text := strings.Join(strings.Fields(p.r.selectedText()), " ")
 		if r := []rune(text); len(r) > 280 {
 			text = string(r[:140]) + " … " + string(r[len(r)-120:])
 		}
@@ -345,10 +363,14 @@ func (p *tagPanel) showAnnotations() {
 		p.annList.Add(widget.NewLabel("None yet."))
 		return
 	}
-	sel := p.r.view.Selection()
+	sel := p.r.selection()
 	var first, rest []index.Annotation
 	for _, a := range p.annots {
-		if sel.End > sel.Start && a.Start < sel.End && a.End > sel.Start {
+		touches := sel.End > sel.Start && !a.IsArea() && a.Start < sel.End && a.End > sel.Start
+		if area := p.r.area; area != nil && p.r.pageShown() && a.IsArea() && a.Rect != nil {
+			touches = area.Overlaps(*a.Rect)
+		}
+		if touches {
 			first = append(first, a)
 		} else {
 			rest = append(rest, a)
@@ -366,7 +388,14 @@ func (p *tagPanel) annotationCard(a index.Annotation) fyne.CanvasObject {
 	}
 	themes := widget.NewLabelWithStyle(strings.Join(a.Themes, ", "), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	themes.Wrapping = fyne.TextWrapWord
-	body := widget.NewLabel("“" + quote + "”")
+	text := "“" + quote + "”"
+	if a.IsArea() {
+		text = "Area of the page (shown in the page view)"
+		if quote != "" {
+			text = "Area of the page: “" + quote + "”"
+		}
+	}
+	body := widget.NewLabel(text)
 	body.Wrapping = fyne.TextWrapWord
 	parts := []fyne.CanvasObject{themes, body}
 	if a.Coder != "" && !strings.EqualFold(a.Coder, p.u.coderName()) {
@@ -380,8 +409,12 @@ func (p *tagPanel) annotationCard(a index.Annotation) fyne.CanvasObject {
 		parts = append(parts, note)
 	}
 	show := widget.NewButtonWithIcon("", theme.VisibilityIcon(), func() {
-		p.r.view.Select(index.ReadingSpan{Start: a.Start, End: a.End})
-		p.r.scrollTo(a.Start)
+		if a.IsArea() && !p.r.pageShown() {
+			p.r.focusAnnot = a.ID // an area is seen on the page
+			p.r.setPageMode(true)
+			return
+		}
+		p.r.showAnnotation(a)
 	})
 	edit := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { p.edit(a) })
 	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { p.remove(a) })
@@ -397,9 +430,13 @@ func (p *tagPanel) annotationCard(a index.Annotation) fyne.CanvasObject {
 // tag codes the selection with a theme (and the note, if any). A
 // selection that is exactly an existing annotation gains the theme.
 func (p *tagPanel) tag(themeName string) {
-	sel := p.r.view.Selection()
+	sel := p.r.selection()
 	if p.r.hasDoc && p.r.doc.PageCount == 0 {
 		p.u.setStatus("This entry has no pages to code: import its PDF first.")
+		return
+	}
+	if p.r.pageShown() && p.r.area != nil {
+		p.tagArea(themeName, *p.r.area)
 		return
 	}
 	if sel.End <= sel.Start || !p.r.hasDoc {
@@ -433,6 +470,41 @@ func (p *tagPanel) tag(themeName string) {
 	}, func() { p.note.SetText("") })
 }
 
+// tagArea codes the area drawn on the page; an area that is exactly an
+// existing area annotation's gains the theme.
+func (p *tagPanel) tagArea(themeName string, area index.Rect) {
+	note := strings.TrimSpace(p.note.Text)
+	lib := p.u.lib
+	done := func() {
+		p.note.SetText("")
+		p.r.area = nil
+	}
+	for _, a := range p.annots {
+		if a.IsArea() && a.Rect != nil && sameRect(*a.Rect, area) {
+			id := a.ID
+			p.u.change(fmt.Sprintf("Area tagged with %s", themeName), func() error {
+				up := index.AnnotationUpdate{AddThemes: []string{themeName}}
+				if note != "" {
+					up.Note = &note
+				}
+				_, err := lib.UpdateAnnotation(p.u.ctx, id, up)
+				return err
+			}, done)
+			return
+		}
+	}
+	req := index.TagRequest{DocID: p.r.doc.ID, Page: p.r.page, Rect: &area, Themes: []string{themeName}, Note: note, Author: p.u.authorName()}
+	p.u.change(fmt.Sprintf("Area tagged with %s", themeName), func() error {
+		_, err := lib.Tag(p.u.ctx, req)
+		return err
+	}, done)
+}
+
+// sameRect tells rectangles equal to a hundredth of a point.
+func sameRect(a, b index.Rect) bool {
+	return math.Abs(a.X1-b.X1) < 0.01 && math.Abs(a.Y1-b.Y1) < 0.01 && math.Abs(a.X2-b.X2) < 0.01 && math.Abs(a.Y2-b.Y2) < 0.01
+}
+
 // tagNumbered tags the selection with the nth theme (keys 1–9).
 func (p *tagPanel) tagNumbered(n int) {
 	if n >= 1 && n <= len(p.themes) && n <= 9 {
@@ -442,8 +514,8 @@ func (p *tagPanel) tagNumbered(n int) {
 
 // tagWithNote asks for a theme and a note for the selection (Enter).
 func (p *tagPanel) tagWithNote() {
-	sel := p.r.view.Selection()
-	if sel.End <= sel.Start || len(p.themes) == 0 {
+	sel := p.r.selection()
+	if (sel.End <= sel.Start && !(p.r.pageShown() && p.r.area != nil)) || len(p.themes) == 0 {
 		return
 	}
 	var names []string

@@ -53,6 +53,8 @@ type pageView struct {
 	OnArea       func(importer.Box)
 	OnAnnotation func(id int64)
 	OnHover      func(label string)
+	// AreaTool makes a plain drag draw an area (as Shift+drag does).
+	AreaTool bool
 
 	shift      bool
 	pressPos   fyne.Position
@@ -138,6 +140,21 @@ func (v *pageView) rectOf(b importer.Box) (fyne.Position, fyne.Size) {
 	c := v.toPos(float64(b.X1), float64(b.Y1))
 	x0, y0 := min(a.X, c.X), min(a.Y, c.Y)
 	return fyne.NewPos(x0, y0), fyne.NewSize(max(a.X, c.X)-x0, max(a.Y, c.Y)-y0)
+}
+
+// charPos is where character i's box starts in the widget (its top
+// left); ok is false when it has no box.
+func (v *pageView) charPos(i int) (fyne.Position, bool) {
+	if i < 0 || i >= len(v.boxes) {
+		return fyne.Position{}, false
+	}
+	for j := i; j < len(v.boxes) && j < i+200; j++ { // a break has no box: the next character
+		if !v.boxes[j].Empty() {
+			pos, _ := v.rectOf(v.boxes[j])
+			return pos, true
+		}
+	}
+	return fyne.Position{}, false
 }
 
 // charAt is the character under a position of the widget, or -1.
@@ -248,7 +265,7 @@ func (v *pageView) Dragged(ev *fyne.DragEvent) {
 		if v.pressed {
 			v.dragFrom = v.pressPos
 		}
-		v.areaDrag = v.shift
+		v.areaDrag = v.shift || v.AreaTool
 	}
 	v.dragTo = ev.Position
 	if !v.areaDrag {
@@ -396,7 +413,7 @@ func (r *pageViewRenderer) Destroy()                     {}
 func highlightMarks(hs []index.PageHighlight) []pageMark {
 	marks := make([]pageMark, 0, len(hs))
 	for _, h := range hs {
-		m := pageMark{annotation: h.AnnotationID, rects: h.Rects, label: strings.Join(h.Themes, "; ")}
+		m := pageMark{annotation: h.AnnotationID, rects: h.Rects, label: strings.Join(h.Themes, "; "), outline: h.Area}
 		if h.Note != "" {
 			m.label += " — " + h.Note
 		}

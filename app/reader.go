@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/rapport-qda/rapport/importer"
 	"github.com/rapport-qda/rapport/index"
 )
 
@@ -43,6 +45,32 @@ type readerPane struct {
 	// without text) and what to do
 	notice    *widget.Label
 	noticeBox fyne.CanvasObject
+
+	// the page view (see readerpage.go): the page as printed, with its
+	// controls; pageMode is the view chosen (remembered), shown on PDFs
+	pageMode       bool
+	pv             *pageView
+	pageScroll     *container.Scroll
+	pagePart       *fyne.Container
+	pageNotice     *widget.Label
+	pageProgress   *widget.ProgressBarInfinite
+	pageNoticeBox  *fyne.Container
+	textBtn        *widget.Button
+	pageBtn        *widget.Button
+	zoomBar        *fyne.Container
+	zoomLabel      *widget.Label
+	areaBtn        *widget.Button
+	renderer       *index.PageRenderer
+	rendererLib    *index.Library
+	fitWidth       bool
+	zoom           float32     // Fyne units per PDF point, when not fitting the width
+	widthTimer     *time.Timer // refits the page once a new width settles
+	area           *index.Rect // the area drawn (or picked) and not yet coded
+	highlights     []index.PageHighlight
+	boxesErr       error             // why the page's words cannot be selected, if so
+	hoverShown     bool              // the status line shows what the pointer is over
+	carrySelection index.ReadingSpan // selection to restore after a redraw or a switch of views
+	prefetchStop   context.CancelFunc
 
 	doc        index.Document
 	hasDoc     bool
@@ -94,6 +122,8 @@ func newReaderPane(u *UI) *readerPane {
 	r.view.OnHeightChange = func() { r.scroll.Refresh() }
 	r.tagPanel = newTagPanel(u, r)
 	r.view.OnSelect = func(index.ReadingSpan) { r.tagPanel.selectionChanged() }
+	r.newPageViewPart()
+	r.pageMode = u.app.Preferences().String(prefReaderMode) == "page"
 
 	nav := container.NewHBox(
 		widget.NewButtonWithIcon("", theme.MediaSkipPreviousIcon(), func() { r.showPage(1) }),
@@ -114,8 +144,9 @@ func newReaderPane(u *UI) *readerPane {
 		widget.NewButtonWithIcon("Import…", theme.ContentAddIcon(), u.ShowImport), r.notice)
 	r.noticeBox.Hide()
 	r.scanInfo = widget.NewLabel("")
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(r.scanInfo, r.details), r.title), container.NewBorder(nil, nil, nav, nil, findBar), widget.NewSeparator(), r.noticeBox)
-	split := container.NewHSplit(r.scroll, r.tagPanel.content)
+	views := container.NewHBox(r.scanInfo, r.textBtn, r.pageBtn, r.zoomBar, r.details)
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, views, r.title), container.NewBorder(nil, nil, nav, nil, findBar), widget.NewSeparator(), r.noticeBox)
+	split := container.NewHSplit(container.NewStack(r.scroll, r.pagePart), r.tagPanel.content)
 	split.SetOffset(0.7)
 	r.content = container.NewBorder(top, nil, nil, nil, split)
 	return r
@@ -172,6 +203,14 @@ func (r *readerPane) close() {
 	r.openPDF.Disable()
 	r.noticeBox.Hide()
 	r.details.Disable()
+	r.area = nil
+	r.highlights = nil
+	r.pv.SetPage(index.RenderedPage{}, "", nil)
+	if r.renderer != nil {
+		r.renderer.Close()
+		r.renderer, r.rendererLib = nil, nil
+	}
+	r.updateModeButtons()
 	r.tagPanel.selectionChanged()
 }
 
@@ -195,6 +234,7 @@ type pageData struct {
 	page   index.Page
 	terms  []index.ReadingSpan
 	annots []index.Annotation
+	render *pageRender // the page view's page, when it is on show
 }
 
 // load fetches a page off the UI goroutine and shows it.
@@ -206,6 +246,14 @@ func (r *readerPane) load(docID int64, page int, scrollTop bool) {
 	quiet := r.quiet
 	coder := r.u.blindCoder()
 	r.quiet = false
+	preq := r.pageRequest()
+	if preq != nil {
+		r.showPreparing()
+	}
+	if r.prefetchStop != nil {
+		r.prefetchStop() // the page drawn ahead is no longer the next
+		r.prefetchStop = nil
+	}
 	r.u.background(func() {
 		var d pageData
 		var err error
@@ -228,6 +276,9 @@ func (r *readerPane) load(docID int64, page int, scrollTop bool) {
 		}
 		if err == nil {
 			d.annots, err = pageAnnotations(r.u, lib, docID, d.page.Number, coder)
+		}
+		if err == nil && preq != nil && d.doc.Kind == string(importer.KindPDF) && d.doc.SHA256 != "" && d.doc.PageCount > 0 {
+			d.render = r.loadPage(r.u.ctx, lib, preq, docID, d.page.Number)
 		}
 		r.u.do(func() {
 			if gen != r.generation {
@@ -263,6 +314,7 @@ func (r *readerPane) show(d pageData, scrollTop bool) {
 	}
 	r.title.SetText(title)
 	r.details.Enable()
+	r.updateModeButtons()
 	r.pageInfo.SetText(readerPageInfo(d.doc, d.page))
 	r.scanInfo.SetText(ocrPageInfo(d.page))
 	if !samePage {
@@ -288,6 +340,17 @@ func (r *readerPane) show(d pageData, scrollTop bool) {
 	if scrollTop {
 		r.scroll.ScrollToTop()
 	}
+	if r.pageShown() && d.render != nil {
+		r.showPageView(d.render, d.page.Text, samePage, scrollTop)
+	} else {
+		r.pageProgress.Stop()
+		r.pageNoticeBox.Hide()
+		r.pageScroll.Show()
+		if sel := r.carrySelection; sel.End > sel.Start {
+			r.view.Select(sel)
+		}
+		r.carrySelection = index.ReadingSpan{}
+	}
 	r.showNotice(d)
 	prefs := r.u.app.Preferences()
 	prefs.SetInt(prefLastDoc, int(d.doc.ID))
@@ -296,8 +359,7 @@ func (r *readerPane) show(d pageData, scrollTop bool) {
 	if r.focusAnnot != 0 {
 		for _, a := range d.annots {
 			if a.ID == r.focusAnnot {
-				r.view.Select(index.ReadingSpan{Start: a.Start, End: a.End})
-				r.scrollTo(a.Start)
+				r.showAnnotation(a)
 			}
 		}
 		r.focusAnnot = 0
@@ -318,6 +380,8 @@ func (r *readerPane) show(d pageData, scrollTop bool) {
 func (r *readerPane) showNotice(d pageData) {
 	var msg string
 	switch {
+	case r.pageShown():
+		msg = pageNoticeText(d, d.render)
 	case d.doc.PageCount == 0:
 		msg = "This entry has no PDF or text in the library, only its metadata (from a BibTeX, RIS or CSL-JSON record), so there are no pages to read or code."
 		if strings.TrimSpace(d.doc.Abstract) != "" {
@@ -340,12 +404,62 @@ func (r *readerPane) showNotice(d pageData) {
 // refreshMarks redraws annotation colours, terms and find matches.
 func (r *readerPane) refreshMarks() {
 	r.view.SetMarks(r.tagPanel.colourSpans(), r.terms, r.findSpans, r.findCur)
+	if r.pageShown() {
+		r.pv.SetMarks(r.pageMarks())
+	}
+}
+
+// selection is the selected span of the page's text in the view on show.
+func (r *readerPane) selection() index.ReadingSpan {
+	if r.pageShown() {
+		return r.pv.Selection()
+	}
+	return r.view.Selection()
+}
+
+// selectedText is the text of the selection in the view on show.
+func (r *readerPane) selectedText() string {
+	if r.pageShown() {
+		return r.pv.SelectedText()
+	}
+	return r.view.SelectedText()
+}
+
+// selectSpan selects a span of the page's text in the view on show.
+func (r *readerPane) selectSpan(s index.ReadingSpan) {
+	if r.pageShown() {
+		r.area = nil
+		r.pv.Select(s)
+		r.refreshMarks()
+		return
+	}
+	r.view.Select(s)
+}
+
+// showAnnotation selects an annotation and scrolls to it.
+func (r *readerPane) showAnnotation(a index.Annotation) {
+	if a.IsArea() && a.Rect != nil {
+		if r.pageShown() {
+			rect := *a.Rect
+			r.area = &rect
+			r.pv.Select(index.ReadingSpan{})
+			r.refreshMarks()
+			r.showArea(rect)
+		}
+		return
+	}
+	r.selectSpan(index.ReadingSpan{Start: a.Start, End: a.End})
+	r.scrollTo(a.Start)
 }
 
 // refreshColours follows a light/dark switch.
 func (r *readerPane) refreshColours() { r.view.Refresh() }
 
 func (r *readerPane) scrollTo(rn int) {
+	if r.pageShown() {
+		r.scrollPageTo(rn)
+		return
+	}
 	y := r.view.OffsetOf(rn) - r.scroll.Size().Height/3
 	if y < 0 {
 		y = 0
@@ -455,11 +569,20 @@ func (r *readerPane) typedKey(ev *fyne.KeyEvent) {
 		if ev.Name == fyne.KeyUp {
 			step = -step
 		}
-		off := r.scroll.Offset
+		sc := r.scroll
+		if r.pageShown() {
+			sc = r.pageScroll
+		}
+		off := sc.Offset
 		off.Y = max(0, off.Y+step)
-		r.scroll.ScrollToOffset(off)
+		sc.ScrollToOffset(off)
 	case fyne.KeyEscape:
-		r.view.Select(index.ReadingSpan{})
+		if r.area != nil {
+			r.area = nil
+			r.refreshMarks()
+			r.tagPanel.selectionChanged()
+		}
+		r.selectSpan(index.ReadingSpan{})
 	case fyne.KeyReturn, fyne.KeyEnter:
 		r.tagPanel.tagWithNote()
 	}

@@ -52,6 +52,7 @@ func Run(dir string) error {
 		a.Preferences().SetFloat(prefHeight, float64(s.Height))
 	})
 	w.ShowAndRun()
+	u.Close()
 	if u.lib != nil {
 		u.lib.Close()
 	}

@@ -19,8 +19,10 @@ import (
 // used dropped first once their images pass MaxBytes), and draws pages
 // ahead of the reader (Prefetch). Its methods are safe for concurrent use.
 //
-// An open document holds one of PDFium's few instances: it is closed after
-// IdleClose without use, when another document is drawn, and by Close.
+// An open document holds one of PDFium's few instances (as many as the
+// machine has cores, at most four): it is closed after IdleClose without
+// use (5 s by default: while pages are turned, not while one is read),
+// when another document is drawn, and by Close.
 type PageRenderer struct {
 	lib *Library
 	// MaxBytes bounds the cached images (4 bytes a pixel).
@@ -63,7 +65,7 @@ type renderCall struct {
 // NewPageRenderer makes a renderer for the library's pages whose cache
 // holds up to maxBytes of images.
 func (l *Library) NewPageRenderer(maxBytes int64) *PageRenderer {
-	return &PageRenderer{lib: l, MaxBytes: maxBytes, IdleClose: 20 * time.Second,
+	return &PageRenderer{lib: l, MaxBytes: maxBytes, IdleClose: 5 * time.Second,
 		entries: map[renderKey]*list.Element{}, order: list.New(), inflight: map[renderKey]*renderCall{}}
 }
 
@@ -182,36 +184,61 @@ func imageBytes(img image.Image) int64 {
 	return int64(b.Dx()) * int64(b.Dy()) * 4
 }
 
-// draw renders one page with the open document, opening it first when
-// another (or none) is open.
+// draw renders one page with the open document.
 func (r *PageRenderer) draw(ctx context.Context, k renderKey) (RenderedPage, error) {
 	out := RenderedPage{DPI: float64(k.dpi)}
-	d, err := r.lib.Document(ctx, k.doc)
-	if err != nil {
-		return out, fmt.Errorf("render: %w", err)
-	}
-	r.docMu.Lock()
-	defer r.docMu.Unlock()
-	if r.doc == nil || r.docID != k.doc || r.docSHA != d.SHA256 {
-		r.closeDoc()
-		doc, _, err := r.lib.openPDF(ctx, k.doc, k.page)
-		if err != nil {
-			return out, fmt.Errorf("render: %w", err)
+	err := r.withDoc(ctx, k.doc, k.page, func(doc *pdfium.Document) error {
+		var err error
+		if out.Info, err = doc.Page(k.page - 1); err != nil {
+			return err
 		}
-		r.doc, r.docID, r.docSHA = doc, k.doc, d.SHA256
-	}
-	if k.page < 1 || k.page > r.doc.PageCount() {
-		return out, fmt.Errorf("render document %d page %d: the document has pages 1–%d: %w", k.doc, k.page, r.doc.PageCount(), ErrInvalidInput)
-	}
-	r.docUsed = time.Now()
-	r.armIdle()
-	if out.Info, err = r.doc.Page(k.page - 1); err != nil {
-		return out, fmt.Errorf("render document %d page %d: %w", k.doc, k.page, err)
-	}
-	if out.Image, err = r.doc.Render(k.page-1, out.DPI, false); err != nil {
+		out.Image, err = doc.Render(k.page-1, out.DPI, false)
+		return err
+	})
+	if err != nil {
 		return out, fmt.Errorf("render document %d page %d: %w", k.doc, k.page, err)
 	}
 	return out, nil
+}
+
+// Info returns a page's geometry (its size as displayed, to fit it to a
+// width before drawing it).
+func (r *PageRenderer) Info(ctx context.Context, docID int64, page int) (pdfium.PageInfo, error) {
+	var info pdfium.PageInfo
+	err := r.withDoc(ctx, docID, page, func(doc *pdfium.Document) error {
+		var err error
+		info, err = doc.Page(page - 1)
+		return err
+	})
+	if err != nil {
+		return info, fmt.Errorf("page %d of document %d: %w", page, docID, err)
+	}
+	return info, nil
+}
+
+// withDoc runs fn with the document open, opening it first when another
+// (or none) is open.
+func (r *PageRenderer) withDoc(ctx context.Context, docID int64, page int, fn func(*pdfium.Document) error) error {
+	d, err := r.lib.Document(ctx, docID)
+	if err != nil {
+		return err
+	}
+	r.docMu.Lock()
+	defer r.docMu.Unlock()
+	if r.doc == nil || r.docID != docID || r.docSHA != d.SHA256 {
+		r.closeDoc()
+		doc, _, err := r.lib.openPDF(ctx, docID, page)
+		if err != nil {
+			return err
+		}
+		r.doc, r.docID, r.docSHA = doc, docID, d.SHA256
+	}
+	if page < 1 || page > r.doc.PageCount() {
+		return fmt.Errorf("the document has pages 1–%d: %w", r.doc.PageCount(), ErrInvalidInput)
+	}
+	r.docUsed = time.Now()
+	r.armIdle()
+	return fn(r.doc)
 }
 
 // armIdle (re)starts the timer that closes the document left unused.
