@@ -542,7 +542,8 @@ func (u *UI) showShortcuts() {
 }
 
 // StartView opens a view described as "library", "search:QUERY",
-// "reader:DOC[:PAGE[:QUERY]]", "annotations", "codebook", "reports",
+// "reader:DOC[:PAGE[:QUERY]]" (the text view), "page:DOC[:PAGE[:QUERY]]"
+// (the page view), "annotations", "codebook", "reports",
 // "reports:cooccurrence" or "reports:agreement", "import:PATH" (starts importing PATH),
 // "details:DOC" (the metadata editor) or "remove:DOC" (the removal's
 // confirmation) (RAPPORT_VIEW, for screenshots and demos).
@@ -555,7 +556,12 @@ func (u *UI) StartView(spec string) {
 			u.search.runNow()
 		}
 		u.ShowView(ViewSearch)
-	case ViewReader:
+	case ViewReader, "page":
+		if parts[0] == "page" {
+			u.reader.setPageMode(true)
+		} else if len(parts) > 1 {
+			u.reader.setPageMode(false)
+		}
 		if len(parts) < 2 {
 			u.ShowView(ViewReader)
 			return

@@ -19,7 +19,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/rapport-qda/rapport/importer"
 	"github.com/rapport-qda/rapport/index"
 )
 
@@ -71,6 +70,7 @@ type readerPane struct {
 	hoverShown     bool              // the status line shows what the pointer is over
 	carrySelection index.ReadingSpan // selection to restore after a redraw or a switch of views
 	prefetchStop   context.CancelFunc
+	turnStarted    time.Time // when the page on its way was asked for (RAPPORT_TRACE_PAGES)
 
 	doc        index.Document
 	hasDoc     bool
@@ -246,9 +246,9 @@ func (r *readerPane) load(docID int64, page int, scrollTop bool) {
 	quiet := r.quiet
 	coder := r.u.blindCoder()
 	r.quiet = false
-	preq := r.pageRequest()
-	if preq != nil {
+	if r.pageMode {
 		r.showPreparing()
+		r.turnStarted = time.Now()
 	}
 	if r.prefetchStop != nil {
 		r.prefetchStop() // the page drawn ahead is no longer the next
@@ -276,9 +276,6 @@ func (r *readerPane) load(docID int64, page int, scrollTop bool) {
 		}
 		if err == nil {
 			d.annots, err = pageAnnotations(r.u, lib, docID, d.page.Number, coder)
-		}
-		if err == nil && preq != nil && d.doc.Kind == string(importer.KindPDF) && d.doc.SHA256 != "" && d.doc.PageCount > 0 {
-			d.render = r.loadPage(r.u.ctx, lib, preq, docID, d.page.Number)
 		}
 		r.u.do(func() {
 			if gen != r.generation {
@@ -340,8 +337,14 @@ func (r *readerPane) show(d pageData, scrollTop bool) {
 	if scrollTop {
 		r.scroll.ScrollToTop()
 	}
-	if r.pageShown() && d.render != nil {
-		r.showPageView(d.render, d.page.Text, samePage, scrollTop)
+	if r.pageShown() {
+		// the page itself next, off the UI goroutine; until it is drawn
+		// the page before stays on show, with nothing to select on it
+		if !samePage {
+			r.pv.SetPage(r.pv.page, "", nil)
+			r.highlights, r.area = nil, nil
+		}
+		r.renderPage(d, samePage, scrollTop)
 	} else {
 		r.pageProgress.Stop()
 		r.pageNoticeBox.Hide()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"os"
 	"strings"
 	"time"
 
@@ -38,6 +39,11 @@ const (
 	// 96 dpi screen.
 	actualSize = 96.0 / 72
 )
+
+// tracePages, when RAPPORT_TRACE_PAGES is set, writes to standard error
+// how long each page of the page view took from the turn (the key, the
+// button) to being on show (scripts/pageview-bench reads it).
+var tracePages = os.Getenv("RAPPORT_TRACE_PAGES") != ""
 
 // pdfiumStarted tells whether the PDF engine runs already (a variable so
 // that tests can see the first start's notice).
@@ -89,6 +95,7 @@ func (r *readerPane) newPageViewPart() {
 	r.areaBtn = widget.NewButtonWithIcon("Area", theme.ViewFullScreenIcon(), r.toggleAreaTool)
 	r.zoomBar = container.NewHBox(
 		widget.NewButtonWithIcon("", theme.ZoomOutIcon(), func() { r.zoomBy(1 / zoomStep) }),
+		r.zoomLabel,
 		widget.NewButtonWithIcon("", theme.ZoomFitIcon(), r.zoomFit),
 		widget.NewButtonWithIcon("", theme.ZoomInIcon(), func() { r.zoomBy(zoomStep) }),
 		r.areaBtn,
@@ -222,7 +229,7 @@ func (r *readerPane) updateModeButtons() {
 
 func (r *readerPane) updateZoomLabel() {
 	if r.fitWidth {
-		r.zoomLabel.SetText("Fit width")
+		r.zoomLabel.SetText("Fit")
 		return
 	}
 	r.zoomLabel.SetText(fmt.Sprintf("%.0f%%", float64(r.zoom)/actualSize*100))
@@ -362,6 +369,26 @@ func (r *readerPane) loadPage(ctx context.Context, lib *index.Library, req *page
 	return out
 }
 
+// renderPage draws the page of d for the page view off the UI goroutine
+// and shows it, unless another page was asked for meanwhile.
+func (r *readerPane) renderPage(d pageData, samePage, scrollTop bool) {
+	gen := r.generation
+	req := r.pageRequest()
+	lib := r.u.lib
+	docID, page := d.doc.ID, d.page.Number
+	r.u.background(func() {
+		pr := r.loadPage(r.u.ctx, lib, req, docID, page)
+		r.u.do(func() {
+			if gen != r.generation || !r.pageShown() {
+				return
+			}
+			d.render = pr
+			r.showPageView(pr, d.page.Text, samePage, scrollTop)
+			r.showNotice(d)
+		})
+	})
+}
+
 // prefetchNext draws the next page ahead, at the zoom of this one, while
 // the reader reads; a turn or another document cancels it.
 func (r *readerPane) prefetchNext(pr *pageRender) {
@@ -449,7 +476,17 @@ func (r *readerPane) showPageView(pr *pageRender, text string, samePage, scrollT
 		r.pageScroll.ScrollToTop()
 	}
 	r.updateZoomLabel()
+	r.tagPanel.selectionChanged()
+	if tracePages && !r.turnStarted.IsZero() {
+		fmt.Fprintf(os.Stderr, "page-view doc=%d page=%d dpi=%.0f ms=%.1f\n", r.doc.ID, r.page, pr.page.DPI, float64(time.Since(r.turnStarted).Microseconds())/1000)
+		r.turnStarted = time.Time{}
+	}
 	r.prefetchNext(pr)
+	// the view's width changed while the page was drawn (a window just
+	// resized): fit it again once the width settles
+	if w := r.pageScroll.Size().Width; r.fitWidth && w > 0 && math.Abs(float64(r.fitZoom(w, pr.page.Info.Width)-pr.zoom)) > 0.01 {
+		r.u.debounce(&r.widthTimer, 250*time.Millisecond, r.rerenderPage)
+	}
 }
 
 // pageMarks are what the page view draws over the page: the annotations

@@ -224,7 +224,7 @@ func TestPageViewFindZoomTurns(t *testing.T) {
 	}
 	u.win.Canvas().(fyne.Shortcutable).TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.Key0, Modifier: ctrl})
 	u.Wait()
-	if z := r.pv.Zoom(); math.Abs(float64(z-fit)) > 0.01 || !r.fitWidth || r.zoomLabel.Text != "Fit width" {
+	if z := r.pv.Zoom(); math.Abs(float64(z-fit)) > 0.01 || !r.fitWidth || r.zoomLabel.Text != "Fit" {
 		t.Errorf("Ctrl+0: zoom %.3f (fit %.3f), label %q", z, fit, r.zoomLabel.Text)
 	}
 	u.win.Canvas().(fyne.Shortcutable).TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyMinus, Modifier: ctrl})
