@@ -6,7 +6,7 @@ BIN     ?= bin/rapport
 WINDOW  ?= $(dir $(BIN))rapport-window
 LIBRARY ?=
 
-.PHONY: all deps build run test vet screenshots package bench ocr-bench extract-eval header-eval fuzz clean
+.PHONY: all deps build run test vet screenshots package bench ocr-bench pageview-bench extract-eval header-eval fuzz clean
 
 all: build
 
@@ -36,6 +36,10 @@ vet:
 # PNGs of the real window under Xvfb (screenshots/).
 screenshots: build
 	scripts/screenshots
+
+# The page view's page turns and memory in the real window under Xvfb.
+pageview-bench: build
+	scripts/pageview-bench
 
 # A Linux package built with the fyne tool from FyneApp.toml.
 package: deps
