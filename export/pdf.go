@@ -88,6 +88,10 @@ func WriteCodedPDF(ctx context.Context, lib *index.Library, docID int64, path st
 	}
 	var hs []pdfium.Highlight
 	for _, a := range anns {
+		if a.IsArea() {
+			warn("annotation %d (p. %d) codes an area of the page, which the coded copy does not carry (the Markdown and HTML exports show it as an image)", a.ID, a.Page)
+			continue
+		}
 		if a.Orphaned {
 			warn("annotation %d (p. %d, %q) is orphaned: its passage is no longer in the text", a.ID, a.Page, short(a.Quote))
 			continue

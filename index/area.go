@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"image"
 	"image/draw"
@@ -77,6 +78,9 @@ func (l *Library) tagArea(ctx context.Context, req TagRequest) (Annotation, erro
 		if len(themeIDs) == 0 {
 			return fmt.Errorf("an annotation needs at least one theme: %w", ErrInvalidInput)
 		}
+		if err := checkAreaNotCoded(ctx, rec.tx, req.DocID, req.Page, r, themeIDs); err != nil {
+			return err
+		}
 		id, err = insertArea(ctx, rec, req.DocID, req.Page, r, quote, themeIDs, req.Note, author)
 		return err
 	})
@@ -84,6 +88,42 @@ func (l *Library) tagArea(ctx context.Context, req TagRequest) (Annotation, erro
 		return fail(err)
 	}
 	return l.Annotation(ctx, id)
+}
+
+// checkAreaNotCoded refuses an area that an area annotation of the page
+// already codes, with the same rectangle, with one of the themes (as
+// checkNotCoded does for passages).
+func checkAreaNotCoded(ctx context.Context, tx *sql.Tx, docID int64, page int, r Rect, themeIDs []int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT a.id, t.name FROM annotations a
+JOIN annotation_themes at ON at.annotation_id = a.id JOIN themes t ON t.id = at.theme_id
+WHERE a.doc_id = ? AND a.page = ? AND a.kind = 'area' AND abs(a.rect_x1 - ?) < 0.005 AND abs(a.rect_y1 - ?) < 0.005
+	AND abs(a.rect_x2 - ?) < 0.005 AND abs(a.rect_y2 - ?) < 0.005 AND at.theme_id IN (`+placeholders(len(themeIDs))+`)
+ORDER BY a.id, t.position, t.id`, append([]any{docID, page, r.X1, r.Y1, r.X2, r.Y2}, int64sToAny(themeIDs)...)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var e *AlreadyCodedError
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return err
+		}
+		if e == nil {
+			e = &AlreadyCodedError{AnnotationID: id, DocID: docID, Page: page, Quote: "the area " + r.String()}
+		}
+		if id == e.AnnotationID {
+			e.Themes = append(e.Themes, name)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if e != nil {
+		return e
+	}
+	return nil
 }
 
 // insertArea stores an area annotation.

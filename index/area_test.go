@@ -231,6 +231,15 @@ func TestAreaRefused(t *testing.T) {
 	if list, _ := lib.Annotations(ctx, AnnotationFilter{}); len(list) != 0 {
 		t.Errorf("%d annotations stored", len(list))
 	}
+	// the same area with a theme it has already: refused
+	first, err := lib.Tag(ctx, TagRequest{DocID: doc, Page: 1, Rect: &Rect{100, 500, 400, 600}, Themes: []string{"Trust"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.Tag(ctx, TagRequest{DocID: doc, Page: 1, Rect: &Rect{100, 500, 400, 600}, Themes: []string{"Trust"}}); !errors.Is(err, ErrAlreadyCoded) {
+		t.Errorf("the same area coded twice with Trust: %v", err)
+	}
+	lib.Untag(ctx, first.ID)
 	// part outside the page: clipped to it
 	a, err := lib.Tag(ctx, TagRequest{DocID: doc, Page: 1, Rect: &Rect{-50, 700, 100.004, 900}, Themes: []string{"Trust"}})
 	if err != nil {
