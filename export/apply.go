@@ -280,6 +280,25 @@ func applySource(ctx context.Context, lib *index.Library, p *Project, src Source
 	if src.PositionUnit != "" {
 		rep.Positions = append(rep.Positions, SourcePositions{Source: src.Name, Unit: src.PositionUnit})
 	}
+	// A PDF source whose PDF the project holds is that PDF in the library
+	// (see refi_pdf.go).
+	adopt := false
+	if docID == 0 && len(src.PDF) > 0 {
+		id, created, err := importSourcePDF(ctx, lib, src)
+		switch {
+		case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+			return err
+		case err != nil && src.hasText():
+			rep.problem("source %q: its PDF could not be imported (%v); its text is imported instead, without its %d region selections", src.Name, err, len(src.Areas))
+			rep.NotImported["PDFSelection"] += len(src.Areas)
+			src.Areas, src.PDF = nil, nil
+		case err != nil:
+			rep.drop("PDFSource", 1, "source %q: its PDF could not be imported (%v); it and its %d region selections were not imported", src.Name, err, len(src.Areas))
+			return nil
+		default:
+			docID, adopt = id, created
+		}
+	}
 	pages := make([]importer.PageText, len(src.Pages))
 	for i, text := range src.Pages {
 		pages[i] = importer.PageText{Number: i + 1, Text: text}
@@ -295,7 +314,7 @@ func applySource(ctx context.Context, lib *index.Library, p *Project, src Source
 		m.Title = src.Name
 	}
 	xs := index.ExchangeSource{DocID: docID, GUID: src.GUID, Name: src.Name, Pages: pages, Metadata: m,
-		FirstPrintedPage: src.FirstPrintedPage, Attributes: src.Attributes, CoderGUIDs: p.Users}
+		FirstPrintedPage: src.FirstPrintedPage, Attributes: src.Attributes, CoderGUIDs: p.Users, Adopt: adopt}
 	projectName := p.Name
 	if projectName == "" {
 		projectName = "project"
@@ -323,8 +342,15 @@ func applySource(ctx context.Context, lib *index.Library, p *Project, src Source
 			rep.drop("PlainTextSelection", 1, "source %q: selection %q carries no code Rapport could map; not imported (an annotation needs a theme)", src.Name, shortQuote(sel.Quote))
 			continue
 		}
-		xs.Annotations = append(xs.Annotations, index.ExchangeAnnotation{GUID: sel.GUID, Page: sel.Page, Start: sel.Start, End: sel.End,
-			Themes: themes, Note: sel.Note, Author: sel.Author, Created: sel.Created})
+		xa := index.ExchangeAnnotation{GUID: sel.GUID, Page: sel.Page, Start: sel.Start, End: sel.End,
+			Themes: themes, Note: sel.Note, Author: sel.Author, Created: sel.Created}
+		if len(src.PDF) > 0 {
+			xa.Quote = sel.Quote // placed by its quote where the PDF's text differs from the tool's
+		}
+		xs.Annotations = append(xs.Annotations, xa)
+	}
+	if len(src.PDF) > 0 && docID != 0 {
+		xs.Annotations = append(xs.Annotations, areaAnnotations(ctx, lib, docID, src, nameOf, rep)...)
 	}
 	res, err := lib.ImportExchangeSource(ctx, xs)
 	if err != nil {
@@ -335,7 +361,7 @@ func applySource(ctx context.Context, lib *index.Library, p *Project, src Source
 		return nil
 	}
 	item := res.Item
-	if res.Created {
+	if res.Created || adopt {
 		rep.Documents = append(rep.Documents, item)
 	} else {
 		rep.DocumentsFound = append(rep.DocumentsFound, item)
@@ -345,7 +371,11 @@ func applySource(ctx context.Context, lib *index.Library, p *Project, src Source
 	rep.Codings += res.Codings
 	rep.DocumentNotes += res.NotesAdded
 	for _, pr := range res.Problems {
-		rep.drop("PlainTextSelection", 1, "source %q: %s; not imported", src.Name, pr)
+		kind := "PlainTextSelection"
+		if strings.HasPrefix(pr, "area") {
+			kind = "PDFSelection"
+		}
+		rep.drop(kind, 1, "source %q: %s; not imported", src.Name, pr)
 	}
 	return nil
 }

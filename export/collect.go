@@ -80,6 +80,11 @@ func Collect(ctx context.Context, lib *index.Library, f Filter) (*Data, error) {
 			return nil, err
 		}
 	}
+	if f.FullText {
+		if err := pdfGeometry(ctx, lib, d); err != nil {
+			return nil, err
+		}
+	}
 	return d, nil
 }
 

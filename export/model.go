@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rapport-qda/rapport/index"
+	"github.com/rapport-qda/rapport/internal/pdfium"
 )
 
 // Filter chooses what an export holds. Filters combine: an excerpt is
@@ -62,6 +63,9 @@ type Document struct {
 	Notes     []index.DocNote // the document's notes (Collect fills them in)
 	Reference Reference       // its APA 7 reference list entry
 	Cited     bool            // at least one exported excerpt quotes it
+	// OriginalPath is where a PDF's original is stored, for a project to
+	// hold it (Collect fills it in with FullText).
+	OriginalPath string
 }
 
 // Theme is one exported theme; Depth is 0 at the top of the codebook.
@@ -88,6 +92,9 @@ type Excerpt struct {
 	// why there is none when drawing it failed.
 	Image      []byte
 	ImageError string
+	// PageInfo is an area excerpt's page geometry, which a project needs
+	// to write the area's corners (Collect fills it in with FullText).
+	PageInfo *pdfium.PageInfo
 }
 
 // areaDPI is the resolution of an area's image in exports: sharp in

@@ -66,6 +66,12 @@ type Source struct {
 	FirstPrintedPage int
 	OriginalSHA256   string   // the SHA-256 of the document's original file
 	PrintedPages     []string // the number each page prints
+	// PDF is the source's PDF when the project holds it (a PDFSource),
+	// PDFName the file name it is imported as, and Areas its region
+	// selections (see refi_pdf.go).
+	PDF     []byte
+	PDFName string
+	Areas   []AreaSelection
 }
 
 // Note is a note on a whole source.
@@ -244,6 +250,14 @@ func applySidecar(p *Project, data []byte) {
 			}
 			if len(m.PrintedPages) == len(s.Pages) {
 				p.Sources[i].PrintedPages = m.PrintedPages
+			}
+			for k, a := range s.Areas {
+				if r, ok := m.Areas[a.GUID]; ok {
+					p.Sources[i].Areas[k].Rect = &r
+				}
+			}
+			if n := filepath.Base(m.FileName); len(s.PDF) > 0 && strings.HasSuffix(strings.ToLower(n), ".pdf") {
+				p.Sources[i].PDFName = n
 			}
 		}
 	}
@@ -473,9 +487,31 @@ func readQDE(data []byte, positions string, open func(name string) ([]byte, erro
 	r.readLinks(q.Links)
 	r.readCases(q.Cases)
 	r.readSets(q.Sets)
+	pdfParts := map[string]pdfPart{} // by source GUID
 	if q.Sources != nil {
 		texts = append(texts, q.Sources.TextSources...)
+		// Pages are numbered from 1, unless a region lies on page 0.
+		zeroBased := false
 		for _, pdf := range q.Sources.PDFSources {
+			for _, sel := range pdf.Selections {
+				if n, err := parsePosition(sel.Page); err == nil && n == 0 {
+					zeroBased = true
+				}
+			}
+		}
+		for _, pdf := range q.Sources.PDFSources {
+			part := r.readPDFSource(pdf, zeroBased)
+			if part.file != nil {
+				pdfParts[normGUID(pdf.GUID)] = part
+			}
+			if pdf.Representation == nil && part.file != nil {
+				// The PDF alone: its text is Rapport's reading of it.
+				empty := ""
+				texts = append(texts, qdeTextSource{GUID: pdf.GUID, Name: pdf.Name, Description: pdf.Description, PlainTextContent: &empty,
+					NoteRefs: pdf.NoteRefs, VariableValues: pdf.VariableValues})
+				r.p.drop("Coding", len(pdf.Codings), "PDF source %q: %d codings of the whole source were not imported (Rapport codes passages)", pdf.Name, len(pdf.Codings))
+				continue
+			}
 			if pdf.Representation != nil {
 				rep := *pdf.Representation
 				// The PDF source is what the project's other parts refer to.
@@ -489,7 +525,6 @@ func readQDE(data []byte, positions string, open func(name string) ([]byte, erro
 				rep.NoteRefs = append(rep.NoteRefs, pdf.NoteRefs...)
 				rep.VariableValues = append(rep.VariableValues, pdf.VariableValues...)
 				texts = append(texts, rep)
-				r.p.drop("PDFSelection", len(pdf.Selections), "PDF source %q: %d region selections were not imported (Rapport imports its text representation's selections)", pdf.Name, len(pdf.Selections))
 				r.p.drop("Coding", len(pdf.Codings), "PDF source %q: %d codings of the whole source were not imported (Rapport codes passages)", pdf.Name, len(pdf.Codings))
 				continue
 			}
@@ -505,7 +540,18 @@ func readQDE(data []byte, positions string, open func(name string) ([]byte, erro
 		}
 	}
 	for _, ts := range texts {
-		if src, ok := r.readTextSource(ts); ok {
+		src, ok := r.readTextSource(ts)
+		part, isPDF := pdfParts[normGUID(ts.GUID)]
+		if !ok && isPDF {
+			// its text representation is missing: the PDF is enough
+			empty := ""
+			src, ok = r.readTextSource(qdeTextSource{GUID: ts.GUID, Name: ts.Name, Description: ts.Description, PlainTextContent: &empty,
+				NoteRefs: ts.NoteRefs, VariableValues: ts.VariableValues})
+		}
+		if ok {
+			if isPDF {
+				src.attachPDF(part)
+			}
 			p.Sources = append(p.Sources, src)
 		}
 	}

@@ -171,6 +171,9 @@ func userName(author string) string {
 type ProjectFiles struct {
 	QDE     []byte            // project.qde
 	Sources map[string]string // by file name inside sources/
+	// Originals are the PDFs of PDF sources: where each is stored, by file
+	// name inside sources/.
+	Originals map[string]string
 	// Sidecar is rapport.json: what REFI-QDA has no place for (the
 	// documents' bibliographic metadata and page labels, the themes'
 	// sources and provisional flags), so that Rapport reading its own
@@ -205,6 +208,11 @@ type sidecarSource struct {
 	// PrintedPages is the number each page prints, as read by the
 	// extractor (index.Page.Printed).
 	PrintedPages []string `json:"printed_pages,omitempty"`
+	// Areas are the exact rectangles (PDF user space) of the source's
+	// region selections, by selection GUID (see refi_pdf.go).
+	Areas map[string]index.Rect `json:"areas,omitempty"`
+	// FileName is a PDF source's original file name.
+	FileName string `json:"file_name,omitempty"`
 }
 
 type sidecarTheme struct {
@@ -268,6 +276,8 @@ func BuildProject(d *Data) (*ProjectFiles, error) {
 		byDoc[e.DocID] = append(byDoc[e.DocID], e)
 	}
 	var srcs []qdeTextSource
+	var pdfs []qdePDFSource
+	originals := map[string]string{}
 	variables := &variableList{}
 	cases, sets := &memberList{kind: "case"}, &memberList{kind: "set"}
 	for _, doc := range d.Documents {
@@ -316,11 +326,43 @@ func BuildProject(d *Data) (*ProjectFiles, error) {
 			printed = nil
 		}
 		side.Sources[guid] = sidecarSource{DocID: doc.ID, SHA256: doc.SHA256, Metadata: doc.Metadata, FirstPrintedPage: doc.FirstPrintedPage, PageLabels: labels, PageCount: doc.PageCount, PrintedPages: printed}
+		isPDF := doc.OriginalPath != ""
+		var areas []qdePDFSelection
+		if isPDF {
+			sc := side.Sources[guid]
+			sc.FileName = doc.FileName
+			side.Sources[guid] = sc
+		}
 		src := qdeTextSource{GUID: guid, Name: name, PlainTextPath: "internal://" + file, CreatingUser: p.CreatingUserGUID,
 			CreationDateTime: xmlTime(doc.ImportedAt), Description: doc.Reference.Plain()}
 		for _, e := range byDoc[doc.ID] {
 			if e.IsArea() {
-				skipped = append(skipped, fmt.Sprintf("annotation %d: an area of page %d of document %d has no text position", e.ID, e.Page, doc.ID))
+				switch {
+				case e.Rect == nil:
+					continue
+				case !isPDF:
+					skipped = append(skipped, fmt.Sprintf("annotation %d: an area of page %d of document %d, whose PDF the library no longer holds", e.ID, e.Page, doc.ID))
+					continue
+				case e.PageInfo == nil:
+					skipped = append(skipped, fmt.Sprintf("annotation %d: an area of page %d of document %d, whose page the PDF engine could not read", e.ID, e.Page, doc.ID))
+					continue
+				}
+				sel := areaSelectionXML(e, *e.PageInfo)
+				sel.Codings = codingsXML(d, e, sel.GUID, sel.CreatingUser, sel.CreationDateTime, codeOf)
+				if note := strings.TrimSpace(e.Note); note != "" {
+					sel.Description = note
+					ng := StableGUID("annotation-note", sel.GUID)
+					sel.NoteRefs = []qdeRef{{TargetGUID: ng}}
+					notes = append(notes, qdeTextSource{GUID: ng, Name: "Note: " + sel.Name, CreatingUser: sel.CreatingUser,
+						CreationDateTime: xmlTime(e.UpdatedAt), PlainTextContent: &note})
+				}
+				areas = append(areas, sel)
+				sc := side.Sources[guid]
+				if sc.Areas == nil {
+					sc.Areas = map[string]index.Rect{}
+				}
+				sc.Areas[sel.GUID] = *e.Rect
+				side.Sources[guid] = sc
 				continue
 			}
 			i, ok := pageIndex[e.Page]
@@ -375,10 +417,15 @@ func BuildProject(d *Data) (*ProjectFiles, error) {
 				src.VariableValues = append(src.VariableValues, qdeVariableValue{VariableRef: qdeRef{TargetGUID: variables.guid(a.Name)}, TextValue: &value})
 			}
 		}
+		if isPDF {
+			originals[guid+".pdf"] = doc.OriginalPath
+			pdfs = append(pdfs, pdfSourceXML(src, areas))
+			continue
+		}
 		srcs = append(srcs, src)
 	}
-	if len(srcs) > 0 {
-		p.Sources = &qdeSources{TextSources: srcs}
+	if len(srcs) > 0 || len(pdfs) > 0 {
+		p.Sources = &qdeSources{TextSources: srcs, PDFSources: pdfs}
 	}
 	p.Variables = variables.xml()
 	p.Cases = cases.casesXML()
@@ -394,7 +441,7 @@ func BuildProject(d *Data) (*ProjectFiles, error) {
 	if err := encodeJSON(&sc, side); err != nil {
 		return nil, err
 	}
-	return &ProjectFiles{QDE: buf.Bytes(), Sources: sources, Sidecar: sc.Bytes(), Skipped: skipped}, nil
+	return &ProjectFiles{QDE: buf.Bytes(), Sources: sources, Originals: originals, Sidecar: sc.Bytes(), Skipped: skipped}, nil
 }
 
 // variableList collects the variables of the exported documents'
@@ -522,6 +569,18 @@ func WriteProject(w io.Writer, d *Data, warn func(string)) error {
 	sort.Strings(names)
 	for _, n := range names {
 		if err := add("sources/"+n, []byte(files.Sources[n])); err != nil {
+			return err
+		}
+	}
+	// The PDFs, copied from where the library stores them (stored, not
+	// compressed again: a PDF's streams are compressed already).
+	names = names[:0]
+	for n := range files.Originals {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if err := addFile(zw, "sources/"+n, files.Originals[n], mod); err != nil {
 			return err
 		}
 	}

@@ -159,11 +159,30 @@ type qdePDFSource struct {
 	Name           string             `xml:"name,attr,omitempty"`
 	Path           string             `xml:"path,attr,omitempty"`
 	Description    string             `xml:"Description,omitempty"`
-	Selections     []qdeAnySource     `xml:"PDFSelection"`
+	Selections     []qdePDFSelection  `xml:"PDFSelection"`
 	Representation *qdeTextSource     `xml:"Representation"`
 	Codings        []qdeCoding        `xml:"Coding"`
 	NoteRefs       []qdeRef           `xml:"NoteRef"`
 	VariableValues []qdeVariableValue `xml:"VariableValue"`
+}
+
+// qdePDFSelection is a region of a PDF source's page: page and the
+// corners firstX/firstY (top left) and secondX/secondY (bottom right), in
+// points from the page's top left corner as displayed (see refi_pdf.go).
+type qdePDFSelection struct {
+	GUID             string         `xml:"guid,attr"`
+	Name             string         `xml:"name,attr,omitempty"`
+	Page             string         `xml:"page,attr"`
+	FirstX           string         `xml:"firstX,attr"`
+	FirstY           string         `xml:"firstY,attr"`
+	SecondX          string         `xml:"secondX,attr"`
+	SecondY          string         `xml:"secondY,attr"`
+	CreatingUser     string         `xml:"creatingUser,attr,omitempty"`
+	CreationDateTime string         `xml:"creationDateTime,attr,omitempty"`
+	Description      string         `xml:"Description,omitempty"`
+	Representation   *qdeTextSource `xml:"Representation"`
+	Codings          []qdeCoding    `xml:"Coding"`
+	NoteRefs         []qdeRef       `xml:"NoteRef"`
 }
 
 type qdeAnySource struct {

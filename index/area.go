@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/rapport-qda/rapport/importer"
 	"github.com/rapport-qda/rapport/internal/pdfium"
@@ -44,25 +45,9 @@ func (l *Library) tagArea(ctx context.Context, req TagRequest) (Annotation, erro
 			return fail(fmt.Errorf("rectangle %s is not a rectangle: %w", r, ErrInvalidInput))
 		}
 	}
-	info, err := l.PageInfo(ctx, req.DocID, req.Page)
+	r, quote, err := l.prepareArea(ctx, req.DocID, req.Page, r)
 	if err != nil {
 		return fail(err)
-	}
-	c := info.CropBox
-	clipped := Rect{max(r.X1, c.X0), max(r.Y1, c.Y0), min(r.X2, c.X1), min(r.Y2, c.Y1)}
-	if clipped.Width() < minAreaSide || clipped.Height() < minAreaSide {
-		return fail(fmt.Errorf("rectangle %s lies outside page %d (%s), or is too small to code: %w", r, req.Page,
-			Rect{c.X0, c.Y0, c.X1, c.Y1}.Round(), ErrInvalidInput))
-	}
-	r = clipped.Round()
-	// The text inside the area, for the excerpt and for search: best
-	// effort, as a figure holds none and a document whose text must be
-	// re-extracted has no boxes yet.
-	quote := ""
-	if boxes, err := l.PageBoxes(ctx, req.DocID, req.Page); err == nil {
-		if p, err := l.PageText(ctx, req.DocID, req.Page); err == nil {
-			quote = TextInArea([]rune(p.Text), boxes, r)
-		}
 	}
 	author := req.Author
 	if author == "" {
@@ -81,7 +66,7 @@ func (l *Library) tagArea(ctx context.Context, req TagRequest) (Annotation, erro
 		if err := checkAreaNotCoded(ctx, rec.tx, req.DocID, req.Page, r, themeIDs); err != nil {
 			return err
 		}
-		id, err = insertArea(ctx, rec, req.DocID, req.Page, r, quote, themeIDs, req.Note, author)
+		id, err = insertArea(rec, newArea{docID: req.DocID, page: req.Page, rect: r, quote: quote, themeIDs: themeIDs, note: req.Note, author: author})
 		return err
 	})
 	if err != nil {
@@ -126,20 +111,67 @@ ORDER BY a.id, t.position, t.id`, append([]any{docID, page, r.X1, r.Y1, r.X2, r.
 	return nil
 }
 
-// insertArea stores an area annotation.
-func insertArea(ctx context.Context, rec *changeRecorder, docID int64, page int, r Rect, quote string, themeIDs []int64, note, author string) (int64, error) {
+// prepareArea clips an area to its page as displayed (refusing one
+// outside it or too small) and reads the text inside it.
+func (l *Library) prepareArea(ctx context.Context, docID int64, page int, r Rect) (Rect, string, error) {
+	info, err := l.PageInfo(ctx, docID, page)
+	if err != nil {
+		return r, "", err
+	}
+	c := info.CropBox
+	clipped := Rect{max(r.X1, c.X0), max(r.Y1, c.Y0), min(r.X2, c.X1), min(r.Y2, c.Y1)}
+	if clipped.Width() < minAreaSide || clipped.Height() < minAreaSide {
+		return r, "", fmt.Errorf("rectangle %s lies outside page %d (%s), or is too small to code: %w", r, page,
+			Rect{c.X0, c.Y0, c.X1, c.Y1}.Round(), ErrInvalidInput)
+	}
+	r = clipped.Round()
+	// The text inside the area, for the excerpt and for search: best
+	// effort, as a figure holds none and a document whose text must be
+	// re-extracted has no boxes yet.
+	quote := ""
+	if boxes, err := l.PageBoxes(ctx, docID, page); err == nil {
+		if p, err := l.PageText(ctx, docID, page); err == nil {
+			quote = TextInArea([]rune(p.Text), boxes, r)
+		}
+	}
+	return r, quote, nil
+}
+
+// newArea is an area annotation to store.
+type newArea struct {
+	docID    int64
+	page     int
+	rect     Rect
+	quote    string // the text inside it
+	themeIDs []int64
+	note     string
+	author   string
+	guid     string    // "" makes a new one
+	created  time.Time // zero: now
+}
+
+// insertArea stores an area annotation inside a change.
+func insertArea(rec *changeRecorder, a newArea) (int64, error) {
 	ts := now()
-	res, err := rec.tx.ExecContext(ctx, `INSERT INTO annotations (guid, doc_id, page, start, end, quote, prefix, suffix, note, author, created_at, updated_at,
+	created := ts
+	if !a.created.IsZero() {
+		created = a.created.UTC().Format(time.RFC3339Nano)
+	}
+	guid := a.guid
+	if guid == "" {
+		guid = newGUID()
+	}
+	res, err := rec.exec(`INSERT INTO annotations (guid, doc_id, page, start, end, quote, prefix, suffix, note, author, created_at, updated_at,
 	kind, rect_x1, rect_y1, rect_x2, rect_y2)
-VALUES (?, ?, ?, 0, 0, ?, '', '', ?, ?, ?, ?, 'area', ?, ?, ?, ?)`, newGUID(), docID, page, quote, strings.TrimSpace(note), author, ts, ts,
-		r.X1, r.Y1, r.X2, r.Y2)
+VALUES (?, ?, ?, 0, 0, ?, '', '', ?, ?, ?, ?, 'area', ?, ?, ?, ?)`, guid, a.docID, a.page, a.quote, strings.TrimSpace(a.note), a.author, created, ts,
+		a.rect.X1, a.rect.Y1, a.rect.X2, a.rect.Y2)
 	if err != nil {
 		return 0, err
 	}
 	id, _ := res.LastInsertId()
 	rec.created("annotations", id)
-	for _, t := range themeIDs {
-		if _, err := rec.tx.ExecContext(ctx, "INSERT INTO annotation_themes (annotation_id, theme_id) VALUES (?, ?)", id, t); err != nil {
+	for _, t := range a.themeIDs {
+		if _, err := rec.exec("INSERT INTO annotation_themes (annotation_id, theme_id) VALUES (?, ?)", id, t); err != nil {
 			return 0, err
 		}
 		rec.created("annotation_themes", id, t)

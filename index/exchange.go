@@ -46,6 +46,11 @@ type ExchangeSource struct {
 	// CoderGUIDs are the GUIDs of the file's users by name: a coder the
 	// library does not know yet is added with the GUID the file gives it.
 	CoderGUIDs map[string]string
+	// Adopt, with DocID, says the document was just imported from the
+	// source's own file (a PDF the project holds): it takes the source's
+	// GUID, its metadata (as an imported record's: fields set by hand
+	// win) and its first printed page, as a new document would.
+	Adopt bool
 }
 
 // ExchangeNote is a note on a whole source.
@@ -56,7 +61,8 @@ type ExchangeNote struct {
 }
 
 // ExchangeAnnotation is one coded passage of an exchange source: a span of
-// a page in code points of the page's NFC text, End exclusive.
+// a page in code points of the page's NFC text, End exclusive — or, with
+// Rect, an area of a PDF's page.
 type ExchangeAnnotation struct {
 	// GUID is the selection's GUID, kept as the annotation's: an
 	// annotation with this GUID already in the document is found, not
@@ -64,10 +70,18 @@ type ExchangeAnnotation struct {
 	GUID       string
 	Page       int
 	Start, End int
-	Themes     []string // theme names; at least one
-	Note       string
-	Author     string
-	Created    time.Time
+	// Quote, when set, is the passage's text: when the span does not
+	// hold it (the document's text was read by another program than the
+	// project's), it is looked for in the document — on its page first,
+	// the occurrence nearest Start — and not stored when not found.
+	Quote string
+	// Rect makes it an area annotation: a rectangle of page Page in PDF
+	// user space (see TagRequest.Rect); Start, End and Quote are unused.
+	Rect    *Rect
+	Themes  []string // theme names; at least one
+	Note    string
+	Author  string
+	Created time.Time
 }
 
 // ExchangeResult says what ImportExchangeSource did.
@@ -114,6 +128,28 @@ func (l *Library) ImportExchangeSource(ctx context.Context, src ExchangeSource) 
 		label = fmt.Sprintf("Import source %q", name)
 	}
 	docID := src.DocID
+	// Areas are checked against their pages, and the text inside them
+	// read, before the transaction (PDFium and the pages' boxes).
+	areas := map[int]preparedArea{}
+	for i, a := range src.Annotations {
+		if a.Rect == nil {
+			continue
+		}
+		if docID == 0 {
+			res.Problems = append(res.Problems, fmt.Sprintf("area of page %d: the source has no PDF to draw it on", a.Page))
+			areas[i] = preparedArea{err: errAreaSkipped}
+			continue
+		}
+		r, quote, err := l.prepareArea(ctx, docID, a.Page, a.Rect.Normalized())
+		if err != nil {
+			if ctx.Err() != nil {
+				return res, ctx.Err()
+			}
+			res.Problems = append(res.Problems, fmt.Sprintf("area %s of page %d: %v", a.Rect.Round(), a.Page, err))
+			err = errAreaSkipped
+		}
+		areas[i] = preparedArea{rect: r, quote: quote, err: err}
+	}
 	err := l.change(ctx, label, func(r *changeRecorder) error {
 		if blob != nil {
 			id, err := insertExchangeDocument(ctx, r.tx, src, blob)
@@ -128,6 +164,11 @@ func (l *Library) ImportExchangeSource(ctx context.Context, src ExchangeSource) 
 			}
 			if n == 0 {
 				return fmt.Errorf("no document %d: %w", docID, ErrNotFound)
+			}
+			if src.Adopt {
+				if err := adoptExchangeDocument(ctx, r, docID, src); err != nil {
+					return err
+				}
 			}
 		}
 		r.reindexDocument(docID)
@@ -151,7 +192,7 @@ func (l *Library) ImportExchangeSource(ctx context.Context, src ExchangeSource) 
 			return err
 		}
 		res.NotesAdded = added
-		return l.addExchangeAnnotations(ctx, r, docID, src.Annotations, &res)
+		return l.addExchangeAnnotations(ctx, r, docID, src.Annotations, areas, &res)
 	})
 	if err != nil {
 		return res, fmt.Errorf("import source %q: %w", name, err)
@@ -343,8 +384,32 @@ func addExchangeNotes(ctx context.Context, r *changeRecorder, docID int64, notes
 	return added, nil
 }
 
+// preparedArea is an exchange area checked against its page: clipped,
+// with the text inside it, or err when it cannot be stored (reported).
+type preparedArea struct {
+	rect  Rect
+	quote string
+	err   error
+}
+
+var errAreaSkipped = errors.New("area left out")
+
+// adoptExchangeDocument gives a document just imported from a source's
+// own file the source's GUID, metadata and first printed page.
+func adoptExchangeDocument(ctx context.Context, r *changeRecorder, docID int64, src ExchangeSource) error {
+	cols := []string{"guid", "first_printed_page"}
+	if err := r.touchColumns("documents", cols, docID); err != nil {
+		return err
+	}
+	if _, err := r.tx.ExecContext(ctx, "UPDATE documents SET guid = ?, first_printed_page = CASE WHEN ? > 0 THEN ? ELSE first_printed_page END, updated_at = ? WHERE id = ?",
+		src.GUID, src.FirstPrintedPage, src.FirstPrintedPage, now(), docID); err != nil {
+		return err
+	}
+	return mergeMetadata(ctx, r.tx, docID, src.Metadata)
+}
+
 // addExchangeAnnotations stores a source's annotations inside a change.
-func (l *Library) addExchangeAnnotations(ctx context.Context, r *changeRecorder, docID int64, list []ExchangeAnnotation, res *ExchangeResult) error {
+func (l *Library) addExchangeAnnotations(ctx context.Context, r *changeRecorder, docID int64, list []ExchangeAnnotation, areas map[int]preparedArea, res *ExchangeResult) error {
 	if len(list) == 0 {
 		return nil
 	}
@@ -369,23 +434,33 @@ func (l *Library) addExchangeAnnotations(ctx context.Context, r *changeRecorder,
 		coder            string
 	}
 	bySpan := map[spanKey]*held{}
-	rows, err := r.tx.QueryContext(ctx, "SELECT id, guid, page, start, end, note, lower(author) FROM annotations WHERE doc_id = ?", docID)
+	// an area likewise: the same rectangle of the page by the same coder
+	type rectKey struct {
+		page  int
+		rect  Rect // rounded to a hundredth of a point
+		coder string
+	}
+	byRect := map[rectKey]*held{}
+	rows, err := r.tx.QueryContext(ctx, "SELECT id, guid, page, start, end, note, lower(author), kind, rect_x1, rect_y1, rect_x2, rect_y2 FROM annotations WHERE doc_id = ?", docID)
 	if err != nil {
 		return err
 	}
 	byID := map[int64]*held{}
 	for rows.Next() {
 		var h held
-		var guid string
+		var guid, kind string
 		var k spanKey
-		if err := rows.Scan(&h.id, &guid, &k.page, &k.start, &k.end, &h.note, &k.coder); err != nil {
+		var rect Rect
+		if err := rows.Scan(&h.id, &guid, &k.page, &k.start, &k.end, &h.note, &k.coder, &kind, &rect.X1, &rect.Y1, &rect.X2, &rect.Y2); err != nil {
 			rows.Close()
 			return err
 		}
 		p := &h
 		byID[h.id] = p
 		byGUID[strings.ToLower(guid)] = p
-		if _, ok := bySpan[k]; !ok {
+		if kind == KindArea {
+			byRect[rectKey{k.page, rect.Round(), k.coder}] = p
+		} else if _, ok := bySpan[k]; !ok {
 			bySpan[k] = p
 		}
 	}
@@ -436,9 +511,23 @@ func (l *Library) addExchangeAnnotations(ctx context.Context, r *changeRecorder,
 	if err != nil {
 		return err
 	}
-	for _, a := range list {
+	for i, a := range list {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		area, isArea := areas[i]
+		if isArea && area.err != nil {
+			continue // reported when it was prepared
+		}
+		if !isArea && a.Quote != "" {
+			// The span in this document's text, found by the quote when
+			// the text is another program's reading of the page.
+			sp, ok := relocate(pages, a)
+			if !ok {
+				res.Problems = append(res.Problems, fmt.Sprintf("passage %q (page %d) is not in the document's text", shortQuote(a.Quote), a.Page))
+				continue
+			}
+			a.Page, a.Start, a.End = sp.page, sp.start, sp.end
 		}
 		ids, err := resolve(a.Themes)
 		if err != nil {
@@ -459,7 +548,9 @@ func (l *Library) addExchangeAnnotations(ctx context.Context, r *changeRecorder,
 			author = l.Author
 		}
 		coderKey := strings.ToLower(cleanCoderName(author))
-		if h == nil {
+		if h == nil && isArea {
+			h = byRect[rectKey{a.Page, area.rect.Round(), coderKey}]
+		} else if h == nil {
 			h = bySpan[spanKey{a.Page, a.Start, a.End, coderKey}]
 		}
 		if h != nil {
@@ -487,6 +578,32 @@ func (l *Library) addExchangeAnnotations(ctx context.Context, r *changeRecorder,
 			}
 			continue
 		}
+		if guid != "" && !guidPattern(guid) {
+			guid = ""
+		}
+		if guid != "" {
+			var other int64
+			if err := guidTaken.QueryRowContext(ctx, guid).Scan(&other); err == nil {
+				guid = "" // the GUID belongs to an annotation of another document
+			} else if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		if isArea {
+			id, err := insertArea(r, newArea{docID: docID, page: a.Page, rect: area.rect, quote: area.quote, themeIDs: ids,
+				note: a.Note, author: author, guid: guid, created: a.Created})
+			if err != nil {
+				return err
+			}
+			h = &held{id: id, note: strings.TrimSpace(a.Note), themes: ids}
+			if guid != "" {
+				byGUID[guid] = h
+			}
+			byRect[rectKey{a.Page, area.rect.Round(), coderKey}] = h
+			res.Added++
+			res.Codings += len(ids)
+			continue
+		}
 		text, ok := textOf[a.Page]
 		switch {
 		case !ok:
@@ -498,17 +615,6 @@ func (l *Library) addExchangeAnnotations(ctx context.Context, r *changeRecorder,
 		case strings.TrimSpace(string(text[a.Start:a.End])) == "":
 			res.Problems = append(res.Problems, fmt.Sprintf("passage %d–%d of page %d holds no text", a.Start, a.End, a.Page))
 			continue
-		}
-		if guid != "" && !guidPattern(guid) {
-			guid = ""
-		}
-		if guid != "" {
-			var other int64
-			if err := guidTaken.QueryRowContext(ctx, guid).Scan(&other); err == nil {
-				guid = "" // the GUID belongs to an annotation of another document
-			} else if !errors.Is(err, sql.ErrNoRows) {
-				return err
-			}
 		}
 		id, err := insertAnnotationWith(ctx, r, newAnnotation{docID: docID, sp: span{page: a.Page, start: a.Start, end: a.End}, text: text,
 			themeIDs: ids, note: a.Note, author: author, guid: guid, created: a.Created})
@@ -524,6 +630,29 @@ func (l *Library) addExchangeAnnotations(ctx context.Context, r *changeRecorder,
 		res.Codings += len(ids)
 	}
 	return nil
+}
+
+// relocate finds an exchange passage in the document's pages: where its
+// span holds its quote (folded alike), else its quote nearest to where it
+// was, on its page first.
+func relocate(pages []pageRunes, a ExchangeAnnotation) (span, bool) {
+	for _, p := range pages {
+		if p.page == a.Page && a.Start >= 0 && a.End <= len(p.text) && a.Start < a.End &&
+			foldQuote(string(p.text[a.Start:a.End]), false) == foldQuote(a.Quote, false) {
+			return span{page: a.Page, start: a.Start, end: a.End}, true
+		}
+	}
+	var onPage []pageRunes
+	for _, p := range pages {
+		if p.page == a.Page {
+			onPage = append(onPage, p)
+		}
+	}
+	target := anchorTarget{quote: a.Quote, page: a.Page, start: a.Start}
+	if sp, ok := reanchor(onPage, target); ok {
+		return sp, true
+	}
+	return reanchor(pages, target)
 }
 
 // guidPattern tells a GUID as annotations keep them: 36 characters of hex

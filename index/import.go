@@ -127,8 +127,12 @@ func (l *Library) Import(ctx context.Context, paths []string, opts *ImportOption
 	if l.readOnly {
 		return nil, l.errReadOnly()
 	}
-	l.writeMu.Lock()
-	defer l.writeMu.Unlock()
+	// A handler importing files of its own (the PDFs a REFI-QDA project
+	// holds) runs inside this import, which holds the lock already.
+	if ctx.Value(importingKey{}) != l {
+		l.writeMu.Lock()
+		defer l.writeMu.Unlock()
+	}
 
 	rep := &ImportReport{Imported: []ImportItem{}, Updated: []ImportItem{}, Unchanged: []ImportItem{}, Failed: []ImportFailure{}, Skipped: []string{},
 		SkippedFiles: []ImportSkip{}, Restored: []ImportItem{}, RecordsSkipped: []RecordSkip{}}
@@ -189,7 +193,7 @@ func (l *Library) Import(ctx context.Context, paths []string, opts *ImportOption
 		h := opts.Handlers[f.kind]
 		if h == nil {
 			rep.Failed = append(rep.Failed, ImportFailure{File: f.path, Error: fmt.Sprintf("import %s: unsupported file type", f.path)})
-		} else if items, err := h(ctx, l, f.path); err != nil {
+		} else if items, err := h(context.WithValue(ctx, importingKey{}, l), l, f.path); err != nil {
 			rep.Failed = append(rep.Failed, ImportFailure{File: f.path, Error: err.Error()})
 		} else {
 			rep.Imported = append(rep.Imported, items...)
@@ -217,6 +221,10 @@ func (l *Library) Import(ctx context.Context, paths []string, opts *ImportOption
 	}
 	return rep, nil
 }
+
+// importingKey marks the context an import hands its handlers: an Import
+// called with it runs inside that import (its lock is held).
+type importingKey struct{}
 
 type collectedFile struct {
 	path     string

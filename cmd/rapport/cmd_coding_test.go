@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -286,5 +287,68 @@ func TestCLITagArea(t *testing.T) {
 	rapport(t, lib, "undo")
 	if code := rapportJSON(t, lib, &list, "annotations"); code != 0 || len(list) != 0 {
 		t.Errorf("after two undos: %v", list)
+	}
+}
+
+// TestCLIREFIAreasRoundTrip: a library with a passage and an area coded
+// on a PDF exports a project (the PDF inside it, the area as a
+// PDFSelection) that `rapport import` brings into a new library — the
+// PDF document with the same annotations — and a second import adds
+// nothing.
+func TestCLIREFIAreasRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	lib := filepath.Join(dir, "lib")
+	if _, errs, code := rapport(t, lib, "import", codingArticle(t, dir)); code != 0 {
+		t.Fatalf("import: %s", errs)
+	}
+	if _, errs, code := rapport(t, lib, "tag", "1", "--quote", "Trust grew over many years", "--theme", "Trust"); code != 0 {
+		t.Fatalf("tag: %s", errs)
+	}
+	if _, errs, code := rapport(t, lib, "tag", "1", "--page", "2", "--rect", "72,500,300,600", "--theme", "Support", "--note", "a figure"); code != 0 {
+		t.Fatalf("tag --rect: %s", errs)
+	}
+	project := filepath.Join(dir, "project.qdpx")
+	if _, errs, code := rapport(t, lib, "export", "--format", "qdpx", "-o", project); code != 0 {
+		t.Fatalf("export: %s", errs)
+	}
+	type ann struct {
+		Page   int       `json:"page"`
+		Kind   string    `json:"kind"`
+		Start  int       `json:"start"`
+		End    int       `json:"end"`
+		Rect   []float64 `json:"rect"`
+		Quote  string    `json:"quote"`
+		Themes []string  `json:"themes"`
+		Note   string    `json:"note"`
+	}
+	var want, got []ann
+	rapportJSON(t, lib, &want, "annotations")
+	fresh := filepath.Join(dir, "fresh")
+	var rep struct {
+		Imported []struct {
+			ID int64 `json:"id"`
+		} `json:"imported"`
+	}
+	if code := rapportJSON(t, fresh, &rep, "import", project); code != 0 || len(rep.Imported) != 1 {
+		t.Fatalf("import project: code %d %+v", code, rep)
+	}
+	var docs []struct {
+		File  string `json:"file"`
+		Pages int    `json:"pages"`
+	}
+	rapportJSON(t, fresh, &docs, "docs")
+	if len(docs) != 1 || docs[0].File != "article.pdf" || docs[0].Pages != 2 {
+		t.Errorf("documents of the new library: %+v", docs)
+	}
+	rapportJSON(t, fresh, &got, "annotations")
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("annotations read back\n%+v\nwant\n%+v", got, want)
+	}
+	if code := rapportJSON(t, fresh, &rep, "import", project); code != 0 {
+		t.Fatalf("import again: code %d", code)
+	}
+	rapportJSON(t, fresh, &got, "annotations")
+	if len(got) != 2 {
+		t.Errorf("after importing again: %d annotations", len(got))
 	}
 }
