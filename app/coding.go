@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -254,6 +255,8 @@ type tagPanel struct {
 
 	themes []index.Theme
 	annots []index.Annotation
+	// shownKey says which cards the list shows (see showAnnotations)
+	shownKey string
 }
 
 func newTagPanel(u *UI, r *readerPane) *tagPanel {
@@ -284,6 +287,7 @@ func newTagPanel(u *UI, r *readerPane) *tagPanel {
 // setThemes updates the theme buttons.
 func (p *tagPanel) setThemes(themes []index.Theme) {
 	p.themes = themes
+	p.shownKey = "" // the cards show the themes' colours
 	p.buttons.RemoveAll()
 	for i, t := range themes {
 		t := t
@@ -358,11 +362,6 @@ func (p *tagPanel) selectionChanged() {
 // showAnnotations lists the page's annotations, those touching the
 // selection first.
 func (p *tagPanel) showAnnotations() {
-	p.annList.RemoveAll()
-	if len(p.annots) == 0 {
-		p.annList.Add(widget.NewLabel("None yet."))
-		return
-	}
 	sel := p.r.selection()
 	var first, rest []index.Annotation
 	for _, a := range p.annots {
@@ -376,9 +375,27 @@ func (p *tagPanel) showAnnotations() {
 			rest = append(rest, a)
 		}
 	}
-	for _, a := range append(first, rest...) {
-		p.annList.Add(p.annotationCard(a))
+	order := append(first, rest...)
+	// The same cards in the same order (a page drawn, a selection that
+	// touches the same annotations): nothing to redo. Cards are costly
+	// to lay out (wrapped labels), so they are replaced at once.
+	key := fmt.Sprint(len(p.annots) == 0)
+	for _, a := range order {
+		key += fmt.Sprintf("|%d %s %v %s", a.ID, a.UpdatedAt.Format(time.RFC3339Nano), a.Themes, a.Note)
 	}
+	if key == p.shownKey && p.annList.Objects != nil {
+		return
+	}
+	p.shownKey = key
+	var objs []fyne.CanvasObject
+	if len(p.annots) == 0 {
+		objs = append(objs, widget.NewLabel("None yet."))
+	}
+	for _, a := range order {
+		objs = append(objs, p.annotationCard(a))
+	}
+	p.annList.Objects = objs
+	p.annList.Refresh()
 }
 
 func (p *tagPanel) annotationCard(a index.Annotation) fyne.CanvasObject {
