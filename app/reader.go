@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/rapport-qda/rapport/importer"
 	"github.com/rapport-qda/rapport/index"
 )
 
@@ -72,19 +73,21 @@ type readerPane struct {
 	prefetchStop   context.CancelFunc
 	turnStarted    time.Time // when the page on its way was asked for (RAPPORT_TRACE_PAGES)
 
-	doc        index.Document
-	hasDoc     bool
-	page       int
-	query      string
-	pageText   string
-	terms      []index.ReadingSpan
-	findSpans  []index.ReadingSpan
-	findCur    int
-	findWant   int // which match to show when a page loads: 0 first, -1 last
-	generation int
-	focusAnnot int64             // annotation to select once the page is shown
-	focusSpan  index.ReadingSpan // or a passage to select (a disagreement)
-	quiet      bool              // the next load restores the last document: a missing one is no error
+	doc      index.Document
+	hasDoc   bool
+	page     int
+	query    string
+	pageText string
+	// pageUncertain are the page's words OCR read with low confidence
+	pageUncertain [][2]int
+	terms         []index.ReadingSpan
+	findSpans     []index.ReadingSpan
+	findCur       int
+	findWant      int // which match to show when a page loads: 0 first, -1 last
+	generation    int
+	focusAnnot    int64             // annotation to select once the page is shown
+	focusSpan     index.ReadingSpan // or a passage to select (a disagreement)
+	quiet         bool              // the next load restores the last document: a missing one is no error
 }
 
 func newReaderPane(u *UI) *readerPane {
@@ -246,14 +249,22 @@ func (r *readerPane) load(docID int64, page int, scrollTop bool) {
 	quiet := r.quiet
 	coder := r.u.blindCoder()
 	r.quiet = false
+	// With the PDF engine running, the page is drawn in the same job as
+	// its text is read, and both go on show in one update of the window
+	// (one frame); its first start shows the text, then the page.
+	var preq *pageViewRequest
 	if r.pageMode {
 		r.showPreparing()
 		r.turnStarted = time.Now()
+		if pdfiumStarted() {
+			preq = r.pageRequest()
+		}
 	}
 	if r.prefetchStop != nil {
 		r.prefetchStop() // the page drawn ahead is no longer the next
 		r.prefetchStop = nil
 	}
+	asked := time.Now()
 	r.u.background(func() {
 		var d pageData
 		var err error
@@ -276,6 +287,10 @@ func (r *readerPane) load(docID int64, page int, scrollTop bool) {
 		}
 		if err == nil {
 			d.annots, err = pageAnnotations(r.u, lib, docID, d.page.Number, coder)
+		}
+		if err == nil && preq != nil && d.doc.Kind == string(importer.KindPDF) && d.doc.SHA256 != "" && d.doc.PageCount > 0 {
+			d.render = r.loadPage(r.u.ctx, lib, preq, docID, d.page.Number)
+			d.render.asked = asked
 		}
 		r.u.do(func() {
 			if gen != r.generation {
@@ -302,6 +317,7 @@ func (r *readerPane) show(d pageData, scrollTop bool) {
 	r.doc = d.doc
 	r.page = d.page.Number
 	r.pageText = d.page.Text
+	r.pageUncertain = d.page.Uncertain
 	title := displayTitle(&d.doc)
 	if a := authorList(&d.doc); a != "" {
 		title += " — " + a
@@ -314,7 +330,9 @@ func (r *readerPane) show(d pageData, scrollTop bool) {
 	r.updateModeButtons()
 	r.pageInfo.SetText(readerPageInfo(d.doc, d.page))
 	r.scanInfo.SetText(ocrPageInfo(d.page))
-	if !samePage {
+	// The text view is laid out only when on show (the page view keeps
+	// it hidden: see syncTextView).
+	if !samePage && !r.pageShown() {
 		r.view.SetText(d.page.Text)
 		r.view.SetUncertain(d.page.Uncertain)
 	}
@@ -326,7 +344,7 @@ func (r *readerPane) show(d pageData, scrollTop bool) {
 		want = 1
 	}
 	r.findInPage(want)
-	if samePage {
+	if samePage && !r.pageShown() {
 		r.view.Select(sel)
 	}
 	if r.u.lib.FilePath(d.doc) != "" && d.doc.Kind == "pdf" {
@@ -340,11 +358,16 @@ func (r *readerPane) show(d pageData, scrollTop bool) {
 	if r.pageShown() {
 		// the page itself next, off the UI goroutine; until it is drawn
 		// the page before stays on show, with nothing to select on it
-		if !samePage {
+		if !samePage && d.render == nil {
 			r.pv.SetPage(r.pv.page, "", nil)
 			r.highlights, r.area = nil, nil
 		}
-		r.renderPage(d, samePage, scrollTop)
+		if d.render != nil {
+			d.render.queueMs = ms(time.Since(d.render.ready))
+			r.showPageView(d.render, d.page.Text, samePage, scrollTop)
+		} else {
+			r.renderPage(d, samePage, scrollTop)
+		}
 	} else {
 		r.pageProgress.Stop()
 		r.pageNoticeBox.Hide()
@@ -404,11 +427,23 @@ func (r *readerPane) showNotice(d pageData) {
 	}
 }
 
-// refreshMarks redraws annotation colours, terms and find matches.
+// refreshMarks redraws annotation colours, terms and find matches in the
+// view on show.
 func (r *readerPane) refreshMarks() {
-	r.view.SetMarks(r.tagPanel.colourSpans(), r.terms, r.findSpans, r.findCur)
 	if r.pageShown() {
 		r.pv.SetMarks(r.pageMarks())
+		return
+	}
+	r.syncTextView()
+	r.view.SetMarks(r.tagPanel.colourSpans(), r.terms, r.findSpans, r.findCur)
+}
+
+// syncTextView gives the text view the page's text when the page view
+// kept it from it.
+func (r *readerPane) syncTextView() {
+	if r.view.Text() != r.pageText {
+		r.view.SetText(r.pageText)
+		r.view.SetUncertain(r.pageUncertain)
 	}
 }
 

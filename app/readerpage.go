@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"math"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -30,7 +31,7 @@ const prefReaderMode = "readerMode"
 
 // Page view sizes and bounds.
 const (
-	renderCacheBytes = 48 << 20 // the pages drawn, kept for turning back
+	renderCacheBytes = 24 << 20 // the pages drawn, kept for turning back (ten at 75 dpi)
 	minZoom          = 0.25     // Fyne units per PDF point
 	maxZoom          = 6
 	zoomStep         = 1.25
@@ -54,12 +55,19 @@ func pdfiumStartedDefault() bool { return pdfium.Started() }
 // pageRender is what the reader draws a page of the page view with,
 // loaded off the UI goroutine.
 type pageRender struct {
-	page       index.RenderedPage
-	zoom       float32 // Fyne units per point the page was drawn for
-	boxes      []importer.Box
-	boxesErr   error
-	highlights []index.PageHighlight
-	err        error
+	// when it was asked for, and how long drawing and the highlights and
+	// boxes took (RAPPORT_TRACE_PAGES)
+	asked            time.Time
+	infoMs, drawMs   float64
+	marksMs, queueMs float64
+	ready            time.Time
+	cached           bool
+	page             index.RenderedPage
+	zoom             float32 // Fyne units per point the page was drawn for
+	boxes            []importer.Box
+	boxesErr         error
+	highlights       []index.PageHighlight
+	err              error
 }
 
 // pageViewRequest is what the UI goroutine decides before a page is
@@ -178,8 +186,8 @@ func (r *readerPane) setPageMode(on bool) {
 	r.area = nil
 	r.updateModeButtons()
 	if !r.pageShown() {
+		r.refreshMarks() // the text view gets the page's text first
 		r.view.Select(sel)
-		r.refreshMarks()
 		return
 	}
 	r.carrySelection = sel
@@ -344,7 +352,9 @@ func (r *readerPane) stopRendering() {
 // loadPage draws a page for the page view (off the UI goroutine).
 func (r *readerPane) loadPage(ctx context.Context, lib *index.Library, req *pageViewRequest, docID int64, page int) *pageRender {
 	out := &pageRender{}
+	ti := time.Now()
 	info, err := req.renderer.Info(ctx, docID, page)
+	out.infoMs = ms(time.Since(ti))
 	if err != nil {
 		out.err = err
 		return out
@@ -360,12 +370,17 @@ func (r *readerPane) loadPage(ctx context.Context, lib *index.Library, req *page
 		dpi = math.Floor(72 * math.Sqrt(maxPagePixels/(info.Width*info.Height)))
 	}
 	out.zoom = zoom
+	t0 := time.Now()
+	_, out.cached = req.renderer.Cached(docID, page, max(dpi, 18))
 	if out.page, err = req.renderer.Render(ctx, docID, page, max(dpi, 18)); err != nil {
 		out.err = err
 		return out
 	}
+	t1 := time.Now()
 	out.boxes, out.boxesErr = lib.PageBoxes(ctx, docID, page)
 	out.highlights, _ = lib.PageHighlights(ctx, docID, page)
+	out.drawMs, out.marksMs = ms(t1.Sub(t0)), ms(time.Since(t1))
+	out.ready = time.Now()
 	return out
 }
 
@@ -376,12 +391,15 @@ func (r *readerPane) renderPage(d pageData, samePage, scrollTop bool) {
 	req := r.pageRequest()
 	lib := r.u.lib
 	docID, page := d.doc.ID, d.page.Number
+	asked := time.Now()
 	r.u.background(func() {
 		pr := r.loadPage(r.u.ctx, lib, req, docID, page)
+		pr.asked = asked
 		r.u.do(func() {
 			if gen != r.generation || !r.pageShown() {
 				return
 			}
+			pr.queueMs = ms(time.Since(pr.ready))
 			d.render = pr
 			r.showPageView(pr, d.page.Text, samePage, scrollTop)
 			r.showNotice(d)
@@ -478,7 +496,10 @@ func (r *readerPane) showPageView(pr *pageRender, text string, samePage, scrollT
 	r.updateZoomLabel()
 	r.tagPanel.selectionChanged()
 	if tracePages && !r.turnStarted.IsZero() {
-		fmt.Fprintf(os.Stderr, "page-view doc=%d page=%d dpi=%.0f ms=%.1f\n", r.doc.ID, r.page, pr.page.DPI, float64(time.Since(r.turnStarted).Microseconds())/1000)
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		fmt.Fprintf(os.Stderr, "page-view doc=%d page=%d dpi=%.0f cached=%v text=%.1f info=%.1f draw=%.1f marks=%.1f queue=%.1f ui=%.1f heap=%dMB sys=%dMB ms=%.1f\n", r.doc.ID, r.page, pr.page.DPI, pr.cached,
+			ms(pr.asked.Sub(r.turnStarted)), pr.infoMs, pr.drawMs, pr.marksMs, pr.queueMs, ms(time.Since(pr.ready))-pr.queueMs, m.HeapInuse>>20, m.Sys>>20, ms(time.Since(r.turnStarted)))
 		r.turnStarted = time.Time{}
 	}
 	r.prefetchNext(pr)
@@ -578,3 +599,5 @@ func pageNoticeText(d pageData, pr *pageRender) string {
 	}
 	return ""
 }
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
