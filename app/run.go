@@ -13,6 +13,7 @@ import (
 
 	"github.com/rapport-qda/rapport/assets"
 	"github.com/rapport-qda/rapport/index"
+	"github.com/rapport-qda/rapport/internal/gctune"
 )
 
 // Run opens the library in dir and shows the window until it is closed.
@@ -35,6 +36,7 @@ func Run(dir string) error {
 	if err != nil {
 		return fmt.Errorf("open library: %w", err)
 	}
+	gctune.ForWindow()
 	w := a.NewWindow("Rapport")
 	width := a.Preferences().FloatWithFallback(prefWidth, 1200)
 	height := a.Preferences().FloatWithFallback(prefHeight, 800)

@@ -28,3 +28,21 @@ func ForBulk() (restore func()) {
 		debug.SetMemoryLimit(limit)
 	}
 }
+
+// windowMemoryLimit is the window's soft limit: its Go memory (the
+// library's caches, the page view's drawn pages, PDFium's WebAssembly
+// memory) is collected and handed back to the system as it nears it, so
+// that the process — with the OpenGL driver and PDFium's compiled code on
+// top — stays within its 400 MB budget while pages are turned. It is soft:
+// a larger working set (a big import) is collected more often, not
+// refused.
+const windowMemoryLimit = 256 << 20
+
+// ForWindow sets the collector for the window (GOMEMLIMIT, when set,
+// rules).
+func ForWindow() {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetMemoryLimit(windowMemoryLimit)
+}
