@@ -158,6 +158,7 @@ func run(dir string, n, texts int, demo bool, work, pdfs string, codePages bool)
 		}
 		fmt.Printf("coded %d sentences\n", tagged)
 	}
+	lib.WaitForIndex(ctx) // the index merged: the window opening it next does not merge it meanwhile
 	count, _ := lib.DocumentCount(ctx)
 	fmt.Printf("%s: %d documents\n", dir, count)
 	return nil
