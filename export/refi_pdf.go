@@ -308,8 +308,9 @@ func pdfSourceXML(text qdeTextSource, areas []qdePDFSelection) qdePDFSource {
 		Selections: areas, Representation: &rep, NoteRefs: text.NoteRefs, VariableValues: text.VariableValues}
 }
 
-// areaSelectionXML writes an area excerpt as a region selection.
-func areaSelectionXML(e Excerpt, info pdfium.PageInfo) qdePDFSelection {
+// areaSelectionXML writes an area excerpt as a region selection, made by
+// its coder (the User with the coder's own GUID).
+func areaSelectionXML(d *Data, e Excerpt, info pdfium.PageInfo) qdePDFSelection {
 	fx, fy, sx, sy := REFIFromRect(info, *e.Rect)
 	name := "Area of " + e.PageRef()
 	if q := strings.TrimSpace(e.Quote); q != "" {
@@ -317,7 +318,7 @@ func areaSelectionXML(e Excerpt, info pdfium.PageInfo) qdePDFSelection {
 	}
 	return qdePDFSelection{GUID: refiGUID("annotation", e.GUID), Name: name, Page: strconv.Itoa(e.Page),
 		FirstX: strconv.Itoa(fx), FirstY: strconv.Itoa(fy), SecondX: strconv.Itoa(sx), SecondY: strconv.Itoa(sy),
-		CreatingUser: userGUID(e.Author), CreationDateTime: xmlTime(e.CreatedAt)}
+		CreatingUser: d.userGUID(e.Author), CreationDateTime: xmlTime(e.CreatedAt)}
 }
 
 // pdfGeometry fills in, for a project, where each PDF document's original

@@ -347,7 +347,7 @@ func BuildProject(d *Data) (*ProjectFiles, error) {
 					skipped = append(skipped, fmt.Sprintf("annotation %d: an area of page %d of document %d, whose page the PDF engine could not read", e.ID, e.Page, doc.ID))
 					continue
 				}
-				sel := areaSelectionXML(e, *e.PageInfo)
+				sel := areaSelectionXML(d, e, *e.PageInfo)
 				sel.Codings = codingsXML(d, e, sel.GUID, sel.CreatingUser, sel.CreationDateTime, codeOf)
 				if note := strings.TrimSpace(e.Note); note != "" {
 					sel.Description = note
