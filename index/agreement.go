@@ -47,6 +47,9 @@ import (
 // and their values there are missing. α allows missing values; α_U needs
 // every coder on the continuum, so with OnlyCoded character units keep to
 // the documents every coder coded.
+//
+// Area annotations (rectangles of a page, area.go) are not units of the
+// text: agreement, disagreements and consensus leave them out.
 
 // Agreement units.
 const (
@@ -193,7 +196,7 @@ func (l *Library) loadAgreementData(ctx context.Context, req AgreementRequest, k
 	// coders
 	if len(req.Coders) == 0 {
 		used := map[string]bool{}
-		rows, err := l.db.QueryContext(ctx, "SELECT DISTINCT author FROM annotations a WHERE orphaned = 0"+docFilter, docArgs...)
+		rows, err := l.db.QueryContext(ctx, "SELECT DISTINCT author FROM annotations a WHERE orphaned = 0 AND kind = 'text'"+docFilter, docArgs...)
 		if err != nil {
 			return nil, fmt.Errorf("agreement: %w", err)
 		}
@@ -277,7 +280,7 @@ func (l *Library) loadAgreementData(ctx context.Context, req AgreementRequest, k
 	var rows []row
 	q := `SELECT a.id, a.doc_id, a.page, a.start, a.end, lower(a.author), at.theme_id FROM annotations a
 JOIN annotation_themes at ON at.annotation_id = a.id
-WHERE a.orphaned = 0 AND lower(a.author) IN (` + placeholders(len(authorArgs)) + `)` + docFilter + `
+WHERE a.orphaned = 0 AND a.kind = 'text' AND lower(a.author) IN (` + placeholders(len(authorArgs)) + `)` + docFilter + `
 ORDER BY a.doc_id, a.page, a.start, a.id`
 	rs, err := l.db.QueryContext(ctx, q, append(authorArgs, docArgs...)...)
 	if err != nil {

@@ -63,7 +63,10 @@ func (l *Library) tagArea(ctx context.Context, req TagRequest) (Annotation, erro
 		if len(themeIDs) == 0 {
 			return fmt.Errorf("an annotation needs at least one theme: %w", ErrInvalidInput)
 		}
-		if err := checkAreaNotCoded(ctx, rec.tx, req.DocID, req.Page, r, themeIDs); err != nil {
+		if author, err = ensureCoder(ctx, rec, author, "", false); err != nil {
+			return err
+		}
+		if err := checkAreaNotCoded(ctx, rec.tx, req.DocID, req.Page, r, themeIDs, author); err != nil {
 			return err
 		}
 		id, err = insertArea(rec, newArea{docID: req.DocID, page: req.Page, rect: r, quote: quote, themeIDs: themeIDs, note: req.Note, author: author})
@@ -75,15 +78,16 @@ func (l *Library) tagArea(ctx context.Context, req TagRequest) (Annotation, erro
 	return l.Annotation(ctx, id)
 }
 
-// checkAreaNotCoded refuses an area that an area annotation of the page
-// already codes, with the same rectangle, with one of the themes (as
-// checkNotCoded does for passages).
-func checkAreaNotCoded(ctx context.Context, tx *sql.Tx, docID int64, page int, r Rect, themeIDs []int64) error {
+// checkAreaNotCoded refuses an area that the coder's area annotation of
+// the page already codes, with the same rectangle, with one of the themes
+// (as checkNotCoded does for passages; another coder's coding of the area
+// is theirs).
+func checkAreaNotCoded(ctx context.Context, tx *sql.Tx, docID int64, page int, r Rect, themeIDs []int64, coder string) error {
 	rows, err := tx.QueryContext(ctx, `SELECT a.id, t.name FROM annotations a
 JOIN annotation_themes at ON at.annotation_id = a.id JOIN themes t ON t.id = at.theme_id
 WHERE a.doc_id = ? AND a.page = ? AND a.kind = 'area' AND abs(a.rect_x1 - ?) < 0.005 AND abs(a.rect_y1 - ?) < 0.005
-	AND abs(a.rect_x2 - ?) < 0.005 AND abs(a.rect_y2 - ?) < 0.005 AND at.theme_id IN (`+placeholders(len(themeIDs))+`)
-ORDER BY a.id, t.position, t.id`, append([]any{docID, page, r.X1, r.Y1, r.X2, r.Y2}, int64sToAny(themeIDs)...)...)
+	AND abs(a.rect_x2 - ?) < 0.005 AND abs(a.rect_y2 - ?) < 0.005 AND a.author = ? COLLATE NOCASE AND at.theme_id IN (`+placeholders(len(themeIDs))+`)
+ORDER BY a.id, t.position, t.id`, append([]any{docID, page, r.X1, r.Y1, r.X2, r.Y2, coder}, int64sToAny(themeIDs)...)...)
 	if err != nil {
 		return err
 	}

@@ -530,8 +530,9 @@ func (l *Library) decideTx(ctx context.Context, r *changeRecorder, consensus str
 			return nil, 0, ConsensusDecision{}, fmt.Errorf("the consensus coder %q is one of the coders compared: %w", coder, ErrInvalidInput)
 		}
 	}
-	// what an earlier decision put there goes
-	old, err := txIDs(ctx, tx, "SELECT id FROM annotations WHERE doc_id = ? AND page = ? AND start >= ? AND end <= ? AND author = ? COLLATE NOCASE", p.DocID, p.Page, p.Start, p.End, coder)
+	// what an earlier decision put there goes (passages: the consensus
+	// coder's areas of the page are no decision's)
+	old, err := txIDs(ctx, tx, "SELECT id FROM annotations WHERE doc_id = ? AND page = ? AND start >= ? AND end <= ? AND author = ? COLLATE NOCASE AND kind = 'text'", p.DocID, p.Page, p.Start, p.End, coder)
 	if err != nil {
 		return nil, 0, ConsensusDecision{}, err
 	}

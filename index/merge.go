@@ -28,7 +28,9 @@ import (
 //     same coder's coding of the same passage with the same themes) is
 //     left as it is, so merging twice adds nothing; the others keep their
 //     GUID, coder, note and dates, at the same offsets when the page reads
-//     the same, else found again by their quote and its context;
+//     the same, else found again by their quote and its context; an area
+//     annotation keeps its rectangle of the same page, when this library
+//     holds the same PDF (another file may lay the page out otherwise);
 //   - notes likewise, by GUID or by the same coder's same text;
 //   - nothing of this library is changed or overwritten.
 
@@ -147,6 +149,8 @@ type srcTheme struct {
 type srcAnnotation struct {
 	guid                  string
 	page, start, end      int
+	kind                  string // KindText or KindArea
+	rect                  Rect   // an area's
 	quote, prefix, suffix string
 	note, author          string
 	source, color         string
@@ -333,7 +337,8 @@ func readSourceLibrary(ctx context.Context, db *sql.DB) (*sourceLibrary, error) 
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = db.QueryContext(ctx, `SELECT id, doc_id, guid, page, start, end, quote, prefix, suffix, note, author, source, color, created_at, updated_at
+	rows, err = db.QueryContext(ctx, `SELECT id, doc_id, guid, page, start, end, quote, prefix, suffix, note, author, source, color, created_at, updated_at,
+	kind, rect_x1, rect_y1, rect_x2, rect_y2
 FROM annotations ORDER BY doc_id, page, start, id`)
 	if err != nil {
 		return nil, err
@@ -341,7 +346,8 @@ FROM annotations ORDER BY doc_id, page, start, id`)
 	for rows.Next() {
 		var a srcAnnotation
 		var id, doc int64
-		if err := rows.Scan(&id, &doc, &a.guid, &a.page, &a.start, &a.end, &a.quote, &a.prefix, &a.suffix, &a.note, &a.author, &a.source, &a.color, &a.created, &a.updated); err != nil {
+		if err := rows.Scan(&id, &doc, &a.guid, &a.page, &a.start, &a.end, &a.quote, &a.prefix, &a.suffix, &a.note, &a.author, &a.source, &a.color, &a.created, &a.updated,
+			&a.kind, &a.rect.X1, &a.rect.Y1, &a.rect.X2, &a.rect.Y2); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -614,6 +620,12 @@ func (m *merger) document(d srcDocument, doc int64, md *MergedDocument) error {
 			md.NotPlaced++
 			continue
 		}
+		if a.kind == KindArea {
+			if err := m.area(d, doc, a, themeIDs, md); err != nil {
+				return err
+			}
+			continue
+		}
 		// the same offsets when the page reads the same there, else the
 		// quote found again by its context
 		sp, ok := span{page: a.page, start: a.start, end: a.end}, false
@@ -696,14 +708,86 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, guid, doc, sp.page, sp.start
 	return nil
 }
 
+// area merges one of the source's area annotations into l's document
+// doc: the same rectangle of the same page, when l holds the same PDF (the
+// rectangle does not depend on the text, and another file of the article
+// may lay its page out otherwise).
+func (m *merger) area(d srcDocument, doc int64, a srcAnnotation, themeIDs []int64, md *MergedDocument) error {
+	ctx, tx := m.ctx, m.r.tx
+	var sha string
+	var pageCount int
+	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(sha256, ''), page_count FROM documents WHERE id = ?", doc).Scan(&sha, &pageCount); err != nil {
+		return err
+	}
+	reason := ""
+	switch {
+	case sha == "" || !strings.EqualFold(sha, d.sha):
+		reason = "it is an area of a page, and this library holds another file of the document, whose page may be laid out otherwise"
+	case a.page < 1 || a.page > pageCount:
+		reason = fmt.Sprintf("it is an area of page %d, which this library's copy of the document does not have", a.page)
+	}
+	if reason != "" {
+		m.notPlaced("annotation", a.guid, d.title, a.page, a.quote, a.author, reason)
+		md.NotPlaced++
+		return nil
+	}
+	coder, err := m.coder(a.author)
+	if err != nil {
+		return err
+	}
+	r := a.rect
+	ids, err := txIDs(ctx, tx, `SELECT id FROM annotations WHERE doc_id = ? AND page = ? AND kind = 'area' AND author = ? COLLATE NOCASE
+	AND abs(rect_x1 - ?) < 0.005 AND abs(rect_y1 - ?) < 0.005 AND abs(rect_x2 - ?) < 0.005 AND abs(rect_y2 - ?) < 0.005`,
+		doc, a.page, coder, r.X1, r.Y1, r.X2, r.Y2)
+	if err != nil {
+		return err
+	}
+	if dup, err := sameThemes(ctx, tx, ids, themeIDs); err != nil {
+		return err
+	} else if dup {
+		m.rep.Annotations.Present++
+		md.Present++
+		return nil
+	}
+	guid := a.guid
+	if guid == "" {
+		guid = newGUID()
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO annotations (guid, doc_id, page, start, end, quote, prefix, suffix, note, author, source, color, created_at, updated_at,
+	kind, rect_x1, rect_y1, rect_x2, rect_y2)
+VALUES (?, ?, ?, 0, 0, ?, '', '', ?, ?, ?, ?, ?, ?, 'area', ?, ?, ?, ?)`, guid, doc, a.page, a.quote, a.note, coder, a.source, a.color,
+		orNow(a.created), orNow(a.updated), r.X1, r.Y1, r.X2, r.Y2)
+	if err != nil {
+		return fmt.Errorf("annotation %s: %w", a.guid, err)
+	}
+	id, _ := res.LastInsertId()
+	m.r.created("annotations", id)
+	for _, t := range themeIDs {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO annotation_themes (annotation_id, theme_id) VALUES (?, ?)", id, t); err != nil {
+			return err
+		}
+		m.r.created("annotation_themes", id, t)
+	}
+	m.rep.Annotations.Added++
+	m.rep.ByCoder[coder]++
+	md.Annotations++
+	return nil
+}
+
 // sameCoding reports whether the coder has coded the span with exactly
 // these themes already (a coding that came by another way, such as a
 // REFI-QDA project, with another GUID).
 func sameCoding(ctx context.Context, tx *sql.Tx, doc int64, sp span, coder string, themeIDs []int64) (bool, error) {
-	ids, err := txIDs(ctx, tx, "SELECT id FROM annotations WHERE doc_id = ? AND page = ? AND start = ? AND end = ? AND author = ? COLLATE NOCASE", doc, sp.page, sp.start, sp.end, coder)
+	ids, err := txIDs(ctx, tx, "SELECT id FROM annotations WHERE doc_id = ? AND page = ? AND start = ? AND end = ? AND author = ? COLLATE NOCASE AND kind = 'text'", doc, sp.page, sp.start, sp.end, coder)
 	if err != nil {
 		return false, err
 	}
+	return sameThemes(ctx, tx, ids, themeIDs)
+}
+
+// sameThemes reports whether one of the annotations ids has exactly these
+// themes.
+func sameThemes(ctx context.Context, tx *sql.Tx, ids, themeIDs []int64) (bool, error) {
 	for _, id := range ids {
 		have, err := txIDs(ctx, tx, "SELECT theme_id FROM annotation_themes WHERE annotation_id = ?", id)
 		if err != nil {

@@ -38,7 +38,14 @@ type PageHighlight struct {
 // document whose text must be re-extracted) are left out; err says why
 // when none can be placed.
 func (l *Library) PageHighlights(ctx context.Context, docID int64, page int) ([]PageHighlight, error) {
-	anns, err := l.Annotations(ctx, AnnotationFilter{DocID: docID, Page: page})
+	return l.PageHighlightsOf(ctx, docID, page, "")
+}
+
+// PageHighlightsOf is PageHighlights of one coder's annotations (every
+// coder's when coder is ""; NoCoder: those that record none), as the page
+// view shows them when coding blind.
+func (l *Library) PageHighlightsOf(ctx context.Context, docID int64, page int, coder string) ([]PageHighlight, error) {
+	anns, err := l.Annotations(ctx, AnnotationFilter{DocID: docID, Page: page, Coder: coder})
 	if err != nil {
 		return nil, err
 	}
