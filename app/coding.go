@@ -487,8 +487,9 @@ func (p *tagPanel) tag(themeName string) {
 	}, func() { p.note.SetText("") })
 }
 
-// tagArea codes the area drawn on the page; an area that is exactly an
-// existing area annotation's gains the theme.
+// tagArea codes the area drawn on the page; an area that is exactly the
+// coder's own area annotation gains the theme (another coder's is theirs:
+// the coder gets an area of their own).
 func (p *tagPanel) tagArea(themeName string, area index.Rect) {
 	note := strings.TrimSpace(p.note.Text)
 	lib := p.u.lib
@@ -496,8 +497,9 @@ func (p *tagPanel) tagArea(themeName string, area index.Rect) {
 		p.note.SetText("")
 		p.r.area = nil
 	}
+	coder := p.u.coderName()
 	for _, a := range p.annots {
-		if a.IsArea() && a.Rect != nil && sameRect(*a.Rect, area) {
+		if a.IsArea() && a.Rect != nil && sameRect(*a.Rect, area) && strings.EqualFold(a.Coder, coder) {
 			id := a.ID
 			p.u.change(fmt.Sprintf("Area tagged with %s", themeName), func() error {
 				up := index.AnnotationUpdate{AddThemes: []string{themeName}}

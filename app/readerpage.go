@@ -78,6 +78,7 @@ type pageViewRequest struct {
 	width    float32 // the view's width, for fit
 	scale    float32
 	renderer *index.PageRenderer
+	coder    string // coding blind: whose annotations are drawn
 }
 
 // newPageViewPart makes the page view and its controls.
@@ -323,7 +324,7 @@ func (r *readerPane) pageRequest() *pageViewRequest {
 	if w <= 0 {
 		w = r.scroll.Size().Width
 	}
-	return &pageViewRequest{fit: r.fitWidth, zoom: r.zoom, width: w, scale: scale, renderer: r.rendererFor(r.u.lib)}
+	return &pageViewRequest{fit: r.fitWidth, zoom: r.zoom, width: w, scale: scale, renderer: r.rendererFor(r.u.lib), coder: r.u.blindCoder()}
 }
 
 // rendererFor returns the page renderer of the library on show (a new
@@ -378,7 +379,7 @@ func (r *readerPane) loadPage(ctx context.Context, lib *index.Library, req *page
 	}
 	t1 := time.Now()
 	out.boxes, out.boxesErr = lib.PageBoxes(ctx, docID, page)
-	out.highlights, _ = lib.PageHighlights(ctx, docID, page)
+	out.highlights, _ = lib.PageHighlightsOf(ctx, docID, page, req.coder)
 	out.drawMs, out.marksMs = ms(t1.Sub(t0)), ms(time.Since(t1))
 	out.ready = time.Now()
 	return out

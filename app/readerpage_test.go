@@ -276,3 +276,58 @@ func TestPageViewPreparing(t *testing.T) {
 		t.Errorf("once drawn: notice shown %v, page %v", r.pageNoticeBox.Visible(), r.pv.page.Image != nil)
 	}
 }
+
+// TestPageViewCoders: an area another coder coded, picked on the page and
+// given a theme, becomes the coder's own area (the other coder's is left
+// as it was), as a passage does in the text view; coding blind, the page
+// draws the coder's own annotations only.
+func TestPageViewCoders(t *testing.T) {
+	lib, _ := newTestLibrary(t)
+	u, _ := newTestUI(t, lib)
+	ctx := context.Background()
+	if err := u.setCoder("Anna"); err != nil {
+		t.Fatal(err)
+	}
+	docs, err := lib.BrowseDocuments(ctx, index.BrowseRequest{Sort: "title"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	themes, _ := lib.Themes(ctx)
+	bos, err := lib.Tag(ctx, index.TagRequest{DocID: docs[0].ID, Page: 1, Rect: &index.Rect{X1: 100, Y1: 350, X2: 300, Y2: 500},
+		Themes: []string{themes[0].Name}, Author: "Bo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	openInPageView(t, u, lib)
+	r := u.reader
+	r.pickAnnotation(bos.ID)
+	if r.area == nil {
+		t.Fatal("Bo's area is not picked")
+	}
+	test.TypeOnCanvas(u.win.Canvas(), "2")
+	u.Wait()
+	if got, _ := lib.Annotation(ctx, bos.ID); len(got.Themes) != 1 {
+		t.Errorf("Anna's theme went to Bo's area: %v", got.Themes)
+	}
+	annas, err := lib.Annotations(ctx, index.AnnotationFilter{Coder: "Anna"})
+	if err != nil || len(annas) != 1 || !annas[0].IsArea() || *annas[0].Rect != *bos.Rect || annas[0].Themes[0] != themes[1].Name {
+		t.Fatalf("Anna's annotations: %v %+v", err, annas)
+	}
+	drawn := func() map[int64]bool {
+		out := map[int64]bool{}
+		for _, m := range r.pv.marks {
+			if m.annotation != 0 {
+				out[m.annotation] = true
+			}
+		}
+		return out
+	}
+	if d := drawn(); !d[bos.ID] || !d[annas[0].ID] {
+		t.Errorf("both coders' areas drawn: %v", d)
+	}
+	u.setBlind(true)
+	u.Wait()
+	if d := drawn(); d[bos.ID] || !d[annas[0].ID] {
+		t.Errorf("coding blind, the page draws %v (Bo's area %d, Anna's %d)", d, bos.ID, annas[0].ID)
+	}
+}
