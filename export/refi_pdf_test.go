@@ -72,12 +72,21 @@ func freshLibrary(t *testing.T) *index.Library {
 // coding, its area as a PDFSelection with the page and corners in points
 // from the page's top left — that validates against Project.xsd, and a
 // fresh library reading it back has the PDF with the same annotations;
-// reading it again adds nothing.
+// reading it again adds nothing. A second coder's coding of the same area
+// stays that coder's, under the coder's own GUID.
 func TestREFIPDFSourceRoundTrip(t *testing.T) {
 	lib, area := areaLibrary(t)
 	ctx := context.Background()
+	bos, err := lib.Tag(ctx, index.TagRequest{DocID: area.DocID, Page: area.Page, Rect: area.Rect, Themes: []string{"Support"}, Author: "Bo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bo, err := lib.CoderByName(ctx, "Bo")
+	if err != nil {
+		t.Fatal(err)
+	}
 	orig, err := lib.Annotations(ctx, index.AnnotationFilter{})
-	if err != nil || len(orig) != 2 {
+	if err != nil || len(orig) != 3 {
 		t.Fatalf("library annotations: %v %+v", err, orig)
 	}
 	path, data := writeProjectFile(t, lib)
@@ -103,7 +112,7 @@ func TestREFIPDFSourceRoundTrip(t *testing.T) {
 	if pdf.Representation == nil || len(pdf.Representation.Selections) != 1 || pdf.Representation.GUID == pdf.GUID {
 		t.Fatalf("representation %+v", pdf.Representation)
 	}
-	if len(pdf.Selections) != 1 {
+	if len(pdf.Selections) != 2 {
 		t.Fatalf("region selections %+v", pdf.Selections)
 	}
 	// The area (100, 300)–(300, 400) of a letter page (792 points high):
@@ -111,6 +120,9 @@ func TestREFIPDFSourceRoundTrip(t *testing.T) {
 	s := pdf.Selections[0]
 	if s.Page != "2" || s.FirstX != "100" || s.FirstY != "392" || s.SecondX != "300" || s.SecondY != "492" || len(s.Codings) != 1 || s.Description != "the synthesis" {
 		t.Errorf("region selection %+v", s)
+	}
+	if s2 := pdf.Selections[1]; s2.CreatingUser != bo.GUID || s2.Codings[0].CreatingUser != bo.GUID {
+		t.Errorf("Bo's region selection is made by %q, want Bo's GUID %s", s2.CreatingUser, bo.GUID)
 	}
 
 	// into a fresh library
@@ -131,13 +143,13 @@ func TestREFIPDFSourceRoundTrip(t *testing.T) {
 		t.Fatalf("documents of the fresh library: %+v", fdocs)
 	}
 	back, err := fresh.Annotations(ctx, index.AnnotationFilter{})
-	if err != nil || len(back) != 2 {
+	if err != nil || len(back) != 3 {
 		t.Fatalf("annotations read back: %v %+v", err, back)
 	}
 	for i := range orig {
 		a, b := orig[i], back[i]
 		if a.Kind != b.Kind || a.Page != b.Page || a.Start != b.Start || a.End != b.End || a.Quote != b.Quote || a.Note != b.Note ||
-			strings.Join(a.Themes, ";") != strings.Join(b.Themes, ";") || a.GUID != b.GUID {
+			strings.Join(a.Themes, ";") != strings.Join(b.Themes, ";") || a.GUID != b.GUID || a.Coder != b.Coder {
 			t.Errorf("annotation %d: wrote %+v, read back %+v", i, a, b)
 		}
 		if a.IsArea() && *a.Rect != *b.Rect {
@@ -151,13 +163,19 @@ func TestREFIPDFSourceRoundTrip(t *testing.T) {
 	if !areaBack {
 		t.Errorf("the area %s (GUID %s) is not read back: %+v", *area.Rect, area.GUID, back)
 	}
+	if c, err := fresh.CoderByName(ctx, "Bo"); err != nil || c.GUID != bo.GUID {
+		t.Errorf("Bo read back as %+v (%v), want GUID %s", c, err, bo.GUID)
+	}
+	if got, _ := fresh.Annotations(ctx, index.AnnotationFilter{Coder: "Bo"}); len(got) != 1 || got[0].GUID != bos.GUID || !got[0].IsArea() {
+		t.Errorf("Bo's annotations read back: %+v", got)
+	}
 
 	// again: found, nothing added
 	rep, err = ApplyProject(ctx, fresh, p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := fresh.Annotations(ctx, index.AnnotationFilter{}); len(again) != 2 || rep.Annotations != 0 {
+	if again, _ := fresh.Annotations(ctx, index.AnnotationFilter{}); len(again) != 3 || rep.Annotations != 0 {
 		t.Errorf("reading the project again: %d annotations, %d added", len(again), rep.Annotations)
 	}
 	if d2, _ := fresh.Documents(ctx); len(d2) != 1 {
