@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"image/png"
+	"sort"
 	"strings"
 	"time"
 
@@ -88,47 +89,52 @@ func Collect(ctx context.Context, lib *index.Library, f Filter) (*Data, error) {
 	return d, nil
 }
 
-// drawAreas draws each area excerpt's part of its page (each page once).
-// A page that cannot be drawn leaves its areas without an image, saying
-// why; only a cancelled context stops the export.
+// drawAreas draws each area excerpt's part of its page. Each page is
+// drawn once and let go before the next (a page at areaDPI is megabytes,
+// and an export may hold areas on hundreds of pages). A page that cannot
+// be drawn leaves its areas without an image, saying why; only a cancelled
+// context stops the export.
 func drawAreas(ctx context.Context, lib *index.Library, d *Data) error {
-	type pageKey struct {
-		doc  int64
-		page int
+	var areas []int // indices of the area excerpts, page by page
+	for i, e := range d.Excerpts {
+		if e.IsArea() && e.Rect != nil {
+			areas = append(areas, i)
+		}
 	}
-	rendered := map[pageKey]index.RenderedPage{}
-	failed := map[pageKey]error{}
-	for i := range d.Excerpts {
-		e := &d.Excerpts[i]
-		if !e.IsArea() || e.Rect == nil {
-			continue
+	sort.SliceStable(areas, func(i, j int) bool {
+		a, b := d.Excerpts[areas[i]], d.Excerpts[areas[j]]
+		if a.DocID != b.DocID {
+			return a.DocID < b.DocID
+		}
+		return a.Page < b.Page
+	})
+	for start := 0; start < len(areas); {
+		first := d.Excerpts[areas[start]]
+		end := start + 1
+		for end < len(areas) && d.Excerpts[areas[end]].DocID == first.DocID && d.Excerpts[areas[end]].Page == first.Page {
+			end++
 		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		k := pageKey{e.DocID, e.Page}
-		rp, ok := rendered[k]
-		if !ok && failed[k] == nil {
-			var err error
-			if rp, err = lib.RenderPage(ctx, e.DocID, e.Page, index.RenderOptions{DPI: areaDPI}); err != nil {
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-				failed[k] = err
-			} else {
-				rendered[k], ok = rp, true
+		rp, err := lib.RenderPage(ctx, first.DocID, first.Page, index.RenderOptions{DPI: areaDPI})
+		if err != nil && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		for _, i := range areas[start:end] {
+			e := &d.Excerpts[i]
+			if err != nil {
+				e.ImageError = err.Error()
+				continue
 			}
+			var buf bytes.Buffer
+			if err := png.Encode(&buf, index.CropArea(rp, *e.Rect)); err != nil {
+				e.ImageError = err.Error()
+				continue
+			}
+			e.Image = buf.Bytes()
 		}
-		if !ok {
-			e.ImageError = failed[k].Error()
-			continue
-		}
-		var buf bytes.Buffer
-		if err := png.Encode(&buf, index.CropArea(rp, *e.Rect)); err != nil {
-			e.ImageError = err.Error()
-			continue
-		}
-		e.Image = buf.Bytes()
+		start = end
 	}
 	return nil
 }
