@@ -98,6 +98,16 @@ func backup(ctx context.Context, db *sql.DB, dir, dest string, opts *BackupOptio
 	}
 	defer os.RemoveAll(work)
 
+	// A damaged library is not backed up: VACUUM INTO reads the tables
+	// and builds the indexes anew, so damage in an index's pages would
+	// pass unseen into a backup that looks whole.
+	var check string
+	if err := db.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&check); err != nil || check != "ok" {
+		if err == nil {
+			err = errors.New(check)
+		}
+		return nil, fmt.Errorf("back up %s: %s is damaged (%v); nothing was written — restore an earlier backup or run `rapport check`: %w", dir, DBFile, err, ErrNotALibrary)
+	}
 	// The snapshot: one read transaction, so it is consistent whatever
 	// other connections or processes write meanwhile.
 	snap := filepath.Join(work, DBFile)
