@@ -18,7 +18,8 @@ import (
 
 // A coded copy of a PDF: the stored original with every annotation
 // written as a Highlight annotation over its characters' boxes (one
-// quadrilateral per line piece, in reading order), in its first theme's
+// quadrilateral per line piece, in reading order), an area annotation as
+// a Square annotation outlining its rectangle, in its first theme's
 // colour, its comment "Theme A; Theme B — note", its title the coder's
 // name, so that any PDF reader shows the coding; with Flatten the
 // highlights are drawn into the pages instead, for readers and printers
@@ -89,7 +90,14 @@ func WriteCodedPDF(ctx context.Context, lib *index.Library, docID int64, path st
 	var hs []pdfium.Highlight
 	for _, a := range anns {
 		if a.IsArea() {
-			warn("annotation %d (p. %d) codes an area of the page, which the coded copy does not carry (the Markdown and HTML exports show it as an image)", a.ID, a.Page)
+			r := a.Rect.Normalized()
+			h := codedHighlight(lib, a, nil, byName)
+			h.Area = pdfium.Rect{X0: r.X1, Y0: r.Y1, X1: r.X2, Y1: r.Y2}
+			if !h.IsArea() {
+				warn("annotation %d (p. %d) codes an area with no size (%s)", a.ID, a.Page, r)
+				continue
+			}
+			hs = append(hs, h)
 			continue
 		}
 		if a.Orphaned {

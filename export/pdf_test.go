@@ -431,3 +431,134 @@ func TestCodedPDFCorpus(t *testing.T) {
 		})
 	}
 }
+
+// TestCodedPDFAreas: an area annotation goes into the coded copy as a
+// Square annotation over its rectangle, in its theme's colour, with its
+// themes and note; PDFium reads it back as written, poppler still reads the
+// file, and importing the copy into a new library brings the same area
+// back (rectangle, themes, note). Flattened, its outline is drawn into the
+// page in the theme's colour.
+func TestCodedPDFAreas(t *testing.T) {
+	ctx := context.Background()
+	lib := openLibrary(t)
+	lib.Author = "Coder One"
+	src := filepath.Join(t.TempDir(), "article.pdf")
+	if err := os.WriteFile(src, codedArticle().Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	id := importFile(t, lib, src)
+	if _, err := lib.Tag(ctx, index.TagRequest{DocID: id, Quote: "collaboration with professionals", Themes: []string{"Trust"}}); err != nil {
+		t.Fatal(err)
+	}
+	blank := index.Rect{X1: 100, Y1: 100, X2: 300, Y2: 220} // the empty foot of page 1: a figure, say
+	area, err := lib.Tag(ctx, index.TagRequest{DocID: id, Page: 1, Rect: &blank, Themes: []string{"Support"}, Note: "the figure"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "coded.pdf")
+	res, err := WriteCodedPDF(ctx, lib, id, out, PDFOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Highlights != 2 || res.Skipped != 0 {
+		t.Errorf("result %+v", res)
+	}
+	checkTools(t, out, "collaboration with professionals", 2)
+	data, _ := os.ReadFile(out)
+	engine, err := pdfium.Get(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := engine.Open(ctx, data, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer doc.Close()
+	list, _, err := doc.PageAnnots(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sq *pdfium.Annot
+	for i := range list {
+		if list[i].Name == "rapport-"+area.GUID {
+			sq = &list[i]
+		}
+	}
+	themes, _ := lib.Themes(ctx)
+	colour := map[string]string{}
+	for _, th := range themes {
+		colour[th.Name] = th.Color
+	}
+	switch {
+	case sq == nil:
+		t.Fatalf("no annotation for the area among %+v", list)
+	case sq.Subtype != pdfium.SubtypeSquare:
+		t.Errorf("the area is a %s", sq.Subtype)
+	case math.Abs(sq.Rect.X0-100) > 0.01 || math.Abs(sq.Rect.Y0-100) > 0.01 || math.Abs(sq.Rect.X1-300) > 0.01 || math.Abs(sq.Rect.Y1-220) > 0.01:
+		t.Errorf("square at %+v, want %v", sq.Rect, blank)
+	case sq.Contents != "Support — the figure" || sq.Author != "Coder One":
+		t.Errorf("square contents %q author %q", sq.Contents, sq.Author)
+	case sq.Color.Hex() != strings.ToUpper(colour["Support"]):
+		t.Errorf("square colour %s, Support is %s", sq.Color.Hex(), colour["Support"])
+	}
+
+	// Round trip.
+	other := openLibrary(t)
+	copyID := importFile(t, other, out)
+	got, want := codingOf(t, other, copyID), codingOf(t, lib, id)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("round trip:\n got %s\nwant %s", strings.Join(got, "\n     "), strings.Join(want, "\n     "))
+	}
+	back, _ := other.Annotations(ctx, index.AnnotationFilter{DocID: copyID})
+	areas := 0
+	for _, a := range back {
+		if a.IsArea() {
+			areas++
+			if *a.Rect != blank || a.Author != "Coder One" {
+				t.Errorf("area read back at %v by %q, want %v by Coder One", *a.Rect, a.Author, blank)
+			}
+		}
+	}
+	if areas != 1 {
+		t.Errorf("%d areas read back", areas)
+	}
+
+	// Flattened: the outline in the theme's colour, no annotations.
+	flat := filepath.Join(t.TempDir(), "flat.pdf")
+	if r, err := WriteCodedPDF(ctx, lib, id, flat, PDFOptions{Flatten: true}); err != nil || r.Highlights != 2 {
+		t.Fatalf("flatten: %+v %v", r, err)
+	}
+	fdata, _ := os.ReadFile(flat)
+	fdoc, err := engine.Open(ctx, fdata, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fdoc.Close()
+	if l, _, _ := fdoc.PageAnnots(0); len(l) != 0 {
+		t.Errorf("%d annotations in a flattened copy", len(l))
+	}
+	img, err := fdoc.Render(0, 72, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r, g, b int
+	fmt.Sscanf(colour["Support"], "#%02x%02x%02x", &r, &g, &b)
+	edge, inside := 0, 0
+	for x := 110; x < 290; x++ {
+		// The outline lies within 2 points inside the rectangle's top edge
+		// (792-220 = 572 from the top of the image); its middle stays paper.
+		for y := 571; y <= 574; y++ {
+			pr, pg, pb, _ := img.At(x, y).RGBA()
+			if near(int(pr>>8), r) && near(int(pg>>8), g) && near(int(pb>>8), b) {
+				edge++
+				break
+			}
+		}
+		if pr, pg, pb, _ := img.At(x, 792-160).RGBA(); pr>>8 > 250 && pg>>8 > 250 && pb>>8 > 250 {
+			inside++
+		}
+	}
+	if edge < 170 || inside < 170 {
+		t.Errorf("flattened area: %d of 180 columns with the outline in %s, %d with paper inside", edge, colour["Support"], inside)
+	}
+}

@@ -122,13 +122,9 @@ func (l *Library) prepareArea(ctx context.Context, docID int64, page int, r Rect
 	if err != nil {
 		return r, "", err
 	}
-	c := info.CropBox
-	clipped := Rect{max(r.X1, c.X0), max(r.Y1, c.Y0), min(r.X2, c.X1), min(r.Y2, c.Y1)}
-	if clipped.Width() < minAreaSide || clipped.Height() < minAreaSide {
-		return r, "", fmt.Errorf("rectangle %s lies outside page %d (%s), or is too small to code: %w", r, page,
-			Rect{c.X0, c.Y0, c.X1, c.Y1}.Round(), ErrInvalidInput)
+	if r, err = clipArea(info, page, r); err != nil {
+		return r, "", err
 	}
-	r = clipped.Round()
 	// The text inside the area, for the excerpt and for search: best
 	// effort, as a figure holds none and a document whose text must be
 	// re-extracted has no boxes yet.
@@ -139,6 +135,18 @@ func (l *Library) prepareArea(ctx context.Context, docID int64, page int, r Rect
 		}
 	}
 	return r, quote, nil
+}
+
+// clipArea clips an area to its page as displayed (the crop box), or
+// refuses one outside it or too small to code.
+func clipArea(info pdfium.PageInfo, page int, r Rect) (Rect, error) {
+	c := info.CropBox
+	clipped := Rect{max(r.X1, c.X0), max(r.Y1, c.Y0), min(r.X2, c.X1), min(r.Y2, c.Y1)}
+	if clipped.Width() < minAreaSide || clipped.Height() < minAreaSide {
+		return r, fmt.Errorf("rectangle %s lies outside page %d (%s), or is too small to code: %w", r, page,
+			Rect{c.X0, c.Y0, c.X1, c.Y1}.Round(), ErrInvalidInput)
+	}
+	return clipped.Round(), nil
 }
 
 // newArea is an area annotation to store.

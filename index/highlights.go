@@ -28,8 +28,9 @@ import (
 // text is the stored page text whose characters' boxes (PageBoxes) lie
 // under its quadrilaterals, in the page's reading order. Every mark
 // imported is remembered by page, kind, rectangles and colour, so that
-// importing the same file again adds nothing; a highlight that covers no
-// text (a scan, a figure) is reported, not stored.
+// importing the same file again adds nothing. A highlight that covers no
+// text (a scan, a figure) becomes an area annotation of its rectangle, as
+// does a Square (a rectangle drawn over a figure or table).
 
 // Statuses of a mark in a HighlightReport.
 const (
@@ -88,6 +89,9 @@ type HighlightItem struct {
 	// document note made.
 	AnnotationIDs []int64 `json:"annotation_ids,omitempty"`
 	NoteID        int64   `json:"note_id,omitempty"`
+	// Rect is the rectangle of a mark imported as an area annotation (a
+	// Square, or a highlight over no text), clipped to its page.
+	Rect *Rect `json:"rect,omitempty"`
 }
 
 // HighlightReport is what importing one document's marks did.
@@ -158,6 +162,18 @@ type pdfMark struct {
 	page    int // 1-based
 	annot   pdfium.Annot
 	replies []string // the texts of the replies to it ("Author: text")
+	// area is the rectangle a Square, or a highlight over no text, codes
+	// as an area annotation (see markArea).
+	area *markArea
+}
+
+// markArea is a mark's rectangle made ready for an area annotation:
+// clipped to its page, with the text inside it; err says why it cannot be
+// one.
+type markArea struct {
+	rect  Rect
+	quote string
+	err   error
 }
 
 func (l *Library) importDocHighlights(ctx context.Context, id int64, password string) (HighlightReport, error) {
@@ -209,6 +225,7 @@ var markKinds = map[string]string{
 	pdfium.SubtypeText:      "note",
 	pdfium.SubtypeFreeText:  "freetext",
 	pdfium.SubtypeInk:       "ink",
+	pdfium.SubtypeSquare:    "area", // a rectangle over a figure or table (Zotero's image annotations, Rapport's coded copies)
 }
 
 func isTextMarkup(subtype string) bool { _, ok := markupKinds[subtype]; return ok }
@@ -347,6 +364,9 @@ type markPage struct {
 	text  []rune
 	boxes []importer.Box
 	err   error
+	// awaitingOCR: the page is a scan that OCR has not read yet; its
+	// highlights find their text once it has.
+	awaitingOCR bool
 }
 
 // storeMarks stores a document's marks in one undoable step and reports
@@ -355,7 +375,7 @@ func (l *Library) storeMarks(ctx context.Context, d Document, marks []*pdfMark, 
 	// The text under the highlights, page by page, before the transaction.
 	pages := map[int]*markPage{}
 	for _, m := range marks {
-		if !isTextMarkup(m.annot.Subtype) || pages[m.page] != nil {
+		if !(isTextMarkup(m.annot.Subtype) || m.annot.Subtype == pdfium.SubtypeSquare) || pages[m.page] != nil {
 			continue
 		}
 		pt := &markPage{}
@@ -368,7 +388,50 @@ func (l *Library) storeMarks(ctx context.Context, d Document, marks []*pdfMark, 
 				pt.err = fmt.Errorf("%d boxes for %d characters", len(pt.boxes), len(pt.text))
 			}
 		}
+		pt.awaitingOCR = d.OCRPending > 0 && strings.TrimSpace(string(pt.text)) == ""
 		pages[m.page] = pt
+	}
+	// The rectangles of the marks that become area annotations: Squares,
+	// and highlights whose rectangles cover no text (a figure, a scan).
+	infos := map[int]pdfium.PageInfo{}
+	infoErrs := map[int]error{}
+	for _, m := range marks {
+		var r pdfium.Rect
+		switch {
+		case m.annot.Subtype == pdfium.SubtypeSquare:
+			r = m.annot.Rect
+		case isTextMarkup(m.annot.Subtype) && len(m.annot.Quads) > 0:
+			pt := pages[m.page]
+			if pt.err != nil || pt.awaitingOCR || len(markSpans(pt.text, pt.boxes, m.annot.Quads)) > 0 {
+				continue
+			}
+			r = m.annot.Quads[0].Bounds()
+			for _, q := range m.annot.Quads[1:] {
+				b := q.Bounds()
+				r = pdfium.Rect{X0: min(r.X0, b.X0), Y0: min(r.Y0, b.Y0), X1: max(r.X1, b.X1), Y1: max(r.Y1, b.Y1)}
+			}
+		default:
+			continue
+		}
+		if _, ok := infos[m.page]; !ok && infoErrs[m.page] == nil {
+			info, err := l.PageInfo(ctx, d.ID, m.page)
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				infoErrs[m.page] = err
+			} else {
+				infos[m.page] = info
+			}
+		}
+		area := &markArea{err: infoErrs[m.page]}
+		if area.err == nil {
+			area.rect, area.err = clipArea(infos[m.page], m.page, Rect{r.X0, r.Y0, r.X1, r.Y1}.Normalized())
+		}
+		if pt := pages[m.page]; area.err == nil && pt.err == nil {
+			area.quote = TextInArea(pt.text, pt.boxes, area.rect)
+		}
+		m.area = area
 	}
 	var items []HighlightItem
 	label := fmt.Sprintf("Import the highlights of %q", shortQuote(d.Title))
@@ -420,8 +483,16 @@ func (s *markStore) store(m *pdfMark, pt *markPage) (HighlightItem, error) {
 	case !errors.Is(err, sql.ErrNoRows):
 		return it, err
 	}
+	if a.Subtype == pdfium.SubtypeSquare {
+		return s.storeArea(m, it, key, "")
+	}
 	if !isTextMarkup(a.Subtype) {
 		return s.storeNote(m, it, key)
+	}
+	if pt != nil && pt.awaitingOCR {
+		it.Status = HighlightNotMatched
+		it.Reason = fmt.Sprintf("the page is a scan not read yet: run `rapport ocr %d`, then `rapport highlights import %d`", s.doc, s.doc)
+		return it, nil
 	}
 	if pt == nil || pt.err != nil {
 		it.Status = HighlightNotMatched
@@ -442,8 +513,7 @@ func (s *markStore) store(m *pdfMark, pt *markPage) (HighlightItem, error) {
 	spans := markSpans(pt.text, pt.boxes, a.Quads)
 	switch {
 	case len(spans) == 0:
-		it.Status, it.Reason = HighlightNotMatched, "its rectangles cover no text (a figure, a scan, or outside the page's text)"
-		return it, nil
+		return s.storeArea(m, it, key, "its rectangles cover no text (a figure, a scan): imported as an area annotation")
 	case len(spans) > maxPassagesPerMark:
 		it.Status, it.Reason = HighlightNotMatched, fmt.Sprintf("the text under it falls into %d scattered pieces", len(spans))
 		return it, nil
@@ -550,6 +620,67 @@ func (s *markStore) mergeInto(id int64, themeIDs []int64, note string) error {
 		}
 	}
 	return nil
+}
+
+// storeArea makes a Square, or a highlight over no text, an area
+// annotation of its rectangle, coded as a highlight of its colour is (or
+// with the themes a coded copy wrote); the coder's own area with the same
+// rectangle gets the themes and comment added instead.
+func (s *markStore) storeArea(m *pdfMark, it HighlightItem, key, reason string) (HighlightItem, error) {
+	if m.area == nil || m.area.err != nil {
+		it.Status = HighlightNotMatched
+		switch {
+		case m.area != nil:
+			it.Reason = fmt.Sprintf("its rectangles cover no text, and its area cannot be coded: %v", m.area.err)
+		default:
+			it.Reason = "its rectangles cover no text (a figure, a scan, or outside the page's text)"
+		}
+		return it, nil
+	}
+	r := m.area.rect
+	it.Rect, it.Quote, it.Reason = &r, m.area.quote, reason
+	themes, note, author, err := s.themesOf(m)
+	if err != nil {
+		return it, err
+	}
+	it.Themes = themes
+	if author == "" {
+		author = s.l.Author
+	}
+	if author, err = ensureCoder(s.ctx, s.r, author, "", false); err != nil {
+		return it, err
+	}
+	themeIDs, err := resolveThemes(s.ctx, s.r.tx, themes)
+	if err != nil {
+		return it, err
+	}
+	var existing int64
+	err = s.r.tx.QueryRowContext(s.ctx, `SELECT id FROM annotations WHERE doc_id = ? AND page = ? AND kind = 'area'
+	AND abs(rect_x1 - ?) < 0.005 AND abs(rect_y1 - ?) < 0.005 AND abs(rect_x2 - ?) < 0.005 AND abs(rect_y2 - ?) < 0.005
+	AND author = ? COLLATE NOCASE ORDER BY id LIMIT 1`, s.doc, m.page, r.X1, r.Y1, r.X2, r.Y2, author).Scan(&existing)
+	switch {
+	case err == nil:
+		if err := s.mergeInto(existing, themeIDs, note); err != nil {
+			return it, err
+		}
+		it.Status, it.AnnotationIDs = HighlightMerged, []int64{existing}
+		it.Reason = fmt.Sprintf("the area was coded already (annotation %d): its themes and comment were added", existing)
+		return it, s.remember(key, existing, 0)
+	case !errors.Is(err, sql.ErrNoRows):
+		return it, err
+	}
+	created, modified := markDates(m.annot)
+	ct, _ := time.Parse(time.RFC3339Nano, created)
+	id, err := insertArea(s.r, newArea{docID: s.doc, page: m.page, rect: r, quote: m.area.quote, themeIDs: themeIDs, note: note, author: author, created: ct})
+	if err != nil {
+		return it, err
+	}
+	if _, err := s.r.tx.ExecContext(s.ctx, "UPDATE annotations SET source = ?, color = ?, updated_at = ? WHERE id = ?",
+		SourcePDFHighlight, it.Color, modified, id); err != nil {
+		return it, err
+	}
+	it.Status, it.AnnotationIDs = HighlightImported, []int64{id}
+	return it, s.remember(key, id, 0)
 }
 
 // storeNote makes a sticky note, text box or ink drawing a note on its
@@ -698,7 +829,7 @@ func (s *markStore) ensureColorTheme(subtype, hexColor string) (string, error) {
 	}
 	cn := nameColor(hexColor)
 	name := highlightThemeName(subtype, cn)
-	kind := map[string]string{"Highlight": "Highlights", "Underline": "Underlines", "Squiggly": "Squiggly underlines", "StrikeOut": "Strike-outs"}[subtype]
+	kind := map[string]string{"Highlight": "Highlights", "Underline": "Underlines", "Squiggly": "Squiggly underlines", "StrikeOut": "Strike-outs", "Square": "Areas"}[subtype]
 	var description, color string
 	if cn.exact {
 		color = cn.palette

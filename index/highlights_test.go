@@ -361,12 +361,17 @@ func TestHighlightMergesWithCoding(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := reps[0]
-	if r.Merged != 1 || r.NotMatched != 2 || r.Imported != 0 {
+	// The highlight over the empty foot of the page becomes an area
+	// annotation; the one off the page is reported.
+	if r.Merged != 1 || r.NotMatched != 1 || r.Imported != 1 {
 		t.Fatalf("report %+v", r)
 	}
 	for _, it := range r.Items {
-		if it.Status == HighlightNotMatched && (it.Page != 1 || !strings.Contains(it.Reason, "cover no text")) {
+		if it.Status == HighlightNotMatched && (it.Page != 1 || !strings.Contains(it.Reason, "cover no text") || !strings.Contains(it.Reason, "outside page 1")) {
 			t.Errorf("not matched item %+v", it)
+		}
+		if it.Status == HighlightImported && (it.Rect == nil || *it.Rect != (Rect{100, 100, 300, 200})) {
+			t.Errorf("area item %+v", it)
 		}
 	}
 	a, err := lib.Annotation(ctx, tagged.ID)
@@ -377,14 +382,14 @@ func TestHighlightMergesWithCoding(t *testing.T) {
 	if strings.Join(a.Themes, ",") != "Trust,Zotero yellow" || a.Note != "key moment" {
 		t.Errorf("merged annotation: themes %v note %q", a.Themes, a.Note)
 	}
-	if n := countRows(t, lib, "annotations"); n != 1 {
+	if n := countRows(t, lib, "annotations"); n != 2 {
 		t.Errorf("%d annotations", n)
 	}
 	// Undo takes the whole import back, and it can be done again.
 	if _, err := lib.Undo(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if a, _ := lib.Annotation(ctx, tagged.ID); len(a.Themes) != 1 || countRows(t, lib, "pdf_marks") != 0 {
+	if a, _ := lib.Annotation(ctx, tagged.ID); len(a.Themes) != 1 || countRows(t, lib, "pdf_marks") != 0 || countRows(t, lib, "annotations") != 1 {
 		t.Errorf("after undo: themes %v, %d marks", a.Themes, countRows(t, lib, "pdf_marks"))
 	}
 	reps, _ = lib.ImportHighlights(ctx, []int64{id}, HighlightOptions{})
@@ -577,5 +582,55 @@ func TestCodedCopyHighlights(t *testing.T) {
 	}
 	if th, _ := lib.ThemeByName(ctx, "Trust"); th.Color == "#123456" {
 		t.Error("an existing theme's colour was changed")
+	}
+}
+
+// TestHighlightsAsAreas: a highlight whose rectangles cover no text (a
+// figure, a scan) and a Square drawn over part of the page (Zotero's image
+// annotations) become area annotations of their rectangles, coded with
+// their colour's theme, their comment the note, the text inside kept as
+// the quote; importing again adds nothing, and a Square off the page is
+// reported with the reason.
+func TestHighlightsAsAreas(t *testing.T) {
+	lib, _ := openCodingLibrary(t)
+	ctx := context.Background()
+	doc := markedPDF(t, highlightArticle, []testMark{
+		{rects: [][4]float64{{120, 90, 320, 180}, {120, 180, 200, 260}}, color: []float64{0.18, 0.66, 0.9}, contents: "the figure", author: "Ana"},
+		{subtype: "Square", rects: [][4]float64{{60, 600, 560, 760}}, color: []float64{0.37, 0.7, 0.21}, contents: "the opening"},
+		{subtype: "Square", rects: [][4]float64{{2000, 2000, 2100, 2100}}, color: []float64{1, 0.4, 0.4}},
+	})
+	id, rep := importPDF(t, lib, "areas", doc, nil)
+	r := rep.Highlights[0]
+	if r.Imported != 2 || r.NotMatched != 1 {
+		t.Fatalf("report %+v", r)
+	}
+	anns, err := lib.Annotations(ctx, AnnotationFilter{DocID: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(anns) != 2 {
+		t.Fatalf("%d annotations: %+v", len(anns), anns)
+	}
+	sort.Slice(anns, func(i, j int) bool { return anns[i].Rect.Y1 < anns[j].Rect.Y1 })
+	figure, square := anns[0], anns[1]
+	if !figure.IsArea() || *figure.Rect != (Rect{120, 90, 320, 260}) || figure.Note != "the figure" || figure.Author != "Ana" ||
+		strings.Join(figure.Themes, ",") != "Zotero blue" || figure.Quote != "" {
+		t.Errorf("highlight over no text: %+v rect %v", figure, figure.Rect)
+	}
+	if !square.IsArea() || *square.Rect != (Rect{60, 600, 560, 760}) || square.Note != "the opening" ||
+		strings.Join(square.Themes, ",") != "Zotero green" || !strings.Contains(square.Quote, "collaboration with professionals") {
+		t.Errorf("square: %+v rect %v", square, square.Rect)
+	}
+	for _, it := range r.Items {
+		if it.Status == HighlightNotMatched && (it.Kind != "area" || !strings.Contains(it.Reason, "outside page 1")) {
+			t.Errorf("not matched: %+v", it)
+		}
+	}
+	reps, err := lib.ImportHighlights(ctx, []int64{id}, HighlightOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reps[0].Unchanged != 2 || reps[0].Imported != 0 || countRows(t, lib, "annotations") != 2 {
+		t.Errorf("import again: %+v", reps[0])
 	}
 }

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"image"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/rapport-qda/rapport/importer"
 	"github.com/rapport-qda/rapport/internal/pdfgen"
+	"github.com/rapport-qda/rapport/internal/pdfium"
 	"github.com/rapport-qda/rapport/internal/scangen"
 	"github.com/rapport-qda/rapport/internal/tesseract"
 )
@@ -476,5 +478,64 @@ func TestOCRFillsMetadataFromTheScan(t *testing.T) {
 		if want := strconv.Itoa(a.FirstPage + i); p.Printed != want {
 			t.Errorf("page %d prints %q, want %q", p.Number, p.Printed, want)
 		}
+	}
+}
+
+// TestScanHighlightsAfterOCR: a highlight on a scan not read yet is
+// reported with the remedy (OCR, then import the highlights again), not
+// stored as an area; once OCR has read the page, importing the highlights
+// again anchors it on the words under it.
+func TestScanHighlightsAfterOCR(t *testing.T) {
+	needTesseract(t)
+	ctx := context.Background()
+	data, err := scangen.ScanLines(ctx, scanPages[:1], scangen.Options{DPI: 200, JPEG: 90})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Highlight the first line's words "Warm relationships" on the scan.
+	engine, err := pdfium.Get(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := engine.Open(ctx, data, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x1 := scangen.LinesX + pdfgen.Width(pdfgen.TimesRoman, scangen.LinesSize, "Warm relationships")
+	q := pdfium.QuadOfRect(pdfium.Rect{X0: scangen.LinesX - 1, Y0: scangen.LinesTop - 4, X1: x1 + 1, Y1: scangen.LinesTop + 11})
+	if err := doc.AddHighlights([]pdfium.Highlight{{Page: 0, Quads: []pdfium.Quad{q}, Color: pdfium.RGB{R: 0xFF, G: 0xD4}}}); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := doc.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	doc.Close()
+	path := filepath.Join(t.TempDir(), "marked-scan.pdf")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lib := newTestLibrary(t)
+	rep, err := lib.Import(ctx, []string{path}, nil)
+	if err != nil || len(rep.Imported) != 1 || len(rep.Highlights) != 1 {
+		t.Fatalf("import: %+v %v", rep, err)
+	}
+	id := rep.Imported[0].ID
+	if h := rep.Highlights[0]; h.NotMatched != 1 || !strings.Contains(h.Items[0].Reason, "rapport ocr") {
+		t.Errorf("before OCR: %+v", h)
+	}
+	if n := countRows(t, lib, "annotations"); n != 0 {
+		t.Errorf("%d annotations before OCR", n)
+	}
+	if _, err := lib.OCR(ctx, []int64{id}, OCROptions{}); err != nil {
+		t.Fatal(err)
+	}
+	reps, err := lib.ImportHighlights(ctx, []int64{id}, HighlightOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	anns, _ := lib.Annotations(ctx, AnnotationFilter{DocID: id})
+	if reps[0].Imported != 1 || len(anns) != 1 || anns[0].IsArea() || anns[0].Quote != "Warm relationships" {
+		t.Errorf("after OCR: %+v, annotations %+v", reps[0], anns)
 	}
 }

@@ -395,10 +395,14 @@ func FormatDate(t time.Time) string {
 	return "D:" + t.UTC().Format("20060102150405") + "Z"
 }
 
-// Highlight is a highlight annotation to write.
+// Highlight is a highlight annotation to write, or with Area set a Square
+// annotation outlining a rectangle of the page (a coded figure or table).
 type Highlight struct {
 	Page  int // 0-based
 	Quads []Quad
+	// Area, when not empty, makes the annotation a Square over this
+	// rectangle (PDF user space); Quads are then not used.
+	Area  Rect
 	Color RGB
 	// Contents is the comment shown in the popup, Author the title (/T),
 	// Name the unique name (/NM).
@@ -412,6 +416,12 @@ type Highlight struct {
 // ErrNoQuads: a highlight to write has no quadrilateral.
 var ErrNoQuads = errors.New("a highlight needs at least one quadrilateral")
 
+// areaBorder is the width in points of the outline of an area's Square.
+const areaBorder = 2
+
+// IsArea tells whether the highlight is an area (a Square annotation).
+func (h Highlight) IsArea() bool { return h.Area.X1 > h.Area.X0 && h.Area.Y1 > h.Area.Y0 }
+
 // AddHighlights adds highlight annotations to the open document, each with
 // an appearance stream (the highlight colour multiplied over the text, as
 // PDFium draws highlights), printable. Save the document to keep them.
@@ -422,7 +432,7 @@ func (d *Document) AddHighlights(hs []Highlight) (err error) {
 		if h.Page < 0 || h.Page >= d.pages {
 			return fmt.Errorf("pdfium: highlight on page %d, out of range (1–%d)", h.Page+1, d.pages)
 		}
-		if len(h.Quads) == 0 {
+		if len(h.Quads) == 0 && !h.IsArea() {
 			return fmt.Errorf("pdfium: highlight on page %d: %w", h.Page+1, ErrNoQuads)
 		}
 		if byPage[h.Page] == nil {
@@ -469,27 +479,43 @@ func (d *Document) addPageHighlights(i int, hs []Highlight) (err error) {
 
 func (d *Document) addHighlight(pg requests.Page, h Highlight) error {
 	inst := d.inst
-	a, err := inst.FPDFPage_CreateAnnot(&requests.FPDFPage_CreateAnnot{Page: pg, Subtype: enums.FPDF_ANNOT_SUBTYPE_HIGHLIGHT})
+	subtype := enums.FPDF_ANNOT_SUBTYPE_HIGHLIGHT
+	var bounds Rect
+	if h.IsArea() {
+		subtype, bounds = enums.FPDF_ANNOT_SUBTYPE_SQUARE, h.Area
+	} else {
+		// /Rect, which every annotation needs: the quadrilaterals' bounds
+		// (PDFium sets only its appearance's bounding box from them).
+		bounds = h.Quads[0].Bounds()
+		for _, q := range h.Quads[1:] {
+			b := q.Bounds()
+			bounds = Rect{math.Min(bounds.X0, b.X0), math.Min(bounds.Y0, b.Y0), math.Max(bounds.X1, b.X1), math.Max(bounds.Y1, b.Y1)}
+		}
+	}
+	if !finite(bounds.X0, bounds.Y0, bounds.X1, bounds.Y1) {
+		return fmt.Errorf("a rectangle is not finite: %v", bounds)
+	}
+	a, err := inst.FPDFPage_CreateAnnot(&requests.FPDFPage_CreateAnnot{Page: pg, Subtype: subtype})
 	if err != nil {
 		return err
 	}
 	ref := a.Annotation
 	defer inst.FPDFPage_CloseAnnot(&requests.FPDFPage_CloseAnnot{Annotation: ref})
-	// /Rect, which every annotation needs: the quadrilaterals' bounds
-	// (PDFium sets only its appearance's bounding box from them).
-	bounds := h.Quads[0].Bounds()
-	for _, q := range h.Quads[1:] {
-		b := q.Bounds()
-		bounds = Rect{math.Min(bounds.X0, b.X0), math.Min(bounds.Y0, b.Y0), math.Max(bounds.X1, b.X1), math.Max(bounds.Y1, b.Y1)}
-	}
-	if !finite(bounds.X0, bounds.Y0, bounds.X1, bounds.Y1) {
-		return fmt.Errorf("a quadrilateral is not finite")
-	}
 	if _, err := inst.FPDFAnnot_SetRect(&requests.FPDFAnnot_SetRect{Annotation: ref, Rect: structs.FPDF_FS_RECTF{
 		Left: float32(bounds.X0), Bottom: float32(bounds.Y0), Right: float32(bounds.X1), Top: float32(bounds.Y1)}}); err != nil {
 		return err
 	}
+	if h.IsArea() {
+		// The outline, drawn inside the rectangle (PDFium insets the
+		// stroke by half its width).
+		if _, err := inst.FPDFAnnot_SetBorder(&requests.FPDFAnnot_SetBorder{Annotation: ref, BorderWidth: areaBorder}); err != nil {
+			return err
+		}
+	}
 	for _, q := range h.Quads {
+		if h.IsArea() {
+			break
+		}
 		if !finite(q[:]...) {
 			return fmt.Errorf("a quadrilateral is not finite: %v", q)
 		}
@@ -573,6 +599,12 @@ func (d *Document) drawPageHighlights(i int, hs []Highlight) (err error) {
 	defer inst.FPDF_ClosePage(&requests.FPDF_ClosePage{Page: page.Page})
 	pg := requests.Page{ByReference: &page.Page}
 	for _, h := range hs {
+		if h.IsArea() {
+			if err := d.drawArea(pg, h); err != nil {
+				return fmt.Errorf("pdfium: draw an area on page %d: %w", i+1, err)
+			}
+			continue
+		}
 		for _, q := range h.Quads {
 			if !finite(q[:]...) {
 				return fmt.Errorf("pdfium: draw a highlight on page %d: a quadrilateral is not finite", i+1)
@@ -623,6 +655,35 @@ func (d *Document) drawPageHighlights(i int, hs []Highlight) (err error) {
 		return fmt.Errorf("pdfium: draw the highlights on page %d: %w", i+1, err)
 	}
 	return nil
+}
+
+// drawArea draws an area's outline into the page content: a rectangle
+// stroked in its colour, inside the area, as its Square annotation shows.
+func (d *Document) drawArea(pg requests.Page, h Highlight) error {
+	inst := d.inst
+	r := h.Area
+	if !finite(r.X0, r.Y0, r.X1, r.Y1) {
+		return fmt.Errorf("the rectangle is not finite: %v", r)
+	}
+	inset := math.Min(areaBorder/2, math.Min(r.X1-r.X0, r.Y1-r.Y0)/4)
+	obj, err := inst.FPDFPageObj_CreateNewRect(&requests.FPDFPageObj_CreateNewRect{X: float32(r.X0 + inset), Y: float32(r.Y0 + inset),
+		W: float32(r.X1 - r.X0 - 2*inset), H: float32(r.Y1 - r.Y0 - 2*inset)})
+	if err != nil {
+		return err
+	}
+	po := obj.PageObject
+	if _, err := inst.FPDFPageObj_SetStrokeColor(&requests.FPDFPageObj_SetStrokeColor{PageObject: po,
+		StrokeColor: structs.FPDF_COLOR{R: uint(h.Color.R), G: uint(h.Color.G), B: uint(h.Color.B), A: 255}}); err != nil {
+		return err
+	}
+	if _, err := inst.FPDFPageObj_SetStrokeWidth(&requests.FPDFPageObj_SetStrokeWidth{PageObject: po, StrokeWidth: areaBorder}); err != nil {
+		return err
+	}
+	if _, err := inst.FPDFPath_SetDrawMode(&requests.FPDFPath_SetDrawMode{PageObject: po, FillMode: enums.FPDF_FILLMODE_NONE, Stroke: true}); err != nil {
+		return err
+	}
+	_, err = inst.FPDFPage_InsertObject(&requests.FPDFPage_InsertObject{Page: pg, PageObject: po})
+	return err
 }
 
 // Save writes the whole document (not as an incremental update), with
