@@ -61,7 +61,9 @@ var Layouts = []string{"1col", "2col-justified", "2col-ligatures-header", "1col-
 const GeneratorVersion = 1
 
 // Open returns the corpus of n articles and seed under work, generating it
-// (on workers goroutines, default all cores) unless it is cached there.
+// (on workers goroutines, default all cores) unless it is cached there. A
+// corpus of more articles with the same seed cached there gives its first
+// n articles instead (deriveFromLarger), in seconds.
 // progress, if set, is called after each article from any goroutine.
 func Open(ctx context.Context, work string, n int, seed uint64, workers int, progress func(done, total int)) (*Corpus, error) {
 	dir := filepath.Join(work, fmt.Sprintf("corpus-v%d-n%d-s%d", GeneratorVersion, n, seed))
@@ -73,7 +75,10 @@ func Open(ctx context.Context, work string, n int, seed uint64, workers int, pro
 	}
 	tmp := dir + ".tmp"
 	os.RemoveAll(tmp)
-	m, err := generate(ctx, tmp, n, seed, workers, progress)
+	m, err := deriveFromLarger(ctx, work, tmp, n, seed)
+	if m == nil && err == nil {
+		m, err = generate(ctx, tmp, n, seed, workers, progress)
+	}
 	if err != nil {
 		os.RemoveAll(tmp)
 		return nil, err
@@ -134,14 +139,79 @@ func generate(ctx context.Context, dir string, n int, seed uint64, workers int, 
 		m.PDFBytes += int64(a.Bytes)
 		writeBibTeX(&bib, a)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "references.bib"), []byte(bib.String()), 0o644); err != nil {
-		return nil, fmt.Errorf("generate corpus: %w", err)
+	if err := writeIndexFiles(dir, m, bib.String()); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// deriveFromLarger writes the corpus of n articles into dir from a cached
+// corpus of more articles with the same seed: article i depends only on the
+// seed and i (MakeArticle), so the first n articles of a larger corpus are
+// the corpus of n. The PDFs are hard links (copies where the file system
+// refuses links); the manifest and BibTeX file are written as generate
+// writes them. It returns nil, nil when no larger corpus is cached.
+func deriveFromLarger(ctx context.Context, work, dir string, n int, seed uint64) (*Manifest, error) {
+	matches, _ := filepath.Glob(filepath.Join(work, fmt.Sprintf("corpus-v%d-n*-s%d", GeneratorVersion, seed)))
+	var src *Corpus
+	for _, m := range matches {
+		var size int
+		if _, err := fmt.Sscanf(filepath.Base(m), fmt.Sprintf("corpus-v%d-n%%d-s%d", GeneratorVersion, seed), &size); err != nil || size <= n {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(m, "manifest.json"))
+		if err != nil {
+			continue
+		}
+		var man Manifest
+		if json.Unmarshal(data, &man) != nil || man.N != size || man.Seed != seed || len(man.Articles) != size {
+			continue
+		}
+		if src == nil || size < src.Manifest.N {
+			src = &Corpus{Dir: m, PDFDir: filepath.Join(m, "pdf"), Manifest: man}
+		}
+	}
+	if src == nil {
+		return nil, nil
+	}
+	m := &Manifest{N: n, Seed: seed, Articles: src.Manifest.Articles[:n]}
+	var bib strings.Builder
+	for _, a := range m.Articles {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		from, to := filepath.Join(src.PDFDir, a.File), filepath.Join(dir, "pdf", a.File)
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			return nil, fmt.Errorf("derive corpus from %s: %w", src.Dir, err)
+		}
+		if err := os.Link(from, to); err != nil {
+			data, rerr := os.ReadFile(from)
+			if rerr != nil {
+				return nil, fmt.Errorf("derive corpus from %s: %w", src.Dir, rerr)
+			}
+			if err := os.WriteFile(to, data, 0o644); err != nil {
+				return nil, fmt.Errorf("derive corpus from %s: %w", src.Dir, err)
+			}
+		}
+		m.Pages += a.Pages
+		m.PDFBytes += int64(a.Bytes)
+		writeBibTeX(&bib, a)
+	}
+	if err := writeIndexFiles(dir, m, bib.String()); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func writeIndexFiles(dir string, m *Manifest, bib string) error {
+	if err := os.WriteFile(filepath.Join(dir, "references.bib"), []byte(bib), 0o644); err != nil {
+		return fmt.Errorf("generate corpus: %w", err)
 	}
 	data, _ := json.MarshalIndent(m, "", " ")
 	if err := os.WriteFile(filepath.Join(dir, "manifest.json"), data, 0o644); err != nil {
-		return nil, fmt.Errorf("generate corpus: %w", err)
+		return fmt.Errorf("generate corpus: %w", err)
 	}
-	return m, nil
+	return nil
 }
 
 func writeBibTeX(b *strings.Builder, a Article) {

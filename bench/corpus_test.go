@@ -3,6 +3,9 @@ package bench
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -53,5 +56,44 @@ func TestQueriesParse(t *testing.T) {
 		if kinds[k] == 0 {
 			t.Errorf("no %s query", k)
 		}
+	}
+}
+
+// A corpus taken from a larger cached one is the corpus generate writes.
+func TestCorpusDerivedFromLargerIsTheGeneratedOne(t *testing.T) {
+	ctx := context.Background()
+	work, fresh := t.TempDir(), t.TempDir()
+	if _, err := Open(ctx, work, 6, 3, 2, nil); err != nil {
+		t.Fatal(err)
+	}
+	derived, err := Open(ctx, work, 4, 3, 2, func(done, total int) {
+		t.Errorf("the corpus of 4 was generated (%d/%d), not taken from the cached corpus of 6", done, total)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	generated, err := Open(ctx, fresh, 4, 3, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(derived.Manifest, generated.Manifest) {
+		t.Errorf("manifest of the derived corpus:\n%+v\nwant\n%+v", derived.Manifest, generated.Manifest)
+	}
+	for _, rel := range []string{"manifest.json", "references.bib"} {
+		a, _ := os.ReadFile(filepath.Join(derived.Dir, rel))
+		b, _ := os.ReadFile(filepath.Join(generated.Dir, rel))
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("%s of the derived corpus differs from the generated one", rel)
+		}
+	}
+	for _, a := range generated.Manifest.Articles {
+		x, _ := os.ReadFile(filepath.Join(derived.PDFDir, a.File))
+		y, _ := os.ReadFile(filepath.Join(generated.PDFDir, a.File))
+		if len(x) == 0 || !bytes.Equal(x, y) {
+			t.Errorf("%s of the derived corpus differs from the generated one", a.File)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(derived.PDFDir, "000/article-00005.pdf")); err == nil {
+		t.Error("the derived corpus of 4 holds article 5")
 	}
 }
