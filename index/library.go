@@ -63,6 +63,10 @@ type Library struct {
 	boxes boxCache // the last documents' character boxes (see PageBoxes)
 
 	ocrMu sync.Mutex // one OCR run at a time (see OCR)
+
+	stmtMu      sync.Mutex
+	stmts       map[string]*sql.Stmt // queryPrepared's statements, by their SQL
+	stmtsClosed bool
 }
 
 // Options tune Open.
@@ -312,7 +316,7 @@ func (l *Library) Close() error {
 	}
 	l.idxMu.Unlock()
 	if l.db != nil {
-		errs = append(errs, l.db.Close())
+		errs = append(errs, l.closePrepared(), l.db.Close())
 	}
 	releaseLock(l.lock)
 	return errors.Join(errs...)

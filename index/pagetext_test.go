@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -136,6 +137,14 @@ func TestDamagedPageTextIsReported(t *testing.T) {
 	}
 	if _, err := lib.PageText(ctx, doc, 1); !errors.Is(err, errDamagedPageText) {
 		t.Errorf("page of damaged text: %v", err)
+	}
+	// A search showing the page's snippet reports it, naming the page; one
+	// without snippets does not read the text.
+	if _, err := lib.Search(ctx, SearchRequest{Query: "trust"}); !errors.Is(err, errDamagedPageText) || !strings.Contains(err.Error(), fmt.Sprintf("document %d page 1", doc)) {
+		t.Errorf("search with snippets of damaged text: %v", err)
+	}
+	if res, err := lib.Search(ctx, SearchRequest{Query: "trust", NoSnippets: true}); err != nil || len(res.Hits) != 1 {
+		t.Errorf("search without snippets of damaged text: %+v %v", res, err)
 	}
 	chk, err2 := lib.Check(ctx, CheckOptions{})
 	if err2 != nil || chk.OK || len(chk.Problems) != 1 || !strings.Contains(chk.Problems[0], "page 1: stored page text is damaged") {

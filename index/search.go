@@ -2,16 +2,20 @@ package index
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
 	"math"
 	"reflect"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -135,11 +139,6 @@ func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", req.Query, err)
 	}
-	if !req.NoSnippets {
-		if err := l.addLocations(ctx, idx, q, res.Hits); err != nil {
-			return nil, fmt.Errorf("search %q: %w", req.Query, err)
-		}
-	}
 	out := &SearchResult{Total: res.Total, Hits: make([]SearchHit, 0, len(res.Hits))}
 	var matches []*search.DocumentMatch
 	for _, h := range res.Hits {
@@ -150,7 +149,19 @@ func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 		out.Hits = append(out.Hits, SearchHit{DocID: docID, Page: page, Score: finiteScore(h.Score), Themes: []string{}})
 		matches = append(matches, h)
 	}
-	if err := l.fillHits(ctx, out.Hits, matches, !req.NoSnippets); err != nil {
+	snippets := !req.NoSnippets && len(res.Hits) > 0
+	var located chan error
+	if snippets {
+		// The term locations of the pages shown (a second, small search)
+		// are gathered while SQLite is read for their titles and text:
+		// neither needs the other, and on two cores they overlap.
+		located = make(chan error, 1)
+		go func() { located <- l.addLocations(ctx, idx, q, res.Hits) }()
+	}
+	if err := l.fillHits(ctx, out.Hits, matches, snippets, located); err != nil {
+		if errors.Is(err, errLocations) {
+			return nil, fmt.Errorf("search %q: %w", req.Query, err)
+		}
 		return nil, err
 	}
 	if req.Facets {
@@ -417,7 +428,19 @@ func withField(q query.FieldableQuery, field string) query.Query {
 // number: titles and authors, the pages' text and labels, and the themes
 // coded on each page; then builds each snippet from the stored page text
 // around the matched words.
-func (l *Library) fillHits(ctx context.Context, hits []SearchHit, matches []*search.DocumentMatch, snippets bool) error {
+//
+// With snippets, located delivers the outcome of gathering the hits' term
+// locations (addLocations, run meanwhile); fillHits waits for it before it
+// builds them, and always before it returns. The page texts are
+// decompressed and the snippets built on up to snippetWorkers goroutines.
+func (l *Library) fillHits(ctx context.Context, hits []SearchHit, matches []*search.DocumentMatch, snippets bool, located <-chan error) (err error) {
+	if located != nil {
+		defer func() {
+			if located != nil {
+				<-located // never leave the location search running
+			}
+		}()
+	}
 	if len(hits) == 0 {
 		return nil
 	}
@@ -441,7 +464,7 @@ func (l *Library) fillHits(ctx context.Context, hits []SearchHit, matches []*sea
 		}
 		pageArgs = append(pageArgs, h.DocID, h.Page)
 	}
-	rows, err := l.db.QueryContext(ctx, "SELECT id, title, year, authors, abstract, first_printed_page, pages, page_count, printed_pages FROM documents WHERE id IN ("+placeholders(len(docArgs))+")", docArgs...)
+	rows, err := l.queryPrepared(ctx, "SELECT id, title, year, authors, abstract, first_printed_page, pages, page_count, printed_pages FROM documents WHERE id IN ("+placeholders(len(docArgs))+")", docArgs...)
 	if err != nil {
 		return fmt.Errorf("search results: %w", err)
 	}
@@ -464,31 +487,31 @@ func (l *Library) fillHits(ctx context.Context, hits []SearchHit, matches []*sea
 	rows.Close()
 
 	pairs := strings.TrimSuffix(strings.Repeat("(?,?),", len(hits)), ",")
-	texts := map[pageKey]string{}
+	texts := map[pageKey][]byte{} // compressed (text_z)
 	labels := map[pageKey]string{}
 	printed := map[pageKey]string{}
 	textCol := "NULL"
 	if snippets {
 		textCol = "text_z"
 	}
-	rows, err = l.db.QueryContext(ctx, "SELECT doc_id, page, label, printed, "+textCol+" FROM pages WHERE (doc_id, page) IN (VALUES "+pairs+")", pageArgs...)
+	rows, err = l.queryPrepared(ctx, "SELECT doc_id, page, label, printed, "+textCol+" FROM pages WHERE (doc_id, page) IN (VALUES "+pairs+")", pageArgs...)
 	if err != nil {
 		return fmt.Errorf("search results: %w", err)
 	}
 	for rows.Next() {
 		var k pageKey
 		var label, print string
-		var text storedText
+		var text []byte
 		if err := rows.Scan(&k.doc, &k.page, &label, &print, &text); err != nil {
 			rows.Close()
 			return fmt.Errorf("search results: document %d page %d: %w", k.doc, k.page, err)
 		}
-		texts[k], labels[k], printed[k] = text.String, label, print
+		texts[k], labels[k], printed[k] = text, label, print
 	}
 	rows.Close()
 
 	themes := map[pageKey][]string{}
-	rows, err = l.db.QueryContext(ctx, `
+	rows, err = l.queryPrepared(ctx, `
 SELECT DISTINCT a.doc_id, a.page, t.name, t.position, t.id FROM annotations a
 JOIN annotation_themes at ON at.annotation_id = a.id
 JOIN themes t ON t.id = at.theme_id
@@ -517,11 +540,114 @@ WHERE (a.doc_id, a.page) IN (VALUES `+pairs+`) ORDER BY t.position, t.id`, pageA
 		if t := themes[k]; t != nil {
 			h.Themes = t
 		}
-		if snippets {
-			h.Snippet = hitSnippet(matches[i], texts[k], d.abstract, d.title)
+	}
+	if !snippets {
+		return nil
+	}
+	if located != nil {
+		lerr := <-located
+		located = nil
+		if lerr != nil {
+			return fmt.Errorf("%w: %w", errLocations, lerr)
 		}
 	}
-	return nil
+	errs := make([]error, len(hits))
+	forEachParallel(len(hits), snippetWorkers, func(i int) {
+		h := &hits[i]
+		k := pageKey{h.DocID, h.Page}
+		var text string
+		if z := texts[k]; z != nil {
+			var err error
+			if text, err = decompressPageText(z); err != nil {
+				errs[i] = fmt.Errorf("search results: document %d page %d: %w", k.doc, k.page, err)
+				return
+			}
+		}
+		d := docs[h.DocID]
+		h.Snippet = hitSnippet(matches[i], text, d.abstract, d.title)
+	})
+	return errors.Join(errs...)
+}
+
+// queryPrepared runs a query through a statement prepared once per
+// library and kept until it closes: the queries that complete search hits
+// differ only in their number of hits, and preparing them anew cost about
+// as much as running them. Queries longer than maxPreparedSQL (hundreds of
+// hits) are prepared each time.
+func (l *Library) queryPrepared(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if len(query) > maxPreparedSQL {
+		return l.db.QueryContext(ctx, query, args...)
+	}
+	l.stmtMu.Lock()
+	stmt := l.stmts[query]
+	if stmt == nil && len(l.stmts) < maxPreparedStmts && !l.stmtsClosed {
+		var err error
+		if stmt, err = l.db.PrepareContext(ctx, query); err != nil {
+			l.stmtMu.Unlock()
+			return nil, err
+		}
+		if l.stmts == nil {
+			l.stmts = map[string]*sql.Stmt{}
+		}
+		l.stmts[query] = stmt
+	}
+	l.stmtMu.Unlock()
+	if stmt == nil {
+		return l.db.QueryContext(ctx, query, args...)
+	}
+	return stmt.QueryContext(ctx, args...)
+}
+
+const (
+	maxPreparedSQL   = 4096
+	maxPreparedStmts = 256
+)
+
+// closePrepared closes the statements queryPrepared kept.
+func (l *Library) closePrepared() error {
+	l.stmtMu.Lock()
+	defer l.stmtMu.Unlock()
+	var errs []error
+	for _, s := range l.stmts {
+		errs = append(errs, s.Close())
+	}
+	l.stmts, l.stmtsClosed = nil, true
+	return errors.Join(errs...)
+}
+
+// errLocations marks a failure to gather the term locations of the hits
+// shown.
+var errLocations = errors.New("term locations")
+
+// snippetWorkers bounds the goroutines that build one search's snippets.
+const snippetWorkers = 4
+
+// forEachParallel calls fn(i) for i in [0, n) on up to workers goroutines
+// (no more than GOMAXPROCS), and returns when every call has returned.
+func forEachParallel(n, workers int, fn func(i int)) {
+	workers = min(workers, runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // hitSnippet builds a hit's snippet from the first source whose matches

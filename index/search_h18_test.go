@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"unicode/utf8"
 
@@ -158,6 +159,20 @@ func TestSqueezeRuns(t *testing.T) {
 	} {
 		if got := squeezeRuns(in); got != want {
 			t.Errorf("squeezeRuns(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// forEachParallel calls fn once for every index, whatever the number of
+// workers.
+func TestForEachParallelCallsEachIndexOnce(t *testing.T) {
+	for _, c := range []struct{ n, workers int }{{0, 4}, {1, 4}, {3, 1}, {20, 2}, {20, 4}, {7, 100}} {
+		calls := make([]atomic.Int32, c.n)
+		forEachParallel(c.n, c.workers, func(i int) { calls[i].Add(1) })
+		for i := range calls {
+			if got := calls[i].Load(); got != 1 {
+				t.Errorf("n=%d workers=%d: index %d called %d times", c.n, c.workers, i, got)
+			}
 		}
 	}
 }
