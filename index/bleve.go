@@ -320,17 +320,32 @@ func (l *Library) rebuildIndex(ctx context.Context, path string, progress func(d
 	if err != nil {
 		return nil, fmt.Errorf("create search index %s: %w", tmp, err)
 	}
+	// What the index being replaced holds, to go back to should the
+	// rebuild be cancelled or fail.
+	before, err := l.indexStateOf(ctx)
+	if err != nil {
+		idx.Close()
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("rebuild search index: %w", err)
+	}
 	if err := l.setRebuildMarker(ctx, true); err != nil {
 		idx.Close()
+		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("rebuild search index: %w", err)
 	}
 	if _, err := l.db.ExecContext(ctx, "UPDATE documents SET indexed = 0"); err != nil {
 		idx.Close()
+		os.RemoveAll(tmp)
+		l.restoreIndexState(before)
 		return nil, fmt.Errorf("rebuild search index: %w", err)
 	}
-	if err := l.indexPending(ctx, idx, progress); err != nil {
+	// Removals waiting for the old index stay listed: the new one never
+	// held those documents, and should the rebuild stop the old one still
+	// needs them done.
+	if err := l.indexUnindexed(ctx, idx, progress); err != nil {
 		idx.Close()
 		os.RemoveAll(tmp)
+		l.restoreIndexState(before)
 		return nil, err
 	}
 	if err := idx.SetInternal([]byte(indexVersionKey), []byte(strconv.Itoa(indexMappingVersion))); err != nil {
@@ -356,12 +371,21 @@ func (l *Library) rebuildIndex(ctx context.Context, path string, progress func(d
 	return idx, nil
 }
 
+// indexPendingDocs is how many documents indexPending reads and indexes at
+// a time (a variable for tests).
+var indexPendingDocs = 200
+
 // indexPending (re)indexes every document marked indexed = 0, in batches,
 // and marks each indexed once its batch is in the index.
 func (l *Library) indexPending(ctx context.Context, idx bleve.Index, progress func(done, total int)) error {
 	if err := l.indexRemovals(ctx, idx); err != nil {
 		return err
 	}
+	return l.indexUnindexed(ctx, idx, progress)
+}
+
+// indexUnindexed is indexPending without the removals.
+func (l *Library) indexUnindexed(ctx context.Context, idx bleve.Index, progress func(done, total int)) error {
 	var total int
 	if err := l.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM documents WHERE indexed = 0").Scan(&total); err != nil {
 		return fmt.Errorf("index documents: %w", err)
@@ -374,7 +398,7 @@ func (l *Library) indexPending(ctx context.Context, idx bleve.Index, progress fu
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		ids, err := l.queryIDs(ctx, "SELECT id FROM documents WHERE indexed = 0 ORDER BY id LIMIT 200")
+		ids, err := l.queryIDs(ctx, "SELECT id FROM documents WHERE indexed = 0 ORDER BY id LIMIT ?", indexPendingDocs)
 		if err != nil {
 			return fmt.Errorf("index documents: %w", err)
 		}
@@ -388,6 +412,63 @@ func (l *Library) indexPending(ctx context.Context, idx bleve.Index, progress fu
 		if progress != nil {
 			progress(done, total)
 		}
+	}
+}
+
+// indexState is, for every document, what the search index holds of it:
+// whether it is up to date (indexed, as of its change counter index_seq)
+// and how many pages it has entries for.
+type indexState []docIndexState
+
+type docIndexState struct {
+	id, seq      int64
+	indexed      bool
+	indexedPages int
+}
+
+func (l *Library) indexStateOf(ctx context.Context) (indexState, error) {
+	rows, err := l.db.QueryContext(ctx, "SELECT id, index_seq, indexed, indexed_pages FROM documents")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var st indexState
+	for rows.Next() {
+		var d docIndexState
+		if err := rows.Scan(&d.id, &d.seq, &d.indexed, &d.indexedPages); err != nil {
+			return nil, err
+		}
+		st = append(st, d)
+	}
+	return st, rows.Err()
+}
+
+// restoreIndexState gives the documents back what a rebuild that did not
+// finish took from them (rebuildIndex), so that the index it was to
+// replace is used again: a document is indexed if it was before and has
+// not changed since; any other is indexed when the old index is next used.
+// Then it lifts the rebuild marker. Should that fail, the marker stands and
+// the next open rebuilds the index, as after a crash.
+func (l *Library) restoreIndexState(st indexState) {
+	ctx := context.Background() // the rebuild's context may be what ended
+	err := l.withTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "UPDATE documents SET indexed = 0"); err != nil {
+			return err
+		}
+		stmt, err := tx.PrepareContext(ctx, "UPDATE documents SET indexed = (index_seq = ? AND ?), indexed_pages = ? WHERE id = ?")
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, d := range st {
+			if _, err := stmt.ExecContext(ctx, d.seq, d.indexed, d.indexedPages, d.id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		l.setRebuildMarker(ctx, false)
 	}
 }
 

@@ -239,8 +239,17 @@ func (l *Library) Reindex(ctx context.Context, progress func(done, total int)) e
 		l.idx.Close()
 		l.idx = nil
 	}
-	idx, err := l.rebuildIndex(ctx, filepath.Join(l.dir, IndexDir), progress)
+	path := filepath.Join(l.dir, IndexDir)
+	idx, err := l.rebuildIndex(ctx, path, progress)
 	if err != nil {
+		// A rebuild that stopped (cancelled, failed) leaves the old index
+		// as it was: it serves again, unless the rebuild could not say
+		// so (the marker stands) and the next use rebuilds it.
+		if !l.rebuildInterrupted(context.Background()) {
+			if old, _ := openIndex(path); old != nil {
+				l.idx = old
+			}
+		}
 		return fmt.Errorf("reindex %s: %w", l.dir, err)
 	}
 	l.idx = idx
