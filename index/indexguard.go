@@ -123,10 +123,11 @@ func (l *Library) indexShortfall(ctx context.Context, idx bleve.Index) string {
 
 // rebuildMarker, in the settings table, says a rebuild of the index began
 // and has not been swapped in yet. A rebuild marks documents indexed as it
-// writes them into the new index; if it stops before the swap (killed,
-// cancelled, disk full), those marks describe an index that was thrown
-// away, and the old one may be stale for them. While the marker stands the
-// old index is not trusted: the next open rebuilds it.
+// writes them into the new index; if it stops before the swap, those marks
+// describe an index that was thrown away, and the old one may be stale for
+// them. A rebuild that is cancelled or fails puts the marks back and lifts
+// the marker (restoreIndexState); while the marker stands (the process was
+// killed) the old index is not trusted: the next open rebuilds it.
 const rebuildMarker = "index_rebuild_started"
 
 func (l *Library) setRebuildMarker(ctx context.Context, on bool) error {
