@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -71,9 +72,27 @@ func (f *fragment) bottom() float64 { return f.y - 0.25*f.size }
 // buildWords joins glyphs, in content-stream order, into words by their
 // gaps. With trace, each word records the glyph of each of its bytes.
 func buildWords(glyphs []glyph, trace bool) []word {
+	return buildWordsInto(nil, glyphs, trace)
+}
+
+// wordScratch holds the slices buildWordsInto fills for newPageLayout,
+// which needs a page's words only until buildLines has copied them into
+// lines: one slice serves page after page.
+var wordScratch = sync.Pool{New: func() any { return new([]word) }}
+
+// buildWordsInto is buildWords appending to buf[:0] (a new slice when buf
+// has too little room).
+func buildWordsInto(buf []word, glyphs []glyph, trace bool) []word {
 	// A word takes five or six glyphs with its space: room for that up
 	// front spares growing and copying the slice.
-	words := make([]word, 0, min(len(glyphs)/5+8, maxWordsPerPg))
+	words := buf[:0]
+	if want := min(len(glyphs)/5+8, maxWordsPerPg); cap(words) < want {
+		words = make([]word, 0, want)
+	}
+	// cur points to building, the word being built (nil between words):
+	// one word reused, as flush copies it into words, rather than one
+	// allocated per word.
+	var building word
 	var cur *word
 	var sb strings.Builder
 	var src []int32
@@ -199,7 +218,8 @@ func buildWords(glyphs []glyph, trace bool) []word {
 			continue
 		}
 		if cur == nil {
-			cur = &word{x0: g.x0, x1: g.x1, y: g.y, size: g.size, rot: g.rot, spaceBefore: sawSpace, italic: g.italic, face: g.face}
+			building = word{x0: g.x0, x1: g.x1, y: g.y, size: g.size, rot: g.rot, spaceBefore: sawSpace, italic: g.italic, face: g.face}
+			cur = &building
 			sawSpace = false
 		}
 		maxSize = math.Max(maxSize, g.size)
@@ -420,6 +440,7 @@ type rawLine struct {
 	words []word
 	y     float64
 	size  float64
+	n     int // words buildLines counted for it before placing them
 }
 
 // buildLines groups words of one writing direction into lines by baseline;
@@ -434,7 +455,13 @@ func buildLines(words []word) []*rawLine {
 	})
 	var lines []*rawLine
 	var open []*rawLine // lines whose baseline is near the current word
-	for _, w := range words {
+	// The line of each word, counted first and filled after: one array
+	// holds the words of all the lines, each line's part capped so that a
+	// later append (mergeScripts) copies rather than runs into the next
+	// line's words. Growing each line's slice word by word was a fifth of
+	// what an extraction allocated.
+	lineOf := make([]*rawLine, len(words))
+	for i, w := range words {
 		// Drop lines far above.
 		k := 0
 		for _, l := range open {
@@ -458,10 +485,21 @@ func buildLines(words []word) []*rawLine {
 			lines = append(lines, best)
 			open = append(open, best)
 		}
-		best.words = append(best.words, w)
+		lineOf[i] = best
+		best.n++
 		if w.size > best.size && math.Abs(w.y-best.y) <= sameBaseEm*w.size {
 			best.size = w.size
 		}
+	}
+	all := make([]word, len(words))
+	at := 0
+	for _, l := range lines {
+		l.words = all[at : at : at+l.n]
+		at += l.n
+	}
+	for i, w := range words {
+		l := lineOf[i]
+		l.words = append(l.words, w)
 	}
 	lines = mergeScripts(lines)
 	for _, l := range lines {

@@ -460,7 +460,13 @@ func newPageLayout(glyphs []glyph, bot, top float64, trace bool) *pageLayout {
 	if trace {
 		lay.glyphs = glyphs
 	}
-	words := buildWords(glyphs, trace)
+	scratch := wordScratch.Get().(*[]word)
+	words := buildWordsInto(*scratch, glyphs, trace)
+	defer func() {
+		clear(words) // the pool keeps no page's text alive
+		*scratch = words[:0]
+		wordScratch.Put(scratch)
+	}()
 	lay.stats.unmapped, lay.stats.unmappedInner = countUnmapped(glyphs)
 	// Words by rotation, in their order. Most pages have one rotation:
 	// their words are used as they are rather than copied.
