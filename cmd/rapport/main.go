@@ -15,6 +15,10 @@ package main
 
 import (
 	"os"
+
+	// Initialised right after the runtime: the heap's first arena is
+	// advised to use huge pages before the other initialisers touch it.
+	_ "github.com/rapport-qda/rapport/internal/startheap"
 )
 
 func main() {
