@@ -425,6 +425,7 @@ func runExtract(e *env, args []string, opts importer.ExtractOptions) error {
 	default:
 		return usagef("unknown engine %q: use native or pdfium", opts.Engine)
 	}
+	defer gctune.ForOneOff()()
 	data, err := os.ReadFile(args[0])
 	if err != nil {
 		return fmt.Errorf("extract %s: %w", args[0], err)
