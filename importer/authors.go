@@ -4,8 +4,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/rapport-qda/rapport/internal/lazyre"
 )
 
 // Author lines as journals print them under a title: "Anna Sundström,¹
@@ -42,8 +40,8 @@ var degreeWords = map[string]bool{
 
 var (
 	markRunes   = "*∗†‡§¶#⁎⋆"
-	trailDigits = lazyre.New(`(\p{L}[\p{L}.'’)]*?)(?:\d+(?:,\d+)*[a-z]?|[a-z](?:,[a-z])+)$`)
-	nameSplit   = lazyre.New(`\s*(?:,|;|·|•|&|\b(?:and|AND|und|et)\b|\b[ye]\b)\s*`)
+	trailDigits = pdfPatterns.New(`(\p{L}[\p{L}.'’)]*?)(?:\d+(?:,\d+)*[a-z]?|[a-z](?:,[a-z])+)$`)
+	nameSplit   = pdfPatterns.New(`\s*(?:,|;|·|•|&|\b(?:and|AND|und|et)\b|\b[ye]\b)\s*`)
 )
 
 // authorToken is one word of an author line, or a mark that ends a name.

@@ -49,32 +49,32 @@ func (c Citation) Pages() string {
 }
 
 var (
-	citePrefix = lazyre.New(`(?i)^\s*(how to cite this article|cite this article as|to cite this article|please cite this article( in press)? as|citation|cite as|reference)\s*:?\s*`)
+	citePrefix = pdfPatterns.New(`(?i)^\s*(how to cite this article|cite this article as|to cite this article|please cite this article( in press)? as|citation|cite as|reference)\s*:?\s*`)
 	// A running head's authors: "Agyeman-Duah et al.", "Webb et al. (2017),",
 	// "A. Sundström et al.".
-	etAlPrefix = lazyre.New(`^[^\d()]{1,60}?\bet\s+al\.?\s*(?:\((\d{4})\))?[,:;]?\s*`)
+	etAlPrefix = pdfPatterns.New(`^[^\d()]{1,60}?\bet\s+al\.?\s*(?:\((\d{4})\))?[,:;]?\s*`)
 	citeTokens = []struct {
 		kind string
 		re   *lazyre.Regexp
 	}{
-		{"yearParen", lazyre.New(`^\(((?:1[89]|20)\d\d)[a-z]?\)`)},
-		{"volIssuePages", lazyre.New(`^(\d{1,5})\s*\(([0-9A-Za-z]{1,6}(?:\s*[-–/]\s*\d{1,4})?)\)\s*:\s*(\d{1,6})\s*(?:-+|–|—|‑|−)\s*(\d{1,6})`)},
-		{"volIssue", lazyre.New(`^(\d{1,5})\s*\(([0-9A-Za-z]{1,6}(?:\s*[-–/]\s*\d{1,4})?|Suppl\.?\s*\d*)\)`)},
-		{"volPages", lazyre.New(`^(\d{1,5})\s*:\s*(\d{1,6})\s*(?:-+|–|—|‑|−)\s*(\d{1,6})`)},
-		{"volColon", lazyre.New(`^(\d{1,5})\s*:\s*(e?\d{1,7})\b`)},
-		{"colonPages", lazyre.New(`^:\s*(\d{1,6})\s*(?:-+|–|—|‑|−)\s*(\d{1,6})`)},
-		{"volWord", lazyre.New(`(?i)^vol(?:ume|\.)?\s*(\d{1,5})\b`)},
-		{"issueWord", lazyre.New(`(?i)^(?:no\.?|nr\.?|issue|iss\.)\s*(\d{1,4}(?:\s*[-–/]\s*\d{1,4})?)\b`)},
-		{"articleWord", lazyre.New(`(?i)^(?:article|art\.)\s*(?:id|no\.?|number|nr\.?)?\s*:?\s*(e?\d{1,9})\b`)},
-		{"pageCount", lazyre.New(`(?i)^\d{1,4}\s+pages?\b`)},
-		{"pages", lazyre.New(`(?i)^(?:pp?\.\s*)?(\d{1,6})\s*(?:-+|–|—|‑|−)\s*(\d{1,6})\b`)},
-		{"onePage", lazyre.New(`(?i)^pp?\.\s*(\d{1,6})\b`)},
-		{"eArticle", lazyre.New(`^(e\d{1,7})\b`)},
-		{"year", lazyre.New(`^((?:1[89]|20)\d\d)\b`)},
-		{"number", lazyre.New(`^(\d{1,5})\b`)},
+		{"yearParen", pdfPatterns.New(`^\(((?:1[89]|20)\d\d)[a-z]?\)`)},
+		{"volIssuePages", pdfPatterns.New(`^(\d{1,5})\s*\(([0-9A-Za-z]{1,6}(?:\s*[-–/]\s*\d{1,4})?)\)\s*:\s*(\d{1,6})\s*(?:-+|–|—|‑|−)\s*(\d{1,6})`)},
+		{"volIssue", pdfPatterns.New(`^(\d{1,5})\s*\(([0-9A-Za-z]{1,6}(?:\s*[-–/]\s*\d{1,4})?|Suppl\.?\s*\d*)\)`)},
+		{"volPages", pdfPatterns.New(`^(\d{1,5})\s*:\s*(\d{1,6})\s*(?:-+|–|—|‑|−)\s*(\d{1,6})`)},
+		{"volColon", pdfPatterns.New(`^(\d{1,5})\s*:\s*(e?\d{1,7})\b`)},
+		{"colonPages", pdfPatterns.New(`^:\s*(\d{1,6})\s*(?:-+|–|—|‑|−)\s*(\d{1,6})`)},
+		{"volWord", pdfPatterns.New(`(?i)^vol(?:ume|\.)?\s*(\d{1,5})\b`)},
+		{"issueWord", pdfPatterns.New(`(?i)^(?:no\.?|nr\.?|issue|iss\.)\s*(\d{1,4}(?:\s*[-–/]\s*\d{1,4})?)\b`)},
+		{"articleWord", pdfPatterns.New(`(?i)^(?:article|art\.)\s*(?:id|no\.?|number|nr\.?)?\s*:?\s*(e?\d{1,9})\b`)},
+		{"pageCount", pdfPatterns.New(`(?i)^\d{1,4}\s+pages?\b`)},
+		{"pages", pdfPatterns.New(`(?i)^(?:pp?\.\s*)?(\d{1,6})\s*(?:-+|–|—|‑|−)\s*(\d{1,6})\b`)},
+		{"onePage", pdfPatterns.New(`(?i)^pp?\.\s*(\d{1,6})\b`)},
+		{"eArticle", pdfPatterns.New(`^(e\d{1,7})\b`)},
+		{"year", pdfPatterns.New(`^((?:1[89]|20)\d\d)\b`)},
+		{"number", pdfPatterns.New(`^(\d{1,5})\b`)},
 	}
 	// Lines that are never citation lines.
-	notCitation = lazyre.New(`(?i)^(copyright|©|received|accepted|published|submitted|revised|available online|correspondence|e-?mail|academic editor|edited by|doi|https?:|www\.|page\s+\d|keywords?|key words|abstract|issn|isbn|printed in)\b`)
+	notCitation = pdfPatterns.New(`(?i)^(copyright|©|received|accepted|published|submitted|revised|available online|correspondence|e-?mail|academic editor|edited by|doi|https?:|www\.|page\s+\d|keywords?|key words|abstract|issn|isbn|printed in)\b`)
 )
 
 // ParseCitation reads a journal citation line. It reports false when the
@@ -255,7 +255,7 @@ func hasPrefixFold(s, prefix string) bool {
 
 // journalStop are words that do not occur in journal names but do in the
 // lines around them (affiliations, licences, running heads).
-var journalStop = lazyre.New(`(?i)\b(department|university|universit[yà]|institute|hospital|licen[cs]e|creative commons|permission|published by|et al|correspondence|received|accepted|copyright|rights reserved|printed in|author|page)\b`)
+var journalStop = pdfPatterns.New(`(?i)\b(department|university|universit[yà]|institute|hospital|licen[cs]e|creative commons|permission|published by|et al|correspondence|received|accepted|copyright|rights reserved|printed in|author|page)\b`)
 
 // plausibleJournal reports whether s can be a journal's name: 1–14 words
 // with letters, most capitalised, and none of the words of affiliations,

@@ -5,15 +5,13 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/rapport-qda/rapport/internal/lazyre"
 )
 
 // doiPattern finds DOI candidates: the "10." directory indicator, a
 // registrant code of 4–9 digits (with optional ".sub" parts), a slash and a
 // suffix running to the next space or delimiter. Cleaning the suffix of
 // extraction debris is left to cleanDOICandidate.
-var doiPattern = lazyre.New(`(?i)10\.\d{4,9}(?:\.\d+)*(?:/|%2F)[^\s"<>{}|\\^` + "`" + `]+`)
+var doiPattern = pdfPatterns.New(`(?i)10\.\d{4,9}(?:\.\d+)*(?:/|%2F)[^\s"<>{}|\\^` + "`" + `]+`)
 
 // gluedWords are words that bad PDF extraction glues to the end of a DOI
 // ("10.1186/1752-2897-4-1Abstract"). A DOI suffix is cut where one of them
@@ -182,7 +180,7 @@ func labeledBefore(before string) bool {
 	return between == "" || between == "org/"
 }
 
-var referencesHeading = lazyre.New(`(?im)^[ \t]*(?:\d+\.?\s*)?(references|reference list|bibliography|literature cited|works cited|literatur|referenser|références|referencias)[ \t]*:?[ \t]*$`)
+var referencesHeading = pdfPatterns.New(`(?im)^[ \t]*(?:\d+\.?\s*)?(references|reference list|bibliography|literature cited|works cited|literatur|referenser|références|referencias)[ \t]*:?[ \t]*$`)
 
 // referencesStart returns the offset of a reference-list heading on its own
 // line, or -1.

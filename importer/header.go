@@ -317,8 +317,8 @@ func parseCitationAfterTitle(s, titleKey string) (Citation, bool) {
 
 var (
 	yearParen     = lazyre.New(`\(((?:1[89]|20)\d\d)[a-z]?\)`)
-	copyrightYear = lazyre.New(`(?i)(?:©|\(c\)|copyright)\s*(?:©\s*)?((?:19|20)\d\d)\b`)
-	publishedYear = lazyre.New(`(?i)\b(?:published(?: online)?|accepted|available online)\s*:?\s*(?:\d{1,2}\s+)?(?:[a-z]+\.?\s+)?(?:\d{1,2},?\s+)?((?:19|20)\d\d)\b`)
+	copyrightYear = pdfPatterns.New(`(?i)(?:©|\(c\)|copyright)\s*(?:©\s*)?((?:19|20)\d\d)\b`)
+	publishedYear = pdfPatterns.New(`(?i)\b(?:published(?: online)?|accepted|available online)\s*:?\s*(?:\d{1,2}\s+)?(?:[a-z]+\.?\s+)?(?:\d{1,2},?\s+)?((?:19|20)\d\d)\b`)
 )
 
 // yearFromPage dates an article from its first page when no citation line
@@ -337,14 +337,14 @@ func yearFromPage(p PageText) int {
 }
 
 var (
-	abstractHeading = lazyre.New(`^(?i:abstract|summary|a b s t r a c t)\s*[:.]?$`)
-	abstractInline  = lazyre.New(`^(?:Abstract|ABSTRACT|Summary|SUMMARY)\s*[:.—–-]?\s+`)
+	abstractHeading = pdfPatterns.New(`^(?i:abstract|summary|a b s t r a c t)\s*[:.]?$`)
+	abstractInline  = pdfPatterns.New(`^(?:Abstract|ABSTRACT|Summary|SUMMARY)\s*[:.—–-]?\s+`)
 	// Paragraphs that end an abstract.
 	// Keywords set right under the abstract can end its paragraph.
-	keywordsInside = lazyre.New(`[.!?]\s+(?:Key ?words|KEY ?WORDS|Key-words|Index Terms)\s*[:.—–-]\s`)
-	abstractEnd    = lazyre.New(`^(?i:key ?words?|key-words|index terms|subjects|introduction|background$|abbreviations|correspondence|\*\s*correspondence|received|accepted|copyright|©|how to cite|citation|jel|ams subject|mesh|trial registration|\d+\.?\s+[A-Z])`)
+	keywordsInside = pdfPatterns.New(`[.!?]\s+(?:Key ?words|KEY ?WORDS|Key-words|Index Terms)\s*[:.—–-]\s`)
+	abstractEnd    = pdfPatterns.New(`^(?i:key ?words?|key-words|index terms|subjects|introduction|background$|abbreviations|correspondence|\*\s*correspondence|received|accepted|copyright|©|how to cite|citation|jel|ams subject|mesh|trial registration|\d+\.?\s+[A-Z])`)
 	// Labels of a structured abstract without an "Abstract" heading.
-	structuredStart = lazyre.New(`^(?:Objectives?|Background|Purpose|Aims?|Introduction|Context|Rationale)\s*[.:]\s+\S`)
+	structuredStart = pdfPatterns.New(`^(?:Objectives?|Background|Purpose|Aims?|Introduction|Context|Rationale)\s*[.:]\s+\S`)
 )
 
 // abstractOf finds the abstract in a first page's text: the paragraphs

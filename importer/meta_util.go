@@ -112,7 +112,7 @@ func isCollapsed(s string) bool {
 	return true
 }
 
-var pageRange = lazyre.New(`^\s*([A-Za-z]?\d+[A-Za-z]?)\s*(?:-+|–|—|‐|‑|−|\bto\b)\s*([A-Za-z]?\d+[A-Za-z]?)\s*$`)
+var pageRange = pdfPatterns.New(`^\s*([A-Za-z]?\d+[A-Za-z]?)\s*(?:-+|–|—|‐|‑|−|\bto\b)\s*([A-Za-z]?\d+[A-Za-z]?)\s*$`)
 
 // normalizePages writes a page range with an en dash: "275 - 293" and
 // "275--293" become "275–293". Anything else is returned with its spaces
@@ -358,7 +358,7 @@ func splitNameList(s string) []Author {
 	return out
 }
 
-var abstractLabel = lazyre.New(`^(?i:abstract|summary)\s*[:.\-–—]?\s+`)
+var abstractLabel = pdfPatterns.New(`^(?i:abstract|summary)\s*[:.\-–—]?\s+`)
 
 // cleanAbstract drops a leading "ABSTRACT"/"Abstract:" label, markup tags
 // (JATS <jats:p> in Crossref records, <p> in others) and extra spaces.

@@ -19,6 +19,13 @@ import (
 	"github.com/rapport-qda/rapport/internal/lazyre"
 )
 
+// pdfPatterns are the regular expressions that reading a PDF's text and
+// metadata compiles (running headers, printed page numbers, the header's
+// title, authors, abstract and citation line, DOIs): extractPDF has them
+// compiled on another core while it lays out the pages (lazyre.Group), a
+// few milliseconds of a one-off extraction's CPU off its critical path.
+var pdfPatterns lazyre.Group
+
 // pageLayout is one page after line analysis, before reading order.
 type pageLayout struct {
 	frags    []*fragment
@@ -267,7 +274,7 @@ var markupSubtypes = map[string]bool{"Highlight": true, "Underline": true, "Squi
 	"Text": true, "FreeText": true, "Ink": true}
 
 // markupSubtype finds a markup annotation's /Subtype written in a file.
-var markupSubtype = lazyre.New(`/Subtype\s*/(Highlight|Underline|Squiggly|StrikeOut|Text|FreeText|Ink)\b`)
+var markupSubtype = pdfPatterns.New(`/Subtype\s*/(Highlight|Underline|Squiggly|StrikeOut|Text|FreeText|Ink)\b`)
 
 // markupIn counts a file's markup annotations. Where no object is
 // compressed in an object stream, every annotation dictionary is in the
@@ -558,10 +565,10 @@ func isFootnote(f *fragment) bool {
 }
 
 // articleType matches the article-type labels journals print above titles.
-var articleType = lazyre.New(`(?i)^(research( article)?|review( article)?|original (research|article)|open access|case report|editorial|commentary|short communication|methodology( article)?|letter|article|research paper|brief report)$`)
+var articleType = pdfPatterns.New(`(?i)^(research( article)?|review( article)?|original (research|article)|open access|case report|editorial|commentary|short communication|methodology( article)?|letter|article|research paper|brief report)$`)
 
-var digitRun = lazyre.New(`[0-9]+`)
-var pageNumberLine = lazyre.New(`(?i)^(page\s*)?([0-9]{1,4}|[ivxlc]{1,7})(\s*(of|/)\s*[0-9]{1,4})?$`)
+var digitRun = pdfPatterns.New(`[0-9]+`)
+var pageNumberLine = pdfPatterns.New(`(?i)^(page\s*)?([0-9]{1,4}|[ivxlc]{1,7})(\s*(of|/)\s*[0-9]{1,4})?$`)
 
 func headerKey(s string) string {
 	s = strings.ToLower(strings.Join(strings.Fields(s), ""))
@@ -794,7 +801,7 @@ func bodySize(fs []*fragment) float64 {
 
 // datedLine matches a line that carries a date ("Oren Patashnik February
 // 8, 1988", "8 February 1988"): an author and date line, not a title.
-var datedLine = lazyre.New(`(?i)\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(tember)?|oct(ober)?|nov(ember)?|dec(ember)?)\.?\s+(\d{1,2},?\s+)?(1[89]|20)\d\d\b|\b\d{1,2}\s+(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(tember)?|oct(ober)?|nov(ember)?|dec(ember)?)\.?\s+(1[89]|20)\d\d\b`)
+var datedLine = pdfPatterns.New(`(?i)\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(tember)?|oct(ober)?|nov(ember)?|dec(ember)?)\.?\s+(\d{1,2},?\s+)?(1[89]|20)\d\d\b|\b\d{1,2}\s+(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(tember)?|oct(ober)?|nov(ember)?|dec(ember)?)\.?\s+(1[89]|20)\d\d\b`)
 
 // letterShare is the share of letters among the characters of s that are
 // not spaces.
@@ -842,7 +849,7 @@ func continuesSentence(prev, next string) bool {
 	return unicode.IsLetter(last) || last == ',' || endsWithHyphen(prev)
 }
 
-var objRef = lazyre.New(`(\d+) (\d+) R`)
+var objRef = pdfPatterns.New(`(\d+) (\d+) R`)
 
 // kidRefs returns the object numbers ("12 0") of the elements of a /Kids
 // array when they are all indirect references, else nil. (The library does

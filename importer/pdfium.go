@@ -19,6 +19,7 @@ import (
 // readings the one with more letters wins: PDFium's must add text, not
 // merely differ.
 func extractPDF(ctx context.Context, data []byte, opts ExtractOptions) (*Extraction, error) {
+	pdfPatterns.Warm()
 	if opts.Engine == EnginePDFium {
 		return extractPDFium(ctx, data, opts)
 	}

@@ -4,8 +4,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/rapport-qda/rapport/internal/lazyre"
 )
 
 // Printed page numbers: the number each page prints in its running header
@@ -26,11 +24,11 @@ type pageNumberCand struct {
 }
 
 var (
-	pageOfRe      = lazyre.New(`(?i)\bpage\s+(\d{1,5})\s+of\s+(\d{1,5})\b`)
-	slashOfRe     = lazyre.New(`(?:^|\s)(\d{1,5})\s*/\s*(\d{1,5})$`)
-	loneNumberRe  = lazyre.New(`(?i)^(?:page\s+|p\.\s*)?(\d{1,5})$`)
-	leadNumberRe  = lazyre.New(`^(\d{1,5})\s+\S`)
-	trailNumberRe = lazyre.New(`[\p{L}\p{So}.)\]]\s+(\d{1,5})$`)
+	pageOfRe      = pdfPatterns.New(`(?i)\bpage\s+(\d{1,5})\s+of\s+(\d{1,5})\b`)
+	slashOfRe     = pdfPatterns.New(`(?:^|\s)(\d{1,5})\s*/\s*(\d{1,5})$`)
+	loneNumberRe  = pdfPatterns.New(`(?i)^(?:page\s+|p\.\s*)?(\d{1,5})$`)
+	leadNumberRe  = pdfPatterns.New(`^(\d{1,5})\s+\S`)
+	trailNumberRe = pdfPatterns.New(`[\p{L}\p{So}.)\]]\s+(\d{1,5})$`)
 )
 
 // pageNumberCands reads the page numbers a page's running header and

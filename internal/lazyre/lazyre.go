@@ -55,3 +55,45 @@ func (r *Regexp) ReplaceAllStringFunc(src string, repl func(string) string) stri
 func (r *Regexp) Split(s string, n int) []string       { return r.Regexp().Split(s, n) }
 func (r *Regexp) FindAllIndex(b []byte, n int) [][]int { return r.Regexp().FindAllIndex(b, n) }
 func (r *Regexp) FindSubmatch(b []byte) [][]byte       { return r.Regexp().FindSubmatch(b) }
+
+// Group is a set of patterns one piece of work needs, which that work can
+// have compiled on another core while it does the rest (Warm): a one-off
+// `rapport extract` compiles about forty patterns to read a document's
+// metadata, some 3 ms of its CPU, after laying out its pages. The zero
+// Group is ready to use; a Group is safe for concurrent use.
+type Group struct {
+	mu   sync.Mutex
+	res  []*Regexp
+	once sync.Once
+	done chan struct{}
+}
+
+// New returns a Regexp for expr, as the package's New, kept in g.
+func (g *Group) New(expr string) *Regexp {
+	r := New(expr)
+	g.mu.Lock()
+	g.res = append(g.res, r)
+	g.mu.Unlock()
+	return r
+}
+
+// Warm starts compiling g's patterns in a goroutine of its own, the first
+// time it is called; it returns at once, with a channel closed when all
+// are compiled. A pattern used meanwhile is compiled by whichever comes
+// first, the other waiting for it, so the patterns behave exactly as
+// without Warm.
+func (g *Group) Warm() <-chan struct{} {
+	g.once.Do(func() {
+		g.mu.Lock()
+		res := append([]*Regexp(nil), g.res...)
+		g.mu.Unlock()
+		g.done = make(chan struct{})
+		go func() {
+			defer close(g.done)
+			for _, r := range res {
+				r.Regexp()
+			}
+		}()
+	})
+	return g.done
+}

@@ -62,3 +62,37 @@ func TestBadPatternPanicsAtFirstUse(t *testing.T) {
 	}()
 	re.MatchString("x")
 }
+
+// TestGroupWarm: Warm compiles every pattern of the group once, in the
+// background; patterns used while it runs match as usual; a second Warm
+// starts nothing new.
+func TestGroupWarm(t *testing.T) {
+	var g Group
+	exprs := []string{`(?i)^vol(?:ume|\.)?\s*(\d{1,5})\b`, `^(\d{1,5})\s*:\s*(e?\d{1,7})\b`, `\p{L}+`}
+	var res []*Regexp
+	for _, e := range exprs {
+		res = append(res, g.New(e))
+	}
+	outside := New(`x+`)
+	for _, r := range res {
+		if r.re != nil {
+			t.Fatalf("%s compiled before Warm", r)
+		}
+	}
+	done := g.Warm()
+	if got := res[0].FindStringSubmatch("Volume 12, 3"); len(got) != 2 || got[1] != "12" {
+		t.Errorf("used while warming: %q", got)
+	}
+	<-done
+	for _, r := range res {
+		if r.re == nil {
+			t.Errorf("%s not compiled after Warm's channel closed", r)
+		}
+	}
+	if outside.re != nil {
+		t.Error("a pattern outside the group was compiled")
+	}
+	if again := g.Warm(); again != done {
+		t.Error("a second Warm started another warming")
+	}
+}
