@@ -38,7 +38,7 @@ func init() {
 				return runText(e, args, *page)
 			}
 		}})
-	register(&command{name: "extract", args: "FILE.pdf [--password P] [--engine native|pdfium]", summary: "extract a PDF's text without importing it",
+	register(&command{name: "extract", plainInterrupt: true, args: "FILE.pdf [--password P] [--engine native|pdfium]", summary: "extract a PDF's text without importing it",
 		flags: func(fs *flag.FlagSet) func(*env, []string) error {
 			var opts importer.ExtractOptions
 			fs.StringVar(&opts.Password, "password", "", "password of an encrypted PDF that needs one (never stored)")
