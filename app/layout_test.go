@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/rapport-qda/rapport/index"
@@ -310,6 +311,34 @@ func TestCodebookButtonsInSight(t *testing.T) {
 				if !b.Visible() || b.Size().Height < 10 || bottom > statusTop+0.5 {
 					t.Errorf("button %q ends at y=%.0f (height %.0f), the status bar starts at %.0f", b.Text, bottom, b.Size().Height, statusTop)
 				}
+			}
+		})
+	}
+}
+
+// The reader's find box has room for its placeholder, and the toolbar row
+// ends inside the window, at both window sizes, in the text view of a
+// document whose page label is long (at 1024x768 "Find in document" was
+// cut to "Find in d").
+func TestReaderFindBoxIsReadable(t *testing.T) {
+	for _, size := range windowSizes {
+		t.Run(fmt.Sprintf("%.0fx%.0f", size.Width, size.Height), func(t *testing.T) {
+			lib, _ := newTestLibrary(t)
+			u, w := newTestUI(t, lib)
+			w.Resize(size)
+			openFirstArticle(t, u, lib)
+			r := u.reader
+			fyne.Do(func() {
+				r.pageInfo.SetText(readerPageInfo(index.Document{PageCount: 130, FirstPrintedPage: 1460}, index.Page{Number: 12}))
+				r.content.Refresh()
+			})
+			u.Wait()
+			need := fyne.MeasureText(r.find.PlaceHolder, theme.TextSize(), fyne.TextStyle{}).Width + 4*theme.InnerPadding()
+			if got := r.find.Size().Width; got < need {
+				t.Errorf("the find box is %.0f wide, its placeholder %q needs %.0f", got, r.find.PlaceHolder, need)
+			}
+			if e := rightEdge(r.openPDF); e > size.Width+0.5 {
+				t.Errorf("%q ends at %.0f, past the window's %.0f", r.openPDF.Text, e, size.Width)
 			}
 		})
 	}

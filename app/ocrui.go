@@ -194,9 +194,9 @@ func (r *readerPane) scanNotice(p index.Page) string {
 	u := r.u
 	switch {
 	case p.OCR != nil && p.OCR.Error != "":
-		return "This page is a scan that could not be read: " + p.OCR.Error + ". Open PDF at this page shows it as printed."
+		return "This page is a scan that could not be read: " + p.OCR.Error + ". Open PDF shows it as printed."
 	case p.OCR != nil:
-		return "This page is a scan; Tesseract found no words on it. Open PDF at this page shows it as printed."
+		return "This page is a scan; Tesseract found no words on it. Open PDF shows it as printed."
 	case u.ocr != nil && u.ocr.running:
 		return "This page is a scan, not read yet: Rapport is reading the library's scans with Tesseract (see above); its text appears here when it is read."
 	case u.ocr != nil && errors.Is(u.ocr.err, index.ErrOCRUnavailable):

@@ -56,7 +56,7 @@ func TestPrintedPageAgreesEverywhere(t *testing.T) {
 	// The reader.
 	u.OpenDocument(id, 2, "")
 	u.Wait()
-	if got := u.reader.pageInfo.Text; got != "p. 306 — PDF page 2 of 5" {
+	if got := u.reader.pageInfo.Text; got != "p. 306 (PDF 2 of 5)" {
 		t.Errorf("reader page label %q", got)
 	}
 	u.OpenDocument(id, 5, "")

@@ -46,7 +46,7 @@ func TestCtrlQQuits(t *testing.T) {
 	}
 }
 
-// When no PDF viewer opens the file, "Open PDF at this page" says so and
+// When no PDF viewer opens the file, "Open PDF" says so and
 // gives the stored file's path.
 func TestOpenPDFSaysWhenNoViewerOpens(t *testing.T) {
 	for _, tc := range []struct {

@@ -110,7 +110,7 @@ func newReaderPane(u *UI) *readerPane {
 	r.find.OnChanged = func(string) { r.findInPage(0) }
 	r.find.OnSubmitted = func(string) { r.findNext(1) }
 	r.findInfo = widget.NewLabel("")
-	r.openPDF = widget.NewButtonWithIcon("Open PDF at this page", theme.FileApplicationIcon(), r.openOriginal)
+	r.openPDF = widget.NewButtonWithIcon("Open PDF", theme.FileApplicationIcon(), r.openOriginal)
 	r.openPDF.Disable()
 	r.details = widget.NewButtonWithIcon("Details…", theme.DocumentCreateIcon(), func() {
 		if r.hasDoc {
@@ -417,7 +417,7 @@ func (r *readerPane) showNotice(d pageData) {
 	case d.page.Scanned && strings.TrimSpace(d.page.Text) == "":
 		msg = r.scanNotice(d.page)
 	case strings.TrimSpace(d.page.Text) == "":
-		msg = "No text was found on this page: it may be a scanned image or a figure. Open PDF at this page shows it as printed."
+		msg = "No text was found on this page: it may be a scanned image or a figure. Open PDF shows it as printed."
 	}
 	r.notice.SetText(msg)
 	if msg == "" {
@@ -633,7 +633,7 @@ func (r *readerPane) typedRune(c rune) {
 	}
 }
 
-// viewerGrace is how long "Open PDF at this page" watches the viewer it
+// viewerGrace is how long "Open PDF" watches the viewer it
 // started: one that quits with an error within it did not open the file
 // (xdg-open quits at once when no program opens PDFs).
 var viewerGrace = 10 * time.Second
@@ -699,7 +699,7 @@ func (r *readerPane) viewerFailed(path, why string) {
 		r.u.setStatus("Copied %s", path)
 	})
 	content := container.NewVBox(msg, where, container.NewHBox(copyPath))
-	d := dialog.NewCustom("Open PDF at this page", "Close", content, r.u.win)
+	d := dialog.NewCustom("Open PDF", "Close", content, r.u.win)
 	d.Resize(fyne.NewSize(r.u.dialogWidth(620), d.MinSize().Height))
 	d.Show()
 }
