@@ -3,6 +3,7 @@ package importer
 import (
 	"hash/fnv"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -213,17 +214,60 @@ func fontKey(v pdf.Value) string {
 	return b.String()
 }
 
-func (fc fontCache) get(v pdf.Value) *pdfFont {
+// get returns the font of dictionary v, found in a resource dictionary
+// under name, loading it the first time. The font is looked up first by
+// the PDF object it was read from and its resource name (cheap: no part of
+// the dictionary is read), then by its description (fontKey: reading its
+// encoding and widths again costs as much as the rest of the lookup, in
+// files whose objects sit in compressed object streams far more), so that
+// fonts repeated as separate objects on every page are still loaded once.
+func (fc fontCache) get(v pdf.Value, name string) *pdfFont {
 	if v.Kind() != pdf.Dict {
 		return nil
 	}
-	k := fontKey(v)
-	if f, ok := fc[k]; ok {
-		return f
+	ref := ""
+	if id, gen, ok := objectRef(v); ok {
+		ref = "obj " + strconv.FormatUint(uint64(id), 10) + " " + strconv.FormatUint(uint64(gen), 10) + " /" + name
+		if f, ok := fc[ref]; ok {
+			return f
+		}
 	}
-	f := loadFont(v)
-	fc[k] = f
+	k := fontKey(v)
+	f, ok := fc[k]
+	if !ok {
+		f = loadFont(v)
+		fc[k] = f
+	}
+	if ref != "" {
+		fc[ref] = f
+	}
 	return f
+}
+
+// valueRef is where pdf.Value keeps the number and generation of the PDF
+// object a value was read from (for a value held directly in another
+// object, that object's): ledongthuc/pdf does not export them, so they are
+// read through reflection; when a version of the library keeps them
+// otherwise, refIndex is -1 and fonts are found by description alone.
+var valueRef = func() (refIndex int) {
+	t := reflect.TypeOf(pdf.Value{})
+	f, ok := t.FieldByName("ptr")
+	if !ok || f.Type.Kind() != reflect.Struct || f.Type.NumField() != 2 ||
+		f.Type.Field(0).Type.Kind() != reflect.Uint32 || f.Type.Field(1).Type.Kind() != reflect.Uint16 {
+		return -1
+	}
+	return f.Index[0]
+}()
+
+// objectRef returns the number and generation of the PDF object v was
+// read from; ok is false when they are not known (see valueRef).
+func objectRef(v pdf.Value) (id uint32, gen uint16, ok bool) {
+	if valueRef < 0 {
+		return 0, 0, false
+	}
+	p := reflect.ValueOf(&v).Elem().Field(valueRef)
+	id, gen = uint32(p.Field(0).Uint()), uint16(p.Field(1).Uint())
+	return id, gen, id != 0
 }
 
 const maxCMapBytes = 4 << 20

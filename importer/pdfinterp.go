@@ -238,7 +238,7 @@ func (in *interpreter) run(data []byte, res pdf.Value, gs graphicsState, depth i
 				gs.fs = stack[len(stack)-1].num
 				f, ok := localFonts[name]
 				if !ok {
-					f = in.fonts.get(res.Key("Font").Key(name))
+					f = in.fonts.get(res.Key("Font").Key(name), name)
 					if f == nil {
 						f = fallbackFont
 					}

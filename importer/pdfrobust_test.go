@@ -106,3 +106,42 @@ func TestHostileStructures(t *testing.T) {
 		})
 	}
 }
+
+// TestFontsByObjectAndName: fonts are found by the object they are read
+// from and their resource name: two fonts written directly in one page's
+// font dictionary (one parent object) stay apart, the same name on another
+// page with its own fonts reads that page's font, and a font object that
+// two pages share is loaded once.
+func TestFontsByObjectAndName(t *testing.T) {
+	if valueRef < 0 {
+		t.Fatal("pdf.Value no longer keeps its object reference where objectRef reads it: fonts are now found by description alone (slower); update objectRef")
+	}
+	// In F2, code a (97) draws the glyph named b.
+	swapped := "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /BaseEncoding /WinAnsiEncoding /Differences [97 /b] >> >>"
+	page := func(contents, fonts string) string {
+		return fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font %s >> /Contents %s >>", fonts, contents)
+	}
+	data := rawPDF(
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R 5 0 R 7 0 R] /Count 3 >>",
+		page("4 0 R", "<< /F1 "+helv+" /F2 "+swapped+" >>"),
+		stream("BT /F1 12 Tf 72 700 Td (aaa one) Tj ET BT /F2 12 Tf 72 600 Td (aaa two) Tj ET"),
+		page("6 0 R", "<< /F1 "+swapped+" /F2 "+helv+" >>"),
+		stream("BT /F1 12 Tf 72 700 Td (aaa three) Tj ET BT /F2 12 Tf 72 600 Td (aaa four) Tj ET"),
+		page("8 0 R", "<< /F1 9 0 R >>"),
+		stream("BT /F1 12 Tf 72 700 Td (aaa five) Tj ET"),
+		helv,
+	)
+	ex, err := ExtractPDF(context.Background(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{{"aaa one", "bbb two"}, {"bbb three", "aaa four"}, {"aaa five"}}
+	for i, words := range want {
+		for _, w := range words {
+			if !strings.Contains(ex.Pages[i].Text, w) {
+				t.Errorf("page %d: %q not in %q", i+1, w, ex.Pages[i].Text)
+			}
+		}
+	}
+}
