@@ -26,6 +26,7 @@ func runGUI(args []string, dir string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "rapport:", err)
 		return exitUsage
 	}
+	quietCLocale()
 	code, err := execWindow(path, args)
 	if err != nil {
 		fmt.Fprintf(stderr, "rapport: open the window (%s): %v\n", path, err)
