@@ -339,6 +339,16 @@ func (l *Library) rebuildIndex(ctx context.Context, path string, progress func(d
 		l.restoreIndexState(before)
 		return nil, fmt.Errorf("rebuild search index: %w", err)
 	}
+	// Taking every document out of the index counted as a change of each
+	// (the trigger on indexed moved its change counter on): a document is
+	// unchanged since the rebuild began if its counter is still what it is
+	// now.
+	if err := l.rebaseIndexState(ctx, before); err != nil {
+		idx.Close()
+		os.RemoveAll(tmp)
+		l.restoreIndexState(before)
+		return nil, fmt.Errorf("rebuild search index: %w", err)
+	}
 	// Removals waiting for the old index stay listed: the new one never
 	// held those documents, and should the rebuild stop the old one still
 	// needs them done.
@@ -426,6 +436,35 @@ type docIndexState struct {
 	indexedPages int
 }
 
+// rebaseIndexState takes the documents' change counters as they are now
+// into st (a document gone since has none that matches).
+func (l *Library) rebaseIndexState(ctx context.Context, st indexState) error {
+	rows, err := l.db.QueryContext(ctx, "SELECT id, index_seq FROM documents")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	seqs := make(map[int64]int64, len(st))
+	for rows.Next() {
+		var id, seq int64
+		if err := rows.Scan(&id, &seq); err != nil {
+			return err
+		}
+		seqs[id] = seq
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i := range st {
+		if seq, ok := seqs[st[i].id]; ok {
+			st[i].seq = seq
+		} else {
+			st[i].seq = -1
+		}
+	}
+	return nil
+}
+
 func (l *Library) indexStateOf(ctx context.Context) (indexState, error) {
 	rows, err := l.db.QueryContext(ctx, "SELECT id, index_seq, indexed, indexed_pages FROM documents")
 	if err != nil {
@@ -452,20 +491,23 @@ func (l *Library) indexStateOf(ctx context.Context) (indexState, error) {
 func (l *Library) restoreIndexState(st indexState) {
 	ctx := context.Background() // the rebuild's context may be what ended
 	err := l.withTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "UPDATE documents SET indexed = 0"); err != nil {
-			return err
-		}
+		// One statement a document, comparing its change counter before
+		// setting indexed moves it on. Documents added since the state was
+		// taken (ids above its last) are to be indexed.
 		stmt, err := tx.PrepareContext(ctx, "UPDATE documents SET indexed = (index_seq = ? AND ?), indexed_pages = ? WHERE id = ?")
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
+		var last int64
 		for _, d := range st {
 			if _, err := stmt.ExecContext(ctx, d.seq, d.indexed, d.indexedPages, d.id); err != nil {
 				return err
 			}
+			last = max(last, d.id)
 		}
-		return nil
+		_, err = tx.ExecContext(ctx, "UPDATE documents SET indexed = 0 WHERE id > ?", last)
+		return err
 	})
 	if err == nil {
 		l.setRebuildMarker(ctx, false)

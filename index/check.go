@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -248,6 +249,9 @@ func (l *Library) Reindex(ctx context.Context, progress func(done, total int)) e
 		if !l.rebuildInterrupted(context.Background()) {
 			if old, _ := openIndex(path); old != nil {
 				l.idx = old
+				if errors.Is(err, context.Canceled) {
+					return fmt.Errorf("reindex %s: stopped before it finished; the search index it was to replace is in use again: %w", l.dir, context.Canceled)
+				}
 			}
 		}
 		return fmt.Errorf("reindex %s: %w", l.dir, err)

@@ -57,6 +57,23 @@ func TestReindexCancelledKeepsTheOldIndex(t *testing.T) {
 	if lib.rebuildInterrupted(ctx) {
 		t.Error("the rebuild marker stands: the next open would rebuild the index")
 	}
+	// Only the document that was waiting is to be indexed again: the
+	// others are in the old index as they were (at 100,000 articles,
+	// catching up every document is a rebuild in all but name).
+	var unindexed []int64
+	rows, err := lib.db.Query("SELECT id FROM documents WHERE indexed = 0 ORDER BY id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		unindexed = append(unindexed, id)
+	}
+	rows.Close()
+	if len(unindexed) != 1 || unindexed[0] != waiting {
+		t.Errorf("after the cancelled reindex, documents %v are to be indexed again, want only %d", unindexed, waiting)
+	}
 
 	for i := range 5 {
 		res, err := lib.Search(ctx, SearchRequest{Query: fmt.Sprintf("qvorm%d", i)})
