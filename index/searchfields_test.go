@@ -335,6 +335,9 @@ func TestUnwrapSingleKeepsResults(t *testing.T) {
 // segments left to persist or merge, so the next searches do not compete
 // with merging.
 func TestLargeImportSettlesIndex(t *testing.T) {
+	if testing.Short() {
+		t.Skip("several Bleve batches of generated notes: not with -short (the race stage; the main run has it)")
+	}
 	defer func(n int) { settleAfterPages = n }(settleAfterPages)
 	settleAfterPages = 2 // "large" for the test
 	ctx := context.Background()
