@@ -244,6 +244,13 @@ ORDER BY a.id, t.position, t.id`, append([]any{docID, sp.page, sp.start, sp.end,
 	if err != nil {
 		return err
 	}
+	return alreadyCoded(rows, docID, sp.page, string(text[sp.start:sp.end]))
+}
+
+// alreadyCoded reads the rows (annotation id, theme name) of a check that
+// a coding is new and closes them: an *AlreadyCodedError naming the first
+// annotation and its themes among them, or nil when there are none.
+func alreadyCoded(rows *sql.Rows, docID int64, page int, quote string) error {
 	defer rows.Close()
 	var e *AlreadyCodedError
 	for rows.Next() {
@@ -253,7 +260,7 @@ ORDER BY a.id, t.position, t.id`, append([]any{docID, sp.page, sp.start, sp.end,
 			return err
 		}
 		if e == nil {
-			e = &AlreadyCodedError{AnnotationID: id, DocID: docID, Page: sp.page, Quote: string(text[sp.start:sp.end])}
+			e = &AlreadyCodedError{AnnotationID: id, DocID: docID, Page: page, Quote: quote}
 		}
 		if id == e.AnnotationID {
 			e.Themes = append(e.Themes, name)

@@ -85,34 +85,28 @@ func (l *Library) tagArea(ctx context.Context, req TagRequest) (Annotation, erro
 func checkAreaNotCoded(ctx context.Context, tx *sql.Tx, docID int64, page int, r Rect, themeIDs []int64, coder string) error {
 	rows, err := tx.QueryContext(ctx, `SELECT a.id, t.name FROM annotations a
 JOIN annotation_themes at ON at.annotation_id = a.id JOIN themes t ON t.id = at.theme_id
-WHERE a.doc_id = ? AND a.page = ? AND a.kind = 'area' AND abs(a.rect_x1 - ?) < 0.005 AND abs(a.rect_y1 - ?) < 0.005
-	AND abs(a.rect_x2 - ?) < 0.005 AND abs(a.rect_y2 - ?) < 0.005 AND a.author = ? COLLATE NOCASE AND at.theme_id IN (`+placeholders(len(themeIDs))+`)
-ORDER BY a.id, t.position, t.id`, append([]any{docID, page, r.X1, r.Y1, r.X2, r.Y2, coder}, int64sToAny(themeIDs)...)...)
+WHERE `+coderAreaWhere+` AND at.theme_id IN (`+placeholders(len(themeIDs))+`)
+ORDER BY a.id, t.position, t.id`, append(coderAreaArgs(docID, page, r, coder), int64sToAny(themeIDs)...)...)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	var e *AlreadyCodedError
-	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return err
-		}
-		if e == nil {
-			e = &AlreadyCodedError{AnnotationID: id, DocID: docID, Page: page, Quote: "the area " + r.String()}
-		}
-		if id == e.AnnotationID {
-			e.Themes = append(e.Themes, name)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if e != nil {
-		return e
-	}
-	return nil
+	return alreadyCoded(rows, docID, page, "the area "+r.String())
+}
+
+// coderAreaWhere selects, in annotations a, the areas a coder drew with
+// the same rectangle (to a two-hundredth of a point) on a page; its
+// arguments are coderAreaArgs.
+const coderAreaWhere = `a.doc_id = ? AND a.page = ? AND a.kind = 'area' AND a.author = ? COLLATE NOCASE
+	AND abs(a.rect_x1 - ?) < 0.005 AND abs(a.rect_y1 - ?) < 0.005 AND abs(a.rect_x2 - ?) < 0.005 AND abs(a.rect_y2 - ?) < 0.005`
+
+func coderAreaArgs(docID int64, page int, r Rect, coder string) []any {
+	return []any{docID, page, coder, r.X1, r.Y1, r.X2, r.Y2}
+}
+
+// coderAreaIDs lists, oldest first, the coder's areas with rectangle r on
+// the page.
+func coderAreaIDs(ctx context.Context, tx *sql.Tx, docID int64, page int, r Rect, coder string) ([]int64, error) {
+	return txIDs(ctx, tx, "SELECT a.id FROM annotations a WHERE "+coderAreaWhere+" ORDER BY a.id", coderAreaArgs(docID, page, r, coder)...)
 }
 
 // prepareArea clips an area to its page as displayed (refusing one
@@ -160,6 +154,10 @@ type newArea struct {
 	author   string
 	guid     string    // "" makes a new one
 	created  time.Time // zero: now
+	updated  time.Time // zero: now
+	// source and color say where an area came from (SourcePDFHighlight,
+	// with the mark's colour); "" for one drawn in Rapport.
+	source, color string
 }
 
 // insertArea stores an area annotation inside a change.
@@ -169,13 +167,17 @@ func insertArea(rec *changeRecorder, a newArea) (int64, error) {
 	if !a.created.IsZero() {
 		created = a.created.UTC().Format(time.RFC3339Nano)
 	}
+	updated := ts
+	if !a.updated.IsZero() {
+		updated = a.updated.UTC().Format(time.RFC3339Nano)
+	}
 	guid := a.guid
 	if guid == "" {
 		guid = newGUID()
 	}
-	res, err := rec.exec(`INSERT INTO annotations (guid, doc_id, page, start, end, quote, prefix, suffix, note, author, created_at, updated_at,
+	res, err := rec.exec(`INSERT INTO annotations (guid, doc_id, page, start, end, quote, prefix, suffix, note, author, source, color, created_at, updated_at,
 	kind, rect_x1, rect_y1, rect_x2, rect_y2)
-VALUES (?, ?, ?, 0, 0, ?, '', '', ?, ?, ?, ?, 'area', ?, ?, ?, ?)`, guid, a.docID, a.page, a.quote, strings.TrimSpace(a.note), a.author, created, ts,
+VALUES (?, ?, ?, 0, 0, ?, '', '', ?, ?, ?, ?, ?, ?, 'area', ?, ?, ?, ?)`, guid, a.docID, a.page, a.quote, strings.TrimSpace(a.note), a.author, a.source, a.color, created, updated,
 		a.rect.X1, a.rect.Y1, a.rect.X2, a.rect.Y2)
 	if err != nil {
 		return 0, err

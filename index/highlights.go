@@ -162,6 +162,9 @@ type pdfMark struct {
 	page    int // 1-based
 	annot   pdfium.Annot
 	replies []string // the texts of the replies to it ("Author: text")
+	// spans are the passages of the page text a text markup mark covers
+	// (markSpans), found before the marks are stored.
+	spans [][2]int
 	// area is the rectangle a Square, or a highlight over no text, codes
 	// as an area annotation (see markArea).
 	area *markArea
@@ -402,7 +405,10 @@ func (l *Library) storeMarks(ctx context.Context, d Document, marks []*pdfMark, 
 			r = m.annot.Rect
 		case isTextMarkup(m.annot.Subtype) && len(m.annot.Quads) > 0:
 			pt := pages[m.page]
-			if pt.err != nil || pt.awaitingOCR || len(markSpans(pt.text, pt.boxes, m.annot.Quads)) > 0 {
+			if pt.err != nil || pt.awaitingOCR {
+				continue
+			}
+			if m.spans = markSpans(pt.text, pt.boxes, m.annot.Quads); len(m.spans) > 0 {
 				continue
 			}
 			r = m.annot.Quads[0].Bounds()
@@ -510,7 +516,7 @@ func (s *markStore) store(m *pdfMark, pt *markPage) (HighlightItem, error) {
 		it.Status, it.Reason = HighlightNotMatched, "it has no rectangles (QuadPoints)"
 		return it, nil
 	}
-	spans := markSpans(pt.text, pt.boxes, a.Quads)
+	spans := m.spans
 	switch {
 	case len(spans) == 0:
 		return s.storeArea(m, it, key, "its rectangles cover no text (a figure, a scan): imported as an area annotation")
@@ -654,29 +660,24 @@ func (s *markStore) storeArea(m *pdfMark, it HighlightItem, key, reason string) 
 	if err != nil {
 		return it, err
 	}
-	var existing int64
-	err = s.r.tx.QueryRowContext(s.ctx, `SELECT id FROM annotations WHERE doc_id = ? AND page = ? AND kind = 'area'
-	AND abs(rect_x1 - ?) < 0.005 AND abs(rect_y1 - ?) < 0.005 AND abs(rect_x2 - ?) < 0.005 AND abs(rect_y2 - ?) < 0.005
-	AND author = ? COLLATE NOCASE ORDER BY id LIMIT 1`, s.doc, m.page, r.X1, r.Y1, r.X2, r.Y2, author).Scan(&existing)
-	switch {
-	case err == nil:
-		if err := s.mergeInto(existing, themeIDs, note); err != nil {
-			return it, err
-		}
-		it.Status, it.AnnotationIDs = HighlightMerged, []int64{existing}
-		it.Reason = fmt.Sprintf("the area was coded already (annotation %d): its themes and comment were added", existing)
-		return it, s.remember(key, existing, 0)
-	case !errors.Is(err, sql.ErrNoRows):
-		return it, err
-	}
-	created, modified := markDates(m.annot)
-	ct, _ := time.Parse(time.RFC3339Nano, created)
-	id, err := insertArea(s.r, newArea{docID: s.doc, page: m.page, rect: r, quote: m.area.quote, themeIDs: themeIDs, note: note, author: author, created: ct})
+	existing, err := coderAreaIDs(s.ctx, s.r.tx, s.doc, m.page, r, author)
 	if err != nil {
 		return it, err
 	}
-	if _, err := s.r.tx.ExecContext(s.ctx, "UPDATE annotations SET source = ?, color = ?, updated_at = ? WHERE id = ?",
-		SourcePDFHighlight, it.Color, modified, id); err != nil {
+	if len(existing) > 0 {
+		if err := s.mergeInto(existing[0], themeIDs, note); err != nil {
+			return it, err
+		}
+		it.Status, it.AnnotationIDs = HighlightMerged, existing[:1]
+		it.Reason = fmt.Sprintf("the area was coded already (annotation %d): its themes and comment were added", existing[0])
+		return it, s.remember(key, existing[0], 0)
+	}
+	created, modified := markDates(m.annot)
+	ct, _ := time.Parse(time.RFC3339Nano, created)
+	mt, _ := time.Parse(time.RFC3339Nano, modified)
+	id, err := insertArea(s.r, newArea{docID: s.doc, page: m.page, rect: r, quote: m.area.quote, themeIDs: themeIDs, note: note, author: author,
+		created: ct, updated: mt, source: SourcePDFHighlight, color: it.Color})
+	if err != nil {
 		return it, err
 	}
 	it.Status, it.AnnotationIDs = HighlightImported, []int64{id}

@@ -736,9 +736,7 @@ func (m *merger) area(d srcDocument, doc int64, a srcAnnotation, themeIDs []int6
 		return err
 	}
 	r := a.rect
-	ids, err := txIDs(ctx, tx, `SELECT id FROM annotations WHERE doc_id = ? AND page = ? AND kind = 'area' AND author = ? COLLATE NOCASE
-	AND abs(rect_x1 - ?) < 0.005 AND abs(rect_y1 - ?) < 0.005 AND abs(rect_x2 - ?) < 0.005 AND abs(rect_y2 - ?) < 0.005`,
-		doc, a.page, coder, r.X1, r.Y1, r.X2, r.Y2)
+	ids, err := coderAreaIDs(ctx, tx, doc, a.page, r, coder)
 	if err != nil {
 		return err
 	}

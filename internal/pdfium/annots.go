@@ -512,10 +512,11 @@ func (d *Document) addHighlight(pg requests.Page, h Highlight) error {
 			return err
 		}
 	}
-	for _, q := range h.Quads {
-		if h.IsArea() {
-			break
-		}
+	quads := h.Quads
+	if h.IsArea() {
+		quads = nil // a Square has its rectangle only
+	}
+	for _, q := range quads {
 		if !finite(q[:]...) {
 			return fmt.Errorf("a quadrilateral is not finite: %v", q)
 		}
