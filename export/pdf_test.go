@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"image"
 	"math"
 	"os"
 	"os/exec"
@@ -234,20 +235,7 @@ func TestCodedPDFFlattened(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkTools(t, out, "collaboration with professionals", 2)
-	data, _ := os.ReadFile(out)
-	engine, _ := pdfium.Get(ctx)
-	doc, err := engine.Open(ctx, data, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer doc.Close()
-	if list, _, _ := doc.PageAnnots(0); len(list) != 0 {
-		t.Errorf("%d annotations in a flattened copy", len(list))
-	}
-	img, err := doc.Render(0, 72, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := flattenedFirstPage(t, out)
 	boxes, _ := lib.PageBoxes(ctx, id, 1)
 	q := LineQuads(boxes[a.Start:a.End])[0].Bounds()
 	// Just above the baseline, between letters: the theme's colour
@@ -274,6 +262,34 @@ func TestCodedPDFFlattened(t *testing.T) {
 }
 
 func near(a, b int) bool { return a-b <= 3 && b-a <= 3 }
+
+// flattenedFirstPage opens a flattened coded copy with PDFium, checks that
+// its first page has no annotations left, and draws that page at 72 dpi.
+func flattenedFirstPage(t *testing.T, path string) image.Image {
+	t.Helper()
+	ctx := context.Background()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := pdfium.Get(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := engine.Open(ctx, data, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer doc.Close()
+	if list, _, _ := doc.PageAnnots(0); len(list) != 0 {
+		t.Errorf("%d annotations in a flattened copy", len(list))
+	}
+	img, err := doc.Render(0, 72, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
 
 // TestCodedPDFNotAPDF: a text source has no PDF to copy.
 func TestCodedPDFNotAPDF(t *testing.T) {
@@ -528,19 +544,7 @@ func TestCodedPDFAreas(t *testing.T) {
 	if r, err := WriteCodedPDF(ctx, lib, id, flat, PDFOptions{Flatten: true}); err != nil || r.Highlights != 2 {
 		t.Fatalf("flatten: %+v %v", r, err)
 	}
-	fdata, _ := os.ReadFile(flat)
-	fdoc, err := engine.Open(ctx, fdata, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fdoc.Close()
-	if l, _, _ := fdoc.PageAnnots(0); len(l) != 0 {
-		t.Errorf("%d annotations in a flattened copy", len(l))
-	}
-	img, err := fdoc.Render(0, 72, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := flattenedFirstPage(t, flat)
 	var r, g, b int
 	fmt.Sscanf(colour["Support"], "#%02x%02x%02x", &r, &g, &b)
 	edge, inside := 0, 0
