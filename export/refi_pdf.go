@@ -111,49 +111,8 @@ func (r *projectReader) readPDFSource(pdf qdePDFSource, zeroBased bool) pdfPart 
 			a.GUID = StableGUID("pdf-selection", fmt.Sprintf("%s:%v", normGUID(pdf.GUID), v))
 		}
 		a.Created, _ = time.Parse(time.RFC3339, s.CreationDateTime)
-		var notes []string
-		addNote := func(t string) {
-			t = strings.TrimSpace(t)
-			for _, have := range notes {
-				if have == t {
-					return
-				}
-			}
-			if t != "" {
-				notes = append(notes, t)
-			}
-		}
-		addNote(s.Description)
-		addNotes := func(refs []qdeRef) {
-			for _, ref := range refs {
-				if text, ok := r.noteText(ref.TargetGUID); ok {
-					addNote(text)
-				} else {
-					r.p.drop("NoteRef", 1, "PDF source %q: region %q refers to a note %s that the project does not hold", pdf.Name, label, ref.TargetGUID)
-				}
-			}
-		}
-		addNotes(s.NoteRefs)
-		for _, t := range r.selectionNotes[a.GUID] {
-			addNote(t)
-		}
-		seen := map[string]bool{}
-		for _, c := range s.Codings {
-			g := normGUID(c.CodeRef.TargetGUID)
-			if _, ok := r.codeName[g]; !ok {
-				r.p.drop("Coding", 1, "PDF source %q: region %q is coded with %s, a code the codebook does not hold; that coding was not imported", pdf.Name, label, c.CodeRef.TargetGUID)
-				continue
-			}
-			if !seen[g] {
-				a.Codes = append(a.Codes, g)
-				seen[g] = true
-			}
-			if a.Author == "" {
-				a.Author = r.users[normGUID(c.CreatingUser)]
-			}
-			addNotes(c.NoteRefs)
-		}
-		a.Note = strings.Join(notes, "\n\n")
+		a.Codes, a.Author, a.Note = r.selectionCoding(fmt.Sprintf("PDF source %q: region %q", pdf.Name, label),
+			a.GUID, a.Author, s.Description, s.NoteRefs, s.Codings)
 		part.areas = append(part.areas, a)
 	}
 	return part

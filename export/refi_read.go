@@ -748,6 +748,57 @@ func untitledSourceName(path, guid string) string {
 	return stem
 }
 
+// selectionCoding reads what a selection — a text selection or a PDF
+// region — carries: its codes (those the codebook holds, each once), its
+// coder (author, else the creator of its first coding kept) and its note
+// (its description, the notes it and its codings refer to and those that
+// refer to it, each once). What it cannot place is reported as where's.
+func (r *projectReader) selectionCoding(where, guid, author, description string, noteRefs []qdeRef, codings []qdeCoding) (codes []string, coder, note string) {
+	var notes []string
+	addNote := func(t string) {
+		t = strings.TrimSpace(t)
+		for _, have := range notes {
+			if have == t {
+				return
+			}
+		}
+		if t != "" {
+			notes = append(notes, t)
+		}
+	}
+	addNote(description) // QualCoder's coding memo, MAXQDA's comment
+	addNotes := func(refs []qdeRef) {
+		for _, ref := range refs {
+			if text, ok := r.noteText(ref.TargetGUID); ok {
+				addNote(text)
+			} else {
+				r.p.drop("NoteRef", 1, "%s refers to a note %s that the project does not hold", where, ref.TargetGUID)
+			}
+		}
+	}
+	addNotes(noteRefs)
+	for _, t := range r.selectionNotes[guid] {
+		addNote(t)
+	}
+	seen := map[string]bool{}
+	for _, c := range codings {
+		g := normGUID(c.CodeRef.TargetGUID)
+		if _, ok := r.codeName[g]; !ok {
+			r.p.drop("Coding", 1, "%s is coded with %s, a code the codebook does not hold; that coding was not imported", where, c.CodeRef.TargetGUID)
+			continue
+		}
+		if !seen[g] {
+			codes = append(codes, g)
+			seen[g] = true
+		}
+		if author == "" {
+			author = r.users[normGUID(c.CreatingUser)]
+		}
+		addNotes(c.NoteRefs)
+	}
+	return codes, author, strings.Join(notes, "\n\n")
+}
+
 func (r *projectReader) readTextSource(ts qdeTextSource) (Source, bool) {
 	p := r.p
 	src := Source{GUID: normGUID(ts.GUID), Name: strings.TrimSpace(ts.Name), Description: strings.TrimSpace(ts.Description)}
@@ -882,49 +933,8 @@ func (r *projectReader) readTextSource(ts qdeTextSource) (Source, bool) {
 		}
 		sel.Quote = string(pageRunes[page][sel.Start:sel.End])
 		sel.Created, _ = time.Parse(time.RFC3339, s.CreationDateTime)
-		var noteParts []string
-		addNote := func(t string) {
-			t = strings.TrimSpace(t)
-			for _, have := range noteParts {
-				if have == t {
-					return
-				}
-			}
-			if t != "" {
-				noteParts = append(noteParts, t)
-			}
-		}
-		addNote(s.Description) // QualCoder's coding memo, MAXQDA's comment
-		addNotes := func(refs []qdeRef) {
-			for _, ref := range refs {
-				if text, ok := r.noteText(ref.TargetGUID); ok {
-					addNote(text)
-				} else {
-					p.drop("NoteRef", 1, "source %q: selection %s refers to a note %s that the project does not hold", src.Name, label, ref.TargetGUID)
-				}
-			}
-		}
-		addNotes(s.NoteRefs)
-		for _, t := range r.selectionNotes[sel.GUID] {
-			addNote(t)
-		}
-		seen := map[string]bool{}
-		for _, c := range s.Codings {
-			g := normGUID(c.CodeRef.TargetGUID)
-			if _, ok := r.codeName[g]; !ok {
-				p.drop("Coding", 1, "source %q: selection %s is coded with %s, a code the codebook does not hold; that coding was not imported", src.Name, label, c.CodeRef.TargetGUID)
-				continue
-			}
-			if !seen[g] {
-				sel.Codes = append(sel.Codes, g)
-				seen[g] = true
-			}
-			if sel.Author == "" {
-				sel.Author = r.users[normGUID(c.CreatingUser)]
-			}
-			addNotes(c.NoteRefs)
-		}
-		sel.Note = strings.Join(noteParts, "\n\n")
+		sel.Codes, sel.Author, sel.Note = r.selectionCoding(fmt.Sprintf("source %q: selection %s", src.Name, label),
+			sel.GUID, sel.Author, s.Description, s.NoteRefs, s.Codings)
 		src.Selections = append(src.Selections, sel)
 	}
 	return src, true
