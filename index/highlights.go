@@ -532,19 +532,11 @@ func (s *markStore) store(m *pdfMark, pt *markPage) (HighlightItem, error) {
 	if len(spans) > 1 {
 		it.Reason = fmt.Sprintf("split into %d passages: the text under it is not one run of the page's reading order", len(spans))
 	}
-	themes, note, author, err := s.themesOf(m)
+	themeIDs, note, author, err := s.codingOf(m, &it)
 	if err != nil {
 		return it, err
-	}
-	it.Themes = themes
-	if author == "" {
-		author = s.l.Author
 	}
 	created, modified := markDates(a)
-	themeIDs, err := resolveThemes(s.ctx, s.r.tx, themes)
-	if err != nil {
-		return it, err
-	}
 	merged := false
 	for _, sp := range spans {
 		id, existing, err := s.annotationAt(m.page, sp)
@@ -628,6 +620,22 @@ func (s *markStore) mergeInto(id int64, themeIDs []int64, note string) error {
 	return nil
 }
 
+// codingOf is what a mark is coded with: the ids of its themes (see
+// themesOf; it.Themes gets their names), its note, and its coder — the
+// library's when the mark names none.
+func (s *markStore) codingOf(m *pdfMark, it *HighlightItem) (themeIDs []int64, note, author string, err error) {
+	themes, note, author, err := s.themesOf(m)
+	if err != nil {
+		return nil, "", "", err
+	}
+	it.Themes = themes
+	if author == "" {
+		author = s.l.Author
+	}
+	themeIDs, err = resolveThemes(s.ctx, s.r.tx, themes)
+	return themeIDs, note, author, err
+}
+
 // storeArea makes a Square, or a highlight over no text, an area
 // annotation of its rectangle, coded as a highlight of its colour is (or
 // with the themes a coded copy wrote); the coder's own area with the same
@@ -645,19 +653,11 @@ func (s *markStore) storeArea(m *pdfMark, it HighlightItem, key, reason string) 
 	}
 	r := m.area.rect
 	it.Rect, it.Quote, it.Reason = &r, m.area.quote, reason
-	themes, note, author, err := s.themesOf(m)
+	themeIDs, note, author, err := s.codingOf(m, &it)
 	if err != nil {
 		return it, err
-	}
-	it.Themes = themes
-	if author == "" {
-		author = s.l.Author
 	}
 	if author, err = ensureCoder(s.ctx, s.r, author, "", false); err != nil {
-		return it, err
-	}
-	themeIDs, err := resolveThemes(s.ctx, s.r.tx, themes)
-	if err != nil {
 		return it, err
 	}
 	existing, err := coderAreaIDs(s.ctx, s.r.tx, s.doc, m.page, r, author)
