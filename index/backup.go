@@ -356,7 +356,7 @@ func Restore(ctx context.Context, archive, dir string, opts *RestoreOptions) (*R
 		}
 	case dirNotEmpty:
 		// The library there must not be in use while it is moved aside.
-		lock, err := acquireLock(filepath.Join(dir, lockFile))
+		lock, _, err := acquireLock(filepath.Join(dir, lockFile))
 		if err != nil {
 			return fail(err)
 		}

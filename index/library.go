@@ -64,6 +64,10 @@ type Library struct {
 
 	ocrMu sync.Mutex // one OCR run at a time (see OCR)
 
+	// verified: library.sqlite passed the integrity check when this
+	// process opened it, or was as a clean close left it (checkstamp.go).
+	verified bool
+
 	stmtMu      sync.Mutex
 	stmts       map[string]*sql.Stmt // queryPrepared's statements, by their SQL
 	stmtsClosed bool
@@ -129,12 +133,12 @@ func Open(ctx context.Context, dir string, opts *Options) (*Library, error) {
 	if err := os.MkdirAll(filepath.Join(abs, FilesDir), 0o755); err != nil {
 		return nil, fmt.Errorf("open library %s: %w", abs, err)
 	}
-	lock, err := acquireLock(filepath.Join(abs, lockFile))
+	lock, lastClose, err := acquireLock(filepath.Join(abs, lockFile))
 	if err != nil {
 		return nil, fmt.Errorf("open library %s: %w", abs, err)
 	}
 	l := &Library{dir: abs, lock: lock, notice: opts.Notice}
-	if err := l.openDB(ctx, !opts.ForReading); err != nil {
+	if err := l.openDB(ctx, !opts.ForReading, lastClose); err != nil {
 		releaseLock(lock)
 		return nil, err
 	}
@@ -197,12 +201,14 @@ func (l *Library) errReadOnly() error {
 }
 
 // openDB opens library.sqlite, checking the whole file first when
-// checkAll is set, and brings its schema up to date.
-func (l *Library) openDB(ctx context.Context, checkAll bool) error {
+// checkAll is set (unless the stamp of its last clean close, lastClose,
+// still holds: see checkstamp.go), and brings its schema up to date.
+func (l *Library) openDB(ctx context.Context, checkAll bool, lastClose []byte) error {
 	path := filepath.Join(l.dir, DBFile)
 	if err := checkSQLiteHeader(path); err != nil {
 		return err
 	}
+	unchanged := stampStillHolds(lastClose, path)
 	if err := createWithPageSize(ctx, path); err != nil {
 		return err
 	}
@@ -225,7 +231,12 @@ func (l *Library) openDB(ctx context.Context, checkAll bool) error {
 			checkAll = true
 		}
 	}
+	if unchanged {
+		checkAll = false
+		l.verified = true
+	}
 	if checkAll {
+		quickChecks.Add(1)
 		var ok string
 		if err := db.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&ok); err != nil || ok != "ok" {
 			db.Close()
@@ -234,6 +245,7 @@ func (l *Library) openDB(ctx context.Context, checkAll bool) error {
 			}
 			return fmt.Errorf("open %s: database is damaged (%v); it was left as it is — restore a backup or run `rapport check`: %w", path, err, ErrNotALibrary)
 		}
+		l.verified = true
 	}
 	if err := migrate(ctx, db, path); err != nil {
 		db.Close()
@@ -317,6 +329,9 @@ func (l *Library) Close() error {
 	l.idxMu.Unlock()
 	if l.db != nil {
 		errs = append(errs, l.closePrepared(), l.db.Close())
+	}
+	if l.verified && errors.Join(errs...) == nil {
+		l.writeCleanCloseStamp()
 	}
 	releaseLock(l.lock)
 	return errors.Join(errs...)
