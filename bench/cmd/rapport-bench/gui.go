@@ -66,7 +66,19 @@ func measureGUI(ctx context.Context, rapport, lib string) (*Step, error) {
 	if err := app.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", rapport, err)
 	}
-	defer func() { app.Process.Kill(); app.Wait() }()
+	defer func() {
+		// closed as a user would close it (Fyne quits the app on SIGTERM), so
+		// that the library is left as a clean close leaves it for the next run
+		app.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { app.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			app.Process.Kill()
+			<-done
+		}
+	}()
 	wctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	wait := exec.CommandContext(wctx, "xdotool", "search", "--sync", "--onlyvisible", "--name", "Rapport")
