@@ -19,13 +19,14 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/rapport-qda/rapport/importer"
 	"github.com/rapport-qda/rapport/internal/atomicfile"
 )
 
 // indexMappingVersion names the shape of the search index. Raise it with
 // any change to indexMapping or pageEntry: an index of another version is
 // rebuilt from SQLite when the library opens it.
-const indexMappingVersion = 13
+const indexMappingVersion = 14
 
 const (
 	indexVersionKey = "rapport_mapping_version"
@@ -60,7 +61,8 @@ type pageEntry struct {
 	// More is what a query naming no field finds besides the page text,
 	// indexed as further values of the text field (and of text_pairs), so
 	// that such a query reads one field: at moreMeta the title, other
-	// titles, authors and journal, and at moreAbstract the abstract (both
+	// titles, authors and journal, and at moreAbstract the abstract unless
+	// the page text holds it (abstractInText) (both
 	// on the document's first entry only, so that a document is found by
 	// its metadata once, not at every page); at moreAnnotation the quotes
 	// and notes of the page's annotations. Their term locations carry the
@@ -73,7 +75,12 @@ type pageEntry struct {
 	// entry: attribute:female, attribute:"gender female".
 	Attribute []string `json:"attribute,omitempty"`
 	meta      string   // title, other titles, authors and journal, on the first entry
-	Annotated bool     `json:"annotated"`
+	// abstractInText: the abstract was read from this page (or is in its
+	// text word for word), so More leaves it out: a query naming no field
+	// finds it in the page text, and the index holds it once less (a
+	// tenth of the index of a library of articles).
+	abstractInText bool
+	Annotated      bool `json:"annotated"`
 	// Exact year and journal, for filters on a facet's value (FacetClause).
 	FacetYear    string `json:"facet_year,omitempty"`
 	FacetJournal string `json:"facet_journal,omitempty"`
@@ -190,6 +197,16 @@ func moreText(meta, abstract, annotation string) []string {
 		return nil
 	}
 	return more
+}
+
+// containsWords reports whether text holds all of part's words in order,
+// however the two are spaced and broken into lines.
+func containsWords(text, part string) bool {
+	words := strings.Fields(part)
+	if len(words) == 0 {
+		return false
+	}
+	return strings.Contains(strings.Join(strings.Fields(text), " "), strings.Join(words, " "))
 }
 
 func pageEntryID(docID int64, page int) string {
@@ -718,13 +735,19 @@ func (l *Library) pageEntries(ctx context.Context, idx bleve.Index, id int64) (m
 	for i, p := range pages {
 		add(p.Number, p.Text)
 		if i == 0 {
+			e := entries[pageEntryID(id, p.Number)]
+			e.abstractInText = d.FieldSources["abstract"] == importer.SourcePage1 || containsWords(p.Text, d.Abstract)
 			entries[pageEntryID(id, p.Number)].Abstract = d.Abstract
 			entries[pageEntryID(id, p.Number)].meta = meta
 			entries[pageEntryID(id, p.Number)].Annotation += notes // document notes are found with the first page
 		}
 	}
 	for _, e := range entries {
-		e.More = moreText(e.meta, e.Abstract, e.Annotation)
+		abstract := e.Abstract
+		if e.abstractInText {
+			abstract = "" // the page text holds it already
+		}
+		e.More = moreText(e.meta, abstract, e.Annotation)
 	}
 	// Entries of pages the document no longer has (a re-extraction with
 	// fewer pages, a metadata-only entry that got its file).
