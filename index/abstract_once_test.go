@@ -101,3 +101,79 @@ func TestAbstractIndexedOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestAbstractStoredCompressed: a long abstract is stored as a compressed
+// BLOB, and reads, edits, undo and redo see the text; a short one and one
+// written by an older Rapport (text) read as they are.
+func TestAbstractStoredCompressed(t *testing.T) {
+	ctx := context.Background()
+	lib := newTestLibrary(t)
+	a := headerArticle()
+	id := importHeaderArticle(t, lib, a)
+	stored := func() (kind string, size int) {
+		if err := lib.db.QueryRowContext(ctx, "SELECT typeof(abstract), length(CAST(abstract AS BLOB)) FROM documents WHERE id = ?", id).Scan(&kind, &size); err != nil {
+			t.Fatal(err)
+		}
+		return kind, size
+	}
+	abstract := func() string {
+		d, err := lib.Document(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.Abstract
+	}
+	if len(a.Abstract) < abstractCompressFrom {
+		t.Fatalf("the generated abstract is too short (%d bytes) for this test", len(a.Abstract))
+	}
+	if kind, size := stored(); kind != "blob" || size >= len(a.Abstract) {
+		t.Errorf("a %d-byte abstract read from page 1 is stored as %s of %d bytes, want a smaller blob", len(a.Abstract), kind, size)
+	}
+	if got := abstract(); got != a.Abstract {
+		t.Fatalf("abstract read back %q, want %q", got, a.Abstract)
+	}
+
+	long := strings.Repeat("Trust grows when professionals listen and stay. ", 12)
+	long = strings.TrimSpace(long)
+	for _, c := range []struct {
+		value, kind string
+	}{{long, "blob"}, {"Short abstract.", "text"}} {
+		if err := lib.SetMetadataField(ctx, id, "abstract", c.value); err != nil {
+			t.Fatal(err)
+		}
+		if kind, _ := stored(); kind != c.kind {
+			t.Errorf("abstract of %d bytes stored as %s, want %s", len(c.value), kind, c.kind)
+		}
+		if got := abstract(); got != c.value {
+			t.Errorf("after set: %q, want %q", got, c.value)
+		}
+	}
+	// undo twice: the long one, then page 1's, each as it was
+	for _, want := range []string{long, a.Abstract} {
+		if _, err := lib.Undo(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := abstract(); got != want {
+			t.Errorf("after undo: %.60q, want %.60q", got, want)
+		}
+	}
+	if _, err := lib.Redo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := abstract(); got != long {
+		t.Errorf("after redo: %.60q, want %.60q", got, long)
+	}
+	if kind, _ := stored(); kind != "blob" {
+		t.Errorf("after redo the abstract is stored as %s, want blob", kind)
+	}
+	// An abstract stored as text by an earlier Rapport reads as it is.
+	if _, err := lib.db.ExecContext(ctx, "UPDATE documents SET abstract = ? WHERE id = ?", long, id); err != nil {
+		t.Fatal(err)
+	}
+	if got := abstract(); got != long {
+		t.Errorf("a text abstract reads %.60q", got)
+	}
+	if res, err := lib.Search(ctx, SearchRequest{Query: "abstract:professionals"}); err != nil || res.Total == 0 {
+		t.Errorf("abstract: search after the edits: %+v %v", res, err)
+	}
+}

@@ -132,7 +132,7 @@ func scanDocument(r rowScanner) (Document, error) {
 	err := r.Scan(&d.ID, &d.SHA256, &d.FileName, &d.Kind, &d.PageCount, &d.SizeBytes, &imported, &updated,
 		&d.ExtractorVersion, &d.Engine, &d.FirstPrintedPage, &userFields, &d.GUID, &attributes,
 		&d.Title, &alt, &authors, &d.Year, &d.Date, &d.Journal, &d.Volume, &d.Issue, &d.Pages, &d.DOI, &d.URL,
-		&d.Abstract, &d.Language, &d.CitationCount, &d.Type, &d.Publisher, &editors, &d.Edition, &d.Number, &d.AnnotationCount, &sources, &d.PrintedPageCount,
+		abstractScanner{&d.Abstract}, &d.Language, &d.CitationCount, &d.Type, &d.Publisher, &editors, &d.Edition, &d.Number, &d.AnnotationCount, &sources, &d.PrintedPageCount,
 		&d.OCRPending, &d.OCRPages, &d.OCRLang)
 	if err != nil {
 		return d, err
@@ -329,7 +329,7 @@ func mergeMetadata(ctx context.Context, tx *sql.Tx, id int64, m importer.Metadat
 			continue
 		}
 		sets = append(sets, col+" = ?")
-		args = append(args, v)
+		args = append(args, storedColumnValue(col, v))
 		fields = append(fields, col)
 	}
 	if m.Title != "" && !kept["title"] {

@@ -62,7 +62,8 @@ var historyTables = map[string][]string{
 
 // blobColumns are the BLOB columns of recorded tables: their images keep
 // the bytes (see blobValue).
-var blobColumns = map[string]bool{"pages.text_z": true, "page_boxes.boxes_z": true, "ocr_pages.words_z": true}
+// (documents.abstract is a BLOB when stored compressed: abstractstore.go.)
+var blobColumns = map[string]bool{"pages.text_z": true, "page_boxes.boxes_z": true, "ocr_pages.words_z": true, "documents.abstract": true}
 
 // blobValue is a BLOB in a row image; it is written to the history as
 // {"b64": "…"} and read back as bytes.

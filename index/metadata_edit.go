@@ -246,7 +246,7 @@ func (l *Library) SetMetadata(ctx context.Context, id int64, values []FieldValue
 				userFields = append(userFields, s.column)
 			}
 			q = append(q, s.column+" = ?")
-			args = append(args, s.value)
+			args = append(args, storedColumnValue(s.column, s.value))
 			if s.column == "title" {
 				q = append(q, "title_norm = ?")
 				args = append(args, titleKey(s.value.(string)))

@@ -76,7 +76,7 @@ func applyFileMetadata(ctx context.Context, tx *sql.Tx, id int64, m importer.Met
 	var authors string
 	err := tx.QueryRowContext(ctx, `SELECT user_fields, field_sources, title, authors, year, journal, volume, issue, pages, doi, abstract, csl_type
 FROM documents WHERE id = ?`, id).Scan(&userFieldsJSON, &storedSources, &cur.Title, &authors, &cur.Year, &cur.Journal,
-		&cur.Volume, &cur.Issue, &cur.Pages, &cur.DOI, &cur.Abstract, &cur.Type)
+		&cur.Volume, &cur.Issue, &cur.Pages, &cur.DOI, abstractScanner{&cur.Abstract}, &cur.Type)
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ FROM documents WHERE id = ?`, id).Scan(&userFieldsJSON, &storedSources, &cur.Tit
 			continue
 		}
 		sets = append(sets, f+" = ?")
-		args = append(args, vals[f])
+		args = append(args, storedColumnValue(f, vals[f]))
 		if f == "title" {
 			sets = append(sets, "title_norm = ?")
 			args = append(args, titleKey(m.Title))

@@ -473,7 +473,7 @@ func (l *Library) fillHits(ctx context.Context, hits []SearchHit, matches []*sea
 		var authors string
 		var d docInfo
 		n := &d.numbering
-		if err := rows.Scan(&id, &d.title, &d.year, &authors, &d.abstract, &n.FirstPrintedPage, &n.Pages, &n.PageCount, &n.PrintedPages); err != nil {
+		if err := rows.Scan(&id, &d.title, &d.year, &authors, abstractScanner{&d.abstract}, &n.FirstPrintedPage, &n.Pages, &n.PageCount, &n.PrintedPages); err != nil {
 			rows.Close()
 			return fmt.Errorf("search results: %w", err)
 		}
