@@ -10,6 +10,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -94,32 +96,21 @@ func extractNative(ctx context.Context, data []byte, opts ExtractOptions) (nativ
 	}
 	// /Count may be wrong or hostile; the page tree walk below decides.
 	n = min(n, 100_000)
-	fonts := fontCache{}
 	pages := allPages(rd, n)
 	if len(pages) == 0 {
 		return nativeResult{}, fmt.Errorf("%w: no pages in the page tree", ErrMalformed)
 	}
 	n = len(pages)
-	layouts := make([]*pageLayout, n)
-	var st pageStats
-	// One page's glyphs, the buffer handed from page to page; a traced
-	// page keeps its glyphs, so tracing makes them afresh.
-	var glyphs *[]glyph
-	if !opts.Boxes {
-		glyphs = new([]glyph)
+	layouts, err := layoutPages(ctx, pages, opts.Boxes, opts.Workers)
+	if err != nil {
+		return nativeResult{}, err
 	}
-	for i := 0; i < n; i++ {
-		if err := ctx.Err(); err != nil {
-			return nativeResult{}, err
-		}
-		lay, err := layoutPage(ctx, pages[i], fonts, opts.Boxes, glyphs)
-		if err != nil {
-			return nativeResult{}, err
-		}
+	var st pageStats
+	for i, lay := range layouts {
 		if op := opts.OCR[i+1]; op != nil {
 			lay = ocrLayout(op, lay.bot, lay.top)
+			layouts[i] = lay
 		}
-		layouts[i] = lay
 		st.add(lay.stats)
 	}
 	doc := docSource{
@@ -408,7 +399,7 @@ func allPages(rd *pdf.Reader, n int) []pdf.Page {
 // glyphs handed from page to page (without trace no glyph outlives its
 // page's layout): a fresh slice for every page was half of what a one-off
 // extraction allocated, and of its page faults.
-func layoutPage(ctx context.Context, p pdf.Page, fonts fontCache, trace bool, glyphs *[]glyph) (lay *pageLayout, err error) {
+func layoutPage(ctx context.Context, p pdf.Page, fonts *fontCache, trace bool, glyphs *[]glyph) (lay *pageLayout, err error) {
 	bot, top := 0.0, 792.0
 	if p.V.IsNull() {
 		return newPageLayout(nil, bot, top, trace), nil
@@ -456,6 +447,86 @@ func layoutPage(ctx context.Context, p pdf.Page, fonts fontCache, trace bool, gl
 	lay.stats.showOps = in.showOps
 	lay.stats.badStreams = in.badStreams
 	return lay, nil
+}
+
+// layoutPages lays out a document's pages (layoutPage), on up to workers
+// goroutines at once (the calling one among them; 0 or 1: one page after
+// the other). The result does not depend on workers: the layouts are in
+// page order, and the error, or the panic, is the one of the first page
+// that failed, as if the pages had been laid out one after the other
+// (once a page has failed no further page is begun, and those after it
+// laid out meanwhile are dropped). Each goroutine has its font cache and glyph
+// buffer; the fonts are loaded once (sharedFonts).
+func layoutPages(ctx context.Context, pages []pdf.Page, trace bool, workers int) ([]*pageLayout, error) {
+	n := len(pages)
+	layouts := make([]*pageLayout, n)
+	// One page's glyphs, the buffer handed from page to page; a traced
+	// page keeps its glyphs, so tracing makes them afresh.
+	buffer := func() *[]glyph {
+		if trace {
+			return nil
+		}
+		return new([]glyph)
+	}
+	if workers = min(workers, n); workers <= 1 {
+		fonts, glyphs := newFontCache(nil), buffer()
+		for i, p := range pages {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			lay, err := layoutPage(ctx, p, fonts, trace, glyphs)
+			if err != nil {
+				return nil, err
+			}
+			layouts[i] = lay
+		}
+		return layouts, nil
+	}
+	shared := &sharedFonts{fonts: map[string]*pdfFont{}}
+	errs := make([]error, n)
+	panics := make([]any, n)
+	var next atomic.Int64 // the next page to begin
+	var failed atomic.Bool
+	work := func() {
+		fonts, glyphs := newFontCache(shared), buffer()
+		for !failed.Load() {
+			i := int(next.Add(1) - 1)
+			if i >= n {
+				return
+			}
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						panics[i] = r
+						failed.Store(true)
+					}
+				}()
+				if errs[i] = ctx.Err(); errs[i] == nil {
+					layouts[i], errs[i] = layoutPage(ctx, pages[i], fonts, trace, glyphs)
+				}
+				if errs[i] != nil {
+					failed.Store(true)
+				}
+			}()
+		}
+	}
+	var wg sync.WaitGroup
+	for range workers - 1 {
+		wg.Go(work)
+	}
+	work()
+	wg.Wait()
+	// Pages are begun in order, and every page begun is finished: all
+	// pages before a failed one are laid out.
+	for i := range n {
+		if panics[i] != nil {
+			panic(panics[i])
+		}
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+	}
+	return layouts, nil
 }
 
 // newPageLayout builds a page's line fragments from its glyphs, whichever

@@ -60,7 +60,7 @@ const (
 // XObjects it draws) and collects glyphs.
 type interpreter struct {
 	ctx     context.Context
-	fonts   fontCache
+	fonts   *fontCache
 	glyphs  []glyph
 	ops     int
 	forms   int
@@ -77,6 +77,9 @@ type interpreter struct {
 	imageArea float64
 }
 
+// fallbackFont is the font of text shown with no font or an unknown one
+// (Helvetica in the standard encoding). It is never used to decode text
+// itself: each fontCache uses a copy of it (fontCache.fallback).
 var fallbackFont = func() *pdfFont {
 	f := &pdfFont{scale: 0.001, sizeScale: 1, enc: standardTable, stdWidths: standardWidths("Helvetica")}
 	return f
@@ -132,7 +135,7 @@ func (in *interpreter) run(data []byte, res pdf.Value, gs graphicsState, depth i
 	tm, tlm := identity, identity
 	localFonts := map[string]*pdfFont{}
 	if gs.font == nil {
-		gs.font = fallbackFont
+		gs.font = in.fonts.fallback()
 	}
 
 	num := func(i int) float64 {
@@ -240,7 +243,7 @@ func (in *interpreter) run(data []byte, res pdf.Value, gs graphicsState, depth i
 				if !ok {
 					f = in.fonts.get(res.Key("Font").Key(name), name)
 					if f == nil {
-						f = fallbackFont
+						f = in.fonts.fallback()
 					}
 					localFonts[name] = f
 				}
