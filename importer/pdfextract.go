@@ -393,13 +393,20 @@ func allPages(rd *pdf.Reader, n int) []pdf.Page {
 	return out
 }
 
+// pageBuffers is storage handed from page to page by one goroutine laying
+// out pages: the page's decoded content and its glyphs, which (without
+// trace) no part of a layout keeps. A fresh glyph slice for every page was
+// half of what a one-off extraction allocated, and of its page faults.
+type pageBuffers struct {
+	content []byte
+	glyphs  []glyph
+}
+
 // layoutPage interprets one page and builds its line fragments. With
 // trace, the page keeps its glyphs and its text records where each
-// character came from. glyphs, when not nil, is a buffer for the page's
-// glyphs handed from page to page (without trace no glyph outlives its
-// page's layout): a fresh slice for every page was half of what a one-off
-// extraction allocated, and of its page faults.
-func layoutPage(ctx context.Context, p pdf.Page, fonts *fontCache, trace bool, glyphs *[]glyph) (lay *pageLayout, err error) {
+// character came from. buf, when not nil, is the storage to use (a traced
+// page's glyphs are made afresh).
+func layoutPage(ctx context.Context, p pdf.Page, fonts *fontCache, trace bool, buf *pageBuffers) (lay *pageLayout, err error) {
 	bot, top := 0.0, 792.0
 	if p.V.IsNull() {
 		return newPageLayout(nil, bot, top, trace), nil
@@ -418,9 +425,17 @@ func layoutPage(ctx context.Context, p pdf.Page, fonts *fontCache, trace bool, g
 		}
 	}
 	in := &interpreter{ctx: ctx, fonts: fonts}
-	if glyphs != nil && !trace {
-		in.glyphs = (*glyphs)[:0]
-		defer func() { *glyphs = in.glyphs[:0] }()
+	if buf != nil {
+		in.content = buf.content[:0]
+		if !trace {
+			in.glyphs = buf.glyphs[:0]
+		}
+		defer func() {
+			buf.content = in.content[:0]
+			if !trace {
+				buf.glyphs = in.glyphs[:0]
+			}
+		}()
 	}
 	warning := ""
 	func() {
@@ -455,26 +470,18 @@ func layoutPage(ctx context.Context, p pdf.Page, fonts *fontCache, trace bool, g
 // page order, and the error, or the panic, is the one of the first page
 // that failed, as if the pages had been laid out one after the other
 // (once a page has failed no further page is begun, and those after it
-// laid out meanwhile are dropped). Each goroutine has its font cache and glyph
-// buffer; the fonts are loaded once (sharedFonts).
+// laid out meanwhile are dropped). Each goroutine has its font cache and
+// page buffers; the fonts are loaded once (sharedFonts).
 func layoutPages(ctx context.Context, pages []pdf.Page, trace bool, workers int) ([]*pageLayout, error) {
 	n := len(pages)
 	layouts := make([]*pageLayout, n)
-	// One page's glyphs, the buffer handed from page to page; a traced
-	// page keeps its glyphs, so tracing makes them afresh.
-	buffer := func() *[]glyph {
-		if trace {
-			return nil
-		}
-		return new([]glyph)
-	}
 	if workers = min(workers, n); workers <= 1 {
-		fonts, glyphs := newFontCache(nil), buffer()
+		fonts, buf := newFontCache(nil), new(pageBuffers)
 		for i, p := range pages {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
-			lay, err := layoutPage(ctx, p, fonts, trace, glyphs)
+			lay, err := layoutPage(ctx, p, fonts, trace, buf)
 			if err != nil {
 				return nil, err
 			}
@@ -488,7 +495,7 @@ func layoutPages(ctx context.Context, pages []pdf.Page, trace bool, workers int)
 	var next atomic.Int64 // the next page to begin
 	var failed atomic.Bool
 	work := func() {
-		fonts, glyphs := newFontCache(shared), buffer()
+		fonts, buf := newFontCache(shared), new(pageBuffers)
 		for !failed.Load() {
 			i := int(next.Add(1) - 1)
 			if i >= n {
@@ -502,7 +509,7 @@ func layoutPages(ctx context.Context, pages []pdf.Page, trace bool, workers int)
 					}
 				}()
 				if errs[i] = ctx.Err(); errs[i] == nil {
-					layouts[i], errs[i] = layoutPage(ctx, pages[i], fonts, trace, glyphs)
+					layouts[i], errs[i] = layoutPage(ctx, pages[i], fonts, trace, buf)
 				}
 				if errs[i] != nil {
 					failed.Store(true)

@@ -411,6 +411,31 @@ func readStreamErr(v pdf.Value, limit int64) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(rc, limit))
 }
 
+// appendStreamData appends a stream's decoded data, up to limit bytes, to
+// dst, as readStreamErr reads it (what was read before an error is kept),
+// without a slice of its own for the data.
+func appendStreamData(dst []byte, v pdf.Value, limit int64) ([]byte, error) {
+	if v.Kind() != pdf.Stream {
+		return dst, nil
+	}
+	rc := v.Reader()
+	defer rc.Close()
+	r := io.LimitReader(rc, limit)
+	for {
+		if len(dst) == cap(dst) {
+			dst = append(dst, 0)[:len(dst)]
+		}
+		n, err := r.Read(dst[len(dst):cap(dst)])
+		dst = dst[:len(dst)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return dst, err
+		}
+	}
+}
+
 func loadFont(v pdf.Value) *pdfFont {
 	f := &pdfFont{scale: 0.001, sizeScale: 1, cache: map[uint32]string{}}
 	subtype := v.Key("Subtype").Name()

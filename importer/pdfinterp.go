@@ -75,6 +75,9 @@ type interpreter struct {
 	// imageArea adds up the areas (in user space) of the images drawn:
 	// a page that is one large image and no text is a scan.
 	imageArea float64
+	// content is storage for the page's decoded content streams (see
+	// pageBuffers).
+	content []byte
 }
 
 // fallbackFont is the font of text shown with no font or an unknown one
@@ -87,23 +90,26 @@ var fallbackFont = func() *pdfFont {
 
 func (in *interpreter) runPage(p pdf.Page) {
 	contents := p.V.Key("Contents")
-	var data []byte
+	data := in.content[:0]
+	defer func() { in.content = data }()
 	appendStream := func(v pdf.Value) {
 		if len(data) > maxContentBytes {
 			return
 		}
 		func() {
+			start := len(data)
 			defer func() {
 				// An undecodable stream is skipped, and counted.
 				if r := recover(); r != nil {
+					data = data[:start]
 					in.badStreams++
 				}
 			}()
-			d, err := readStreamErr(v, maxContentBytes-int64(len(data)))
+			var err error
+			data, err = appendStreamData(data, v, maxContentBytes-int64(len(data)))
 			if err != nil {
 				in.badStreams++
 			}
-			data = append(data, d...)
 			data = append(data, '\n')
 		}()
 	}
@@ -311,6 +317,7 @@ func (in *interpreter) run(data []byte, res pdf.Value, gs graphicsState, depth i
 			}
 			lx.skipInlineImage()
 		}
+		lx.recycle(stack)
 		stack = stack[:0]
 	}
 }
