@@ -217,10 +217,20 @@ func assemble(doc docSource, opts ExtractOptions) (*Extraction, error) {
 			vocab.addLine(f)
 		}
 	}
+	// Each page's text, read on up to opts.Workers goroutines: the
+	// vocabulary is only read now.
+	bodies := make([]ttext, len(layouts))
+	headers := make([]string, len(layouts))
+	eachPage(len(layouts), opts.Workers, func() func(i int) bool {
+		return func(i int) bool {
+			bodies[i], headers[i] = pageText(layouts[i], vocab)
+			return false
+		}
+	})
 	total := 0
 	scanned := false
 	for i, lay := range layouts {
-		text, header := pageText(lay, vocab)
+		text, header := bodies[i], headers[i]
 		total += len(text.s) + len(header)
 		pt := PageText{Number: i + 1, Text: text.s, Header: header, OCR: lay.ocr}
 		pt.Scanned = !lay.ocr && isScan(lay, text.s)
@@ -465,38 +475,62 @@ func layoutPage(ctx context.Context, p pdf.Page, fonts *fontCache, trace bool, b
 }
 
 // layoutPages lays out a document's pages (layoutPage), on up to workers
-// goroutines at once (the calling one among them; 0 or 1: one page after
-// the other). The result does not depend on workers: the layouts are in
-// page order, and the error, or the panic, is the one of the first page
-// that failed, as if the pages had been laid out one after the other
-// (once a page has failed no further page is begun, and those after it
-// laid out meanwhile are dropped). Each goroutine has its font cache and
-// page buffers; the fonts are loaded once (sharedFonts).
+// goroutines at once (see eachPage; 0 or 1: one page after the other). The
+// result does not depend on workers: the layouts are in page order, and
+// the error, or the panic, is the one of the first page that failed, as
+// if the pages had been laid out one after the other. Each goroutine has
+// its font cache and page buffers; the fonts are loaded once
+// (sharedFonts).
 func layoutPages(ctx context.Context, pages []pdf.Page, trace bool, workers int) ([]*pageLayout, error) {
 	n := len(pages)
 	layouts := make([]*pageLayout, n)
-	if workers = min(workers, n); workers <= 1 {
-		fonts, buf := newFontCache(nil), new(pageBuffers)
-		for i, p := range pages {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			lay, err := layoutPage(ctx, p, fonts, trace, buf)
-			if err != nil {
-				return nil, err
-			}
-			layouts[i] = lay
-		}
-		return layouts, nil
-	}
-	shared := &sharedFonts{fonts: map[string]*pdfFont{}}
 	errs := make([]error, n)
+	var shared *sharedFonts
+	if min(workers, n) > 1 {
+		shared = &sharedFonts{fonts: map[string]*pdfFont{}}
+	}
+	eachPage(n, workers, func() func(i int) bool {
+		fonts, buf := newFontCache(shared), new(pageBuffers)
+		return func(i int) bool {
+			if errs[i] = ctx.Err(); errs[i] == nil {
+				layouts[i], errs[i] = layoutPage(ctx, pages[i], fonts, trace, buf)
+			}
+			return errs[i] != nil
+		}
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return layouts, nil
+}
+
+// eachPage does the work of pages 0 to n-1 on up to workers goroutines,
+// the calling one among them; worker makes one goroutine's function,
+// which does page i's and returns true when no page after it should be
+// begun (it failed). Pages are begun in order, and every page begun is
+// finished, so the pages before a failed one are all done, as they would
+// be one after the other (pages after it may be done too). A panic is
+// raised again in the calling goroutine once all have stopped: the one of
+// the first page that panicked. With one worker the pages are done in
+// order on the calling goroutine.
+func eachPage(n, workers int, worker func() func(i int) (stop bool)) {
+	if workers = min(workers, n); workers <= 1 {
+		do := worker()
+		for i := range n {
+			if do(i) {
+				return
+			}
+		}
+		return
+	}
 	panics := make([]any, n)
 	var next atomic.Int64 // the next page to begin
-	var failed atomic.Bool
+	var stopped atomic.Bool
 	work := func() {
-		fonts, buf := newFontCache(shared), new(pageBuffers)
-		for !failed.Load() {
+		do := worker()
+		for !stopped.Load() {
 			i := int(next.Add(1) - 1)
 			if i >= n {
 				return
@@ -505,14 +539,11 @@ func layoutPages(ctx context.Context, pages []pdf.Page, trace bool, workers int)
 				defer func() {
 					if r := recover(); r != nil {
 						panics[i] = r
-						failed.Store(true)
+						stopped.Store(true)
 					}
 				}()
-				if errs[i] = ctx.Err(); errs[i] == nil {
-					layouts[i], errs[i] = layoutPage(ctx, pages[i], fonts, trace, buf)
-				}
-				if errs[i] != nil {
-					failed.Store(true)
+				if do(i) {
+					stopped.Store(true)
 				}
 			}()
 		}
@@ -523,17 +554,11 @@ func layoutPages(ctx context.Context, pages []pdf.Page, trace bool, workers int)
 	}
 	work()
 	wg.Wait()
-	// Pages are begun in order, and every page begun is finished: all
-	// pages before a failed one are laid out.
-	for i := range n {
-		if panics[i] != nil {
-			panic(panics[i])
-		}
-		if errs[i] != nil {
-			return nil, errs[i]
+	for _, p := range panics {
+		if p != nil {
+			panic(p)
 		}
 	}
-	return layouts, nil
 }
 
 // newPageLayout builds a page's line fragments from its glyphs, whichever

@@ -3,9 +3,11 @@ package importer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"sync/atomic"
 	"testing"
 
 	"github.com/rapport-qda/rapport/internal/pdfgen"
@@ -74,6 +76,51 @@ func TestLayoutPagesFirstFailure(t *testing.T) {
 		lays, err := layoutPages(ctx, pages, false, workers)
 		if !errors.Is(err, context.Canceled) || lays != nil {
 			t.Errorf("%d workers: %d layouts, error %v; want none and context.Canceled", workers, len(lays), err)
+		}
+	}
+}
+
+// TestEachPageFirstPanic: a panic comes back in the calling goroutine,
+// the first page's that panicked, after every page before it was done;
+// a page that stops the work stops it after the pages before it.
+func TestEachPageFirstPanic(t *testing.T) {
+	for _, workers := range []int{1, 2, 3} {
+		var done [10]atomic.Bool
+		func() {
+			defer func() {
+				if r := recover(); r != "page 4" {
+					t.Errorf("%d workers: recovered %v, want page 4", workers, r)
+				}
+			}()
+			eachPage(10, workers, func() func(i int) bool {
+				return func(i int) bool {
+					if i == 4 || i == 7 {
+						panic(fmt.Sprintf("page %d", i))
+					}
+					done[i].Store(true)
+					return false
+				}
+			})
+		}()
+		for i := range 4 {
+			if !done[i].Load() {
+				t.Errorf("%d workers: page %d not done before the panic", workers, i+1)
+			}
+		}
+		var stoppedDone [10]atomic.Bool
+		eachPage(10, workers, func() func(i int) bool {
+			return func(i int) bool {
+				stoppedDone[i].Store(true)
+				return i == 5
+			}
+		})
+		for i := range 6 {
+			if !stoppedDone[i].Load() {
+				t.Errorf("%d workers: page %d not done before the stop", workers, i)
+			}
+		}
+		if workers == 1 && stoppedDone[6].Load() {
+			t.Errorf("one worker: page 6 begun after page 5 stopped the work")
 		}
 	}
 }
