@@ -159,10 +159,17 @@ func (in *interpreter) run(data []byte, res pdf.Value, gs graphicsState, depth i
 		m := tm.mul(gs.ctm)
 		size := gs.fs * math.Hypot(m[2], m[3]) * f.sizeScale
 		rot := rotationOf(m)
+		// Each glyph is drawn at trm = sm × m, where m = tm × ctm. Only tm's
+		// translation moves from glyph to glyph, so m's other four entries,
+		// and trm's first two, stay as they are for the whole string: each
+		// glyph works out only the entries that move, as mul would.
+		sm := matrix{gs.fs * gs.th, 0, 0, gs.fs, 0, gs.ts}
+		trmA, trmB := sm[0]*m[0]+sm[1]*m[2], sm[0]*m[1]+sm[1]*m[3]
+		ctm := gs.ctm
 		f.decode(s, func(g glyphCode) {
-			trm := matrix{gs.fs * gs.th, 0, 0, gs.fs, 0, gs.ts}.mul(m)
-			ox, oy := trm[4], trm[5]
-			ex, ey := ox+g.width*trm[0], oy+g.width*trm[1]
+			ox := sm[4]*m[0] + sm[5]*m[2] + m[4]
+			oy := sm[4]*m[1] + sm[5]*m[3] + m[5]
+			ex, ey := ox+g.width*trmA, oy+g.width*trmB
 			if len(in.glyphs) < maxGlyphsPerPage {
 				x0, y := toFrame(rot, ox, oy)
 				x1, _ := toFrame(rot, ex, ey)
@@ -180,7 +187,8 @@ func (in *interpreter) run(data []byte, res pdf.Value, gs graphicsState, depth i
 			tx *= gs.th
 			tm[4] += tx * tm[0]
 			tm[5] += tx * tm[1]
-			m = tm.mul(gs.ctm)
+			m[4] = tm[4]*ctm[0] + tm[5]*ctm[2] + ctm[4]
+			m[5] = tm[4]*ctm[1] + tm[5]*ctm[3] + ctm[5]
 		})
 	}
 	nextLine := func() {
