@@ -389,40 +389,25 @@ func overGlyph(a, b *glyph) bool {
 // neighbours on the same baseline, or 0. Ordinary text, where some
 // neighbour touches the next letter, gives about 0.
 func letterSpacing(glyphs []glyph, i int) float64 {
-	gapBefore := func(k int) (float64, bool) {
-		if k <= 0 || k >= len(glyphs) {
-			return 0, false
-		}
-		a, b := &glyphs[k-1], &glyphs[k]
-		// An accent drawn over its letter touches it whatever the spacing.
-		if isSpacingAccent(a.text) || isSpacingAccent(b.text) {
-			return 0, false
-		}
-		// Both on glyph i's baseline: the end of the line drawn before
-		// says nothing about this line's spacing.
-		g := &glyphs[i]
-		if a.space || b.space || a.text == "" || b.text == "" || a.rot != b.rot || a.rot != g.rot ||
-			math.Abs(a.y-b.y) > 0.1*b.size || math.Abs(b.y-g.y) > 0.1*g.size {
-			return 0, false
-		}
-		return b.x0 - a.x1, true
-	}
+	g := &glyphs[i]
 	var gs [4]float64
 	n := 0
-	// The gaps next to glyph i, then the ones beyond them: a gap beyond
-	// a wide one (a column's worth of white, the next cell's "p-") is
-	// between the letters of another word, and says nothing about i's.
-	wide := columnGapEm * glyphs[i].size
-	for _, ks := range [...][2]int{{i - 1, i - 2}, {i + 1, i + 2}} {
-		for _, k := range ks {
-			g, ok := gapBefore(k)
-			if !ok {
-				continue
-			}
-			if g > wide {
-				break
-			}
-			gs[n] = g
+	// The gaps next to glyph i, then the ones beyond them, on each side: a
+	// gap beyond a wide one (a column's worth of white, the next cell's
+	// "p-") is between the letters of another word, and says nothing about
+	// i's.
+	wide := columnGapEm * g.size
+	for side := -1; side <= 1; side += 2 {
+		near, ok := gapBefore(glyphs, i+side, g)
+		if ok && near > wide {
+			continue
+		}
+		if ok {
+			gs[n] = near
+			n++
+		}
+		if far, ok := gapBefore(glyphs, i+2*side, g); ok && !(far > wide) {
+			gs[n] = far
 			n++
 		}
 	}
@@ -430,10 +415,30 @@ func letterSpacing(glyphs []glyph, i int) float64 {
 		return 0
 	}
 	m := gs[0]
-	for _, g := range gs[1:n] {
-		m = min(m, g)
+	for _, gap := range gs[1:n] {
+		m = min(m, gap)
 	}
 	return max(m, 0)
+}
+
+// gapBefore is letterSpacing's gap before glyph k, between two letters on
+// the baseline of glyph g; ok is false when there is no such gap.
+func gapBefore(glyphs []glyph, k int, g *glyph) (gap float64, ok bool) {
+	if k <= 0 || k >= len(glyphs) {
+		return 0, false
+	}
+	a, b := &glyphs[k-1], &glyphs[k]
+	// An accent drawn over its letter touches it whatever the spacing.
+	if isSpacingAccent(a.text) || isSpacingAccent(b.text) {
+		return 0, false
+	}
+	// Both on glyph g's baseline: the end of the line drawn before says
+	// nothing about this line's spacing.
+	if a.space || b.space || a.text == "" || b.text == "" || a.rot != b.rot || a.rot != g.rot ||
+		math.Abs(a.y-b.y) > 0.1*b.size || math.Abs(b.y-g.y) > 0.1*g.size {
+		return 0, false
+	}
+	return b.x0 - a.x1, true
 }
 
 type rawLine struct {
