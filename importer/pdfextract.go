@@ -513,8 +513,9 @@ func layoutPages(ctx context.Context, pages []pdf.Page, trace bool, workers int)
 // finished, so the pages before a failed one are all done, as they would
 // be one after the other (pages after it may be done too). A panic is
 // raised again in the calling goroutine once all have stopped: the one of
-// the first page that panicked. With one worker the pages are done in
-// order on the calling goroutine.
+// the first page that panicked, unless a page before it stopped the work,
+// as one after the other. With one worker the pages are done in order on
+// the calling goroutine.
 func eachPage(n, workers int, worker func() func(i int) (stop bool)) {
 	if workers = min(workers, n); workers <= 1 {
 		do := worker()
@@ -526,6 +527,7 @@ func eachPage(n, workers int, worker func() func(i int) (stop bool)) {
 		return
 	}
 	panics := make([]any, n)
+	stops := make([]bool, n)
 	var next atomic.Int64 // the next page to begin
 	var stopped atomic.Bool
 	work := func() {
@@ -543,6 +545,7 @@ func eachPage(n, workers int, worker func() func(i int) (stop bool)) {
 					}
 				}()
 				if do(i) {
+					stops[i] = true
 					stopped.Store(true)
 				}
 			}()
@@ -554,9 +557,12 @@ func eachPage(n, workers int, worker func() func(i int) (stop bool)) {
 	}
 	work()
 	wg.Wait()
-	for _, p := range panics {
+	for i, p := range panics {
 		if p != nil {
 			panic(p)
+		}
+		if stops[i] {
+			return
 		}
 	}
 }

@@ -82,7 +82,8 @@ func TestLayoutPagesFirstFailure(t *testing.T) {
 
 // TestEachPageFirstPanic: a panic comes back in the calling goroutine,
 // the first page's that panicked, after every page before it was done;
-// a page that stops the work stops it after the pages before it.
+// a page that stops the work stops it after the pages before it, and a
+// later page's panic then does not come back.
 func TestEachPageFirstPanic(t *testing.T) {
 	for _, workers := range []int{1, 2, 3} {
 		var done [10]atomic.Bool
@@ -119,6 +120,23 @@ func TestEachPageFirstPanic(t *testing.T) {
 				t.Errorf("%d workers: page %d not done before the stop", workers, i)
 			}
 		}
+		// A page that stops the work before one that panics: no panic, as
+		// one page after the other.
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("%d workers: panic %v after page 3 stopped the work", workers, r)
+				}
+			}()
+			eachPage(10, workers, func() func(i int) bool {
+				return func(i int) bool {
+					if i == 4 {
+						panic("page 4")
+					}
+					return i == 3
+				}
+			})
+		}()
 		if workers == 1 && stoppedDone[6].Load() {
 			t.Errorf("one worker: page 6 begun after page 5 stopped the work")
 		}
