@@ -452,11 +452,24 @@ type rawLine struct {
 // smaller raised or lowered words (superscripts, subscripts) join the line
 // they sit on.
 func buildLines(words []word) []*rawLine {
-	sort.SliceStable(words, func(i, j int) bool {
-		if words[i].y != words[j].y {
-			return words[i].y > words[j].y
+	// The words from the top down, left to right on a baseline: their
+	// order, sorted as pointers (sort.SliceStable moved the large records
+	// themselves, through reflection, at a tenth of an extraction's CPU).
+	// slices.SortStableFunc runs sort.SliceStable's algorithm, asking only
+	// whether one word goes before another, so the order is the same.
+	order := make([]*word, len(words))
+	for i := range words {
+		order[i] = &words[i]
+	}
+	slices.SortStableFunc(order, func(a, b *word) int {
+		first := a.x0 < b.x0
+		if a.y != b.y {
+			first = a.y > b.y
 		}
-		return words[i].x0 < words[j].x0
+		if first {
+			return -1
+		}
+		return 1
 	})
 	var lines []*rawLine
 	var open []*rawLine // lines whose baseline is near the current word
@@ -466,7 +479,7 @@ func buildLines(words []word) []*rawLine {
 	// line's words. Growing each line's slice word by word was a fifth of
 	// what an extraction allocated.
 	lineOf := make([]*rawLine, len(words))
-	for i, w := range words {
+	for i, w := range order {
 		// Drop lines far above.
 		k := 0
 		for _, l := range open {
@@ -502,9 +515,9 @@ func buildLines(words []word) []*rawLine {
 		l.words = all[at : at : at+l.n]
 		at += l.n
 	}
-	for i, w := range words {
+	for i, w := range order {
 		l := lineOf[i]
-		l.words = append(l.words, w)
+		l.words = append(l.words, *w)
 	}
 	lines = mergeScripts(lines)
 	for _, l := range lines {
