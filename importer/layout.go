@@ -200,7 +200,7 @@ func buildWordsInto(buf []word, glyphs []glyph, trace bool) []word {
 			g.size = 1
 		}
 		if cur != nil {
-			em := math.Max(g.size, maxSize)
+			em := max(g.size, maxSize)
 			// Letter-spaced text is not a run of one-letter words: the gap
 			// counts beyond the spacing of the neighbouring letters.
 			gap := g.x0 - cur.x1 - letterSpacing(glyphs, i)
@@ -211,7 +211,7 @@ func buildWordsInto(buf []word, glyphs []glyph, trace bool) []word {
 		if g.text == "" {
 			// An unmapped code still takes room: extend the word's box.
 			if cur != nil {
-				cur.x1 = math.Max(cur.x1, g.x1)
+				cur.x1 = max(cur.x1, g.x1)
 			} else if len(marks) < maxMarks {
 				marks = append(marks, g)
 			}
@@ -222,7 +222,7 @@ func buildWordsInto(buf []word, glyphs []glyph, trace bool) []word {
 			cur = &building
 			sawSpace = false
 		}
-		maxSize = math.Max(maxSize, g.size)
+		maxSize = max(maxSize, g.size)
 		// Scripts inside the word (the "free" of "Rfree", set lower) do
 		// not count: only glyphs on the baseline of its first.
 		if math.Abs(g.y-cur.y) <= 0.05*maxSize {
@@ -291,8 +291,8 @@ func combinePlusMinus(glyphs []glyph) (skip map[int]bool) {
 			}
 			em := p.size
 			dy := p.y - m.y
-			overlap := math.Min(p.x1, m.x1) - math.Max(p.x0, m.x0)
-			if dy > 0.08*em && dy < 0.7*em && overlap > 0.6*math.Min(p.x1-p.x0, m.x1-m.x0) && math.Abs(p.size-m.size) < 0.2*em {
+			overlap := min(p.x1, m.x1) - max(p.x0, m.x0)
+			if dy > 0.08*em && dy < 0.7*em && overlap > 0.6*min(p.x1-p.x0, m.x1-m.x0) && math.Abs(p.size-m.size) < 0.2*em {
 				p.text = "±"
 				if skip == nil {
 					skip = map[int]bool{}
@@ -389,40 +389,25 @@ func overGlyph(a, b *glyph) bool {
 // neighbours on the same baseline, or 0. Ordinary text, where some
 // neighbour touches the next letter, gives about 0.
 func letterSpacing(glyphs []glyph, i int) float64 {
-	gapBefore := func(k int) (float64, bool) {
-		if k <= 0 || k >= len(glyphs) {
-			return 0, false
-		}
-		a, b := &glyphs[k-1], &glyphs[k]
-		// An accent drawn over its letter touches it whatever the spacing.
-		if isSpacingAccent(a.text) || isSpacingAccent(b.text) {
-			return 0, false
-		}
-		// Both on glyph i's baseline: the end of the line drawn before
-		// says nothing about this line's spacing.
-		g := &glyphs[i]
-		if a.space || b.space || a.text == "" || b.text == "" || a.rot != b.rot || a.rot != g.rot ||
-			math.Abs(a.y-b.y) > 0.1*b.size || math.Abs(b.y-g.y) > 0.1*g.size {
-			return 0, false
-		}
-		return b.x0 - a.x1, true
-	}
+	g := &glyphs[i]
 	var gs [4]float64
 	n := 0
-	// The gaps next to glyph i, then the ones beyond them: a gap beyond
-	// a wide one (a column's worth of white, the next cell's "p-") is
-	// between the letters of another word, and says nothing about i's.
-	wide := columnGapEm * glyphs[i].size
-	for _, ks := range [...][2]int{{i - 1, i - 2}, {i + 1, i + 2}} {
-		for _, k := range ks {
-			g, ok := gapBefore(k)
-			if !ok {
-				continue
-			}
-			if g > wide {
-				break
-			}
-			gs[n] = g
+	// The gaps next to glyph i, then the ones beyond them, on each side: a
+	// gap beyond a wide one (a column's worth of white, the next cell's
+	// "p-") is between the letters of another word, and says nothing about
+	// i's.
+	wide := columnGapEm * g.size
+	for side := -1; side <= 1; side += 2 {
+		near, ok := gapBefore(glyphs, i+side, g)
+		if ok && near > wide {
+			continue
+		}
+		if ok {
+			gs[n] = near
+			n++
+		}
+		if far, ok := gapBefore(glyphs, i+2*side, g); ok && !(far > wide) {
+			gs[n] = far
 			n++
 		}
 	}
@@ -430,10 +415,30 @@ func letterSpacing(glyphs []glyph, i int) float64 {
 		return 0
 	}
 	m := gs[0]
-	for _, g := range gs[1:n] {
-		m = math.Min(m, g)
+	for _, gap := range gs[1:n] {
+		m = min(m, gap)
 	}
-	return math.Max(m, 0)
+	return max(m, 0)
+}
+
+// gapBefore is letterSpacing's gap before glyph k, between two letters on
+// the baseline of glyph g; ok is false when there is no such gap.
+func gapBefore(glyphs []glyph, k int, g *glyph) (gap float64, ok bool) {
+	if k <= 0 || k >= len(glyphs) {
+		return 0, false
+	}
+	a, b := &glyphs[k-1], &glyphs[k]
+	// An accent drawn over its letter touches it whatever the spacing.
+	if isSpacingAccent(a.text) || isSpacingAccent(b.text) {
+		return 0, false
+	}
+	// Both on glyph g's baseline: the end of the line drawn before says
+	// nothing about this line's spacing.
+	if a.space || b.space || a.text == "" || b.text == "" || a.rot != b.rot || a.rot != g.rot ||
+		math.Abs(a.y-b.y) > 0.1*b.size || math.Abs(b.y-g.y) > 0.1*g.size {
+		return 0, false
+	}
+	return b.x0 - a.x1, true
 }
 
 type rawLine struct {
@@ -447,11 +452,24 @@ type rawLine struct {
 // smaller raised or lowered words (superscripts, subscripts) join the line
 // they sit on.
 func buildLines(words []word) []*rawLine {
-	sort.SliceStable(words, func(i, j int) bool {
-		if words[i].y != words[j].y {
-			return words[i].y > words[j].y
+	// The words from the top down, left to right on a baseline: their
+	// order, sorted as pointers (sort.SliceStable moved the large records
+	// themselves, through reflection, at a tenth of an extraction's CPU).
+	// slices.SortStableFunc runs sort.SliceStable's algorithm, asking only
+	// whether one word goes before another, so the order is the same.
+	order := make([]*word, len(words))
+	for i := range words {
+		order[i] = &words[i]
+	}
+	slices.SortStableFunc(order, func(a, b *word) int {
+		first := a.x0 < b.x0
+		if a.y != b.y {
+			first = a.y > b.y
 		}
-		return words[i].x0 < words[j].x0
+		if first {
+			return -1
+		}
+		return 1
 	})
 	var lines []*rawLine
 	var open []*rawLine // lines whose baseline is near the current word
@@ -461,11 +479,11 @@ func buildLines(words []word) []*rawLine {
 	// line's words. Growing each line's slice word by word was a fifth of
 	// what an extraction allocated.
 	lineOf := make([]*rawLine, len(words))
-	for i, w := range words {
+	for i, w := range order {
 		// Drop lines far above.
 		k := 0
 		for _, l := range open {
-			if l.y-w.y <= 1.5*math.Max(l.size, w.size) {
+			if l.y-w.y <= 1.5*max(l.size, w.size) {
 				open[k] = l
 				k++
 			}
@@ -474,7 +492,7 @@ func buildLines(words []word) []*rawLine {
 		var best *rawLine
 		bestD := math.Inf(1)
 		for _, l := range open {
-			em := math.Max(l.size, w.size)
+			em := max(l.size, w.size)
 			d := math.Abs(l.y - w.y)
 			if d <= sameBaseEm*em && d < bestD {
 				best, bestD = l, d
@@ -497,9 +515,9 @@ func buildLines(words []word) []*rawLine {
 		l.words = all[at : at : at+l.n]
 		at += l.n
 	}
-	for i, w := range words {
+	for i, w := range order {
 		l := lineOf[i]
-		l.words = append(l.words, w)
+		l.words = append(l.words, *w)
 	}
 	lines = mergeScripts(lines)
 	for _, l := range lines {
@@ -593,7 +611,7 @@ func detachScripts(lines []*rawLine) {
 			run := ws[start:end]
 			size, y := 0.0, run[0].y
 			for _, w := range run {
-				size = math.Max(size, w.size)
+				size = max(size, w.size)
 			}
 			var host *rawLine
 			if len(run) < len(ws) && size < 0.92*l.size {
@@ -616,8 +634,8 @@ func detachScripts(lines []*rawLine) {
 // overlapsWords reports whether w covers a good part of a word of l.
 func overlapsWords(l *rawLine, w word) bool {
 	for _, o := range l.words {
-		ov := math.Min(o.x1, w.x1) - math.Max(o.x0, w.x0)
-		if ov > 0.3*math.Min(o.x1-o.x0, w.x1-w.x0) {
+		ov := min(o.x1, w.x1) - max(o.x0, w.x0)
+		if ov > 0.3*min(o.x1-o.x0, w.x1-w.x0) {
 			return true
 		}
 	}
@@ -645,8 +663,8 @@ func splitLines(lines []*rawLine, rot uint8) []*fragment {
 	minX, maxX := math.Inf(1), math.Inf(-1)
 	for _, l := range lines {
 		for _, w := range l.words {
-			minX = math.Min(minX, w.x0)
-			maxX = math.Max(maxX, w.x1)
+			minX = min(minX, w.x0)
+			maxX = max(maxX, w.x1)
 		}
 	}
 	const bin = 2.0
@@ -688,7 +706,7 @@ func splitLines(lines []*rawLine, rot uint8) []*fragment {
 			}
 			left := l.words[i-1].x1 - l.words[lo].x0
 			right := l.words[hi-1].x1 - l.words[i].x0
-			g := gap{i: i, lo: binOf(l.words[i-1].x1) + 1, hi: binOf(l.words[i].x0) - 1, side: math.Min(left, right) / l.size, x0: l.words[lo].x0, x1: l.words[hi-1].x1}
+			g := gap{i: i, lo: binOf(l.words[i-1].x1) + 1, hi: binOf(l.words[i].x0) - 1, side: min(left, right) / l.size, x0: l.words[lo].x0, x1: l.words[hi-1].x1}
 			if g.lo > g.hi {
 				continue
 			}
@@ -818,9 +836,9 @@ func splitLines(lines []*rawLine, rot uint8) []*fragment {
 func pieceSize(ws []word, l *rawLine) float64 {
 	size, all := 0.0, 0.0
 	for _, w := range ws {
-		all = math.Max(all, w.size)
+		all = max(all, w.size)
 		if math.Abs(w.y-l.y) <= sameBaseEm*w.size {
-			size = math.Max(size, w.size)
+			size = max(size, w.size)
 		}
 	}
 	if size == 0 {
@@ -841,7 +859,7 @@ func stretchedLine(ws []word, size float64) bool {
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for i := 1; i < len(ws); i++ {
 		g := ws[i].x0 - ws[i-1].x1
-		lo, hi = math.Min(lo, g), math.Max(hi, g)
+		lo, hi = min(lo, g), max(hi, g)
 	}
 	return lo >= columnGapEm*size && hi <= 1.3*lo
 }
@@ -851,12 +869,12 @@ func newFragment(ws []word, y, size float64, rot uint8) *fragment {
 	b := tbuilder{trace: len(ws) > 0 && ws[0].src != nil}
 	var bounds []int // glyph starts in the line, when it has right-to-left words
 	for i, w := range ws {
-		f.x0 = math.Min(f.x0, w.x0)
-		f.x1 = math.Max(f.x1, w.x1)
+		f.x0 = min(f.x0, w.x0)
+		f.x1 = max(f.x1, w.x1)
 		if i > 0 {
 			prev := ws[i-1]
 			gap := w.x0 - prev.x1
-			em := math.Max(math.Min(w.size, prev.size), 1)
+			em := max(min(w.size, prev.size), 1)
 			// A raised small mark before a word ("¹These authors") is a word
 			// of its own; after a word ("Datta¹", "His³⁸⁸") it stays glued.
 			markBefore := prev.y-w.y > 0.15*em && prev.size < 0.9*w.size && startsWithLetter(w.text)
@@ -926,10 +944,10 @@ func (b *block) add(f *fragment) {
 		b.x0, b.x1, b.y1, b.y0, b.size, b.rot = f.x0, f.x1, f.top(), f.bottom(), f.size, f.rot
 	}
 	b.lines = append(b.lines, f)
-	b.x0 = math.Min(b.x0, f.x0)
-	b.x1 = math.Max(b.x1, f.x1)
-	b.y1 = math.Max(b.y1, f.top())
-	b.y0 = math.Min(b.y0, f.bottom())
+	b.x0 = min(b.x0, f.x0)
+	b.x1 = max(b.x1, f.x1)
+	b.y1 = max(b.y1, f.top())
+	b.y0 = min(b.y0, f.bottom())
 }
 
 // buildBlocks stacks fragments of one writing direction into blocks: a
@@ -949,7 +967,7 @@ func buildBlocks(frags []*fragment) []*block {
 		for _, b := range blocks {
 			last := b.lines[len(b.lines)-1]
 			d := last.y - f.y
-			em := math.Max(last.size, f.size)
+			em := max(last.size, f.size)
 			if d < 0.5*em || d > blockLeadEm*em {
 				continue
 			}
@@ -957,7 +975,7 @@ func buildBlocks(frags []*fragment) []*block {
 			if r < 0.8 || r > 1.25 {
 				continue
 			}
-			ov := math.Min(f.x1, last.x1) - math.Max(f.x0, last.x0)
+			ov := min(f.x1, last.x1) - max(f.x0, last.x0)
 			if ov <= 0 {
 				continue
 			}
@@ -994,7 +1012,7 @@ func orderBlocks(blocks []*block) []*block {
 		return blocks
 	}
 	overlapX := func(a, b *block) bool {
-		return math.Min(a.x1, b.x1)-math.Max(a.x0, b.x0) > 0
+		return min(a.x1, b.x1)-max(a.x0, b.x0) > 0
 	}
 	mid := func(b *block) float64 { return (b.y0 + b.y1) / 2 }
 	before := make([][]bool, n)
@@ -1020,7 +1038,7 @@ func orderBlocks(blocks []*block) []*block {
 					continue
 				}
 				ok = true
-				lo, hi := math.Min(mid(a), mid(b)), math.Max(mid(a), mid(b))
+				lo, hi := min(mid(a), mid(b)), max(mid(a), mid(b))
 				for k, c := range blocks {
 					if k == i || k == j {
 						continue
@@ -1108,7 +1126,7 @@ func chartBoxes(blocks []*block) chartLayout {
 		for _, b := range blocks {
 			for _, f := range b.lines {
 				if startsAt(f.x0, e) {
-					end = math.Max(end, f.x1)
+					end = max(end, f.x1)
 				}
 			}
 		}
@@ -1137,7 +1155,7 @@ func (c chartLayout) rowWise(i, j int) bool {
 		return false
 	}
 	a, b := c.blocks[i], c.blocks[j]
-	em := math.Max(a.size, b.size)
+	em := max(a.size, b.size)
 	if len(c.spans) == 0 {
 		return true
 	}
@@ -1357,7 +1375,7 @@ func headingBreak(b *block, ls []*fragment, i int, bodyFace uint32, continuation
 	if endsWithHyphen(prev.text) || continuation(f) || !hasLetter(prev.text) || !hasLetter(f.text) {
 		return false
 	}
-	if math.Abs(prev.size-f.size) > 0.08*math.Max(prev.size, f.size) {
+	if math.Abs(prev.size-f.size) > 0.08*max(prev.size, f.size) {
 		return true
 	}
 	short := func(l *fragment) bool { return l.x1 < b.x1-2*b.size }
@@ -1498,7 +1516,7 @@ func markContinuations(frags []*fragment) {
 		var best *fragment
 		for _, b := range frags {
 			d := a.y - b.y
-			if b == a || b.rot != a.rot || d <= 0.3*a.size || d > 2*a.size || math.Min(a.x1, b.x1) <= math.Max(a.x0, b.x0) {
+			if b == a || b.rot != a.rot || d <= 0.3*a.size || d > 2*a.size || min(a.x1, b.x1) <= max(a.x0, b.x0) {
 				continue
 			}
 			if best == nil || b.y > best.y {
@@ -1628,7 +1646,7 @@ func tableRows(b *block, v *vocabulary) []ttext {
 				ws := f.words[start:i]
 				c := cell{words: ws, x0: ws[0].x0, x1: ws[0].x1, line: li}
 				for _, w := range ws {
-					c.x0, c.x1 = math.Min(c.x0, w.x0), math.Max(c.x1, w.x1)
+					c.x0, c.x1 = min(c.x0, w.x0), max(c.x1, w.x1)
 				}
 				cellsOf[li] = append(cellsOf[li], c)
 				start = i
@@ -1660,7 +1678,7 @@ func tableRows(b *block, v *vocabulary) []ttext {
 	var cols [][2]float64
 	for _, s := range spans {
 		if n := len(cols); n > 0 && s[0] < cols[n-1][1] {
-			cols[n-1][1] = math.Max(cols[n-1][1], s[1])
+			cols[n-1][1] = max(cols[n-1][1], s[1])
 			continue
 		}
 		cols = append(cols, s)
@@ -1756,7 +1774,7 @@ func orderBands(blocks []*block) []*block {
 	}
 	minX, maxX := math.Inf(1), math.Inf(-1)
 	for _, b := range blocks {
-		minX, maxX = math.Min(minX, b.x0), math.Max(maxX, b.x1)
+		minX, maxX = min(minX, b.x0), max(maxX, b.x1)
 	}
 	mid := (minX + maxX) / 2
 	// Only pages with columns: paragraphs of several lines wholly on each
@@ -1817,7 +1835,7 @@ func stripsOf(blocks []*block) [][]*block {
 			strips = append(strips, nil)
 		}
 		strips[len(strips)-1] = append(strips[len(strips)-1], b)
-		low = math.Min(low, b.y0)
+		low = min(low, b.y0)
 	}
 	return strips
 }
@@ -1897,7 +1915,7 @@ func gridRegions(strips [][]*block) [][][]*block {
 	minX, maxX := math.Inf(1), math.Inf(-1)
 	for _, s := range strips {
 		for _, b := range s {
-			minX, maxX = math.Min(minX, b.x0), math.Max(maxX, b.x1)
+			minX, maxX = min(minX, b.x0), max(maxX, b.x1)
 		}
 	}
 	colsOf := func(s []*block) [][2]float64 {
@@ -1918,7 +1936,7 @@ func gridRegions(strips [][]*block) [][][]*block {
 		cols := colsOf(s)
 		top, low, size := math.Inf(-1), math.Inf(1), 0.0
 		for _, b := range s {
-			top, low, size = math.Max(top, b.y1), math.Min(low, b.y0), math.Max(size, b.size)
+			top, low, size = max(top, b.y1), min(low, b.y0), max(size, b.size)
 		}
 		n := len(regions)
 		if n > 0 && len(prev) >= 2 && len(cols) >= 2 && prevLow-top <= 4*size &&
@@ -1949,7 +1967,7 @@ func gridRows(s []*block) []*block {
 	for bi, b := range s {
 		for _, f := range b.lines {
 			ls = append(ls, gline{f: f, b: bi})
-			minX, maxX = math.Min(minX, f.x0), math.Max(maxX, f.x1)
+			minX, maxX = min(minX, f.x0), max(maxX, f.x1)
 		}
 	}
 	if len(ls) < 6 || len(ls) > 4000 {
@@ -1966,7 +1984,7 @@ func gridRows(s []*block) []*block {
 		}
 	}
 	cols := mergeSpans(spans)
-	overlaps := func(l gline, c [2]float64) bool { return math.Min(l.f.x1, c[1])-math.Max(l.f.x0, c[0]) > 0 }
+	overlaps := func(l gline, c [2]float64) bool { return min(l.f.x1, c[1])-max(l.f.x0, c[0]) > 0 }
 	wide := false
 	for _, l := range ls {
 		in := false
@@ -2027,7 +2045,7 @@ func gridRows(s []*block) []*block {
 				continue
 			}
 			a, b := ls[idx[j-1]].f, ls[idx[j]].f
-			if a.y-b.y <= cellGapEm*math.Max(a.size, b.size) {
+			if a.y-b.y <= cellGapEm*max(a.size, b.size) {
 				return true
 			}
 		}
@@ -2093,7 +2111,7 @@ func mergeSpans(spans [][2]float64) [][2]float64 {
 	var out [][2]float64
 	for _, r := range s {
 		if n := len(out); n > 0 && r[0] < out[n-1][1] {
-			out[n-1][1] = math.Max(out[n-1][1], r[1])
+			out[n-1][1] = max(out[n-1][1], r[1])
 			continue
 		}
 		out = append(out, r)

@@ -134,6 +134,12 @@ type ExtractOptions struct {
 	// 1): those pages are laid out from these words instead of their text
 	// layer, through the same layout engine.
 	OCR map[int]*OCRPage
+	// Workers lays out up to this many of the native reader's pages at
+	// once, on as many goroutines; 0 or 1: one after the other. The text
+	// is the same either way. For one document read while the processor
+	// is otherwise idle, such as `rapport extract`; an import, which reads
+	// several files at once, leaves it at 0.
+	Workers int
 }
 
 // ExtractPDFFile extracts the text of the PDF at path.

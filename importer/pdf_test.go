@@ -25,7 +25,7 @@ func glyphsOf(t *testing.T, d *pdfgen.Doc) []glyph {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := &interpreter{ctx: context.Background(), fonts: fontCache{}}
+	in := &interpreter{ctx: context.Background(), fonts: newFontCache(nil)}
 	in.runPage(allPages(rd, 1)[0])
 	return in.glyphs
 }

@@ -10,6 +10,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -94,32 +96,21 @@ func extractNative(ctx context.Context, data []byte, opts ExtractOptions) (nativ
 	}
 	// /Count may be wrong or hostile; the page tree walk below decides.
 	n = min(n, 100_000)
-	fonts := fontCache{}
 	pages := allPages(rd, n)
 	if len(pages) == 0 {
 		return nativeResult{}, fmt.Errorf("%w: no pages in the page tree", ErrMalformed)
 	}
 	n = len(pages)
-	layouts := make([]*pageLayout, n)
-	var st pageStats
-	// One page's glyphs, the buffer handed from page to page; a traced
-	// page keeps its glyphs, so tracing makes them afresh.
-	var glyphs *[]glyph
-	if !opts.Boxes {
-		glyphs = new([]glyph)
+	layouts, err := layoutPages(ctx, pages, opts.Boxes, opts.Workers)
+	if err != nil {
+		return nativeResult{}, err
 	}
-	for i := 0; i < n; i++ {
-		if err := ctx.Err(); err != nil {
-			return nativeResult{}, err
-		}
-		lay, err := layoutPage(ctx, pages[i], fonts, opts.Boxes, glyphs)
-		if err != nil {
-			return nativeResult{}, err
-		}
+	var st pageStats
+	for i, lay := range layouts {
 		if op := opts.OCR[i+1]; op != nil {
 			lay = ocrLayout(op, lay.bot, lay.top)
+			layouts[i] = lay
 		}
-		layouts[i] = lay
 		st.add(lay.stats)
 	}
 	doc := docSource{
@@ -226,10 +217,20 @@ func assemble(doc docSource, opts ExtractOptions) (*Extraction, error) {
 			vocab.addLine(f)
 		}
 	}
+	// Each page's text, read on up to opts.Workers goroutines: the
+	// vocabulary is only read now.
+	bodies := make([]ttext, len(layouts))
+	headers := make([]string, len(layouts))
+	eachPage(len(layouts), opts.Workers, func() func(i int) bool {
+		return func(i int) bool {
+			bodies[i], headers[i] = pageText(layouts[i], vocab)
+			return false
+		}
+	})
 	total := 0
 	scanned := false
 	for i, lay := range layouts {
-		text, header := pageText(lay, vocab)
+		text, header := bodies[i], headers[i]
 		total += len(text.s) + len(header)
 		pt := PageText{Number: i + 1, Text: text.s, Header: header, OCR: lay.ocr}
 		pt.Scanned = !lay.ocr && isScan(lay, text.s)
@@ -402,13 +403,20 @@ func allPages(rd *pdf.Reader, n int) []pdf.Page {
 	return out
 }
 
+// pageBuffers is storage handed from page to page by one goroutine laying
+// out pages: the page's decoded content and its glyphs, which (without
+// trace) no part of a layout keeps. A fresh glyph slice for every page was
+// half of what a one-off extraction allocated, and of its page faults.
+type pageBuffers struct {
+	content []byte
+	glyphs  []glyph
+}
+
 // layoutPage interprets one page and builds its line fragments. With
 // trace, the page keeps its glyphs and its text records where each
-// character came from. glyphs, when not nil, is a buffer for the page's
-// glyphs handed from page to page (without trace no glyph outlives its
-// page's layout): a fresh slice for every page was half of what a one-off
-// extraction allocated, and of its page faults.
-func layoutPage(ctx context.Context, p pdf.Page, fonts fontCache, trace bool, glyphs *[]glyph) (lay *pageLayout, err error) {
+// character came from. buf, when not nil, is the storage to use (a traced
+// page's glyphs are made afresh).
+func layoutPage(ctx context.Context, p pdf.Page, fonts *fontCache, trace bool, buf *pageBuffers) (lay *pageLayout, err error) {
 	bot, top := 0.0, 792.0
 	if p.V.IsNull() {
 		return newPageLayout(nil, bot, top, trace), nil
@@ -427,9 +435,17 @@ func layoutPage(ctx context.Context, p pdf.Page, fonts fontCache, trace bool, gl
 		}
 	}
 	in := &interpreter{ctx: ctx, fonts: fonts}
-	if glyphs != nil && !trace {
-		in.glyphs = (*glyphs)[:0]
-		defer func() { *glyphs = in.glyphs[:0] }()
+	if buf != nil {
+		in.content = buf.content[:0]
+		if !trace {
+			in.glyphs = buf.glyphs[:0]
+		}
+		defer func() {
+			buf.content = in.content[:0]
+			if !trace {
+				buf.glyphs = in.glyphs[:0]
+			}
+		}()
 	}
 	warning := ""
 	func() {
@@ -456,6 +472,99 @@ func layoutPage(ctx context.Context, p pdf.Page, fonts fontCache, trace bool, gl
 	lay.stats.showOps = in.showOps
 	lay.stats.badStreams = in.badStreams
 	return lay, nil
+}
+
+// layoutPages lays out a document's pages (layoutPage), on up to workers
+// goroutines at once (see eachPage; 0 or 1: one page after the other). The
+// result does not depend on workers: the layouts are in page order, and
+// the error, or the panic, is the one of the first page that failed, as
+// if the pages had been laid out one after the other. Each goroutine has
+// its font cache and page buffers; the fonts are loaded once
+// (sharedFonts).
+func layoutPages(ctx context.Context, pages []pdf.Page, trace bool, workers int) ([]*pageLayout, error) {
+	n := len(pages)
+	layouts := make([]*pageLayout, n)
+	errs := make([]error, n)
+	var shared *sharedFonts
+	if min(workers, n) > 1 {
+		shared = &sharedFonts{fonts: map[string]*pdfFont{}}
+	}
+	eachPage(n, workers, func() func(i int) bool {
+		fonts, buf := newFontCache(shared), new(pageBuffers)
+		return func(i int) bool {
+			if errs[i] = ctx.Err(); errs[i] == nil {
+				layouts[i], errs[i] = layoutPage(ctx, pages[i], fonts, trace, buf)
+			}
+			return errs[i] != nil
+		}
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return layouts, nil
+}
+
+// eachPage does the work of pages 0 to n-1 on up to workers goroutines,
+// the calling one among them; worker makes one goroutine's function,
+// which does page i's and returns true when no page after it should be
+// begun (it failed). Pages are begun in order, and every page begun is
+// finished, so the pages before a failed one are all done, as they would
+// be one after the other (pages after it may be done too). A panic is
+// raised again in the calling goroutine once all have stopped: the one of
+// the first page that panicked, unless a page before it stopped the work,
+// as one after the other. With one worker the pages are done in order on
+// the calling goroutine.
+func eachPage(n, workers int, worker func() func(i int) (stop bool)) {
+	if workers = min(workers, n); workers <= 1 {
+		do := worker()
+		for i := range n {
+			if do(i) {
+				return
+			}
+		}
+		return
+	}
+	panics := make([]any, n)
+	stops := make([]bool, n)
+	var next atomic.Int64 // the next page to begin
+	var stopped atomic.Bool
+	work := func() {
+		do := worker()
+		for !stopped.Load() {
+			i := int(next.Add(1) - 1)
+			if i >= n {
+				return
+			}
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						panics[i] = r
+						stopped.Store(true)
+					}
+				}()
+				if do(i) {
+					stops[i] = true
+					stopped.Store(true)
+				}
+			}()
+		}
+	}
+	var wg sync.WaitGroup
+	for range workers - 1 {
+		wg.Go(work)
+	}
+	work()
+	wg.Wait()
+	for i, p := range panics {
+		if p != nil {
+			panic(p)
+		}
+		if stops[i] {
+			return
+		}
+	}
 }
 
 // newPageLayout builds a page's line fragments from its glyphs, whichever

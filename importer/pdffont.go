@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -173,8 +174,68 @@ func cleanGlyphText(s string) string {
 var ligatures = [...]string{"ff", "fi", "fl", "ffi", "ffl", "st", "st"}
 
 // fontCache holds the fonts of one document, keyed by a description of the
-// font dictionary (the library does not expose object identity).
-type fontCache map[string]*pdfFont
+// font dictionary (the library does not expose object identity), for one
+// goroutine: a font fills its caches of decoded text as it is used
+// (textFor). Pages laid out at once on several goroutines (layoutPages)
+// each have a cache of their own over one sharedFonts, which loads each
+// font once; each cache uses its own copy of it.
+type fontCache struct {
+	fonts  map[string]*pdfFont
+	shared *sharedFonts // nil: this cache loads its fonts itself
+	// fallbackCopy is this cache's copy of fallbackFont (see fallback).
+	fallbackCopy *pdfFont
+}
+
+// newFontCache returns an empty font cache; shared, when not nil, is
+// where it finds the fonts another goroutine loaded.
+func newFontCache(shared *sharedFonts) *fontCache {
+	return &fontCache{fonts: map[string]*pdfFont{}, shared: shared}
+}
+
+// fallback returns the font of text shown with no font or an unknown one:
+// this cache's copy of fallbackFont, whose text caches are filled as it is
+// used, so that no two goroutines write to one.
+func (fc *fontCache) fallback() *pdfFont {
+	if fc.fallbackCopy == nil {
+		fc.fallbackCopy = fallbackFont.clone()
+	}
+	return fc.fallbackCopy
+}
+
+// sharedFonts are the fonts loaded for the font caches of one document's
+// goroutines, by fontKey. A font here is never used to decode text (that
+// would fill its caches): each fontCache takes a copy (clone).
+type sharedFonts struct {
+	mu    sync.Mutex
+	fonts map[string]*pdfFont
+}
+
+// load returns the font of dictionary v, whose description is k, loading
+// it the first time.
+func (s *sharedFonts) load(k string, v pdf.Value) *pdfFont {
+	s.mu.Lock()
+	defer s.mu.Unlock() // loadFont may panic on a broken font
+	f, ok := s.fonts[k]
+	if !ok {
+		f = loadFont(v)
+		s.fonts[k] = f
+	}
+	return f
+}
+
+// clone returns a copy of f with its text caches as loaded: the tables
+// read from the file (maps included) are shared, and never written once
+// loaded.
+func (f *pdfFont) clone() *pdfFont {
+	c := *f
+	if f.cache != nil {
+		c.cache = make(map[uint32]string, len(f.cache))
+		for k, t := range f.cache {
+			c.cache[k] = t
+		}
+	}
+	return &c
+}
 
 func fontKey(v pdf.Value) string {
 	var b strings.Builder
@@ -221,25 +282,29 @@ func fontKey(v pdf.Value) string {
 // encoding and widths again costs as much as the rest of the lookup, in
 // files whose objects sit in compressed object streams far more), so that
 // fonts repeated as separate objects on every page are still loaded once.
-func (fc fontCache) get(v pdf.Value, name string) *pdfFont {
+func (fc *fontCache) get(v pdf.Value, name string) *pdfFont {
 	if v.Kind() != pdf.Dict {
 		return nil
 	}
 	ref := ""
 	if id, gen, ok := objectRef(v); ok {
 		ref = "obj " + strconv.FormatUint(uint64(id), 10) + " " + strconv.FormatUint(uint64(gen), 10) + " /" + name
-		if f, ok := fc[ref]; ok {
+		if f, ok := fc.fonts[ref]; ok {
 			return f
 		}
 	}
 	k := fontKey(v)
-	f, ok := fc[k]
+	f, ok := fc.fonts[k]
 	if !ok {
-		f = loadFont(v)
-		fc[k] = f
+		if fc.shared != nil {
+			f = fc.shared.load(k, v).clone()
+		} else {
+			f = loadFont(v)
+		}
+		fc.fonts[k] = f
 	}
 	if ref != "" {
-		fc[ref] = f
+		fc.fonts[ref] = f
 	}
 	return f
 }
@@ -344,6 +409,31 @@ func readStreamErr(v pdf.Value, limit int64) ([]byte, error) {
 	rc := v.Reader()
 	defer rc.Close()
 	return io.ReadAll(io.LimitReader(rc, limit))
+}
+
+// appendStreamData appends a stream's decoded data, up to limit bytes, to
+// dst, as readStreamErr reads it (what was read before an error is kept),
+// without a slice of its own for the data.
+func appendStreamData(dst []byte, v pdf.Value, limit int64) ([]byte, error) {
+	if v.Kind() != pdf.Stream {
+		return dst, nil
+	}
+	rc := v.Reader()
+	defer rc.Close()
+	r := io.LimitReader(rc, limit)
+	for {
+		if len(dst) == cap(dst) {
+			dst = append(dst, 0)[:len(dst)]
+		}
+		n, err := r.Read(dst[len(dst):cap(dst)])
+		dst = dst[:len(dst)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return dst, err
+		}
+	}
 }
 
 func loadFont(v pdf.Value) *pdfFont {

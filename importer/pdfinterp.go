@@ -60,7 +60,7 @@ const (
 // XObjects it draws) and collects glyphs.
 type interpreter struct {
 	ctx     context.Context
-	fonts   fontCache
+	fonts   *fontCache
 	glyphs  []glyph
 	ops     int
 	forms   int
@@ -75,8 +75,14 @@ type interpreter struct {
 	// imageArea adds up the areas (in user space) of the images drawn:
 	// a page that is one large image and no text is a scan.
 	imageArea float64
+	// content is storage for the page's decoded content streams (see
+	// pageBuffers).
+	content []byte
 }
 
+// fallbackFont is the font of text shown with no font or an unknown one
+// (Helvetica in the standard encoding). It is never used to decode text
+// itself: each fontCache uses a copy of it (fontCache.fallback).
 var fallbackFont = func() *pdfFont {
 	f := &pdfFont{scale: 0.001, sizeScale: 1, enc: standardTable, stdWidths: standardWidths("Helvetica")}
 	return f
@@ -84,23 +90,26 @@ var fallbackFont = func() *pdfFont {
 
 func (in *interpreter) runPage(p pdf.Page) {
 	contents := p.V.Key("Contents")
-	var data []byte
+	data := in.content[:0]
+	defer func() { in.content = data }()
 	appendStream := func(v pdf.Value) {
 		if len(data) > maxContentBytes {
 			return
 		}
 		func() {
+			start := len(data)
 			defer func() {
 				// An undecodable stream is skipped, and counted.
 				if r := recover(); r != nil {
+					data = data[:start]
 					in.badStreams++
 				}
 			}()
-			d, err := readStreamErr(v, maxContentBytes-int64(len(data)))
+			var err error
+			data, err = appendStreamData(data, v, maxContentBytes-int64(len(data)))
 			if err != nil {
 				in.badStreams++
 			}
-			data = append(data, d...)
 			data = append(data, '\n')
 		}()
 	}
@@ -132,7 +141,7 @@ func (in *interpreter) run(data []byte, res pdf.Value, gs graphicsState, depth i
 	tm, tlm := identity, identity
 	localFonts := map[string]*pdfFont{}
 	if gs.font == nil {
-		gs.font = fallbackFont
+		gs.font = in.fonts.fallback()
 	}
 
 	num := func(i int) float64 {
@@ -150,10 +159,17 @@ func (in *interpreter) run(data []byte, res pdf.Value, gs graphicsState, depth i
 		m := tm.mul(gs.ctm)
 		size := gs.fs * math.Hypot(m[2], m[3]) * f.sizeScale
 		rot := rotationOf(m)
+		// Each glyph is drawn at trm = sm × m, where m = tm × ctm. Only tm's
+		// translation moves from glyph to glyph, so m's other four entries,
+		// and trm's first two, stay as they are for the whole string: each
+		// glyph works out only the entries that move, as mul would.
+		sm := matrix{gs.fs * gs.th, 0, 0, gs.fs, 0, gs.ts}
+		trmA, trmB := sm[0]*m[0]+sm[1]*m[2], sm[0]*m[1]+sm[1]*m[3]
+		ctm := gs.ctm
 		f.decode(s, func(g glyphCode) {
-			trm := matrix{gs.fs * gs.th, 0, 0, gs.fs, 0, gs.ts}.mul(m)
-			ox, oy := trm[4], trm[5]
-			ex, ey := ox+g.width*trm[0], oy+g.width*trm[1]
+			ox := sm[4]*m[0] + sm[5]*m[2] + m[4]
+			oy := sm[4]*m[1] + sm[5]*m[3] + m[5]
+			ex, ey := ox+g.width*trmA, oy+g.width*trmB
 			if len(in.glyphs) < maxGlyphsPerPage {
 				x0, y := toFrame(rot, ox, oy)
 				x1, _ := toFrame(rot, ex, ey)
@@ -171,7 +187,8 @@ func (in *interpreter) run(data []byte, res pdf.Value, gs graphicsState, depth i
 			tx *= gs.th
 			tm[4] += tx * tm[0]
 			tm[5] += tx * tm[1]
-			m = tm.mul(gs.ctm)
+			m[4] = tm[4]*ctm[0] + tm[5]*ctm[2] + ctm[4]
+			m[5] = tm[4]*ctm[1] + tm[5]*ctm[3] + ctm[5]
 		})
 	}
 	nextLine := func() {
@@ -240,7 +257,7 @@ func (in *interpreter) run(data []byte, res pdf.Value, gs graphicsState, depth i
 				if !ok {
 					f = in.fonts.get(res.Key("Font").Key(name), name)
 					if f == nil {
-						f = fallbackFont
+						f = in.fonts.fallback()
 					}
 					localFonts[name] = f
 				}
@@ -308,6 +325,7 @@ func (in *interpreter) run(data []byte, res pdf.Value, gs graphicsState, depth i
 			}
 			lx.skipInlineImage()
 		}
+		lx.recycle(stack)
 		stack = stack[:0]
 	}
 }

@@ -30,6 +30,22 @@ type lexer struct {
 	data  []byte
 	pos   int
 	depth int
+	// spare is storage for the next top-level array's elements, given
+	// back by recycle: a page's text is mostly TJ arrays, one per shown
+	// run, and storage for each afresh was half of what a one-off
+	// extraction of such a page allocated.
+	spare []operand
+}
+
+// recycle gives back the storage of the top-level arrays among ops, whose
+// operator has run: nothing keeps an operand array (strings are copies).
+func (l *lexer) recycle(ops []operand) {
+	for i := range ops {
+		if ops[i].kind == opArray && cap(ops[i].arr) > cap(l.spare) {
+			l.spare = ops[i].arr[:0]
+			ops[i].arr = nil
+		}
+	}
 }
 
 func isWhite(c byte) bool {
@@ -282,6 +298,9 @@ func (l *lexer) array() operand {
 	out := operand{kind: opArray}
 	l.depth++
 	defer func() { l.depth-- }()
+	if l.depth == 1 && l.spare != nil {
+		out.arr, l.spare = l.spare, nil
+	}
 	for {
 		l.skipSpace()
 		if l.pos >= len(l.data) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -426,6 +427,9 @@ func runExtract(e *env, args []string, opts importer.ExtractOptions) error {
 		return usagef("unknown engine %q: use native or pdfium", opts.Engine)
 	}
 	defer gctune.ForOneOff()()
+	// One document, the process's only work: its pages are laid out on
+	// every core.
+	opts.Workers = runtime.GOMAXPROCS(0)
 	data, err := os.ReadFile(args[0])
 	if err != nil {
 		return fmt.Errorf("extract %s: %w", args[0], err)
