@@ -21,6 +21,11 @@ import (
 	_ "github.com/rapport-qda/rapport/internal/startheap"
 )
 
+// windowProgram is the file name of the window: this same program built with
+// cgo (Fyne's OpenGL driver), installed beside the headless one. `make build`
+// and `make package` install both.
+const windowProgram = "rapport-window"
+
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }

@@ -11,11 +11,6 @@ import (
 	"runtime"
 )
 
-// windowProgram is the file name of the window: this same program built with
-// cgo (Fyne's OpenGL driver), installed beside the headless one. `make build`
-// and `make package` install both.
-const windowProgram = "rapport-window"
-
 // runGUI in the headless build (CGO_ENABLED=0: no window toolkit linked, so
 // that a command starts in milliseconds and never loads OpenGL or X11) hands
 // the process over to the window program beside it, with the same
