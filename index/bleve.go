@@ -300,6 +300,21 @@ func (l *Library) catchUp(ctx context.Context, idx bleve.Index) error {
 	return l.indexPending(ctx, idx, nil)
 }
 
+// scorchConfig is the search index's configuration: Bleve's, with merged
+// segments capped at maxSegmentEntries.
+func scorchConfig() map[string]any {
+	return map[string]any{"scorchMergePlanOptions": map[string]any{"MaxSegmentSize": maxSegmentEntries}}
+}
+
+// maxSegmentEntries caps the page entries of a segment Bleve's merges make
+// (its default is 5,000,000). A merge reads the segments it joins through
+// memory maps, which count in the process's resident memory: at 100,000
+// articles (a million entries) the import's merge into a 1.3 GB segment
+// held 1.5 GB of index file resident beside 0.4 GB of heap (peak 1.94 GB).
+// Past about 20,000 articles the index holds several segments of this
+// size, searched as one — Bleve's own shards.
+const maxSegmentEntries = 200_000
+
 // openIndex opens an existing index; it returns nil and why when the index
 // must be rebuilt ("" when there was none).
 func openIndex(path string) (bleve.Index, string) {
@@ -309,7 +324,7 @@ func openIndex(path string) (bleve.Index, string) {
 	var idx bleve.Index
 	err := guardIndex("open search index", func() error {
 		var err error
-		idx, err = bleve.Open(path)
+		idx, err = bleve.OpenUsing(path, scorchConfig())
 		return err
 	})
 	if err != nil {
@@ -333,7 +348,7 @@ func openIndex(path string) (bleve.Index, string) {
 func (l *Library) rebuildIndex(ctx context.Context, path string, progress func(done, total int)) (bleve.Index, error) {
 	tmp := path + tmpSuffix
 	os.RemoveAll(tmp)
-	idx, err := bleve.New(tmp, indexMapping())
+	idx, err := bleve.NewUsing(tmp, indexMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, scorchConfig())
 	if err != nil {
 		return nil, fmt.Errorf("create search index %s: %w", tmp, err)
 	}
@@ -391,7 +406,7 @@ func (l *Library) rebuildIndex(ctx context.Context, path string, progress func(d
 	}
 	atomicfile.SyncDir(filepath.Dir(path))
 	l.setRebuildMarker(ctx, false) // should this fail, the next open rebuilds again
-	idx, err = bleve.Open(path)
+	idx, err = bleve.OpenUsing(path, scorchConfig())
 	if err != nil {
 		return nil, fmt.Errorf("open rebuilt search index %s: %w", path, err)
 	}
