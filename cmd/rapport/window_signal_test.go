@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,7 +35,7 @@ func startTestDisplay(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset")
 	x.ExtraFiles = []*os.File{w}
 	if err := x.Start(); err != nil {
 		t.Skipf("Xvfb would not start (%v): the window's test needs it (scripts/install-deps)", err)
@@ -48,7 +49,22 @@ func startTestDisplay(t *testing.T) string {
 	if err != nil || strings.TrimSpace(string(buf[:n])) == "" {
 		t.Fatalf("Xvfb did not report its display: %v", err)
 	}
-	return ":" + strings.TrimSpace(string(buf[:n]))
+	num := strings.TrimSpace(string(buf[:n]))
+	// The display can be reported before it takes connections: wait until
+	// its socket answers, or the window fails with "Failed to open display"
+	// (-noreset: the probe's leaving would otherwise reset the server, and
+	// a client arriving meanwhile is refused).
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		c, err := net.Dial("unix", "/tmp/.X11-unix/X"+num)
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Xvfb display :%s takes no connections: %v", num, err)
+		}
+	}
+	return ":" + num
 }
 
 // TestWindowClosesCleanlyOnSIGTERM: the window asked to end by a signal (a
@@ -105,7 +121,7 @@ func TestWindowClosesCleanlyOnSIGTERM(t *testing.T) {
 	}
 	time.Sleep(time.Second) // into its event loop
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
+		t.Fatalf("the window ended before it was asked to (%v): %v\n%s", err, <-done, stderr.String())
 	}
 	select {
 	case err := <-done:

@@ -101,7 +101,7 @@ func startXvfb(ctx context.Context) (display string, stop func(), err error) {
 	if err != nil {
 		return "", nil, err
 	}
-	x := exec.CommandContext(ctx, "Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	x := exec.CommandContext(ctx, "Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset")
 	x.ExtraFiles = []*os.File{w}
 	var xlog tail
 	x.Stderr = &xlog
