@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"net"
 	"os"
@@ -37,15 +38,25 @@ func startTestDisplay(t *testing.T) string {
 	}
 	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset")
 	x.ExtraFiles = []*os.File{w}
+	xlog := new(bytes.Buffer)
+	x.Stderr = xlog
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("Xvfb said:\n%s", xlog.String())
+		}
+	})
 	if err := x.Start(); err != nil {
 		t.Skipf("Xvfb would not start (%v): the window's test needs it (scripts/install-deps)", err)
 	}
 	w.Close()
 	t.Cleanup(func() { x.Process.Signal(syscall.SIGTERM); x.Wait() })
-	buf := make([]byte, 16)
+	// Read up to the newline: Xvfb may write the number and the newline
+	// apart, and a pipe closed after the first write kills it ("Cannot
+	// write display number to fd 3").
 	r.SetReadDeadline(time.Now().Add(20 * time.Second))
-	n, err := r.Read(buf)
+	line, err := bufio.NewReader(r).ReadString('\n')
 	r.Close()
+	buf, n := []byte(line), len(line)
 	if err != nil || strings.TrimSpace(string(buf[:n])) == "" {
 		t.Fatalf("Xvfb did not report its display: %v", err)
 	}

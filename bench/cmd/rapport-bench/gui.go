@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -112,10 +113,13 @@ func startXvfb(ctx context.Context) (display string, stop func(), err error) {
 	// SIGTERM lets Xvfb remove its lock and socket; a SIGKILLed one leaves
 	// them behind, and the next server on that display may take no clients.
 	stop = func() { x.Process.Signal(syscall.SIGTERM); x.Wait() }
-	buf := make([]byte, 16)
+	// Read up to the newline: Xvfb may write the number and the newline
+	// apart, and a pipe closed after the first write kills it ("Cannot
+	// write display number to fd 3").
 	r.SetReadDeadline(time.Now().Add(20 * time.Second))
-	n, err := r.Read(buf)
+	line, err := bufio.NewReader(r).ReadString('\n')
 	r.Close()
+	buf, n := []byte(line), len(line)
 	if err != nil || strings.TrimSpace(string(buf[:n])) == "" {
 		stop()
 		return "", nil, fmt.Errorf("Xvfb did not report its display: %v", err)
