@@ -1,9 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"net"
+	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/rapport-qda/rapport/internal/xvfb"
 )
 
 // windowBinary is the window program make build (and scripts/test) put in
@@ -29,53 +31,24 @@ func windowBinary(t *testing.T) string {
 	return bin
 }
 
-// startTestDisplay starts a private Xvfb and returns its DISPLAY value.
+// startTestDisplay starts a private Xvfb and returns its DISPLAY value;
+// when the test fails, what Xvfb said is logged.
 func startTestDisplay(t *testing.T) string {
 	t.Helper()
-	r, w, err := os.Pipe()
+	x, err := xvfb.Start(context.Background(), "1280x800x24")
+	if errors.Is(err, exec.ErrNotFound) {
+		t.Skip("Xvfb is not installed (scripts/install-deps)")
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset")
-	x.ExtraFiles = []*os.File{w}
-	xlog := new(bytes.Buffer)
-	x.Stderr = xlog
 	t.Cleanup(func() {
+		x.Stop()
 		if t.Failed() {
-			t.Logf("Xvfb said:\n%s", xlog.String())
+			t.Logf("Xvfb said:\n%s", x.Log())
 		}
 	})
-	if err := x.Start(); err != nil {
-		t.Skipf("Xvfb would not start (%v): the window's test needs it (scripts/install-deps)", err)
-	}
-	w.Close()
-	t.Cleanup(func() { x.Process.Signal(syscall.SIGTERM); x.Wait() })
-	// Read up to the newline: Xvfb may write the number and the newline
-	// apart, and a pipe closed after the first write kills it ("Cannot
-	// write display number to fd 3").
-	r.SetReadDeadline(time.Now().Add(20 * time.Second))
-	line, err := bufio.NewReader(r).ReadString('\n')
-	r.Close()
-	buf, n := []byte(line), len(line)
-	if err != nil || strings.TrimSpace(string(buf[:n])) == "" {
-		t.Fatalf("Xvfb did not report its display: %v", err)
-	}
-	num := strings.TrimSpace(string(buf[:n]))
-	// The display can be reported before it takes connections: wait until
-	// its socket answers, or the window fails with "Failed to open display"
-	// (-noreset: the probe's leaving would otherwise reset the server, and
-	// a client arriving meanwhile is refused).
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		c, err := net.Dial("unix", "/tmp/.X11-unix/X"+num)
-		if err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Xvfb display :%s takes no connections: %v", num, err)
-		}
-	}
-	return ":" + num
+	return x.Display
 }
 
 // TestWindowClosesCleanlyOnSIGTERM: the window asked to end by a signal (a
@@ -89,9 +62,6 @@ func TestWindowClosesCleanlyOnSIGTERM(t *testing.T) {
 	window := windowBinary(t)
 	if window == "" {
 		t.Skip("bin/rapport-window is not built (make build; scripts/test builds it before the tests)")
-	}
-	if _, err := exec.LookPath("Xvfb"); err != nil {
-		t.Skip("Xvfb is not installed (scripts/install-deps)")
 	}
 	display := startTestDisplay(t)
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/rapport-qda/rapport/internal/xvfb"
 )
 
 // checkWindowBuild makes sure rapport can open the window: built with cgo
@@ -47,20 +48,12 @@ func measureGUI(ctx context.Context, rapport, lib string) (*Step, error) {
 	if err := checkWindowBuild(rapport); err != nil {
 		return nil, err
 	}
-	var display string
-	var stop func()
-	var err error
-	for try := 1; ; try++ {
-		display, stop, err = startXvfb(ctx)
-		if err == nil {
-			break
-		}
-		if try == 3 {
-			return nil, err
-		}
+	x, err := xvfb.Start(ctx, "1280x800x24")
+	if err != nil {
+		return nil, err
 	}
-	defer stop()
-	env := append(os.Environ(), "DISPLAY="+display)
+	defer x.Stop()
+	env := append(os.Environ(), "DISPLAY="+x.Display)
 	app := exec.CommandContext(ctx, rapport, "--library", lib)
 	app.Env = env
 	start := time.Now()
@@ -92,55 +85,6 @@ func measureGUI(ctx context.Context, rapport, lib string) (*Step, error) {
 	rss, hwm := procMem(app.Process.Pid)
 	return &Step{Step: "gui first frame", Tool: "rapport (Xvfb)", WallS: first, RSSMB: rss,
 		Note: fmt.Sprintf("time until the window is mapped; RSS %.0f MB 3 s after (peak %.0f MB)", rss, hwm)}, nil
-}
-
-// startXvfb starts a private X server and returns its display once a client
-// can connect to it, and a function that stops it.
-func startXvfb(ctx context.Context) (display string, stop func(), err error) {
-	// Xvfb picks a free display itself and writes its number to fd 3.
-	r, w, err := os.Pipe()
-	if err != nil {
-		return "", nil, err
-	}
-	x := exec.CommandContext(ctx, "Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset")
-	x.ExtraFiles = []*os.File{w}
-	var xlog tail
-	x.Stderr = &xlog
-	if err := x.Start(); err != nil {
-		return "", nil, fmt.Errorf("start Xvfb: %w", err)
-	}
-	w.Close()
-	// SIGTERM lets Xvfb remove its lock and socket; a SIGKILLed one leaves
-	// them behind, and the next server on that display may take no clients.
-	stop = func() { x.Process.Signal(syscall.SIGTERM); x.Wait() }
-	// Read up to the newline: Xvfb may write the number and the newline
-	// apart, and a pipe closed after the first write kills it ("Cannot
-	// write display number to fd 3").
-	r.SetReadDeadline(time.Now().Add(20 * time.Second))
-	line, err := bufio.NewReader(r).ReadString('\n')
-	r.Close()
-	buf, n := []byte(line), len(line)
-	if err != nil || strings.TrimSpace(string(buf[:n])) == "" {
-		stop()
-		return "", nil, fmt.Errorf("Xvfb did not report its display: %v", err)
-	}
-	display = ":" + strings.TrimSpace(string(buf[:n]))
-	// The display can be reported before it takes connections; wait until
-	// a client gets through, so that the clock starts on a usable display.
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		probe := exec.CommandContext(ctx, "xdotool", "getmouselocation")
-		probe.Env = append(os.Environ(), "DISPLAY="+display)
-		out, err := probe.CombinedOutput()
-		if err == nil {
-			return display, stop, nil
-		}
-		if time.Now().After(deadline) {
-			stop()
-			return "", nil, fmt.Errorf("Xvfb display %s takes no connections: %v: %s (Xvfb: %s)",
-				display, err, strings.TrimSpace(string(out)), strings.TrimSpace(xlog.String()))
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
 }
 
 // procMem returns a process's current and peak resident memory in MB.
