@@ -751,10 +751,10 @@ func (l *Library) pageEntries(ctx context.Context, idx bleve.Index, id int64) (m
 		add(p.Number, p.Text)
 		if i == 0 {
 			e := entries[pageEntryID(id, p.Number)]
+			e.Abstract = d.Abstract
 			e.abstractInText = d.FieldSources["abstract"] == importer.SourcePage1 || containsWords(p.Text, d.Abstract)
-			entries[pageEntryID(id, p.Number)].Abstract = d.Abstract
-			entries[pageEntryID(id, p.Number)].meta = meta
-			entries[pageEntryID(id, p.Number)].Annotation += notes // document notes are found with the first page
+			e.meta = meta
+			e.Annotation += notes // document notes are found with the first page
 		}
 	}
 	for _, e := range entries {
