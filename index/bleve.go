@@ -26,7 +26,7 @@ import (
 // indexMappingVersion names the shape of the search index. Raise it with
 // any change to indexMapping or pageEntry: an index of another version is
 // rebuilt from SQLite when the library opens it.
-const indexMappingVersion = 14
+const indexMappingVersion = 15 // 15: shards (shards.go)
 
 const (
 	indexVersionKey = "rapport_mapping_version"
@@ -323,10 +323,15 @@ func openIndex(path string) (bleve.Index, string) {
 	}
 	var idx bleve.Index
 	err := guardIndex("open search index", func() error {
-		var err error
-		idx, err = bleve.OpenUsing(path, scorchConfig())
+		s, err := openShardedIndex(path, scorchConfig())
+		if err == nil {
+			idx = s
+		}
 		return err
 	})
+	if errors.Is(err, errOlderIndexLayout) {
+		return nil, errOlderIndexLayout.Error()
+	}
 	if err != nil {
 		return nil, fmt.Sprintf("could not be opened (%v)", err)
 	}
@@ -348,9 +353,10 @@ func openIndex(path string) (bleve.Index, string) {
 func (l *Library) rebuildIndex(ctx context.Context, path string, progress func(done, total int)) (bleve.Index, error) {
 	tmp := path + tmpSuffix
 	os.RemoveAll(tmp)
-	idx, err := bleve.NewUsing(tmp, indexMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, scorchConfig())
+	var idx bleve.Index
+	idx, err := createShardedIndex(tmp, newShardCount())
 	if err != nil {
-		return nil, fmt.Errorf("create search index %s: %w", tmp, err)
+		return nil, err
 	}
 	// What the index being replaced holds, to go back to should the
 	// rebuild be cancelled or fail.
@@ -406,11 +412,11 @@ func (l *Library) rebuildIndex(ctx context.Context, path string, progress func(d
 	}
 	atomicfile.SyncDir(filepath.Dir(path))
 	l.setRebuildMarker(ctx, false) // should this fail, the next open rebuilds again
-	idx, err = bleve.OpenUsing(path, scorchConfig())
+	opened, err := openShardedIndex(path, scorchConfig())
 	if err != nil {
 		return nil, fmt.Errorf("open rebuilt search index %s: %w", path, err)
 	}
-	return idx, nil
+	return opened, nil
 }
 
 // indexPendingDocs is how many documents indexPending reads and indexes at
@@ -566,7 +572,7 @@ func (l *Library) queryIDs(ctx context.Context, q string, args ...any) ([]int64,
 // indexDocuments replaces the index entries of the given documents with
 // entries built from SQLite, then marks them indexed.
 func (l *Library) indexDocuments(ctx context.Context, idx bleve.Index, ids []int64) (err error) {
-	b := idx.NewBatch()
+	b := newEntryBatch(idx)
 	// Batches are written while the next is built from SQLite, and up to
 	// writingBatches at once: Bleve analyses a batch on every core but
 	// builds its segment on one, as reading and mapping pages is.
@@ -603,10 +609,10 @@ func (l *Library) indexDocuments(ctx context.Context, idx bleve.Index, ids []int
 			}
 		}
 		done := make(chan error, 1)
-		go func(b *bleve.Batch) { done <- idx.Batch(b) }(b)
+		go func(b *entryBatch) { done <- b.write() }(b)
 		writing = append(writing, done)
 		// A new batch, not b.Reset(): the old one is still being written.
-		b = idx.NewBatch()
+		b = newEntryBatch(idx)
 		return nil
 	}
 	// What each document's change counter was before its entries were read:
@@ -898,6 +904,12 @@ func (l *Library) WaitForIndex(ctx context.Context) {
 // slow for a minute. Waiting is an optimisation: the index is complete
 // either way.
 func waitIndexSettled(ctx context.Context, idx bleve.Index) {
+	for _, sh := range shardsOf(idx) {
+		waitShardSettled(ctx, sh)
+	}
+}
+
+func waitShardSettled(ctx context.Context, idx bleve.Index) {
 	adv, err := idx.Advanced()
 	if err != nil {
 		return
@@ -915,13 +927,42 @@ func waitIndexSettled(ctx context.Context, idx bleve.Index) {
 		case <-tick.C:
 		}
 		// Bleve's own steady-state flag: the latest snapshot is persisted
-		// and the merger has planned (and done) its merges for it.
-		if active, ok := s.StatsMap()["index_bgthreads_active"].(bool); ok && !active {
-			quiet++
-		} else if !ok {
+		// and the merger has planned (and done) its merges for it. The
+		// merger never looks at a snapshot that changed only internal
+		// values (a shard that holds no page yet), and a shard opened
+		// and left unchanged has no current epoch (0) to compare.
+		settled, ok := shardSettled(s.StatsMap())
+		if !ok {
 			return
+		}
+		if settled {
+			quiet++
 		} else {
 			quiet = 0
 		}
 	}
+}
+
+// shardSettled says from a shard's statistics whether it has persisted
+// and merged what it was given (ok is false when Bleve does not say).
+func shardSettled(stats map[string]any) (settled, ok bool) {
+	active, ok := stats["index_bgthreads_active"].(bool)
+	if !ok {
+		return false, false
+	}
+	return !active || nothingToMerge(stats), true
+}
+
+// nothingToMerge says from a shard's statistics that it has had no change
+// since it was opened, or that its latest snapshot is persisted and holds
+// at most one segment, on disk.
+func nothingToMerge(stats map[string]any) bool {
+	root, ok1 := stats["CurRootEpoch"].(uint64)
+	persisted, ok2 := stats["LastPersistedEpoch"].(uint64)
+	files, ok3 := stats["TotFileSegmentsAtRoot"].(uint64)
+	memory, ok4 := stats["TotMemorySegmentsAtRoot"].(uint64)
+	if !ok1 || !ok2 || !ok3 || !ok4 || memory > 0 {
+		return false
+	}
+	return root == 0 || root == persisted && files <= 1
 }

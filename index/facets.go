@@ -150,10 +150,17 @@ func (fo *facetOrdinals) read(seg segment.Segment) (*segmentFacets, bool, error)
 	return sf, true, nil
 }
 
-// facetCounter counts the facet values of the hits of one search.
+// facetCounter counts the facet values of the hits of one search: a part
+// for each shard searched (they count at once, on their own goroutines).
 type facetCounter struct {
 	cache *facetOrdinals
 
+	mu    sync.Mutex
+	parts []*facetPart
+}
+
+// facetPart counts the hits of one shard's search.
+type facetPart struct {
 	// From ordinals: counts by ordinal.
 	snap   *snapshotFacets
 	counts []int
@@ -163,9 +170,34 @@ type facetCounter struct {
 	byValue map[string]*int
 }
 
+// reset forgets the counts, before a search is tried (again).
+func (fc *facetCounter) reset() {
+	fc.mu.Lock()
+	fc.parts = nil
+	fc.mu.Unlock()
+}
+
+func (fc *facetCounter) newPart() *facetPart {
+	p := &facetPart{}
+	fc.mu.Lock()
+	fc.parts = append(fc.parts, p)
+	fc.mu.Unlock()
+	return p
+}
+
+type facetCounterKey struct{}
+
+// resetFacetCounting makes the counter of a context made by
+// withFacetCounting start afresh: searchGuarded calls it before each try
+// of a search, so that a retried search counts once.
+func resetFacetCounting(ctx context.Context) {
+	if fc, ok := ctx.Value(facetCounterKey{}).(*facetCounter); ok {
+		fc.reset()
+	}
+}
+
 // withFacetCounting returns a context under which a Bleve search also
-// counts the facet values of all its hits into fc. Every search made with
-// the context starts the counts afresh (a retried search counts once).
+// counts the facet values of all its hits into fc, a part per shard.
 func withFacetCounting(ctx context.Context, fc *facetCounter) context.Context {
 	var makeHandler search.MakeDocumentMatchHandler = func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
 		collect, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
@@ -176,17 +208,17 @@ func withFacetCounting(ctx context.Context, fc *facetCounter) context.Context {
 			// Not Bleve's top-N collector: leave the search as it is.
 			return nil, false, nil
 		}
-		fc.snap, fc.counts, fc.seg, fc.byValue = nil, nil, 0, nil
+		part := fc.newPart()
 		if snap, ok := sctx.IndexReader.(*scorch.IndexSnapshot); ok && fc.cache != nil {
 			sf, ok, err := fc.cache.forSnapshot(snap)
 			if err != nil {
 				return nil, false, err
 			}
 			if ok {
-				fc.snap, fc.counts = sf, make([]int, len(sf.terms))
+				part.snap, part.counts = sf, make([]int, len(sf.terms))
 				return func(d *search.DocumentMatch) error {
 					if d != nil {
-						fc.countOrdinals(d.IndexInternalID.Value())
+						part.countOrdinals(d.IndexInternalID.Value())
 					}
 					return collect(d)
 				}, loadID, nil
@@ -196,23 +228,24 @@ func withFacetCounting(ctx context.Context, fc *facetCounter) context.Context {
 		if err != nil {
 			return nil, false, err
 		}
-		fc.byValue = make(map[string]*int)
+		part.byValue = make(map[string]*int)
 		return func(d *search.DocumentMatch) error {
 			if d != nil {
 				// Before collect: it may return d to the pool.
-				if err := dv.VisitDocValues(d.IndexInternalID, fc.visit); err != nil {
+				if err := dv.VisitDocValues(d.IndexInternalID, part.visit); err != nil {
 					return err
 				}
 			}
 			return collect(d)
 		}, loadID, nil
 	}
+	ctx = context.WithValue(ctx, facetCounterKey{}, fc)
 	return context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, makeHandler)
 }
 
 // countOrdinals counts the values of the hit with this global document
 // number.
-func (fc *facetCounter) countOrdinals(doc uint64) {
+func (fc *facetPart) countOrdinals(doc uint64) {
 	offs := fc.snap.offsets
 	if i := fc.seg; doc < offs[i] || i+1 < len(offs) && doc >= offs[i+1] {
 		fc.seg = sort.Search(len(offs), func(j int) bool { return offs[j] > doc }) - 1
@@ -233,7 +266,7 @@ func (fc *facetCounter) countOrdinals(doc uint64) {
 
 // visit counts one value of one hit. The lookup with string(term) does not
 // allocate; only a value not seen before is copied.
-func (fc *facetCounter) visit(field string, term []byte) {
+func (fc *facetPart) visit(field string, term []byte) {
 	if n, ok := fc.byValue[string(term)]; ok {
 		*n++
 		return
@@ -252,11 +285,21 @@ func (fc *facetCounter) result() map[string][]FacetCount {
 			out[name] = append(out[name], FacetCount{Value: value, Count: n})
 		}
 	}
-	for o, n := range fc.counts {
-		add(fc.snap.terms[o], n)
+	fc.mu.Lock()
+	byTerm := map[string]int{}
+	for _, p := range fc.parts {
+		for o, n := range p.counts {
+			if n > 0 {
+				byTerm[p.snap.terms[o]] += n
+			}
+		}
+		for term, n := range p.byValue {
+			byTerm[term] += *n
+		}
 	}
-	for term, n := range fc.byValue {
-		add(term, *n)
+	fc.mu.Unlock()
+	for term, n := range byTerm {
+		add(term, n)
 	}
 	for name, counts := range out {
 		sort.Slice(counts, func(i, j int) bool {

@@ -61,6 +61,7 @@ func (l *Library) searchGuarded(ctx context.Context, idx bleve.Index, sr *bleve.
 	var res *bleve.SearchResult
 	err := guardIndex("search", func() error {
 		var err error
+		resetFacetCounting(ctx)
 		res, err = idx.SearchInContext(ctx, sr)
 		return err
 	})
@@ -74,6 +75,7 @@ func (l *Library) searchGuarded(ctx context.Context, idx bleve.Index, sr *bleve.
 	}
 	err = guardIndex("search", func() error {
 		var err error
+		resetFacetCounting(ctx)
 		res, err = idx.SearchInContext(ctx, sr)
 		return err
 	})

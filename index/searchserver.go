@@ -189,8 +189,10 @@ func (l *Library) remoteSearch(ctx context.Context, req SearchRequest) (*SearchR
 func openIndexReadOnly(path string) (bleve.Index, error) {
 	var idx bleve.Index
 	err := guardIndex("open search index", func() error {
-		var err error
-		idx, err = bleve.OpenUsing(path, map[string]any{"read_only": true, "bolt_timeout": "200ms"})
+		s, err := openShardedIndex(path, map[string]any{"read_only": true, "bolt_timeout": "200ms"})
+		if err == nil {
+			idx = s
+		}
 		return err
 	})
 	if err != nil {

@@ -18,7 +18,21 @@ func TestSearchIndexCapsItsSegments(t *testing.T) {
 	if err := lib.Reindex(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile(filepath.Join(lib.Dir(), IndexDir, "index_meta.json"))
+	shards, _ := filepath.Glob(filepath.Join(lib.Dir(), IndexDir, shardDirPrefix+"*", "index_meta.json"))
+	if len(shards) < 2 {
+		t.Fatalf("shards %v, want at least 2", shards)
+	}
+	for _, p := range shards {
+		checkSegmentCap(t, p)
+	}
+	if _, err := lib.Search(ctx, SearchRequest{Query: "anything"}); err != nil {
+		t.Fatalf("search after reopening: %v", err)
+	}
+}
+
+func checkSegmentCap(t *testing.T, path string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,9 +47,6 @@ func TestSearchIndexCapsItsSegments(t *testing.T) {
 		t.Fatalf("index_meta.json: %v\n%s", err, data)
 	}
 	if got := meta.Config.Merge.MaxSegmentSize; got != maxSegmentEntries {
-		t.Errorf("segments capped at %d entries, want %d (%s)", got, maxSegmentEntries, data)
-	}
-	if _, err := lib.Search(ctx, SearchRequest{Query: "anything"}); err != nil {
-		t.Fatalf("search after reopening: %v", err)
+		t.Errorf("%s: segments capped at %d entries, want %d (%s)", path, got, maxSegmentEntries, data)
 	}
 }
