@@ -311,8 +311,8 @@ func scorchConfig() map[string]any {
 // memory maps, which count in the process's resident memory: at 100,000
 // articles (a million entries) the import's merge into a 1.3 GB segment
 // held 1.5 GB of index file resident beside 0.4 GB of heap (peak 1.94 GB).
-// Past about 20,000 articles the index holds several segments of this
-// size, searched as one — Bleve's own shards.
+// Past about 20,000 articles per shard (shards.go) a shard holds several
+// segments of this size, which Bleve searches one after the other.
 const maxSegmentEntries = 200_000
 
 // openIndex opens an existing index; it returns nil and why when the index
