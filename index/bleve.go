@@ -321,20 +321,15 @@ func openIndex(path string) (bleve.Index, string) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil, ""
 	}
-	var idx bleve.Index
-	err := guardIndex("open search index", func() error {
-		s, err := openShardedIndex(path, scorchConfig())
-		if err == nil {
-			idx = s
-		}
-		return err
-	})
+	// openShardedIndex guards each shard's open against Bleve's panics.
+	opened, err := openShardedIndex(path, scorchConfig())
 	if errors.Is(err, errOlderIndexLayout) {
 		return nil, errOlderIndexLayout.Error()
 	}
 	if err != nil {
 		return nil, fmt.Sprintf("could not be opened (%v)", err)
 	}
+	var idx bleve.Index = opened
 	if err := probeIndex(idx); err != nil {
 		guardIndex("close search index", idx.Close)
 		return nil, fmt.Sprintf("is damaged (%v)", err)

@@ -187,17 +187,12 @@ func (l *Library) remoteSearch(ctx context.Context, req SearchRequest) (*SearchR
 // library whose holder has gone: it waits at most a moment for Bleve's
 // lock, and never rebuilds.
 func openIndexReadOnly(path string) (bleve.Index, error) {
-	var idx bleve.Index
-	err := guardIndex("open search index", func() error {
-		s, err := openShardedIndex(path, map[string]any{"read_only": true, "bolt_timeout": "200ms"})
-		if err == nil {
-			idx = s
-		}
-		return err
-	})
+	// openShardedIndex guards each shard's open against Bleve's panics.
+	opened, err := openShardedIndex(path, map[string]any{"read_only": true, "bolt_timeout": "200ms"})
 	if err != nil {
 		return nil, err
 	}
+	var idx bleve.Index = opened
 	v, err := idx.GetInternal([]byte(indexVersionKey))
 	if err != nil || string(v) != fmt.Sprint(indexMappingVersion) {
 		idx.Close()
