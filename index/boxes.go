@@ -210,7 +210,7 @@ func encodeBoxes(boxes []importer.Box) []byte {
 		}
 		prev = cur
 	}
-	return compressPageText(raw.String())
+	return deflate(raw.Bytes())
 }
 
 func q(f float32) int64 { return int64(math.Round(float64(f) * boxUnit)) }

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -29,6 +30,72 @@ func TestPageTextRoundTrip(t *testing.T) {
 	}
 	if _, err := decompressPageText([]byte("not deflate at all, plainly")); !errors.Is(err, errDamagedPageText) {
 		t.Errorf("garbage decompressed without the damage error: %v", err)
+	}
+}
+
+// Stored text must read back the same in every later build: the golden
+// blobs were written by the build that released dictionary version 1 (and,
+// plain.deflate, by builds before the dictionary). If the dictionary file
+// changed, v1.blob would no longer decode to its text.
+func TestStoredPageTextGolden(t *testing.T) {
+	want, err := os.ReadFile(filepath.Join("testdata", "pagetext", "page.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"v1.blob", "plain.deflate"} {
+		blob, err := os.ReadFile(filepath.Join("testdata", "pagetext", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := decompressPageText(blob)
+		if err != nil || got != string(want) {
+			t.Errorf("%s: got %d bytes (want %d), %v", name, len(got), len(want), err)
+		}
+	}
+	if got := compressPageText(string(want)); !bytes.Equal(got[:2], []byte{dictMarker, pageTextDictVersion}) {
+		t.Errorf("new text stored without the dictionary marker: % x", got[:2])
+	}
+}
+
+// The dictionary earns its place: page-sized pieces of English prose it
+// was not built from (this repository's README) take fewer bytes than
+// plain DEFLATE, and short or odd text still round-trips.
+func TestPageTextDictionaryShrinksPages(t *testing.T) {
+	prose, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(prose)
+	withDict, plain := 0, 0
+	for len(text) > 0 {
+		n := min(3000, len(text))
+		page := text[:n]
+		text = text[n:]
+		withDict += len(compressPageText(page))
+		plain += len(deflate([]byte(page)))
+	}
+	t.Logf("%d bytes of prose: %d with the dictionary, %d without", len(prose), withDict, plain)
+	if withDict >= plain*97/100 {
+		t.Errorf("prose stored in %d bytes with the dictionary, %d without: expected at least 3%% fewer", withDict, plain)
+	}
+	for _, text := range []string{"", "x", "\x00\xff", strings.Repeat("\u00e9", 40000)} {
+		if got, err := decompressPageText(compressPageText(text)); err != nil || got != text {
+			t.Errorf("round trip of %q…: %v", text[:min(len(text), 8)], err)
+		}
+	}
+}
+
+// A blob naming a dictionary this build lacks (written by a newer Rapport)
+// or cut short fails with the damage error and says which.
+func TestStoredPageTextUnknownDictionary(t *testing.T) {
+	blob := compressPageText("trust and respect")
+	blob[1] = 200
+	_, err := decompressPageText(blob)
+	if !errors.Is(err, errDamagedPageText) || !strings.Contains(err.Error(), "dictionary version 200") {
+		t.Errorf("unknown dictionary: %v", err)
+	}
+	if _, err := decompressPageText([]byte{dictMarker}); !errors.Is(err, errDamagedPageText) {
+		t.Errorf("marker alone: %v", err)
 	}
 }
 

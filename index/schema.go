@@ -307,6 +307,11 @@ ALTER TABLE annotations ADD COLUMN rect_y1 REAL NOT NULL DEFAULT 0;
 ALTER TABLE annotations ADD COLUMN rect_x2 REAL NOT NULL DEFAULT 0;
 ALTER TABLE annotations ADD COLUMN rect_y2 REAL NOT NULL DEFAULT 0;
 `,
+	// 14: page text, abstracts and OCR words written from now on are
+	// compressed with a preset dictionary (pagetext.go). The tables are
+	// unchanged and text written before stays readable; the version tells
+	// an older Rapport that the library holds text it cannot read.
+	`SELECT 1`,
 }
 
 // sqlGUID is an SQL expression for a random (version 4) GUID in the form

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,11 +26,39 @@ func windowBinary(t *testing.T) string {
 	if err != nil {
 		return ""
 	}
-	if _, err := os.Stat(bin); err != nil {
+	built, err := os.Stat(bin)
+	if err != nil {
+		return ""
+	}
+	// Out of date: a source file (or an embedded asset) changed after it
+	// was built, so it would run other code than the one under test.
+	root := filepath.Join("..", "..")
+	stale := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name := d.Name(); path != root && (strings.HasPrefix(name, ".") || name == "bin" || name == "bench" || name == "testdata") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		if info, err := d.Info(); err == nil && info.ModTime().After(built.ModTime()) {
+			return errStaleBinary
+		}
+		return nil
+	})
+	if stale != nil {
+		t.Logf("bin/%s is older than the sources, or they could not be read (%v)", windowProgram, stale)
 		return ""
 	}
 	return bin
 }
+
+var errStaleBinary = errors.New("a source changed after the build")
 
 // startTestDisplay starts a private Xvfb and returns its DISPLAY value;
 // when the test fails, what Xvfb said is logged.
@@ -61,7 +90,7 @@ func TestWindowClosesCleanlyOnSIGTERM(t *testing.T) {
 	}
 	window := windowBinary(t)
 	if window == "" {
-		t.Skip("bin/rapport-window is not built (make build; scripts/test builds it before the tests)")
+		t.Skip("bin/rapport-window is not built or out of date (make build; scripts/test builds it before the tests)")
 	}
 	display := startTestDisplay(t)
 
