@@ -322,24 +322,32 @@ func openIndex(path string) (bleve.Index, string) {
 		return nil, ""
 	}
 	// openShardedIndex guards each shard's open against Bleve's panics.
-	opened, err := openShardedIndex(path, scorchConfig())
+	idx, err := openShardedIndex(path, scorchConfig())
 	if errors.Is(err, errOlderIndexLayout) {
 		return nil, errOlderIndexLayout.Error()
 	}
 	if err != nil {
 		return nil, fmt.Sprintf("could not be opened (%v)", err)
 	}
-	var idx bleve.Index = opened
 	if err := probeIndex(idx); err != nil {
 		guardIndex("close search index", idx.Close)
 		return nil, fmt.Sprintf("is damaged (%v)", err)
 	}
-	v, err := idx.GetInternal([]byte(indexVersionKey))
-	if err != nil || string(v) != strconv.Itoa(indexMappingVersion) {
+	if err := checkIndexVersion(idx); err != nil {
 		idx.Close()
-		return nil, fmt.Sprintf("is of another version (%q, want %d)", v, indexMappingVersion)
+		return nil, "is " + err.Error()
 	}
 	return idx, ""
+}
+
+// checkIndexVersion reports an index whose mapping version is not this
+// build's (indexMappingVersion).
+func checkIndexVersion(idx bleve.Index) error {
+	v, err := idx.GetInternal([]byte(indexVersionKey))
+	if err != nil || string(v) != strconv.Itoa(indexMappingVersion) {
+		return fmt.Errorf("of another version (%q, want %d)", v, indexMappingVersion)
+	}
+	return nil
 }
 
 // rebuildIndex writes a fresh index from SQLite beside the old one and

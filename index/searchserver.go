@@ -188,15 +188,13 @@ func (l *Library) remoteSearch(ctx context.Context, req SearchRequest) (*SearchR
 // lock, and never rebuilds.
 func openIndexReadOnly(path string) (bleve.Index, error) {
 	// openShardedIndex guards each shard's open against Bleve's panics.
-	opened, err := openShardedIndex(path, map[string]any{"read_only": true, "bolt_timeout": "200ms"})
+	idx, err := openShardedIndex(path, map[string]any{"read_only": true, "bolt_timeout": "200ms"})
 	if err != nil {
 		return nil, err
 	}
-	var idx bleve.Index = opened
-	v, err := idx.GetInternal([]byte(indexVersionKey))
-	if err != nil || string(v) != fmt.Sprint(indexMappingVersion) {
+	if err := checkIndexVersion(idx); err != nil {
 		idx.Close()
-		return nil, fmt.Errorf("the search index is of another version (%q, want %d) and must be rebuilt by a process holding the library", v, indexMappingVersion)
+		return nil, fmt.Errorf("the search index is %v and must be rebuilt by a process holding the library", err)
 	}
 	return idx, nil
 }
