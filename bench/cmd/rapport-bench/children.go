@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"sort"
 	"strconv"
@@ -21,7 +22,11 @@ import (
 	"github.com/rapport-qda/rapport/bench"
 	"github.com/rapport-qda/rapport/importer"
 	"github.com/rapport-qda/rapport/index"
+	"github.com/rapport-qda/rapport/internal/gctune"
 )
+
+// searchGCPercent is the collector's goal in the search step (childSearch).
+const searchGCPercent = 400
 
 // extractOut is what the extract child reports.
 type extractOut struct {
@@ -188,7 +193,24 @@ type searchOut struct {
 
 // childSearch runs the query set in-process against the library: once to
 // warm up, then -rounds times measured.
+//
+// The collector is set as in the window, whose searches this measures:
+// its soft memory limit (gctune.ForWindow), and a goal that lets a few
+// searches' garbage gather between collections. This process holds about
+// 1 MB of live heap, the window about 40 MB (with its widgets, themes and
+// caches: GODEBUG=gctrace=1 on the 10,000-article library), so at Go's
+// default the harness collected before nearly every search (4 MB minimum
+// goal, a search allocating about 1 MB: 212 collections in 300 searches
+// on 100,000 articles) where the window collects once in some 40; each
+// collection also empties the sync.Pools Bleve's search reuses. At
+// searchGCPercent the harness collects about once in 16 searches, still
+// more often than the window. GOGC in the environment rules (GOGC=100
+// measures the old way).
 func childSearch(ctx context.Context, args []string) error {
+	gctune.ForWindow()
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(searchGCPercent)
+	}
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
 	libDir := fs.String("lib", "", "library folder")
 	qfile := fs.String("queries", "", "queries JSON")
@@ -196,6 +218,8 @@ func childSearch(ctx context.Context, args []string) error {
 	mode := fs.String("mode", "snippets", "snippets, nosnippets, facets or theme")
 	kind := fs.String("kind", "", "only queries of this kind (word, phrase, ...)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measured rounds here")
+	memprofile := fs.String("memprofile", "", "write a profile of the measured rounds' allocations here")
+	perQuery := fs.String("per-query", "", "write each query's median latency (ms), kind and text here, slowest first (TSV)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -272,6 +296,8 @@ func childSearch(ctx context.Context, args []string) error {
 	// time per query is read too: on a shared machine wall latency
 	// includes waiting for a CPU, CPU time does not.
 	var cpuLat []float64
+	var gcBefore runtime.MemStats
+	runtime.ReadMemStats(&gcBefore)
 	for range *rounds {
 		for i, r := range reqs {
 			t := time.Now()
@@ -285,6 +311,11 @@ func childSearch(ctx context.Context, args []string) error {
 			byKind[kinds[i]] = append(byKind[kinds[i]], ms)
 		}
 	}
+	if *perQuery != "" {
+		if err := writePerQuery(*perQuery, reqs, kinds, lat, *rounds); err != nil {
+			return err
+		}
+	}
 	var perKind []string
 	for k, l := range byKind {
 		sort.Float64s(l)
@@ -292,9 +323,18 @@ func childSearch(ctx context.Context, args []string) error {
 	}
 	sort.Strings(perKind)
 	out.TotalS = time.Since(start).Seconds()
+	var gcAfter runtime.MemStats
+	runtime.ReadMemStats(&gcAfter)
 	run1, wait1 := schedStat()
 	if *cpuprofile != "" {
 		pprof.StopCPUProfile()
+	}
+	if *memprofile != "" {
+		// Allocations since the start, the warm-up round among them
+		// (one round in rounds+1): read it with -sample_index=alloc_space.
+		if err := writeHeapProfile(*memprofile); err != nil {
+			return err
+		}
 	}
 	out.Count = len(lat)
 	sort.Float64s(lat)
@@ -303,7 +343,7 @@ func childSearch(ctx context.Context, args []string) error {
 	out.CPUP50, out.CPUP95, out.CPUP99 = pct(cpuLat, 50), pct(cpuLat, 95), pct(cpuLat, 99)
 	out.Note = fmt.Sprintf("%d queries × %d rounds, limit 20; %d queries without hits; %d hits, %d with a marked snippet; library opened in %.2fs; p50/p99 ms by kind: %s; while measuring, threads ran %.1fs and waited %.1fs for a CPU",
 		len(reqs), *rounds, zero, hits, marked, openS, strings.Join(perKind, ", "), run1-run0, wait1-wait0)
-	out.Note += fmt.Sprintf("; first query %.1f ms (%q)", firstMS, reqs[0].Query)
+	out.Note += fmt.Sprintf("; first query %.1f ms (%q); %d garbage collections while measuring", firstMS, reqs[0].Query, gcAfter.NumGC-gcBefore.NumGC)
 	return json.NewEncoder(os.Stdout).Encode(out)
 }
 
@@ -314,4 +354,43 @@ func processCPU() float64 {
 		return 0
 	}
 	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
+}
+
+// writeHeapProfile writes the heap profile (with every allocation since
+// the process started) to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// writePerQuery writes each query's median latency over the rounds, its
+// kind and its text, slowest first; lat holds rounds × len(reqs)
+// latencies in the order they ran.
+func writePerQuery(path string, reqs []index.SearchRequest, kinds []string, lat []float64, rounds int) error {
+	type row struct {
+		ms         float64
+		kind, text string
+	}
+	rows := make([]row, len(reqs))
+	for i, r := range reqs {
+		l := make([]float64, 0, rounds)
+		for round := range rounds {
+			l = append(l, lat[round*len(reqs)+i])
+		}
+		sort.Float64s(l)
+		rows[i] = row{pct(l, 50), kinds[i], r.Query}
+	}
+	sort.Slice(rows, func(a, b int) bool { return rows[a].ms > rows[b].ms })
+	var b strings.Builder
+	for _, r := range rows {
+		fmt.Fprintf(&b, "%.2f\t%s\t%s\n", r.ms, r.kind, r.text)
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
