@@ -60,3 +60,13 @@ func (s *unscoredSearcher) unscored(m *search.DocumentMatch, err error) (*search
 	}
 	return m, err
 }
+
+// Optimize passes Bleve's search optimizations on to the term searcher, so
+// that a pair term takes part in a conjunction's push-down (its postings
+// narrow the phrase's words to the pages holding the pair).
+func (s *unscoredSearcher) Optimize(kind string, octx bleveindex.OptimizableContext) (bleveindex.OptimizableContext, error) {
+	if o, ok := s.Searcher.(bleveindex.Optimizable); ok {
+		return o.Optimize(kind, octx)
+	}
+	return nil, nil
+}

@@ -703,3 +703,15 @@ type globalCountTermReader struct {
 }
 
 func (r *globalCountTermReader) Count() uint64 { return r.count }
+
+// Optimize passes Bleve's search optimizations on to the shard's own term
+// reader. Embedding the TermFieldReader interface does not carry its other
+// methods, and without this one a conjunction of terms on a sharded index
+// lost Bleve's push-down (each term's postings narrowed to the pages all
+// the terms hold, segment by segment, before the conjunction walks them).
+func (r *globalCountTermReader) Optimize(kind string, octx bleveindex.OptimizableContext) (bleveindex.OptimizableContext, error) {
+	if o, ok := r.TermFieldReader.(bleveindex.Optimizable); ok {
+		return o.Optimize(kind, octx)
+	}
+	return nil, nil
+}

@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 )
 
 // withShards makes the indexes built during the test have n shards.
@@ -216,5 +218,54 @@ func TestShardLayoutRebuilt(t *testing.T) {
 				t.Errorf("shards after the rebuild: %v", shards)
 			}
 		})
+	}
+}
+
+// TestShardReadersKeepBleveOptimizations: the term readers a shard's search
+// reads through (globalStatsReader) and the word-pair searcher must still
+// offer Bleve's optimizations (bleveindex.Optimizable): wrapping hides
+// them, and a conjunction of common words then walked every posting of
+// each word instead of the pages all of them hold (phrase and +a +b
+// queries 14–16% slower on 100,000 articles).
+func TestShardReadersKeepBleveOptimizations(t *testing.T) {
+	ctx := context.Background()
+	withShards(t, 2)
+	lib := openTestLibrary(t, t.TempDir())
+	mustImport(t, lib, writeArticles(t, t.TempDir(), 0, 4)...)
+	idx, err := lib.searchIndex(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := lib.catchUp(ctx, idx); err != nil {
+		t.Fatal(err)
+	}
+	shards := shardsOf(idx)
+	stats := &shardStats{shards: shards, counts: map[string]uint64{}}
+	defer stats.close()
+	adv, err := shards[0].Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	reader := &globalStatsReader{IndexReader: r, stats: stats}
+	tfr, err := reader.TermFieldReader(ctx, []byte("relationship"), "text", true, true, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tfr.Close()
+	if _, ok := tfr.(bleveindex.Optimizable); !ok {
+		t.Errorf("a shard's term reader (%T) hides Bleve's optimizations", tfr)
+	}
+	s, err := newPairTermQuery("helpful relationship").Searcher(ctx, reader, idx.Mapping(), search.SearcherOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, ok := s.(bleveindex.Optimizable); !ok {
+		t.Errorf("the word-pair searcher (%T) hides Bleve's optimizations", s)
 	}
 }
