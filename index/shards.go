@@ -233,6 +233,12 @@ func (s *shardedIndex) SearchInContext(ctx context.Context, req *bleve.SearchReq
 	if len(s.shards) == 1 {
 		return s.shards[0].SearchInContext(ctx, req)
 	}
+	if leaves, ok := leanQueryOf(ctx, req, s.Mapping()); ok {
+		res, err := s.leanSearch(ctx, req, leaves)
+		if !errors.Is(err, errNotLean) {
+			return res, err
+		}
+	}
 	stats := &shardStats{shards: s.shards, counts: map[string]uint64{}}
 	defer stats.close()
 	results := make([]*bleve.SearchResult, len(s.shards))
@@ -254,6 +260,12 @@ func (s *shardedIndex) SearchInContext(ctx context.Context, req *bleve.SearchReq
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	return mergeShardResults(req, results, start), nil
+}
+
+// mergeShardResults merges the shards' results of req (each of its first
+// From+Size hits) in the request's order, ties in shard order.
+func mergeShardResults(req *bleve.SearchRequest, results []*bleve.SearchResult, start time.Time) *bleve.SearchResult {
 	merged := results[0]
 	for _, r := range results[1:] {
 		merged.Merge(r)
@@ -273,7 +285,7 @@ func (s *shardedIndex) SearchInContext(ctx context.Context, req *bleve.SearchReq
 	}
 	merged.Request = req
 	merged.Took = time.Since(start)
-	return merged, nil
+	return merged
 }
 
 func (s *shardedIndex) Fields() ([]string, error) {

@@ -1,0 +1,210 @@
+package index
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// TestLeanTermSearchIsBleves: a term query or a conjunction of terms and
+// word pairs answered lean (leanterm.go) must give what Bleve gives, bit
+// for bit: the same total and best score, the same pages in the same order
+// (equal scores in the order met), the same scores, for common, rare and
+// one-page terms of several fields, phrases, windows of every size, boosts
+// and shard counts.
+func TestLeanTermSearchIsBleves(t *testing.T) {
+	for _, c := range []struct {
+		shards   int
+		leapfrog bool
+	}{{2, false}, {3, false}, {2, true}} {
+		shards := c.shards
+		t.Run(fmt.Sprintf("%d shards, leapfrog %v", c.shards, c.leapfrog), func(t *testing.T) {
+			leanLeapfrogOnly = c.leapfrog
+			defer func() { leanLeapfrogOnly = false }()
+			ctx := context.Background()
+			withShards(t, shards)
+			lib := openTestLibrary(t, t.TempDir())
+			rep := mustImport(t, lib, writeArticles(t, t.TempDir(), 0, 24)...)
+			// A page rewritten after the import leaves a deleted entry behind
+			// in its segment, which the lean search must skip as Bleve does.
+			if err := lib.SetMetadataField(ctx, rep.Imported[3].ID, "year", "2011"); err != nil {
+				t.Fatal(err)
+			}
+			idx, err := lib.searchIndex(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := lib.catchUp(ctx, idx); err != nil {
+				t.Fatal(err)
+			}
+			term := func(field, text string, boost float64) *query.TermQuery {
+				tq := query.NewTermQuery(text)
+				tq.SetField(field)
+				if boost != 0 {
+					tq.SetBoost(boost)
+				}
+				return tq
+			}
+			var cases []query.Query
+			var words []*query.TermQuery
+			for _, field := range []string{"text", "title", "doc"} {
+				for _, text := range sampleTerms(t, idx, field) {
+					words = append(words, term(field, text, 0))
+					cases = append(cases, term(field, text, 0))
+				}
+			}
+			pairs := sampleTerms(t, idx, pageTextPairs)
+			if len(words) < 12 || len(pairs) < 4 {
+				t.Fatalf("only %d terms and %d pairs to compare", len(words), len(pairs))
+			}
+			conj := func(qs ...query.Query) query.Query { return query.NewConjunctionQuery(qs) }
+			common, second, mid, rare := words[0], words[1], words[3], words[5]
+			pair := newPairTermQuery(pairs[0])
+			cases = append(cases,
+				term(common.FieldVal, common.Term, 3),
+				term("text", "zzzabsentzzz", 0),
+				conj(common, second),
+				conj(second, common), // the same counts, the other order
+				conj(common, mid),
+				conj(mid, rare),
+				conj(common, second, mid),
+				conj(term(common.FieldVal, common.Term, 2.5), mid),
+				conj(common, words[6]),  // a title word with a text word
+				conj(words[12], common), // a document's pages
+				conj(pair, common),
+				conj(newPairTermQuery(pairs[1]), common, second),
+				conj(newPairTermQuery(pairs[len(pairs)-1]), mid),
+				conj(common, term("text", "zzzabsentzzz", 0)),
+			)
+			windows := []struct{ from, size int }{{0, 20}, {0, 1}, {3, 7}, {0, 0}, {0, 10000}, {500, 5}}
+			compared := 0
+			for _, q := range cases {
+				for _, w := range windows {
+					req := bleve.NewSearchRequestOptions(q, w.size, w.from, false)
+					if _, ok := leanQueryOf(ctx, req, idx.Mapping()); !ok {
+						t.Fatalf("%s is not searched lean", leanQueryName(q))
+					}
+					lean, err := idx.SearchInContext(ctx, req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					leanTermSearchEnabled = false
+					want, err := idx.SearchInContext(ctx, req)
+					leanTermSearchEnabled = true
+					if err != nil {
+						t.Fatal(err)
+					}
+					name := fmt.Sprintf("%s from %d size %d", leanQueryName(q), w.from, w.size)
+					if got, exp := leanSummary(lean), leanSummary(want); got != exp {
+						t.Errorf("%s:\nlean  %s\nbleve %s", name, got, exp)
+					}
+					compared += len(want.Hits)
+				}
+			}
+			if compared < 200 {
+				t.Errorf("only %d hits compared", compared)
+			}
+		})
+	}
+}
+
+// leanQueryName names a query of leanQueryOf's shapes.
+func leanQueryName(q query.Query) string {
+	switch q := q.(type) {
+	case *query.TermQuery:
+		return fmt.Sprintf("%s:%s^%v", q.FieldVal, q.Term, q.BoostVal.Value())
+	case *pairTermQuery:
+		return fmt.Sprintf("pair:%q", q.Term)
+	case *query.ConjunctionQuery:
+		var parts []string
+		for _, c := range q.Conjuncts {
+			parts = append(parts, leanQueryName(c))
+		}
+		return "(" + strings.Join(parts, " AND ") + ")"
+	}
+	return fmt.Sprintf("%T", q)
+}
+
+// sampleTerms returns terms of field held by many, some and one page.
+func sampleTerms(t *testing.T, idx bleve.Index, field string) []string {
+	t.Helper()
+	counts := map[string]uint64{}
+	for _, sh := range shardsOf(idx) {
+		d, err := sh.FieldDict(field)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			e, err := d.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e == nil {
+				break
+			}
+			counts[e.Term] += e.Count
+		}
+		d.Close()
+	}
+	terms := make([]string, 0, len(counts))
+	for term := range counts {
+		terms = append(terms, term)
+	}
+	sort.Slice(terms, func(i, j int) bool {
+		if counts[terms[i]] != counts[terms[j]] {
+			return counts[terms[i]] > counts[terms[j]]
+		}
+		return terms[i] < terms[j]
+	})
+	var out []string
+	for _, i := range []int{0, 1, 2, len(terms) / 4, len(terms) / 2, len(terms) - 1} {
+		if i >= 0 && i < len(terms) {
+			out = append(out, terms[i])
+		}
+	}
+	return out
+}
+
+// leanSummary writes down everything of a result a caller may read.
+func leanSummary(r *bleve.SearchResult) string {
+	s := "total " + strconv.FormatUint(r.Total, 10) + " max " + strconv.FormatFloat(r.MaxScore, 'g', -1, 64) + ":"
+	for _, h := range r.Hits {
+		s += fmt.Sprintf(" %s=%s#%d", h.ID, strconv.FormatFloat(h.Score, 'g', -1, 64), h.HitNumber)
+	}
+	return s
+}
+
+// TestLeanHitsKeepFirstOfEqualScores: the best pages are kept as Bleve's
+// collector keeps them: among equal scores, the ones met first.
+func TestLeanHitsKeepFirstOfEqualScores(t *testing.T) {
+	for _, c := range []struct {
+		scores []float64
+		want   int
+		kept   string // hit numbers, best first
+	}{
+		{[]float64{1, 1, 1, 2}, 2, "4 1"},
+		{[]float64{1, 1, 1}, 2, "1 2"},
+		{[]float64{3, 1, 2, 2, 5}, 3, "5 1 3"},
+		{[]float64{1, 2}, 0, ""},
+		{[]float64{2, 2, 2, 2}, 10, "1 2 3 4"},
+	} {
+		h := &leanHits{}
+		for i, s := range c.scores {
+			h.offer(leanHit{score: s, hitNumber: uint64(i + 1)}, c.want)
+		}
+		var kept []string
+		for h.Len() > 0 {
+			kept = append([]string{strconv.FormatUint(heap.Pop(h).(leanHit).hitNumber, 10)}, kept...)
+		}
+		if got := strings.Join(kept, " "); got != c.kept {
+			t.Errorf("scores %v, best %d: kept %q, want %q", c.scores, c.want, got, c.kept)
+		}
+	}
+}
