@@ -8,7 +8,6 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"strconv"
 	"sync"
 	"time"
 
@@ -36,8 +35,8 @@ import (
 // fields, explanations, another scoring model, an index that is not
 // scorch — goes to Bleve as before.
 
-// leanTermSearchEnabled lets a test compare the lean search with Bleve's.
-var leanTermSearchEnabled = true
+// leanSearchEnabled lets a test compare the lean search with Bleve's.
+var leanSearchEnabled = true
 
 // leanLeapfrogOnly makes a test walk conjunctions by leapfrog, the way
 // taken when some term's postings have no bitmap (one page).
@@ -60,7 +59,7 @@ type leanLeaf struct {
 // exactly: a term query, or a conjunction of two or more term queries and
 // word pairs (a two-word phrase, +word +word) of which one at least scores.
 func leanQueryOf(ctx context.Context, req *bleve.SearchRequest, m mapping.IndexMapping) ([]leanLeaf, bool) {
-	if !leanTermSearchEnabled {
+	if !leanSearchEnabled {
 		return nil, false
 	}
 	if len(req.Facets) > 0 || req.IncludeLocations || req.Highlight != nil || len(req.Fields) > 0 ||
@@ -157,21 +156,13 @@ func (s *shardedIndex) leanSearch(ctx context.Context, req *bleve.SearchRequest,
 			leaves[i].queryWeight = leaves[i].boost * leaves[i].idf * queryNorm
 		}
 	}
+	// The shards are read through the readers the statistics were taken
+	// from (stats.entries opened them): one snapshot of each for both.
 	want := req.From + req.Size
-	results := make([]*bleve.SearchResult, len(s.shards))
-	errs := make([]error, len(s.shards))
-	var wg sync.WaitGroup
-	for i, sh := range s.shards {
-		wg.Go(func() {
-			errs[i] = guardIndex("search shard "+strconv.Itoa(i), func() error {
-				var err error
-				results[i], err = leanShard(ctx, sh, leaves, want)
-				return err
-			})
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	results, err := s.searchShards(func(i int) (*bleve.SearchResult, error) {
+		return leanShard(ctx, stats.readers[i], leaves, want)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return mergeShardResults(req, results, start), nil
@@ -184,18 +175,9 @@ func (l leanByCount) Len() int           { return len(l) }
 func (l leanByCount) Less(i, j int) bool { return l[i].count < l[j].count }
 func (l leanByCount) Swap(i, j int)      { l[i], l[j] = l[j], l[i] }
 
-// leanShard scores one shard's pages holding every leaf, keeping the best
-// want of them.
-func leanShard(ctx context.Context, sh bleve.Index, leaves []leanLeaf, want int) (*bleve.SearchResult, error) {
-	adv, err := sh.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	reader, err := adv.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer reader.Close()
+// leanShard scores the pages of one shard's reader holding every leaf,
+// keeping the best want of them.
+func leanShard(ctx context.Context, reader bleveindex.IndexReader, leaves []leanLeaf, want int) (*bleve.SearchResult, error) {
 	snap, ok := reader.(*scorch.IndexSnapshot)
 	if !ok {
 		return nil, errNotLean

@@ -37,13 +37,7 @@ func TestLeanTermSearchIsBleves(t *testing.T) {
 			if err := lib.SetMetadataField(ctx, rep.Imported[3].ID, "year", "2011"); err != nil {
 				t.Fatal(err)
 			}
-			idx, err := lib.searchIndex(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := lib.catchUp(ctx, idx); err != nil {
-				t.Fatal(err)
-			}
+			idx := caughtUpIndex(t, lib)
 			term := func(field, text string, boost float64) *query.TermQuery {
 				tq := query.NewTermQuery(text)
 				tq.SetField(field)
@@ -95,9 +89,9 @@ func TestLeanTermSearchIsBleves(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					leanTermSearchEnabled = false
+					leanSearchEnabled = false
 					want, err := idx.SearchInContext(ctx, req)
-					leanTermSearchEnabled = true
+					leanSearchEnabled = true
 					if err != nil {
 						t.Fatal(err)
 					}

@@ -241,17 +241,30 @@ func (s *shardedIndex) SearchInContext(ctx context.Context, req *bleve.SearchReq
 	}
 	stats := &shardStats{shards: s.shards, counts: map[string]uint64{}}
 	defer stats.close()
-	results := make([]*bleve.SearchResult, len(s.shards))
-	errs := make([]error, len(s.shards))
-	var wg sync.WaitGroup
-	for i, sh := range s.shards {
+	results, err := s.searchShards(func(i int) (*bleve.SearchResult, error) {
 		child := *req
 		child.Query = &globalStatsQuery{q: req.Query, stats: stats}
 		child.From, child.Size = 0, req.From+req.Size
+		return s.shards[i].SearchInContext(ctx, &child)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return mergeShardResults(req, results, start), nil
+}
+
+// searchShards runs search for every shard at once, each on its own
+// goroutine; a shard that fails, or panics on a damaged segment
+// (guardIndex), fails the search.
+func (s *shardedIndex) searchShards(search func(shard int) (*bleve.SearchResult, error)) ([]*bleve.SearchResult, error) {
+	results := make([]*bleve.SearchResult, len(s.shards))
+	errs := make([]error, len(s.shards))
+	var wg sync.WaitGroup
+	for i := range s.shards {
 		wg.Go(func() {
 			errs[i] = guardIndex("search shard "+strconv.Itoa(i), func() error {
 				var err error
-				results[i], err = sh.SearchInContext(ctx, &child)
+				results[i], err = search(i)
 				return err
 			})
 		})
@@ -260,7 +273,7 @@ func (s *shardedIndex) SearchInContext(ctx context.Context, req *bleve.SearchReq
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	return mergeShardResults(req, results, start), nil
+	return results, nil
 }
 
 // mergeShardResults merges the shards' results of req (each of its first

@@ -17,6 +17,21 @@ import (
 	bleveindex "github.com/blevesearch/bleve_index_api"
 )
 
+// caughtUpIndex returns lib's search index with every page of the library
+// in it.
+func caughtUpIndex(t *testing.T, lib *Library) bleve.Index {
+	t.Helper()
+	ctx := context.Background()
+	idx, err := lib.searchIndex(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := lib.catchUp(ctx, idx); err != nil {
+		t.Fatal(err)
+	}
+	return idx
+}
+
 // withShards makes the indexes built during the test have n shards.
 func withShards(t *testing.T, n int) {
 	t.Helper()
@@ -39,13 +54,7 @@ func TestShardedSearchScoresAsOneIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sharded, err := lib.searchIndex(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := lib.catchUp(ctx, sharded); err != nil {
-		t.Fatal(err)
-	}
+	sharded := caughtUpIndex(t, lib)
 	if got := len(shardsOf(sharded)); got != 3 {
 		t.Fatalf("%d shards, want 3", got)
 	}
@@ -232,13 +241,7 @@ func TestShardReadersKeepBleveOptimizations(t *testing.T) {
 	withShards(t, 2)
 	lib := openTestLibrary(t, t.TempDir())
 	mustImport(t, lib, writeArticles(t, t.TempDir(), 0, 4)...)
-	idx, err := lib.searchIndex(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := lib.catchUp(ctx, idx); err != nil {
-		t.Fatal(err)
-	}
+	idx := caughtUpIndex(t, lib)
 	shards := shardsOf(idx)
 	stats := &shardStats{shards: shards, counts: map[string]uint64{}}
 	defer stats.close()
