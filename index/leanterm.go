@@ -17,6 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
@@ -55,10 +56,23 @@ type leanLeaf struct {
 	queryWeight float64 // Bleve's, 1 for a lone term
 }
 
+// leanQuery is a request the lean search answers: pages holding every leaf
+// (a conjunction, or a lone term), or any of them (a disjunction: at least
+// min of them, and at least one).
+type leanQuery struct {
+	leaves   []leanLeaf
+	anyOf    bool
+	min      int
+	compound bool       // not a lone term: the leaves' weights are normalised
+	not      []leanLeaf // pages holding any of these do not match (+a -b)
+}
+
 // leanQueryOf returns the terms of a request the lean search can answer
-// exactly: a term query, or a conjunction of two or more term queries and
-// word pairs (a two-word phrase, +word +word) of which one at least scores.
-func leanQueryOf(ctx context.Context, req *bleve.SearchRequest, m mapping.IndexMapping) ([]leanLeaf, bool) {
+// exactly: a term query; a conjunction of two or more term queries and
+// word pairs (a two-word phrase, +word +word) of which one at least
+// scores, with or without terms it must not hold (+word -word); or a
+// disjunction of two to ten term queries (word word).
+func leanQueryOf(ctx context.Context, req *bleve.SearchRequest, m mapping.IndexMapping) (*leanQuery, bool) {
 	if !leanSearchEnabled {
 		return nil, false
 	}
@@ -92,15 +106,12 @@ func leanQueryOf(ctx context.Context, req *bleve.SearchRequest, m mapping.IndexM
 		}
 		return leanLeaf{}, false
 	}
-	switch q := req.Query.(type) {
-	case *query.TermQuery:
-		l, ok := leaf(q)
-		return []leanLeaf{l}, ok
-	case *query.ConjunctionQuery:
-		if q.BoostVal != nil || len(q.Conjuncts) < 2 {
+	// allOf: a conjunction of terms and word pairs, one at least scored.
+	allOf := func(q *query.ConjunctionQuery) (*leanQuery, bool) {
+		if q.BoostVal != nil || len(q.Conjuncts) == 0 {
 			return nil, false
 		}
-		leaves := make([]leanLeaf, 0, len(q.Conjuncts))
+		lq := &leanQuery{compound: true}
 		scored := false
 		for _, c := range q.Conjuncts {
 			l, ok := leaf(c)
@@ -108,9 +119,54 @@ func leanQueryOf(ctx context.Context, req *bleve.SearchRequest, m mapping.IndexM
 				return nil, false
 			}
 			scored = scored || l.scored
+			lq.leaves = append(lq.leaves, l)
+		}
+		return lq, scored
+	}
+	switch q := req.Query.(type) {
+	case *query.TermQuery:
+		l, ok := leaf(q)
+		return &leanQuery{leaves: []leanLeaf{l}}, ok
+	case *query.ConjunctionQuery:
+		if len(q.Conjuncts) < 2 {
+			return nil, false
+		}
+		return allOf(q)
+	case *query.BooleanQuery:
+		// +a -b: Bleve's boolean searcher scores a page as its must part
+		// scores it (the query norm over the must part's weights alone).
+		must, ok := q.Must.(*query.ConjunctionQuery)
+		notAny, notOK := q.MustNot.(*query.DisjunctionQuery)
+		if q.BoostVal != nil || q.Should != nil || q.Filter != nil || !ok || !notOK || notAny.Min > 1 || len(notAny.Disjuncts) == 0 {
+			return nil, false
+		}
+		lq, ok := allOf(must)
+		if !ok {
+			return nil, false
+		}
+		for _, d := range notAny.Disjuncts {
+			l, ok := leaf(d)
+			if !ok || !l.scored {
+				return nil, false
+			}
+			lq.not = append(lq.not, l)
+		}
+		return lq, true
+	case *query.DisjunctionQuery:
+		// Up to ten: Bleve's searcher of more (DisjunctionHeapSearcher)
+		// sums its terms' scores in another order.
+		if q.BoostVal != nil || len(q.Disjuncts) < 2 || len(q.Disjuncts) > searcher.DisjunctionHeapTakeover || q.Min < 0 {
+			return nil, false
+		}
+		leaves := make([]leanLeaf, 0, len(q.Disjuncts))
+		for _, d := range q.Disjuncts {
+			l, ok := leaf(d)
+			if !ok || !l.scored {
+				return nil, false
+			}
 			leaves = append(leaves, l)
 		}
-		return leaves, scored
+		return &leanQuery{leaves: leaves, anyOf: true, min: int(q.Min), compound: true}, true
 	}
 	return nil, false
 }
@@ -119,10 +175,11 @@ func leanQueryOf(ctx context.Context, req *bleve.SearchRequest, m mapping.IndexM
 // the search goes to Bleve.
 var errNotLean = errors.New("not a scorch index")
 
-// leanSearch answers a request of leaves (leanQueryOf) on every shard at
-// once, each for its first From+Size pages, merged as SearchInContext
-// merges Bleve's results.
-func (s *shardedIndex) leanSearch(ctx context.Context, req *bleve.SearchRequest, leaves []leanLeaf) (*bleve.SearchResult, error) {
+// leanSearch answers a request lean (leanQueryOf) on every shard at once,
+// each for its first From+Size pages, merged as SearchInContext merges
+// Bleve's results.
+func (s *shardedIndex) leanSearch(ctx context.Context, req *bleve.SearchRequest, lq *leanQuery) (*bleve.SearchResult, error) {
+	leaves := lq.leaves
 	start := time.Now()
 	stats := &shardStats{shards: s.shards, counts: map[string]uint64{}}
 	defer stats.close()
@@ -138,8 +195,9 @@ func (s *shardedIndex) leanSearch(ctx context.Context, req *bleve.SearchRequest,
 		leaves[i].idf = 1.0 + math.Log(float64(docTotal)/float64(leaves[i].count+1.0))
 		leaves[i].queryWeight = 1.0 // a lone term's: its boost does not change its score
 	}
-	if len(leaves) > 1 {
-		// As NewConjunctionSearcher: the terms in order of their pages
+	if lq.compound {
+		// As NewConjunctionSearcher and newDisjunctionSliceSearcher: the
+		// terms in order of their pages
 		// (the same sort, so equal counts fall alike), the query norm over
 		// the scored terms' weights summed in that order, each term's
 		// weight its boost × idf × that norm. A word pair weighs 0.
@@ -160,7 +218,7 @@ func (s *shardedIndex) leanSearch(ctx context.Context, req *bleve.SearchRequest,
 	// from (stats.entries opened them): one snapshot of each for both.
 	want := req.From + req.Size
 	results, err := s.searchShards(func(i int) (*bleve.SearchResult, error) {
-		return leanShard(ctx, stats.readers[i], leaves, want)
+		return leanShard(ctx, stats.readers[i], lq, want)
 	})
 	if err != nil {
 		return nil, err
@@ -175,14 +233,15 @@ func (l leanByCount) Len() int           { return len(l) }
 func (l leanByCount) Less(i, j int) bool { return l[i].count < l[j].count }
 func (l leanByCount) Swap(i, j int)      { l[i], l[j] = l[j], l[i] }
 
-// leanShard scores the pages of one shard's reader holding every leaf,
+// leanShard scores the pages of one shard's reader the query matches,
 // keeping the best want of them.
-func leanShard(ctx context.Context, reader bleveindex.IndexReader, leaves []leanLeaf, want int) (*bleve.SearchResult, error) {
+func leanShard(ctx context.Context, reader bleveindex.IndexReader, lq *leanQuery, want int) (*bleve.SearchResult, error) {
+	leaves := lq.leaves
 	snap, ok := reader.(*scorch.IndexSnapshot)
 	if !ok {
 		return nil, errNotLean
 	}
-	m := &leanMatcher{leaves: leaves, want: want, best: &leanHits{},
+	m := &leanMatcher{leaves: leaves, anyOf: lq.anyOf, min: lq.min, not: lq.not, want: want, best: &leanHits{},
 		its: make([]segment.PostingsIterator, len(leaves)), docs: make([]uint64, len(leaves)),
 		freqs: make([]uint64, len(leaves)), norms: make([]float64, len(leaves))}
 	segs := snap.Segments()
@@ -213,9 +272,12 @@ func leanShard(ctx context.Context, reader bleveindex.IndexReader, leaves []lean
 	}, nil
 }
 
-// leanMatcher walks a shard's segments for the pages holding every leaf.
+// leanMatcher walks a shard's segments for the pages the query matches.
 type leanMatcher struct {
 	leaves   []leanLeaf
+	anyOf    bool
+	min      int
+	not      []leanLeaf
 	want     int
 	best     *leanHits
 	total    uint64
@@ -242,39 +304,41 @@ func (m *leanMatcher) segment(ctx context.Context, ss *scorch.SegmentSnapshot, s
 			return fmt.Errorf("term %s:%s: %w", l.field, l.term, err)
 		}
 		if pl == nil || pl.Count() == 0 {
-			return nil
+			if !m.anyOf {
+				return nil
+			}
+			m.its[i] = nil // holds no page of the segment
+			continue
 		}
 		m.its[i] = pl.Iterator(l.scored, l.scored, false, nil)
 		if o, ok := m.its[i].(segment.OptimizablePostingsIterator); ok && o.ActualBitmap() != nil {
 			bitmaps = append(bitmaps, o.ActualBitmap())
 		}
 	}
+	excluded, err := m.excluded(ss)
+	if err != nil {
+		return err
+	}
+	// match keeps the page doc (unless it holds a term it must not),
+	// scored as Bleve scores a conjunction: each scored term's score
+	// summed in the terms' order. Pages come in ascending order.
 	match := func(doc uint64) error {
-		m.total++
-		if m.total%(1<<14) == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
+		if excluded != nil {
+			excluded.AdvanceIfNeeded(uint32(doc))
+			if excluded.HasNext() && excluded.PeekNext() == uint32(doc) {
+				return nil
 			}
 		}
-		// search/scorer: a term scores tf × norm × idf (tf the square root
-		// of the frequency), times its query weight unless that is 1; a
-		// conjunction sums its terms' scores in their order.
 		score := 0.0
 		for i, l := range m.leaves {
-			if !l.scored {
-				continue
+			if l.scored {
+				score += m.termScore(i)
 			}
-			s := math.Sqrt(float64(m.freqs[i])) * m.norms[i] * l.idf
-			if l.queryWeight != 1.0 {
-				s *= l.queryWeight
-			}
-			score += s
 		}
-		if score > m.maxScore {
-			m.maxScore = score
-		}
-		m.best.offer(leanHit{score: score, hitNumber: m.total, seg: segIndex, num: doc, global: segOffset + doc}, m.want)
-		return nil
+		return m.keep(ctx, doc, score, segIndex, segOffset)
+	}
+	if m.anyOf {
+		return m.segmentAnyOf(ctx, segIndex, segOffset)
 	}
 	if len(m.leaves) == 1 {
 		for {
@@ -338,6 +402,136 @@ func (m *leanMatcher) segment(ctx context.Context, ss *scorch.SegmentSnapshot, s
 			return err
 		}
 	}
+}
+
+// excluded returns the pages of the segment holding any term of m.not, in
+// order, or nil when there are none.
+func (m *leanMatcher) excluded(ss *scorch.SegmentSnapshot) (roaring.IntPeekable, error) {
+	if len(m.not) == 0 {
+		return nil, nil
+	}
+	pages := roaring.New()
+	for _, l := range m.not {
+		dict, err := ss.Segment().Dictionary(l.field)
+		if err != nil {
+			return nil, fmt.Errorf("term %s:%s: %w", l.field, l.term, err)
+		}
+		pl, err := dict.PostingsList(l.term, ss.Deleted(), nil)
+		if err != nil {
+			return nil, fmt.Errorf("term %s:%s: %w", l.field, l.term, err)
+		}
+		if pl == nil || pl.Count() == 0 {
+			continue
+		}
+		it := pl.Iterator(false, false, false, nil)
+		if o, ok := it.(segment.OptimizablePostingsIterator); ok && o.ActualBitmap() != nil {
+			pages.Or(o.ActualBitmap())
+			continue
+		}
+		for {
+			p, err := it.Next()
+			if err != nil {
+				return nil, fmt.Errorf("term %s:%s: %w", l.field, l.term, err)
+			}
+			if p == nil {
+				break
+			}
+			pages.Add(uint32(p.Number()))
+		}
+	}
+	if pages.IsEmpty() {
+		return nil, nil
+	}
+	return pages.Iterator(), nil
+}
+
+// termScore is leaf i's score of the posting it stands on, as
+// search/scorer.TermQueryScorer scores it: tf × norm × idf (tf the square
+// root of the frequency), times the query weight unless that is 1.
+func (m *leanMatcher) termScore(i int) float64 {
+	l := &m.leaves[i]
+	s := math.Sqrt(float64(m.freqs[i])) * m.norms[i] * l.idf
+	if l.queryWeight != 1.0 {
+		s *= l.queryWeight
+	}
+	return s
+}
+
+// keep counts a match and offers it to the best kept; it checks now and
+// then whether the search is cancelled.
+func (m *leanMatcher) keep(ctx context.Context, doc uint64, score float64, segIndex int, segOffset uint64) error {
+	m.total++
+	if m.total%(1<<14) == 0 {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	if score > m.maxScore {
+		m.maxScore = score
+	}
+	m.best.offer(leanHit{score: score, hitNumber: m.total, seg: segIndex, num: doc, global: segOffset + doc}, m.want)
+	return nil
+}
+
+// segmentAnyOf finds and scores the segment's pages holding any leaf, as
+// Bleve's DisjunctionSliceSearcher does: page by page, the terms standing
+// on the lowest page match it; a page with at least min of them scores
+// their scores summed in the terms' order, times the share of the terms
+// that match (coord).
+func (m *leanMatcher) segmentAnyOf(ctx context.Context, segIndex int, segOffset uint64) error {
+	live := 0
+	for i := range m.leaves {
+		if m.its[i] == nil {
+			continue
+		}
+		ok, err := m.read(i, 0, true)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			m.its[i] = nil
+			continue
+		}
+		live++
+	}
+	matching := make([]int, 0, len(m.leaves))
+	for live > 0 {
+		matching = matching[:0]
+		for i := range m.leaves {
+			if m.its[i] == nil {
+				continue
+			}
+			if len(matching) > 0 && m.docs[i] > m.docs[matching[0]] {
+				continue
+			}
+			if len(matching) > 0 && m.docs[i] < m.docs[matching[0]] {
+				matching = matching[:0]
+			}
+			matching = append(matching, i)
+		}
+		doc := m.docs[matching[0]]
+		if len(matching) >= m.min {
+			sum := 0.0
+			for _, i := range matching {
+				sum += m.termScore(i)
+			}
+			coord := float64(len(matching)) / float64(len(m.leaves))
+			if err := m.keep(ctx, doc, sum*coord, segIndex, segOffset); err != nil {
+				return err
+			}
+		}
+		for _, i := range matching {
+			ok, err := m.read(i, 0, true)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				m.its[i] = nil
+				live--
+			}
+		}
+	}
+	return nil
 }
 
 // read moves leaf i's postings to the next posting (next) or to the first

@@ -13,8 +13,9 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
-// TestLeanTermSearchIsBleves: a term query or a conjunction of terms and
-// word pairs answered lean (leanterm.go) must give what Bleve gives, bit
+// TestLeanTermSearchIsBleves: a term query, a conjunction of terms and
+// word pairs (with terms a page must not hold), or a disjunction of terms
+// answered lean (leanterm.go) must give what Bleve gives, bit
 // for bit: the same total and best score, the same pages in the same order
 // (equal scores in the order met), the same scores, for common, rare and
 // one-page terms of several fields, phrases, windows of every size, boosts
@@ -59,6 +60,14 @@ func TestLeanTermSearchIsBleves(t *testing.T) {
 				t.Fatalf("only %d terms and %d pairs to compare", len(words), len(pairs))
 			}
 			conj := func(qs ...query.Query) query.Query { return query.NewConjunctionQuery(qs) }
+			not := func(must []query.Query, mustNot ...query.Query) query.Query {
+				return query.NewBooleanQuery(must, nil, mustNot)
+			}
+			disj := func(min float64, qs ...query.Query) query.Query {
+				d := query.NewDisjunctionQuery(qs)
+				d.SetMin(min)
+				return d
+			}
 			common, second, mid, rare := words[0], words[1], words[3], words[5]
 			pair := newPairTermQuery(pairs[0])
 			cases = append(cases,
@@ -76,6 +85,22 @@ func TestLeanTermSearchIsBleves(t *testing.T) {
 				conj(newPairTermQuery(pairs[1]), common, second),
 				conj(newPairTermQuery(pairs[len(pairs)-1]), mid),
 				conj(common, term("text", "zzzabsentzzz", 0)),
+				disj(0, common, second),
+				disj(0, second, common),
+				disj(0, mid, rare),
+				disj(0, common, second, mid),
+				disj(0, rare, words[4], mid, words[6]), // text and title
+				disj(0, term(common.FieldVal, common.Term, 2), rare),
+				disj(0, rare, term("text", "zzzabsentzzz", 0)),
+				disj(2, common, mid, rare),
+				disj(0, words[12], words[13]), // two documents' pages, all tied
+				not([]query.Query{common}, mid),
+				not([]query.Query{common}, rare, mid),
+				not([]query.Query{term(common.FieldVal, common.Term, 2)}, second),
+				not([]query.Query{common, second}, words[4]),
+				not([]query.Query{newPairTermQuery(pairs[0]), common}, rare),
+				not([]query.Query{mid}, term("text", "zzzabsentzzz", 0)),
+				not([]query.Query{common}, words[12]), // one document's pages out
 			)
 			windows := []struct{ from, size int }{{0, 20}, {0, 1}, {3, 7}, {0, 0}, {0, 10000}, {500, 5}}
 			compared := 0
@@ -122,6 +147,14 @@ func leanQueryName(q query.Query) string {
 			parts = append(parts, leanQueryName(c))
 		}
 		return "(" + strings.Join(parts, " AND ") + ")"
+	case *query.BooleanQuery:
+		return leanQueryName(q.Must) + " NOT " + leanQueryName(q.MustNot)
+	case *query.DisjunctionQuery:
+		var parts []string
+		for _, d := range q.Disjuncts {
+			parts = append(parts, leanQueryName(d))
+		}
+		return fmt.Sprintf("(%s, at least %v)", strings.Join(parts, " OR "), q.Min)
 	}
 	return fmt.Sprintf("%T", q)
 }

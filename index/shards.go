@@ -233,8 +233,8 @@ func (s *shardedIndex) SearchInContext(ctx context.Context, req *bleve.SearchReq
 	if len(s.shards) == 1 {
 		return s.shards[0].SearchInContext(ctx, req)
 	}
-	if leaves, ok := leanQueryOf(ctx, req, s.Mapping()); ok {
-		res, err := s.leanSearch(ctx, req, leaves)
+	if lq, ok := leanQueryOf(ctx, req, s.Mapping()); ok {
+		res, err := s.leanSearch(ctx, req, lq)
 		if !errors.Is(err, errNotLean) {
 			return res, err
 		}
