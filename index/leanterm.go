@@ -8,6 +8,8 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -65,6 +67,61 @@ type leanQuery struct {
 	min      int
 	compound bool       // not a lone term: the leaves' weights are normalised
 	not      []leanLeaf // pages holding any of these do not match (+a -b)
+}
+
+// leanLocationsKey is the context key of a *leanLocations.
+type leanLocationsKey struct{}
+
+// leanLocations, in a search's context, asks the lean search to give its
+// hits the term locations Bleve's search with IncludeLocations gives them
+// for the query as the user wrote it, before rewriteForSpeed: every
+// position of a word in the fields that keep positions, and the two words
+// of a two-word phrase only where they stand side by side. A lean search
+// sets located and gathers them meanwhile, from the postings it read, on
+// their own goroutines (the caller reads SQLite meanwhile); located then
+// delivers the outcome, once. A search the lean search does not answer
+// leaves located nil, and the caller gathers them itself
+// (Library.addLocations). For a two-word phrase the lean search sets
+// phrase instead, which finds it in the shown pages' text (phrasetext.go).
+type leanLocations struct {
+	located <-chan error
+	phrase  *textPhrase
+}
+
+func withLeanLocations(ctx context.Context, ll *leanLocations) context.Context {
+	return context.WithValue(ctx, leanLocationsKey{}, ll)
+}
+
+// phraseWords pairs each word pair leaf with the leaves of its two words
+// (rewriteForSpeed's two-word phrase: the pair "a b" with the words a and
+// b); false when a pair's words are not both there.
+func (lq *leanQuery) phraseWords() ([][2]int, bool) {
+	var phrases [][2]int
+	for _, l := range lq.leaves {
+		if l.scored {
+			continue
+		}
+		first, second, ok := strings.Cut(string(l.term), " ")
+		if l.field != pageTextPairs || !ok {
+			return nil, false
+		}
+		words := [2]int{-1, -1}
+		for j, w := range lq.leaves {
+			if !w.scored || w.field != "text" {
+				continue
+			}
+			if words[0] < 0 && string(w.term) == first {
+				words[0] = j
+			} else if words[1] < 0 && string(w.term) == second {
+				words[1] = j
+			}
+		}
+		if words[0] < 0 || words[1] < 0 {
+			return nil, false
+		}
+		phrases = append(phrases, words)
+	}
+	return phrases, true
 }
 
 // leanQueryOf returns the terms of a request the lean search can answer
@@ -182,7 +239,11 @@ func (s *shardedIndex) leanSearch(ctx context.Context, req *bleve.SearchRequest,
 	leaves := lq.leaves
 	start := time.Now()
 	stats := &shardStats{shards: s.shards, counts: map[string]uint64{}}
-	defer stats.close()
+	defer func() {
+		if stats != nil { // not handed to the gathering of locations
+			stats.close()
+		}
+	}()
 	docTotal, err := stats.entries()
 	if err != nil {
 		return nil, err
@@ -214,16 +275,82 @@ func (s *shardedIndex) leanSearch(ctx context.Context, req *bleve.SearchRequest,
 			leaves[i].queryWeight = leaves[i].boost * leaves[i].idf * queryNorm
 		}
 	}
+	ll, _ := ctx.Value(leanLocationsKey{}).(*leanLocations)
+	var phrases [][2]int
+	var phrase *textPhrase
+	locate := false
+	if ll != nil {
+		if phrase = newTextPhrase(lq, s.Mapping().AnalyzerNamed(pageTextAnalyzer)); phrase == nil {
+			phrases, locate = lq.phraseWords()
+		}
+	}
 	// The shards are read through the readers the statistics were taken
 	// from (stats.entries opened them): one snapshot of each for both.
 	want := req.From + req.Size
+	kept := make([][]leanHit, len(s.shards))
+	shardHits := make([]search.DocumentMatchCollection, len(s.shards))
 	results, err := s.searchShards(func(i int) (*bleve.SearchResult, error) {
-		return leanShard(ctx, stats.readers[i], lq, want)
+		res, k, err := leanShard(ctx, stats.readers[i], lq, want)
+		if err == nil {
+			// Merging reorders the first shard's hits in place.
+			kept[i], shardHits[i] = k, slices.Clone(res.Hits)
+		}
+		return res, err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return mergeShardResults(req, results, start), nil
+	merged := mergeShardResults(req, results, start)
+	if phrase != nil {
+		ll.phrase = phrase
+	}
+	if locate {
+		// The hits shown are located while the caller completes them; the
+		// readers stay open until then.
+		located := make(chan error, 1)
+		ll.located = located
+		go func(stats *shardStats) {
+			defer stats.close()
+			located <- locateShown(stats, lq, phrases, merged.Hits, kept, shardHits)
+		}(stats)
+		stats = nil
+	}
+	return merged, nil
+}
+
+// locateShown gives the hits shown their locations (locateLean), each
+// shard's on its own goroutine. kept[i][j] is the page of shardHits[i][j],
+// shard i's hits.
+func locateShown(stats *shardStats, lq *leanQuery, phrases [][2]int, shown search.DocumentMatchCollection, kept [][]leanHit, shardHits []search.DocumentMatchCollection) error {
+	isShown := make(map[*search.DocumentMatch]bool, len(shown))
+	for _, h := range shown {
+		isShown[h] = true
+	}
+	errs := make([]error, len(kept))
+	var wg sync.WaitGroup
+	for i := range kept {
+		var pages []leanHit
+		var hits search.DocumentMatchCollection
+		for j, h := range shardHits[i] {
+			if isShown[h] {
+				pages, hits = append(pages, kept[i][j]), append(hits, h)
+			}
+		}
+		if len(hits) == 0 {
+			continue
+		}
+		snap, ok := stats.readers[i].(*scorch.IndexSnapshot)
+		if !ok {
+			return errNotLean
+		}
+		wg.Go(func() {
+			errs[i] = guardIndex("locate hits of shard "+strconv.Itoa(i), func() error {
+				return locateLean(snap.Segments(), lq.leaves, phrases, pages, hits)
+			})
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // leanByCount orders leaves as OrderedSearcherList orders searchers.
@@ -235,11 +362,11 @@ func (l leanByCount) Swap(i, j int)      { l[i], l[j] = l[j], l[i] }
 
 // leanShard scores the pages of one shard's reader the query matches,
 // keeping the best want of them.
-func leanShard(ctx context.Context, reader bleveindex.IndexReader, lq *leanQuery, want int) (*bleve.SearchResult, error) {
+func leanShard(ctx context.Context, reader bleveindex.IndexReader, lq *leanQuery, want int) (*bleve.SearchResult, []leanHit, error) {
 	leaves := lq.leaves
 	snap, ok := reader.(*scorch.IndexSnapshot)
 	if !ok {
-		return nil, errNotLean
+		return nil, nil, errNotLean
 	}
 	m := &leanMatcher{leaves: leaves, anyOf: lq.anyOf, min: lq.min, not: lq.not, want: want, best: &leanHits{},
 		its: make([]segment.PostingsIterator, len(leaves)), docs: make([]uint64, len(leaves)),
@@ -250,15 +377,17 @@ func leanShard(ctx context.Context, reader bleveindex.IndexReader, lq *leanQuery
 		segOffset := offset
 		offset += ss.Segment().Count()
 		if err := m.segment(ctx, ss, segIndex, segOffset); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	hits := make(search.DocumentMatchCollection, len(*m.best))
+	kept := make([]leanHit, len(hits))
 	for i := len(hits) - 1; i >= 0; i-- {
 		h := heap.Pop(m.best).(leanHit)
+		kept[i] = h
 		id, err := segs[h.seg].DocID(h.num)
 		if err != nil {
-			return nil, fmt.Errorf("page of hit %d: %w", h.hitNumber, err)
+			return nil, nil, fmt.Errorf("page of hit %d: %w", h.hitNumber, err)
 		}
 		hits[i] = &search.DocumentMatch{
 			ID: string(id), Score: h.score, HitNumber: h.hitNumber,
@@ -269,7 +398,143 @@ func leanShard(ctx context.Context, reader bleveindex.IndexReader, lq *leanQuery
 	return &bleve.SearchResult{
 		Status: &bleve.SearchStatus{Total: 1, Successful: 1},
 		Hits:   hits, Total: m.total, MaxScore: m.maxScore,
-	}, nil
+	}, kept, nil
+}
+
+// locateLean gives each hit (kept[i] is hits[i]'s page) the locations of
+// the query's scored words on its page, read from the postings of the
+// segment it is in, as leanLocations describes them. The phrase words
+// that stand side by side are found as Bleve's phrase searcher finds them:
+// the second word at the next position of the same value of the field.
+func locateLean(segs []*scorch.SegmentSnapshot, leaves []leanLeaf, phrases [][2]int, kept []leanHit, hits search.DocumentMatchCollection) error {
+	// Each segment's postings are read once per word, in page order.
+	order := make([]int, len(kept))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool {
+		ka, kb := kept[order[a]], kept[order[b]]
+		if ka.seg != kb.seg {
+			return ka.seg < kb.seg
+		}
+		return ka.num < kb.num
+	})
+	// found[hit][leaf]: the word's locations on the hit's page.
+	found := make([][][]search.Location, len(kept))
+	for i := range found {
+		found[i] = make([][]search.Location, len(leaves))
+	}
+	for start := 0; start < len(order); {
+		seg := kept[order[start]].seg
+		end := start
+		for end < len(order) && kept[order[end]].seg == seg {
+			end++
+		}
+		ss := segs[seg]
+		for li, l := range leaves {
+			if !l.scored {
+				continue
+			}
+			dict, err := ss.Segment().Dictionary(l.field)
+			if err != nil {
+				return fmt.Errorf("locations of %s:%s: %w", l.field, l.term, err)
+			}
+			pl, err := dict.PostingsList(l.term, ss.Deleted(), nil)
+			if err != nil {
+				return fmt.Errorf("locations of %s:%s: %w", l.field, l.term, err)
+			}
+			if pl == nil || pl.Count() == 0 {
+				continue
+			}
+			it := pl.Iterator(false, false, true, nil)
+			if o, ok := it.(segment.OptimizablePostingsIterator); ok && o.ActualBitmap() != nil {
+				// Narrowed to the pages shown, the postings step from one
+				// to the next without decoding the pages between (see
+				// leanMatcher.segment).
+				shown := roaring.New()
+				for _, hi := range order[start:end] {
+					shown.Add(uint32(kept[hi].num))
+				}
+				o.ReplaceActual(roaring.And(shown, o.ActualBitmap()))
+			}
+			var at segment.Posting // the posting the postings stand on
+			for _, hi := range order[start:end] {
+				num := kept[hi].num
+				if at == nil || at.Number() < num {
+					if at, err = it.Advance(num); err != nil {
+						return fmt.Errorf("locations of %s:%s: %w", l.field, l.term, err)
+					}
+					if at == nil {
+						break
+					}
+				}
+				if at.Number() != num {
+					continue
+				}
+				for _, loc := range at.Locations() {
+					var ap search.ArrayPositions
+					if a := loc.ArrayPositions(); len(a) > 0 {
+						ap = append(ap, a...)
+					}
+					found[hi][li] = append(found[hi][li], search.Location{
+						Pos: loc.Pos(), Start: loc.Start(), End: loc.End(), ArrayPositions: ap,
+					})
+				}
+			}
+		}
+		start = end
+	}
+	for hi, h := range hits {
+		h.Locations = leanHitLocations(leaves, phrases, found[hi])
+	}
+	return nil
+}
+
+// leanHitLocations lays out a page's word locations (found, by leaf) as
+// Bleve's DocumentMatch.Locations: by field and term, each term's sorted
+// and without duplicates; a phrase's words only where they form it.
+func leanHitLocations(leaves []leanLeaf, phrases [][2]int, found [][]search.Location) search.FieldTermLocationMap {
+	inPhrase := make([]bool, len(leaves))
+	keep := make([][]bool, len(leaves))
+	for _, words := range phrases {
+		first, second := words[0], words[1]
+		inPhrase[first], inPhrase[second] = true, true
+		for _, w := range words {
+			if keep[w] == nil {
+				keep[w] = make([]bool, len(found[w]))
+			}
+		}
+		for i, a := range found[first] {
+			for j, b := range found[second] {
+				if b.Pos == a.Pos+1 && b.ArrayPositions.Equals(a.ArrayPositions) {
+					keep[first][i], keep[second][j] = true, true
+				}
+			}
+		}
+	}
+	var out search.FieldTermLocationMap
+	for li, locs := range found {
+		term := string(leaves[li].term)
+		for i := range locs {
+			if inPhrase[li] && !keep[li][i] {
+				continue
+			}
+			if out == nil {
+				out = search.FieldTermLocationMap{}
+			}
+			field := leaves[li].field
+			if out[field] == nil {
+				out[field] = search.TermLocationMap{}
+			}
+			out[field][term] = append(out[field][term], &locs[i])
+		}
+	}
+	for _, tlm := range out {
+		for term, locs := range tlm {
+			tlm[term] = locs.Dedupe()
+		}
+	}
+	return out
 }
 
 // leanMatcher walks a shard's segments for the pages the query matches.
@@ -285,11 +550,16 @@ type leanMatcher struct {
 
 	// Per leaf, in the current segment: its postings, and the page, the
 	// frequency and the norm of the posting it stands on.
-	its   []segment.PostingsIterator
-	docs  []uint64
-	freqs []uint64
-	norms []float64
+	its      []segment.PostingsIterator
+	docs     []uint64
+	freqs    []uint64
+	norms    []float64
+	narrowed []bool // narrowed to the pages all hold (segment)
 }
+
+// narrowShare: a term's postings are narrowed to the pages all terms of a
+// conjunction hold when those are at most this share of its own.
+const narrowShare = 4
 
 // segment finds and scores the segment's pages holding every leaf.
 func (m *leanMatcher) segment(ctx context.Context, ss *scorch.SegmentSnapshot, segIndex int, segOffset uint64) error {
@@ -354,12 +624,29 @@ func (m *leanMatcher) segment(ctx context.Context, ss *scorch.SegmentSnapshot, s
 	if len(bitmaps) == len(m.leaves) && !leanLeapfrogOnly {
 		// The pages every term holds, known up front: each term steps
 		// straight to each of them (a filter's postings skip; a scored
-		// term's read its frequencies on the way, as Bleve's do).
+		// term's read its frequencies on the way, as Bleve's do). Where
+		// they are few of a term's pages (a phrase's words, narrowed by its
+		// word pair), its postings are narrowed to them, as Bleve's
+		// conjunction optimisation narrows them: stepping to the next then
+		// passes the pages between at less cost than advancing to a page,
+		// which walks every posting before it (the A/B in README's notes:
+		// phrases gained, two common words lost).
 		all := roaring.FastAnd(bitmaps...)
+		count := all.GetCardinality()
+		narrowed := m.narrowed[:0]
+		for i := range m.leaves {
+			o, ok := m.its[i].(segment.OptimizablePostingsIterator)
+			narrow := ok && m.leaves[i].scored && count*narrowShare <= o.ActualBitmap().GetCardinality()
+			if narrow {
+				o.ReplaceActual(all)
+			}
+			narrowed = append(narrowed, narrow)
+		}
+		m.narrowed = narrowed
 		for it := all.Iterator(); it.HasNext(); {
 			doc := uint64(it.Next())
 			for i := range m.leaves {
-				ok, err := m.read(i, doc, false)
+				ok, err := m.read(i, doc, narrowed[i])
 				if err != nil {
 					return err
 				}

@@ -4,13 +4,18 @@ import (
 	"container/heap"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/rapport-qda/rapport/internal/pdfgen"
 )
 
 // TestLeanTermSearchIsBleves: a term query, a conjunction of terms and
@@ -234,4 +239,156 @@ func TestLeanHitsKeepFirstOfEqualScores(t *testing.T) {
 			t.Errorf("scores %v, best %d: kept %q, want %q", c.scores, c.want, got, c.kept)
 		}
 	}
+}
+
+// TestLeanLocationsAreBleves: the term locations the lean search gives the
+// pages it keeps (leanLocations) are the ones Bleve's second search gives
+// them for the query as written (addLocations): a word's every position in
+// the page text and its further values. A two-word phrase is found in the
+// page text (textPhrase) where Bleve finds it there, its words only where
+// they stand side by side, with their offsets. And a search's results,
+// snippets included, are the same whether it goes lean or not.
+func TestLeanLocationsAreBleves(t *testing.T) {
+	ctx := context.Background()
+	withShards(t, 2)
+	lib := openTestLibrary(t, t.TempDir())
+	dir := t.TempDir()
+	// A page of capitals, a word three times over and a phrase twice.
+	own := filepath.Join(dir, "own.pdf")
+	a := pdfgen.Article{Title: "Repeated words", Pages: [][]string{{"Stigma stigma stigma in the ward. Trust Care and TRUST CARE; trust, care."}}}
+	if err := os.WriteFile(own, a.Doc().Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep := mustImport(t, lib, append(writeArticles(t, dir, 0, 24), own)...)
+	// Words and a phrase in an abstract and a note (the text field's
+	// further values), a phrase twice over and a word standing twice.
+	if err := lib.SetMetadataField(ctx, rep.Imported[2].ID, "abstract", "Trust and care on the ward: trust care, care trust care trust trust."); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.AddDocNote(ctx, rep.Imported[5].ID, "A note on trust care and stigma; stigma stigma.", ""); err != nil {
+		t.Fatal(err)
+	}
+	idx := caughtUpIndex(t, lib)
+	// Phrases from the pages' own text: the first three pairs of their
+	// words on a page of each of four articles.
+	queries := []string{"trust", "stigma", "marker3p1", "consent", "\"trust care\"", "\"care trust\"", "\"stigma stigma\"",
+		"+trust +care", "+stigma -trust", "+nurse +patient -ward", "trust care", "nurse patient ward", "title:trust", "+title:article +stigma", "zzzabsentzzz"}
+	for _, d := range rep.Imported[:4] {
+		p, err := lib.PageText(ctx, d.ID, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		words := strings.Fields(p.Text)
+		n := 0
+		for i := 0; i+1 < len(words) && n < 3; i++ {
+			if slices.Contains(robustWords, words[i]) && slices.Contains(robustWords, words[i+1]) {
+				queries = append(queries, fmt.Sprintf("%q", words[i]+" "+words[i+1]))
+				n++
+			}
+		}
+	}
+	located, phrases, elsewhere := 0, 0, 0
+	for _, qs := range queries {
+		q, err := buildQuery(SearchRequest{Query: qs}, idx.Mapping())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, size := range []int{20, 3} {
+			req := bleve.NewSearchRequestOptions(rewriteForSpeed(q, idx.Mapping()), size, 0, false)
+			if _, ok := leanQueryOf(ctx, req, idx.Mapping()); !ok {
+				t.Fatalf("%s is not searched lean", qs)
+			}
+			var ll leanLocations
+			lean, err := idx.SearchInContext(withLeanLocations(ctx, &ll), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			isPhrase := strings.HasPrefix(qs, `"`)
+			switch {
+			case isPhrase && ll.phrase == nil:
+				t.Fatalf("%s: the lean search finds no phrase in the text", qs)
+			case !isPhrase && ll.located == nil:
+				t.Fatalf("%s: the lean search gathers no locations", qs)
+			case ll.located != nil:
+				if err := <-ll.located; err != nil {
+					t.Fatal(err)
+				}
+			}
+			leanSearchEnabled = false
+			want, err := idx.SearchInContext(ctx, req)
+			if err == nil {
+				err = lib.addLocations(ctx, idx, q, want.Hits)
+			}
+			leanSearchEnabled = true
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, exp := leanSummary(lean), leanSummary(want); got != exp {
+				t.Fatalf("%s: hits differ:\nlean  %s\nbleve %s", qs, got, exp)
+			}
+			for i, h := range lean.Hits {
+				got, exp := h.Locations, want.Hits[i].Locations
+				if ll.phrase != nil {
+					// Found in the page text, with offsets; none when the
+					// phrase stands elsewhere (Bleve's are used then).
+					doc, page, _ := parsePageEntryID(h.ID)
+					p, err := lib.PageText(ctx, doc, page)
+					if err != nil {
+						t.Fatal(err)
+					}
+					inText, _ := splitTextLocations(exp["text"])
+					got, exp = nil, nil
+					if locs := ll.phrase.locations(p.Text); locs != nil {
+						got = search.FieldTermLocationMap{"text": locs}
+					}
+					if len(inText) > 0 {
+						exp = search.FieldTermLocationMap{"text": textOffsets(p.Text, inText)}
+					} else {
+						elsewhere++
+					}
+				}
+				if g, e := locationsSummary(got), locationsSummary(exp); g != e {
+					t.Errorf("%s, page %s: locations\nlean  %s\nbleve %s", qs, h.ID, g, e)
+				}
+				located += len(got["text"])
+				if isPhrase {
+					phrases += len(got["text"])
+				}
+			}
+		}
+		// The whole search, with its snippets.
+		got, err := lib.Search(ctx, SearchRequest{Query: qs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		leanSearchEnabled = false
+		want, err := lib.Search(ctx, SearchRequest{Query: qs})
+		leanSearchEnabled = true
+		if err != nil {
+			t.Fatal(err)
+		}
+		got.Took, want.Took = 0, 0
+		if g, w := fmt.Sprintf("%+v", got), fmt.Sprintf("%+v", want); g != w {
+			t.Errorf("%s: search results differ:\nlean  %s\nbleve %s", qs, g, w)
+		}
+	}
+	if located < 100 || phrases < 20 || elsewhere == 0 {
+		t.Errorf("only %d located terms compared, %d of phrases, and %d pages where a phrase is not in the text", located, phrases, elsewhere)
+	}
+}
+
+// locationsSummary writes a hit's locations in a fixed order.
+func locationsSummary(ftl search.FieldTermLocationMap) string {
+	var out []string
+	for field, tlm := range ftl {
+		for term, locs := range tlm {
+			s := field + ":" + term + "@"
+			for _, l := range locs {
+				s += fmt.Sprintf(" %d[%d-%d]%v", l.Pos, l.Start, l.End, []uint64(l.ArrayPositions))
+			}
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, "; ")
 }

@@ -119,8 +119,17 @@ func (s *tokenShare) take(input []byte) analysis.TokenStream {
 // Bleve's unicode tokenizer (UAX #29 words) before any filter drops a
 // token, so segmenting the same text again finds each position's bytes. It
 // stops at the last position asked for.
+//
+// Locations found in the text itself (textPhrase) come with their offsets
+// (an end past 0) and are returned as they are.
 func textOffsets(text string, locs search.TermLocationMap) search.TermLocationMap {
-	if len(locs) == 0 {
+	known := true
+	for _, ls := range locs {
+		for _, l := range ls {
+			known = known && l.End > 0
+		}
+	}
+	if known {
 		return locs
 	}
 	type span struct{ start, end int }

@@ -129,11 +129,16 @@ func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 	// Term locations (for snippets) are not asked of the first search:
 	// Bleve would gather them for every matching page, not only the ones
 	// shown. The pages shown get theirs from a second search limited to
-	// them (addLocations).
+	// them (addLocations), unless the lean search (leanterm.go) gave the
+	// pages it kept theirs, read from the postings it had open.
 	searchCtx := ctx
+	var leanLocated leanLocations
+	if !req.NoSnippets {
+		searchCtx = withLeanLocations(searchCtx, &leanLocated)
+	}
 	facets := facetCounter{cache: &l.facetOrds}
 	if req.Facets {
-		searchCtx = withFacetCounting(ctx, &facets)
+		searchCtx = withFacetCounting(searchCtx, &facets)
 	}
 	res, err := l.searchGuarded(searchCtx, idx, sr)
 	if err != nil {
@@ -150,15 +155,17 @@ func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 		matches = append(matches, h)
 	}
 	snippets := !req.NoSnippets && len(res.Hits) > 0
-	var located chan error
-	if snippets {
-		// The term locations of the pages shown (a second, small search)
-		// are gathered while SQLite is read for their titles and text:
-		// neither needs the other, and on two cores they overlap.
-		located = make(chan error, 1)
-		go func() { located <- l.addLocations(ctx, idx, q, res.Hits) }()
+	// The term locations of the pages shown are gathered while SQLite is
+	// read for their titles and text: neither needs the other, and on two
+	// cores they overlap.
+	bleveLocations := func(hits search.DocumentMatchCollection) error { return l.addLocations(ctx, idx, q, hits) }
+	located, phrase := leanLocated.located, leanLocated.phrase
+	if snippets && located == nil && phrase == nil {
+		ch := make(chan error, 1)
+		go func() { ch <- bleveLocations(res.Hits) }()
+		located = ch
 	}
-	if err := l.fillHits(ctx, out.Hits, matches, snippets, located); err != nil {
+	if err := l.fillHits(ctx, out.Hits, matches, snippets, located, phrase, bleveLocations); err != nil {
 		if errors.Is(err, errLocations) {
 			return nil, fmt.Errorf("search %q: %w", req.Query, err)
 		}
@@ -433,7 +440,12 @@ func withField(q query.FieldableQuery, field string) query.Query {
 // locations (addLocations, run meanwhile); fillHits waits for it before it
 // builds them, and always before it returns. The page texts are
 // decompressed and the snippets built on up to snippetWorkers goroutines.
-func (l *Library) fillHits(ctx context.Context, hits []SearchHit, matches []*search.DocumentMatch, snippets bool, located <-chan error) (err error) {
+//
+// With phrase (a lean two-word phrase), the hits' locations are found in
+// their page text instead; a hit whose text does not hold the phrase gets
+// Bleve's (bleveLocations).
+func (l *Library) fillHits(ctx context.Context, hits []SearchHit, matches []*search.DocumentMatch, snippets bool, located <-chan error,
+	phrase *textPhrase, bleveLocations func(search.DocumentMatchCollection) error) (err error) {
 	if located != nil {
 		defer func() {
 			if located != nil {
@@ -552,6 +564,8 @@ WHERE (a.doc_id, a.page) IN (VALUES `+pairs+`) ORDER BY t.position, t.id`, pageA
 		}
 	}
 	errs := make([]error, len(hits))
+	pageTexts := make([]string, len(hits))
+	elsewhere := make([]bool, len(hits)) // a phrase not in the page text
 	forEachParallel(len(hits), snippetWorkers, func(i int) {
 		h := &hits[i]
 		k := pageKey{h.DocID, h.Page}
@@ -563,10 +577,39 @@ WHERE (a.doc_id, a.page) IN (VALUES `+pairs+`) ORDER BY t.position, t.id`, pageA
 				return
 			}
 		}
+		if phrase != nil {
+			locs := phrase.locations(text)
+			if locs == nil {
+				pageTexts[i], elsewhere[i] = text, true
+				return
+			}
+			matches[i].Locations = search.FieldTermLocationMap{"text": locs}
+		}
 		d := docs[h.DocID]
 		h.Snippet = hitSnippet(matches[i], text, d.abstract, d.title)
 	})
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	var rest search.DocumentMatchCollection
+	for i, e := range elsewhere {
+		if e {
+			rest = append(rest, matches[i])
+		}
+	}
+	if len(rest) == 0 {
+		return nil
+	}
+	if err := bleveLocations(rest); err != nil {
+		return fmt.Errorf("%w: %w", errLocations, err)
+	}
+	for i, e := range elsewhere {
+		if e {
+			d := docs[hits[i].DocID]
+			hits[i].Snippet = hitSnippet(matches[i], pageTexts[i], d.abstract, d.title)
+		}
+	}
+	return nil
 }
 
 // queryPrepared runs a query through a statement prepared once per
