@@ -46,7 +46,7 @@ var leanSearchEnabled = true
 var leanLeapfrogOnly = false
 
 // leanLeaf is a term a lean search reads: scored (a word) or a filter (a
-// word pair, pairTermQuery).
+// word pair, an exact year: filterTermQuery).
 type leanLeaf struct {
 	field  string
 	term   []byte
@@ -98,11 +98,11 @@ func withLeanLocations(ctx context.Context, ll *leanLocations) context.Context {
 func (lq *leanQuery) phraseWords() ([][2]int, bool) {
 	var phrases [][2]int
 	for _, l := range lq.leaves {
-		if l.scored {
+		if l.scored || l.field != pageTextPairs {
 			continue
 		}
 		first, second, ok := strings.Cut(string(l.term), " ")
-		if l.field != pageTextPairs || !ok {
+		if !ok {
 			return nil, false
 		}
 		words := [2]int{-1, -1}
@@ -126,8 +126,8 @@ func (lq *leanQuery) phraseWords() ([][2]int, bool) {
 
 // leanQueryOf returns the terms of a request the lean search can answer
 // exactly: a term query; a conjunction of two or more term queries and
-// word pairs (a two-word phrase, +word +word) of which one at least
-// scores, with or without terms it must not hold (+word -word); or a
+// filters (a two-word phrase, +word +word, +year:2019 +word) of which one
+// at least scores, with or without terms it must not hold (+word -word); or a
 // disjunction of two to ten term queries (word word).
 func leanQueryOf(ctx context.Context, req *bleve.SearchRequest, m mapping.IndexMapping) (*leanQuery, bool) {
 	if !leanSearchEnabled {
@@ -158,7 +158,7 @@ func leanQueryOf(ctx context.Context, req *bleve.SearchRequest, m mapping.IndexM
 		switch q := q.(type) {
 		case *query.TermQuery:
 			return leanLeaf{field: q.FieldVal, term: []byte(q.Term), boost: q.BoostVal.Value(), scored: true}, q.FieldVal != "" && q.Term != ""
-		case *pairTermQuery:
+		case *filterTermQuery:
 			return leanLeaf{field: q.Field, term: []byte(q.Term), boost: 1}, q.Field != "" && q.Term != ""
 		}
 		return leanLeaf{}, false

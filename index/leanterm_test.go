@@ -144,7 +144,7 @@ func leanQueryName(q query.Query) string {
 	switch q := q.(type) {
 	case *query.TermQuery:
 		return fmt.Sprintf("%s:%s^%v", q.FieldVal, q.Term, q.BoostVal.Value())
-	case *pairTermQuery:
+	case *filterTermQuery:
 		return fmt.Sprintf("pair:%q", q.Term)
 	case *query.ConjunctionQuery:
 		var parts []string

@@ -22,6 +22,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -179,7 +180,7 @@ func (l *Library) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 }
 
 // finiteScore keeps a score JSON can carry: a score that is not a finite
-// number (a scoring defect; see pairTermQuery) ranks as 0 rather than
+// number (a scoring defect; see filterTermQuery) ranks as 0 rather than
 // breaking every consumer of the results.
 func finiteScore(s float64) float64 {
 	if math.IsNaN(s) || math.IsInf(s, 0) {
@@ -340,8 +341,9 @@ func searchTextToo(q query.Query) query.Query {
 // its pair term, which matches exactly the pages the phrase matches, with
 // its two words (which score the page, as they do for a phrase); a longer
 // phrase must also hold all its pairs, which leaves the position check to
-// the few pages that do. q itself is not changed: term locations for
-// snippets come from the original query.
+// the few pages that do. A number a conjunction's pages must hold
+// (+year:2019 +word) becomes a filter (exactNumber). q itself is not
+// changed: term locations for snippets come from the original query.
 func rewriteForSpeed(q query.Query, m mapping.IndexMapping) query.Query {
 	switch q := q.(type) {
 	case *query.BooleanQuery:
@@ -353,8 +355,19 @@ func rewriteForSpeed(q query.Query, m mapping.IndexMapping) query.Query {
 	case *query.ConjunctionQuery:
 		c := *q
 		c.Conjuncts = make([]query.Query, len(q.Conjuncts))
+		filters := 0
 		for i, sub := range q.Conjuncts {
+			if f := exactNumber(sub, m); f != nil {
+				c.Conjuncts[i] = f
+				filters++
+				continue
+			}
 			c.Conjuncts[i] = rewriteForSpeed(sub, m)
+		}
+		if filters == len(c.Conjuncts) { // nothing would score
+			for i, sub := range q.Conjuncts {
+				c.Conjuncts[i] = rewriteForSpeed(sub, m)
+			}
 		}
 		return &c
 	case *query.DisjunctionQuery:
@@ -419,6 +432,48 @@ func rewriteForSpeed(q query.Query, m mapping.IndexMapping) query.Query {
 		return query.NewConjunctionQuery(append(pairs, q))
 	}
 	return q
+}
+
+// exactNumber returns the filter of a number a conjunction's page must
+// hold, or nil when q is not one. The query string's year:2019 is the
+// disjunction of the text 2019 in the year field (which, numeric, holds
+// none) and the numbers from 2019 to 2019; Bleve scores the page by that
+// number's rarity, alike for every page it lets through, so that only the
+// rest of the conjunction ranks them. As a filter (filterTermQuery) the
+// ranking stays and the pages are found with less work: the one term of
+// the number, as Bleve's numeric range indexes it (full precision, shift
+// 0), narrows the rest.
+func exactNumber(q query.Query, m mapping.IndexMapping) query.Query {
+	d, ok := q.(*query.DisjunctionQuery)
+	if !ok || len(d.Disjuncts) != 2 || d.Min > 1 {
+		return nil
+	}
+	var field string
+	var number *query.NumericRangeQuery
+	text := 0
+	for _, sub := range d.Disjuncts {
+		switch sub := sub.(type) {
+		case *query.NumericRangeQuery:
+			number, field = sub, sub.FieldVal
+		case *query.MatchQuery, *query.TermQuery:
+			text++
+		}
+	}
+	im, ok := m.(*mapping.IndexMappingImpl)
+	if number == nil || text != 1 || !ok || im.FieldMappingForPath(field).Type != "number" {
+		return nil
+	}
+	for _, sub := range d.Disjuncts {
+		if f, ok := sub.(query.FieldableQuery); !ok || f.Field() != field {
+			return nil
+		}
+	}
+	if number.Min == nil || number.Max == nil || *number.Min != *number.Max ||
+		number.InclusiveMin == nil || !*number.InclusiveMin || number.InclusiveMax == nil || !*number.InclusiveMax {
+		return nil
+	}
+	term := numeric.MustNewPrefixCodedInt64(numeric.Float64ToInt64(*number.Min), 0)
+	return &filterTermQuery{Term: string(term), Field: field}
 }
 
 // withField returns a copy of a field query aimed at another field.

@@ -401,3 +401,69 @@ func TestLargeImportSettlesIndex(t *testing.T) {
 		t.Errorf("the last note: %d pages, want 1", n)
 	}
 }
+
+// TestExactYearFilters: a year given exactly beside other terms
+// (+year:2011 +trust) filters the pages (exactNumber) rather than scoring
+// them, and finds the same pages in the same order as Bleve's numeric
+// range, which scores every page it lets through alike; and such a query
+// is answered by the lean search.
+func TestExactYearFilters(t *testing.T) {
+	ctx := context.Background()
+	withShards(t, 2)
+	lib := openTestLibrary(t, t.TempDir())
+	rep := mustImport(t, lib, writeArticles(t, t.TempDir(), 0, 24)...)
+	for i, d := range rep.Imported {
+		year := []string{"2011", "2015", "2011", "1998"}[i%4]
+		if err := lib.SetMetadataField(ctx, d.ID, "year", year); err != nil {
+			t.Fatal(err)
+		}
+	}
+	idx := caughtUpIndex(t, lib)
+	for _, c := range []struct {
+		query string
+		lean  bool // rewritten to a filter and answered lean
+	}{
+		{"+year:2011 +trust", true},
+		{"+year:1998 +care", true},
+		{"+year:2015 +nurse +patient", true},
+		{"+year:2011 +care -trust", true},
+		{"+trust +year:2030", true}, // no page of that year
+		{"year:2011", false},        // nothing else to rank by
+		{"+year:2011 +year:2015", false},
+		{"+year:2011 +page:1", false}, // filters only: Bleve's scores stay
+		{"+year:>=2011 +trust", false},
+	} {
+		q, err := buildQuery(SearchRequest{Query: c.query}, idx.Mapping())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fast := bleve.NewSearchRequestOptions(rewriteForSpeed(q, idx.Mapping()), 1000, 0, false)
+		if _, lean := leanQueryOf(ctx, fast, idx.Mapping()); lean != c.lean {
+			t.Errorf("%s: searched lean %v, want %v", c.query, lean, c.lean)
+		}
+		got, err := idx.SearchInContext(ctx, fast)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, 1000, 0, false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := func(r *bleve.SearchResult) []string {
+			var out []string
+			for _, h := range r.Hits {
+				out = append(out, h.ID)
+			}
+			return out
+		}
+		if g, w := ids(got), ids(want); !slices.Equal(g, w) || got.Total != want.Total {
+			t.Errorf("%s: %d pages %v, want Bleve's %d %v", c.query, got.Total, g, want.Total, w)
+		}
+		if len(got.Hits) > 0 && !(got.MaxScore > 0) {
+			t.Errorf("%s: best score %v", c.query, got.MaxScore)
+		}
+		if c.query == "+year:2011 +trust" && len(got.Hits) < 3 {
+			t.Errorf("%s: only %d pages", c.query, len(got.Hits))
+		}
+	}
+}

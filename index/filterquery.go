@@ -9,23 +9,26 @@ import (
 	bleveindex "github.com/blevesearch/bleve_index_api"
 )
 
-// pairTermQuery matches the pages holding one term of the word-pair field
-// (text_pairs) without scoring them. That field is indexed without term
-// frequencies and norms (a posting is a bit), and Bleve's tf-idf scores
-// such a posting 0 × +Inf = NaN; a pair term only narrows a phrase query
-// down to the pages that can hold the phrase, and the phrase's words score
-// the page (rewriteForSpeed).
-type pairTermQuery struct {
+// filterTermQuery matches the pages holding one term of a field without
+// scoring them: a word pair, or a number given exactly (exactNumber).
+//
+// The word-pair field (text_pairs) is indexed without term frequencies and
+// norms (a posting is a bit), and Bleve's tf-idf scores such a posting
+// 0 × +Inf = NaN; a pair term only narrows a phrase query down to the pages
+// that can hold the phrase, and the phrase's words score the page
+// (rewriteForSpeed). A year that must be 2019 is a filter too: every page
+// it lets through would score alike for it.
+type filterTermQuery struct {
 	Term  string `json:"term"`
-	Field string `json:"field"` // always pageTextPairs
+	Field string `json:"field"`
 }
 
-func newPairTermQuery(term string) *pairTermQuery {
-	return &pairTermQuery{Term: term, Field: pageTextPairs}
+func newPairTermQuery(term string) *filterTermQuery {
+	return &filterTermQuery{Term: term, Field: pageTextPairs}
 }
 
 // Searcher returns a term searcher that neither scores nor weighs.
-func (q *pairTermQuery) Searcher(ctx context.Context, i bleveindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+func (q *filterTermQuery) Searcher(ctx context.Context, i bleveindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
 	s, err := searcher.NewTermSearcher(ctx, i, q.Term, q.Field, 1, search.SearcherOptions{Score: "none"})
 	if err != nil {
 		return nil, err
@@ -55,14 +58,14 @@ func (s *unscoredSearcher) unscored(m *search.DocumentMatch, err error) (*search
 	if m != nil {
 		m.Score = 0
 		if s.explain {
-			m.Expl = &search.Explanation{Value: 0, Message: "word pair (filter only)"}
+			m.Expl = &search.Explanation{Value: 0, Message: "filter only"}
 		}
 	}
 	return m, err
 }
 
 // Optimize passes Bleve's search optimizations on to the term searcher, so
-// that a pair term takes part in a conjunction's push-down (its postings
+// that a filter takes part in a conjunction's push-down (a pair's postings
 // narrow the phrase's words to the pages holding the pair).
 func (s *unscoredSearcher) Optimize(kind string, octx bleveindex.OptimizableContext) (bleveindex.OptimizableContext, error) {
 	if o, ok := s.Searcher.(bleveindex.Optimizable); ok {
