@@ -22,6 +22,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+	zapx "github.com/blevesearch/zapx/v17"
 )
 
 // Searching for one term, lean. A one-word search (the commonest there is)
@@ -369,7 +370,7 @@ func leanShard(ctx context.Context, reader bleveindex.IndexReader, lq *leanQuery
 		return nil, nil, errNotLean
 	}
 	m := &leanMatcher{leaves: leaves, anyOf: lq.anyOf, min: lq.min, not: lq.not, want: want, best: &leanHits{},
-		its: make([]segment.PostingsIterator, len(leaves)), docs: make([]uint64, len(leaves)),
+		its: make([]segment.PostingsIterator, len(leaves)), zits: make([]*zapx.PostingsIterator, len(leaves)), docs: make([]uint64, len(leaves)),
 		freqs: make([]uint64, len(leaves)), norms: make([]float64, len(leaves))}
 	segs := snap.Segments()
 	var offset uint64
@@ -551,6 +552,7 @@ type leanMatcher struct {
 	// Per leaf, in the current segment: its postings, and the page, the
 	// frequency and the norm of the posting it stands on.
 	its      []segment.PostingsIterator
+	zits     []*zapx.PostingsIterator // its, when zap's (read)
 	docs     []uint64
 	freqs    []uint64
 	norms    []float64
@@ -577,10 +579,11 @@ func (m *leanMatcher) segment(ctx context.Context, ss *scorch.SegmentSnapshot, s
 			if !m.anyOf {
 				return nil
 			}
-			m.its[i] = nil // holds no page of the segment
+			m.its[i], m.zits[i] = nil, nil // holds no page of the segment
 			continue
 		}
 		m.its[i] = pl.Iterator(l.scored, l.scored, false, nil)
+		m.zits[i], _ = m.its[i].(*zapx.PostingsIterator)
 		if o, ok := m.its[i].(segment.OptimizablePostingsIterator); ok && o.ActualBitmap() != nil {
 			bitmaps = append(bitmaps, o.ActualBitmap())
 		}
@@ -611,6 +614,9 @@ func (m *leanMatcher) segment(ctx context.Context, ss *scorch.SegmentSnapshot, s
 		return m.segmentAnyOf(ctx, segIndex, segOffset)
 	}
 	if len(m.leaves) == 1 {
+		if zit, ok := m.its[0].(*zapx.PostingsIterator); ok {
+			return m.segmentOne(ctx, zit, excluded, segIndex, segOffset)
+		}
 		for {
 			ok, err := m.read(0, 0, true)
 			if err != nil || !ok {
@@ -756,8 +762,54 @@ func (m *leanMatcher) keep(ctx context.Context, doc uint64, score float64, segIn
 	if score > m.maxScore {
 		m.maxScore = score
 	}
+	if best := *m.best; len(best) == m.want && !(m.want > 0 && score > best[0].score) {
+		return nil // not among the best (offer would not keep it)
+	}
 	m.best.offer(leanHit{score: score, hitNumber: m.total, seg: segIndex, num: doc, global: segOffset + doc}, m.want)
 	return nil
+}
+
+// segmentOne is segment for a lone term (the commonest search: one word)
+// in a segment zap wrote, where the work per page is all there is: the
+// postings are read through zap's own types, which spares an interface
+// call per method and the norm's type check, and a page scores as
+// termScore scores it (read and match, for other segments).
+func (m *leanMatcher) segmentOne(ctx context.Context, it *zapx.PostingsIterator, excluded roaring.IntPeekable, segIndex int, segOffset uint64) error {
+	l := &m.leaves[0]
+	norms := leanNorms()
+	for {
+		next, err := it.Next()
+		if err != nil {
+			return fmt.Errorf("term %s:%s: %w", l.field, l.term, err)
+		}
+		if next == nil {
+			return nil
+		}
+		p, ok := next.(*zapx.Posting)
+		if !ok {
+			return fmt.Errorf("term %s:%s: a posting of type %T", l.field, l.term, next)
+		}
+		doc := p.Number()
+		if excluded != nil {
+			excluded.AdvanceIfNeeded(uint32(doc))
+			if excluded.HasNext() && excluded.PeekNext() == uint32(doc) {
+				continue
+			}
+		}
+		var norm float64
+		if n := p.NormUint64(); n < uint64(len(norms)) {
+			norm = norms[n]
+		} else {
+			norm = p.Norm()
+		}
+		score := math.Sqrt(float64(p.Frequency())) * norm * l.idf
+		if l.queryWeight != 1.0 {
+			score *= l.queryWeight
+		}
+		if err := m.keep(ctx, doc, score, segIndex, segOffset); err != nil {
+			return err
+		}
+	}
 }
 
 // segmentAnyOf finds and scores the segment's pages holding any leaf, as
@@ -776,7 +828,7 @@ func (m *leanMatcher) segmentAnyOf(ctx context.Context, segIndex int, segOffset 
 			return err
 		}
 		if !ok {
-			m.its[i] = nil
+			m.its[i], m.zits[i] = nil, nil
 			continue
 		}
 		live++
@@ -813,7 +865,7 @@ func (m *leanMatcher) segmentAnyOf(ctx context.Context, segIndex int, segOffset 
 				return err
 			}
 			if !ok {
-				m.its[i] = nil
+				m.its[i], m.zits[i] = nil, nil
 				live--
 			}
 		}
@@ -827,9 +879,14 @@ func (m *leanMatcher) segmentAnyOf(ctx context.Context, segIndex int, segOffset 
 func (m *leanMatcher) read(i int, at uint64, next bool) (bool, error) {
 	var p segment.Posting
 	var err error
-	if next {
+	switch zit := m.zits[i]; {
+	case zit != nil && next:
+		p, err = zit.Next() // zap's own types: no interface call (segmentOne)
+	case zit != nil:
+		p, err = zit.Advance(at)
+	case next:
 		p, err = m.its[i].Next()
-	} else {
+	default:
 		p, err = m.its[i].Advance(at)
 	}
 	if err != nil {
@@ -837,6 +894,18 @@ func (m *leanMatcher) read(i int, at uint64, next bool) (bool, error) {
 	}
 	if p == nil {
 		return false, nil
+	}
+	if zp, ok := p.(*zapx.Posting); ok {
+		m.docs[i] = zp.Number()
+		if m.leaves[i].scored {
+			m.freqs[i] = zp.Frequency()
+			if n, norms := zp.NormUint64(), leanNorms(); n < uint64(len(norms)) {
+				m.norms[i] = norms[n]
+			} else {
+				m.norms[i] = zp.Norm()
+			}
+		}
+		return true, nil
 	}
 	m.docs[i] = p.Number()
 	if m.leaves[i].scored {
