@@ -254,8 +254,13 @@ func (fc *facetPart) countOrdinals(doc uint64) {
 		fc.seg = 0
 		return
 	}
-	sf := fc.snap.segs[fc.seg]
-	local := doc - offs[fc.seg]
+	fc.countLocal(fc.seg, doc-offs[fc.seg])
+}
+
+// countLocal counts the values of the hit with this document number in
+// the snapshot's segment seg.
+func (fc *facetPart) countLocal(seg int, local uint64) {
+	sf := fc.snap.segs[seg]
 	if local+1 >= uint64(len(sf.start)) {
 		return
 	}

@@ -147,8 +147,15 @@ func leanQueryOf(ctx context.Context, req *bleve.SearchRequest, m mapping.IndexM
 			return nil, false
 		}
 	}
-	for _, key := range []any{search.MakeDocumentMatchHandlerKey, search.FieldTermSynonymMapKey, search.GetScoringModelCallbackKey, search.NestedSearchKey, search.IncludeScoreBreakdownKey} {
+	for _, key := range []any{search.FieldTermSynonymMapKey, search.GetScoringModelCallbackKey, search.NestedSearchKey, search.IncludeScoreBreakdownKey} {
 		if ctx.Value(key) != nil {
+			return nil, false
+		}
+	}
+	// A handler of the matches: only the facet counter's, which the lean
+	// search counts for itself (leanFacets).
+	if ctx.Value(search.MakeDocumentMatchHandlerKey) != nil {
+		if fc, ok := ctx.Value(facetCounterKey{}).(*facetCounter); !ok || fc.cache == nil {
 			return nil, false
 		}
 	}
@@ -285,13 +292,17 @@ func (s *shardedIndex) leanSearch(ctx context.Context, req *bleve.SearchRequest,
 			phrases, locate = lq.phraseWords()
 		}
 	}
+	facets, err := leanFacets(ctx, stats.readers)
+	if err != nil {
+		return nil, err
+	}
 	// The shards are read through the readers the statistics were taken
 	// from (stats.entries opened them): one snapshot of each for both.
 	want := req.From + req.Size
 	kept := make([][]leanHit, len(s.shards))
 	shardHits := make([]search.DocumentMatchCollection, len(s.shards))
 	results, err := s.searchShards(func(i int) (*bleve.SearchResult, error) {
-		res, k, err := leanShard(ctx, stats.readers[i], lq, want)
+		res, k, err := leanShard(ctx, stats.readers[i], lq, want, facets[i])
 		if err == nil {
 			// Merging reorders the first shard's hits in place.
 			kept[i], shardHits[i] = k, slices.Clone(res.Hits)
@@ -317,6 +328,42 @@ func (s *shardedIndex) leanSearch(ctx context.Context, req *bleve.SearchRequest,
 		stats = nil
 	}
 	return merged, nil
+}
+
+// leanFacets returns, when the search counts facet values (a context of
+// withFacetCounting), a part of the counter for each shard's reader, to
+// count every page matched as Bleve's search would (leanMatcher.keep);
+// nil when it does not. A reader whose facet values cannot be read as
+// ordinals sends the search to Bleve (errNotLean), before any is counted.
+func leanFacets(ctx context.Context, readers []bleveindex.IndexReader) ([]*facetPart, error) {
+	fc, ok := ctx.Value(facetCounterKey{}).(*facetCounter)
+	if !ok {
+		return make([]*facetPart, len(readers)), nil
+	}
+	if fc.cache == nil {
+		return nil, errNotLean
+	}
+	snaps := make([]*snapshotFacets, len(readers))
+	for i, r := range readers {
+		snap, ok := r.(*scorch.IndexSnapshot)
+		if !ok {
+			return nil, errNotLean
+		}
+		sf, ok, err := fc.cache.forSnapshot(snap)
+		if err != nil {
+			return nil, fmt.Errorf("facets of shard %d: %w", i, err)
+		}
+		if !ok {
+			return nil, errNotLean
+		}
+		snaps[i] = sf
+	}
+	parts := make([]*facetPart, len(readers))
+	for i, sf := range snaps {
+		parts[i] = fc.newPart()
+		parts[i].snap, parts[i].counts = sf, make([]int, len(sf.terms))
+	}
+	return parts, nil
 }
 
 // locateShown gives the hits shown their locations (locateLean), each
@@ -363,13 +410,13 @@ func (l leanByCount) Swap(i, j int)      { l[i], l[j] = l[j], l[i] }
 
 // leanShard scores the pages of one shard's reader the query matches,
 // keeping the best want of them.
-func leanShard(ctx context.Context, reader bleveindex.IndexReader, lq *leanQuery, want int) (*bleve.SearchResult, []leanHit, error) {
+func leanShard(ctx context.Context, reader bleveindex.IndexReader, lq *leanQuery, want int, facets *facetPart) (*bleve.SearchResult, []leanHit, error) {
 	leaves := lq.leaves
 	snap, ok := reader.(*scorch.IndexSnapshot)
 	if !ok {
 		return nil, nil, errNotLean
 	}
-	m := &leanMatcher{leaves: leaves, anyOf: lq.anyOf, min: lq.min, not: lq.not, want: want, best: &leanHits{},
+	m := &leanMatcher{leaves: leaves, anyOf: lq.anyOf, min: lq.min, not: lq.not, want: want, best: &leanHits{}, facets: facets,
 		its: make([]segment.PostingsIterator, len(leaves)), zits: make([]*zapx.PostingsIterator, len(leaves)), docs: make([]uint64, len(leaves)),
 		freqs: make([]uint64, len(leaves)), norms: make([]float64, len(leaves))}
 	segs := snap.Segments()
@@ -548,6 +595,7 @@ type leanMatcher struct {
 	best     *leanHits
 	total    uint64
 	maxScore float64
+	facets   *facetPart // counts the facet values of every page matched, or nil
 
 	// Per leaf, in the current segment: its postings, and the page, the
 	// frequency and the norm of the posting it stands on.
@@ -758,6 +806,9 @@ func (m *leanMatcher) keep(ctx context.Context, doc uint64, score float64, segIn
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+	}
+	if m.facets != nil {
+		m.facets.countLocal(segIndex, doc)
 	}
 	if score > m.maxScore {
 		m.maxScore = score

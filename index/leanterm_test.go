@@ -247,7 +247,8 @@ func TestLeanHitsKeepFirstOfEqualScores(t *testing.T) {
 // the page text and its further values. A two-word phrase is found in the
 // page text (textPhrase) where Bleve finds it there, its words only where
 // they stand side by side, with their offsets. And a search's results,
-// snippets included, are the same whether it goes lean or not.
+// snippets and facet counts included, are the same whether it goes lean
+// or not.
 func TestLeanLocationsAreBleves(t *testing.T) {
 	ctx := context.Background()
 	withShards(t, 2)
@@ -268,6 +269,11 @@ func TestLeanLocationsAreBleves(t *testing.T) {
 	if _, err := lib.AddDocNote(ctx, rep.Imported[5].ID, "A note on trust care and stigma; stigma stigma.", ""); err != nil {
 		t.Fatal(err)
 	}
+	for i, d := range rep.Imported { // facet values to count
+		if err := lib.SetMetadataField(ctx, d.ID, "year", strconv.Itoa(2000+i%5)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	idx := caughtUpIndex(t, lib)
 	// Phrases from the pages' own text: the first three pairs of their
 	// words on a page of each of four articles.
@@ -287,7 +293,7 @@ func TestLeanLocationsAreBleves(t *testing.T) {
 			}
 		}
 	}
-	located, phrases, elsewhere := 0, 0, 0
+	located, phrases, elsewhere, counted := 0, 0, 0, 0
 	for _, qs := range queries {
 		q, err := buildQuery(SearchRequest{Query: qs}, idx.Mapping())
 		if err != nil {
@@ -356,24 +362,35 @@ func TestLeanLocationsAreBleves(t *testing.T) {
 				}
 			}
 		}
-		// The whole search, with its snippets.
-		got, err := lib.Search(ctx, SearchRequest{Query: qs})
-		if err != nil {
-			t.Fatal(err)
+		// The whole search, with its snippets, and with the facets the
+		// lean search counts as it goes.
+		fc := facetCounter{cache: &lib.facetOrds}
+		req := bleve.NewSearchRequest(rewriteForSpeed(q, idx.Mapping()))
+		if _, ok := leanQueryOf(withFacetCounting(ctx, &fc), req, idx.Mapping()); !ok {
+			t.Fatalf("%s with facets is not searched lean", qs)
 		}
-		leanSearchEnabled = false
-		want, err := lib.Search(ctx, SearchRequest{Query: qs})
-		leanSearchEnabled = true
-		if err != nil {
-			t.Fatal(err)
-		}
-		got.Took, want.Took = 0, 0
-		if g, w := fmt.Sprintf("%+v", got), fmt.Sprintf("%+v", want); g != w {
-			t.Errorf("%s: search results differ:\nlean  %s\nbleve %s", qs, g, w)
+		for _, facets := range []bool{false, true} {
+			got, err := lib.Search(ctx, SearchRequest{Query: qs, Facets: facets})
+			if err != nil {
+				t.Fatal(err)
+			}
+			leanSearchEnabled = false
+			want, err := lib.Search(ctx, SearchRequest{Query: qs, Facets: facets})
+			leanSearchEnabled = true
+			if err != nil {
+				t.Fatal(err)
+			}
+			got.Took, want.Took = 0, 0
+			if g, w := fmt.Sprintf("%+v", got), fmt.Sprintf("%+v", want); g != w {
+				t.Errorf("%s (facets %v): search results differ:\nlean  %s\nbleve %s", qs, facets, g, w)
+			}
+			for _, c := range got.Facets["year"] {
+				counted += c.Count
+			}
 		}
 	}
-	if located < 100 || phrases < 20 || elsewhere == 0 {
-		t.Errorf("only %d located terms compared, %d of phrases, and %d pages where a phrase is not in the text", located, phrases, elsewhere)
+	if located < 100 || phrases < 20 || elsewhere == 0 || counted < 100 {
+		t.Errorf("only %d located terms compared, %d of phrases, %d pages where a phrase is not in the text, %d years counted", located, phrases, elsewhere, counted)
 	}
 }
 
