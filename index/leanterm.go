@@ -333,7 +333,7 @@ func (s *shardedIndex) leanSearch(ctx context.Context, req *bleve.SearchRequest,
 // leanFacets returns, when the search counts facet values (a context of
 // withFacetCounting), a part of the counter for each shard's reader, to
 // count every page matched as Bleve's search would (leanMatcher.keep);
-// nil when it does not. A reader whose facet values cannot be read as
+// a nil part for each when it does not. A reader whose facet values cannot be read as
 // ordinals sends the search to Bleve (errNotLean), before any is counted.
 func leanFacets(ctx context.Context, readers []bleveindex.IndexReader) ([]*facetPart, error) {
 	fc, ok := ctx.Value(facetCounterKey{}).(*facetCounter)
