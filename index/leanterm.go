@@ -8,7 +8,6 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -57,6 +56,23 @@ type leanLeaf struct {
 	count       uint64  // pages holding the term, in the whole index
 	idf         float64 // Bleve's, of the whole index
 	queryWeight float64 // Bleve's, 1 for a lone term
+}
+
+// postings returns the leaf's postings in a segment, its deleted pages
+// left out; nil when the segment holds none.
+func (l *leanLeaf) postings(ss *scorch.SegmentSnapshot) (segment.PostingsList, error) {
+	dict, err := ss.Segment().Dictionary(l.field)
+	if err != nil {
+		return nil, fmt.Errorf("term %s:%s: %w", l.field, l.term, err)
+	}
+	pl, err := dict.PostingsList(l.term, ss.Deleted(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("term %s:%s: %w", l.field, l.term, err)
+	}
+	if pl == nil || pl.Count() == 0 {
+		return nil, nil
+	}
+	return pl, nil
 }
 
 // leanQuery is a request the lean search answers: pages holding every leaf
@@ -374,9 +390,7 @@ func locateShown(stats *shardStats, lq *leanQuery, phrases [][2]int, shown searc
 	for _, h := range shown {
 		isShown[h] = true
 	}
-	errs := make([]error, len(kept))
-	var wg sync.WaitGroup
-	for i := range kept {
+	return forEachShard(len(kept), "locate hits of shard", func(i int) error {
 		var pages []leanHit
 		var hits search.DocumentMatchCollection
 		for j, h := range shardHits[i] {
@@ -385,20 +399,14 @@ func locateShown(stats *shardStats, lq *leanQuery, phrases [][2]int, shown searc
 			}
 		}
 		if len(hits) == 0 {
-			continue
+			return nil
 		}
 		snap, ok := stats.readers[i].(*scorch.IndexSnapshot)
 		if !ok {
 			return errNotLean
 		}
-		wg.Go(func() {
-			errs[i] = guardIndex("locate hits of shard "+strconv.Itoa(i), func() error {
-				return locateLean(snap.Segments(), lq.leaves, phrases, pages, hits)
-			})
-		})
-	}
-	wg.Wait()
-	return errors.Join(errs...)
+		return locateLean(snap.Segments(), lq.leaves, phrases, pages, hits)
+	})
 }
 
 // leanByCount orders leaves as OrderedSearcherList orders searchers.
@@ -483,15 +491,11 @@ func locateLean(segs []*scorch.SegmentSnapshot, leaves []leanLeaf, phrases [][2]
 			if !l.scored {
 				continue
 			}
-			dict, err := ss.Segment().Dictionary(l.field)
+			pl, err := l.postings(ss)
 			if err != nil {
-				return fmt.Errorf("locations of %s:%s: %w", l.field, l.term, err)
+				return fmt.Errorf("locations: %w", err)
 			}
-			pl, err := dict.PostingsList(l.term, ss.Deleted(), nil)
-			if err != nil {
-				return fmt.Errorf("locations of %s:%s: %w", l.field, l.term, err)
-			}
-			if pl == nil || pl.Count() == 0 {
+			if pl == nil {
 				continue
 			}
 			it := pl.Iterator(false, false, true, nil)
@@ -615,15 +619,11 @@ const narrowShare = 4
 func (m *leanMatcher) segment(ctx context.Context, ss *scorch.SegmentSnapshot, segIndex int, segOffset uint64) error {
 	var bitmaps []*roaring.Bitmap
 	for i, l := range m.leaves {
-		dict, err := ss.Segment().Dictionary(l.field)
+		pl, err := l.postings(ss)
 		if err != nil {
-			return fmt.Errorf("term %s:%s: %w", l.field, l.term, err)
+			return err
 		}
-		pl, err := dict.PostingsList(l.term, ss.Deleted(), nil)
-		if err != nil {
-			return fmt.Errorf("term %s:%s: %w", l.field, l.term, err)
-		}
-		if pl == nil || pl.Count() == 0 {
+		if pl == nil {
 			if !m.anyOf {
 				return nil
 			}
@@ -753,15 +753,11 @@ func (m *leanMatcher) excluded(ss *scorch.SegmentSnapshot) (roaring.IntPeekable,
 	}
 	pages := roaring.New()
 	for _, l := range m.not {
-		dict, err := ss.Segment().Dictionary(l.field)
+		pl, err := l.postings(ss)
 		if err != nil {
-			return nil, fmt.Errorf("term %s:%s: %w", l.field, l.term, err)
+			return nil, err
 		}
-		pl, err := dict.PostingsList(l.term, ss.Deleted(), nil)
-		if err != nil {
-			return nil, fmt.Errorf("term %s:%s: %w", l.field, l.term, err)
-		}
-		if pl == nil || pl.Count() == 0 {
+		if pl == nil {
 			continue
 		}
 		it := pl.Iterator(false, false, false, nil)
@@ -847,13 +843,7 @@ func (m *leanMatcher) segmentOne(ctx context.Context, it *zapx.PostingsIterator,
 				continue
 			}
 		}
-		var norm float64
-		if n := p.NormUint64(); n < uint64(len(norms)) {
-			norm = norms[n]
-		} else {
-			norm = p.Norm()
-		}
-		score := math.Sqrt(float64(p.Frequency())) * norm * l.idf
+		score := math.Sqrt(float64(p.Frequency())) * zapNorm(p, norms) * l.idf
 		if l.queryWeight != 1.0 {
 			score *= l.queryWeight
 		}
@@ -949,12 +939,7 @@ func (m *leanMatcher) read(i int, at uint64, next bool) (bool, error) {
 	if zp, ok := p.(*zapx.Posting); ok {
 		m.docs[i] = zp.Number()
 		if m.leaves[i].scored {
-			m.freqs[i] = zp.Frequency()
-			if n, norms := zp.NormUint64(), leanNorms(); n < uint64(len(norms)) {
-				m.norms[i] = norms[n]
-			} else {
-				m.norms[i] = zp.Norm()
-			}
+			m.freqs[i], m.norms[i] = zp.Frequency(), zapNorm(zp, leanNorms())
 		}
 		return true, nil
 	}
@@ -974,6 +959,14 @@ var leanNorms = sync.OnceValue(func() []float64 {
 	}
 	return norms
 })
+
+// zapNorm is postingNorm for zap's own posting, with the table at hand.
+func zapNorm(p *zapx.Posting, norms []float64) float64 {
+	if n := p.NormUint64(); n < uint64(len(norms)) {
+		return norms[n]
+	}
+	return p.Norm()
+}
 
 // postingNorm returns a posting's norm as Bleve scores it.
 func postingNorm(p interface{ Norm() float64 }) float64 {

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"slices"
 	"sync"
 	"unicode/utf8"
 
@@ -94,22 +95,13 @@ func (tp *textPhrase) locations(text string) search.TermLocationMap {
 			continue
 		}
 		cur.terms = tp.analyse(word)
-		if prev.pos != 0 && prev.pos+1 == cur.pos && has(prev.terms, tp.first) && has(cur.terms, tp.second) {
+		if prev.pos != 0 && prev.pos+1 == cur.pos && slices.Contains(prev.terms, tp.first) && slices.Contains(cur.terms, tp.second) {
 			add(tp.first, prev)
 			add(tp.second, cur)
 		}
 		prev = cur
 	}
 	return out
-}
-
-func has(terms []string, term string) bool {
-	for _, t := range terms {
-		if t == term {
-			return true
-		}
-	}
-	return false
 }
 
 // analyse returns the terms word analyses to in the page text.

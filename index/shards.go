@@ -258,22 +258,30 @@ func (s *shardedIndex) SearchInContext(ctx context.Context, req *bleve.SearchReq
 // (guardIndex), fails the search.
 func (s *shardedIndex) searchShards(search func(shard int) (*bleve.SearchResult, error)) ([]*bleve.SearchResult, error) {
 	results := make([]*bleve.SearchResult, len(s.shards))
-	errs := make([]error, len(s.shards))
-	var wg sync.WaitGroup
-	for i := range s.shards {
-		wg.Go(func() {
-			errs[i] = guardIndex("search shard "+strconv.Itoa(i), func() error {
-				var err error
-				results[i], err = search(i)
-				return err
-			})
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	err := forEachShard(len(s.shards), "search shard", func(i int) error {
+		var err error
+		results[i], err = search(i)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	return results, nil
+}
+
+// forEachShard runs fn for shards 0 to n-1 at once, each on its own
+// goroutine under guardIndex (a panic on a damaged segment becomes an
+// error naming what and the shard), and joins their errors.
+func forEachShard(n int, what string, fn func(shard int) error) error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			errs[i] = guardIndex(what+" "+strconv.Itoa(i), func() error { return fn(i) })
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // mergeShardResults merges the shards' results of req (each of its first
